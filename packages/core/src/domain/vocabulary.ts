@@ -1,0 +1,183 @@
+import * as z from 'zod';
+
+/**
+ * What a subject may try to do to a customer.
+ *
+ * - `read` — open the customer (fields come back shown, masked or hidden)
+ * - `update` — change the customer's fields
+ * - `delete` — remove the customer (for sales staff this is a request, never a hard delete)
+ * - `export` — take the customer out of the system (file, print, API)
+ * - `transfer` — hand the customer to another owner
+ * - `claim` — take an unowned customer from the public pool (公海)
+ *
+ * @example
+ * ```ts
+ * import { actionSchema } from '@guard/core';
+ * actionSchema.parse('export'); // 'export'
+ * ```
+ */
+export const actionSchema = z.enum(['read', 'update', 'delete', 'export', 'transfer', 'claim']);
+
+/**
+ * One of the six customer actions; see {@link actionSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { Action } from '@guard/core';
+ * const action: Action = 'read';
+ * ```
+ */
+export type Action = z.infer<typeof actionSchema>;
+
+/**
+ * All actions, in a stable order.
+ *
+ * @example
+ * ```ts
+ * import { actions } from '@guard/core';
+ * for (const action of actions) console.log(action);
+ * ```
+ */
+export const actions: readonly Action[] = Object.freeze(actionSchema.options);
+
+/**
+ * Where an employee is in their employment life-cycle. Status overrides every
+ * policy rule: `frozen` and `departed` are denied everything; `resigning` may
+ * only read their own customers, may not export, and every access is flagged.
+ *
+ * @example
+ * ```ts
+ * import { employeeStatusSchema } from '@guard/core';
+ * employeeStatusSchema.parse('resigning');
+ * ```
+ */
+export const employeeStatusSchema = z.enum(['active', 'resigning', 'frozen', 'departed']);
+
+/**
+ * An employee's status; see {@link employeeStatusSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { EmployeeStatus } from '@guard/core';
+ * const status: EmployeeStatus = 'active';
+ * ```
+ */
+export type EmployeeStatus = z.infer<typeof employeeStatusSchema>;
+
+/**
+ * How a class of customer fields is returned to a subject: in full, masked
+ * (`138****5678`, `a***@example.com`) or not at all.
+ *
+ * @example
+ * ```ts
+ * import { fieldLevelSchema } from '@guard/core';
+ * fieldLevelSchema.parse('mask');
+ * ```
+ */
+export const fieldLevelSchema = z.enum(['hide', 'mask', 'show']);
+
+/**
+ * A field class's visibility; see {@link fieldLevelSchema}. Ordered
+ * `hide` < `mask` < `show`.
+ *
+ * @example
+ * ```ts
+ * import type { FieldLevel } from '@guard/core';
+ * const level: FieldLevel = 'show';
+ * ```
+ */
+export type FieldLevel = z.infer<typeof fieldLevelSchema>;
+
+/**
+ * The sensitivity classes customer fields are grouped in when a guard is not
+ * configured otherwise.
+ *
+ * @example
+ * ```ts
+ * import { defaultFieldClasses } from '@guard/core';
+ * defaultFieldClasses; // ['public', 'contact', 'commercial']
+ * ```
+ */
+export const defaultFieldClasses: readonly string[] = Object.freeze(['public', 'contact', 'commercial']);
+
+/**
+ * Something the host must do along with an allowed action:
+ *
+ * - `confidentiality-notice` — show the confidentiality notice (保密提示) next to the data
+ * - `approval` — the action needs an approved request of `approvalKind` first
+ * - `watermark` — stamp the export with the subject's id
+ * - `flag` — the access is flagged for review (e.g. the subject is resigning)
+ *
+ * @example
+ * ```ts
+ * import { obligationSchema } from '@guard/core';
+ * obligationSchema.parse({ type: 'approval', approvalKind: 'customer-export' });
+ * ```
+ */
+export const obligationSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('confidentiality-notice') }),
+  z.strictObject({
+    type: z.literal('approval'),
+    approvalKind: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,63}$/, { error: 'must be kebab-case, e.g. "customer-export"' }),
+  }),
+  z.strictObject({ type: z.literal('watermark') }),
+  z.strictObject({ type: z.literal('flag'), reason: z.enum(['resigning']) }),
+]);
+
+/**
+ * An obligation attached to a decision; see {@link obligationSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { Obligation } from '@guard/core';
+ * const o: Obligation = { type: 'watermark' };
+ * ```
+ */
+export type Obligation = z.infer<typeof obligationSchema>;
+
+/**
+ * Why a decision came out the way it did:
+ *
+ * - `allowed` — at least one allow rule matched and no deny rule did
+ * - `no-matching-rule` — nothing granted the action (default deny)
+ * - `denied-by-rule` — a deny rule matched (a deny always beats an allow)
+ * - `subject-frozen`, `subject-departed` — the subject's status denies everything
+ * - `resigning-restricted` — resigning staff may only read their own customers
+ *
+ * @example
+ * ```ts
+ * import type { DecisionReasonCode } from '@guard/core';
+ * const code: DecisionReasonCode = 'no-matching-rule';
+ * ```
+ */
+export type DecisionReasonCode =
+  | 'allowed'
+  | 'no-matching-rule'
+  | 'denied-by-rule'
+  | 'subject-frozen'
+  | 'subject-departed'
+  | 'resigning-restricted';
+
+/**
+ * How serious an alert is.
+ *
+ * @example
+ * ```ts
+ * import { severitySchema } from '@guard/core';
+ * severitySchema.parse('high');
+ * ```
+ */
+export const severitySchema = z.enum(['low', 'medium', 'high', 'critical']);
+
+/**
+ * An alert's severity; see {@link severitySchema}.
+ *
+ * @example
+ * ```ts
+ * import type { Severity } from '@guard/core';
+ * const s: Severity = 'critical';
+ * ```
+ */
+export type Severity = z.infer<typeof severitySchema>;

@@ -1,0 +1,326 @@
+import type { Decision } from '../domain/decision.js';
+import type { Locale } from '../i18n/locale.js';
+import { type MessageCatalog, messages } from '../i18n/messages.js';
+
+type ErrorRenderers = MessageCatalog['errors'];
+
+/**
+ * The catalog of error codes. Every {@link GuardError} carries exactly one.
+ *
+ * | code | class | meaning |
+ * |---|---|---|
+ * | `VALIDATION_FAILED` | {@link ValidationError} | input did not match its schema; nothing was written |
+ * | `NOT_FOUND` | {@link NotFoundError} | a tenant, unit, employee or customer does not exist |
+ * | `FORBIDDEN` | {@link ForbiddenError} | the access policy denied the action |
+ * | `CONFLICT` | {@link ConflictError} | optimistic version check failed |
+ * | `STORE_FAILURE` | {@link StoreError} | the database failed; the transaction rolled back |
+ * | `AUDIT_KEY_UNAVAILABLE` | {@link AuditKeyError} | the key provider has no key to sign or verify a checkpoint |
+ *
+ * @example
+ * ```ts
+ * import { errorCodes, isGuardError } from '@guard/core';
+ * try { await run(); } catch (e) {
+ *   if (isGuardError(e) && e.code === errorCodes.NOT_FOUND) return null;
+ *   throw e;
+ * }
+ * ```
+ */
+export const errorCodes = Object.freeze({
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  CONFLICT: 'CONFLICT',
+  STORE_FAILURE: 'STORE_FAILURE',
+  AUDIT_KEY_UNAVAILABLE: 'AUDIT_KEY_UNAVAILABLE',
+} as const satisfies { [C in keyof ErrorRenderers]: C });
+
+/**
+ * One of the codes in {@link errorCodes}.
+ *
+ * @example
+ * ```ts
+ * import type { GuardErrorCode } from '@guard/core';
+ * const code: GuardErrorCode = 'CONFLICT';
+ * ```
+ */
+export type GuardErrorCode = keyof typeof errorCodes;
+
+const BRAND = Symbol.for('guard.error');
+
+/**
+ * Options every Guard error accepts.
+ *
+ * @example
+ * ```ts
+ * import { NotFoundError, type GuardErrorOptions } from '@guard/core';
+ * const options: GuardErrorOptions = { locale: 'zh-CN' };
+ * throw new NotFoundError({ entity: 'customer', id: 'c-1' }, options);
+ * ```
+ */
+export interface GuardErrorOptions {
+  /** Language of `message` and `hint`; `en` by default. */
+  readonly locale?: Locale;
+  /** The underlying error, kept as the standard `cause`. */
+  readonly cause?: unknown;
+}
+
+/**
+ * The base class of every error Guard throws. It has a machine-readable
+ * `code`, a human message that says what was wrong, a `hint` that says what
+ * to do, and the original error as `cause`. Use {@link isGuardError} rather
+ * than `instanceof`: it also recognises errors from another copy of the
+ * package.
+ *
+ * @example
+ * ```ts
+ * import { GuardError, isGuardError } from '@guard/core';
+ * try { await guard.tenant('acme').customers.read({ actor: 'e1', customerId: 'c1' }); }
+ * catch (e) {
+ *   if (isGuardError(e)) console.error(e.code, e.message, e.hint);
+ * }
+ * ```
+ */
+export class GuardError<C extends GuardErrorCode = GuardErrorCode> extends Error {
+  /** The code from {@link errorCodes}. */
+  readonly code: C;
+  /** What to do about it, in the same language as `message`. */
+  readonly hint: string;
+  /** The parameters the message was rendered from; stable, for programs. */
+  readonly params: Parameters<ErrorRenderers[C]>[0];
+  /** The language `message` and `hint` are in. */
+  readonly locale: Locale;
+
+  constructor(code: C, params: Parameters<ErrorRenderers[C]>[0], options: GuardErrorOptions = {}) {
+    const locale = options.locale ?? 'en';
+    const { message, hint } = render(code, params, locale);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GuardError';
+    this.code = code;
+    this.params = params;
+    this.hint = hint;
+    this.locale = locale;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /**
+   * The message and hint in another language.
+   *
+   * @example
+   * ```ts
+   * const { message, hint } = error.localize('zh-CN');
+   * ```
+   */
+  localize(locale: Locale): { message: string; hint: string } {
+    return render(this.code, this.params, locale);
+  }
+
+  /**
+   * A JSON-safe summary, e.g. for an HTTP error body.
+   *
+   * @example
+   * ```ts
+   * res.status(400).json(error.toJSON());
+   * ```
+   */
+  toJSON(): { name: string; code: C; message: string; hint: string; params: unknown } {
+    return { name: this.name, code: this.code, message: this.message, hint: this.hint, params: this.params };
+  }
+}
+
+function render<C extends GuardErrorCode>(
+  code: C,
+  params: Parameters<ErrorRenderers[C]>[0],
+  locale: Locale,
+): { message: string; hint: string } {
+  const renderer = messages(locale).errors[code] as (p: typeof params) => { message: string; hint: string };
+  return renderer(params);
+}
+
+/**
+ * True for any error thrown by Guard, including errors created by another
+ * copy of `@guard/core` (it checks a `Symbol.for('guard.error')` brand, not the
+ * class identity). Pass a code to narrow further.
+ *
+ * @example
+ * ```ts
+ * import { isGuardError } from '@guard/core';
+ * if (isGuardError(e, 'CONFLICT')) await retry();
+ * ```
+ */
+export function isGuardError<C extends GuardErrorCode = GuardErrorCode>(
+  error: unknown,
+  code?: C,
+): error is GuardError<C> {
+  if (typeof error !== 'object' || error === null) return false;
+  if ((error as Record<symbol, unknown>)[BRAND] !== true) return false;
+  return code === undefined || (error as GuardError).code === code;
+}
+
+/**
+ * One problem found while validating input: where (a path into the input,
+ * e.g. `employees[3].unitId`) and what.
+ *
+ * @example
+ * ```ts
+ * import type { ValidationIssue } from '@guard/core';
+ * const issue: ValidationIssue = { path: ['employees', 3, 'unitId'], message: 'unit "x" does not exist', code: 'custom' };
+ * ```
+ */
+export interface ValidationIssue {
+  /** Path into the input; numbers index arrays. Empty for the input itself. */
+  readonly path: readonly (string | number)[];
+  /** What is wrong at that path. */
+  readonly message: string;
+  /** zod's issue code, or `custom` for Guard's own checks. */
+  readonly code: string;
+}
+
+/**
+ * Formats an issue path the way it would be written in code:
+ * `employees[3].unitId`; `(root)` for the input itself.
+ *
+ * @example
+ * ```ts
+ * import { formatPath } from '@guard/core';
+ * formatPath(['employees', 3, 'unitId']); // 'employees[3].unitId'
+ * ```
+ */
+export function formatPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '(root)';
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(part)) out += out === '' ? part : `.${part}`;
+    else out += `[${JSON.stringify(part)}]`;
+  }
+  return out;
+}
+
+/**
+ * Input did not match its schema. `issues` lists every problem with its path;
+ * the message names each path. Nothing was written.
+ *
+ * @example
+ * ```ts
+ * import { isGuardError } from '@guard/core';
+ * try { await t.customers.upsert(body); } catch (e) {
+ *   if (isGuardError(e, 'VALIDATION_FAILED')) return res.status(400).json(e.toJSON());
+ * }
+ * ```
+ */
+export class ValidationError extends GuardError<'VALIDATION_FAILED'> {
+  /** Every problem found, with its path. */
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(what: string, issues: readonly ValidationIssue[], options: GuardErrorOptions = {}) {
+    super(
+      'VALIDATION_FAILED',
+      { what, issues: issues.map((i) => ({ path: formatPath(i.path), message: i.message })) },
+      options,
+    );
+    this.name = 'ValidationError';
+    this.issues = issues;
+  }
+}
+
+/**
+ * A tenant, unit, employee or customer does not exist (in this tenant).
+ *
+ * @example
+ * ```ts
+ * import { NotFoundError } from '@guard/core';
+ * throw new NotFoundError({ entity: 'customer', id: 'c-404', tenantId: 'acme' });
+ * ```
+ */
+export class NotFoundError extends GuardError<'NOT_FOUND'> {
+  constructor(params: Parameters<ErrorRenderers['NOT_FOUND']>[0], options: GuardErrorOptions = {}) {
+    super('NOT_FOUND', params, options);
+    this.name = 'NotFoundError';
+  }
+}
+
+/**
+ * The access policy denied an action. `decision` says why; the attempt was
+ * audited before this was thrown.
+ *
+ * @example
+ * ```ts
+ * import { isGuardError } from '@guard/core';
+ * try { await t.customers.read({ actor, customerId }); } catch (e) {
+ *   if (isGuardError(e, 'FORBIDDEN')) console.log((e as ForbiddenError).decision.reason.code);
+ * }
+ * ```
+ */
+export class ForbiddenError extends GuardError<'FORBIDDEN'> {
+  /** The decision that denied the action. */
+  readonly decision: Decision;
+
+  constructor(
+    params: { actorId: string; resourceId: string; decision: Decision },
+    options: GuardErrorOptions = {},
+  ) {
+    super(
+      'FORBIDDEN',
+      {
+        actorId: params.actorId,
+        action: params.decision.action,
+        resourceId: params.resourceId,
+        reason: params.decision.reason.code,
+      },
+      options,
+    );
+    this.name = 'ForbiddenError';
+    this.decision = params.decision;
+  }
+}
+
+/**
+ * An optimistic version check failed: someone else changed the record first.
+ * Reload and retry.
+ *
+ * @example
+ * ```ts
+ * import { ConflictError } from '@guard/core';
+ * throw new ConflictError({ entity: 'customer', id: 'c-1', expected: 3, actual: 4 });
+ * ```
+ */
+export class ConflictError extends GuardError<'CONFLICT'> {
+  constructor(params: Parameters<ErrorRenderers['CONFLICT']>[0], options: GuardErrorOptions = {}) {
+    super('CONFLICT', params, options);
+    this.name = 'ConflictError';
+  }
+}
+
+/**
+ * The store (database) failed. The transaction was rolled back; `cause` holds
+ * the driver's error.
+ *
+ * @example
+ * ```ts
+ * import { StoreError } from '@guard/core';
+ * throw new StoreError({ store: 'postgres', operation: 'connect', detail: 'ECONNREFUSED 127.0.0.1:5432' }, { cause: err });
+ * ```
+ */
+export class StoreError extends GuardError<'STORE_FAILURE'> {
+  constructor(params: Parameters<ErrorRenderers['STORE_FAILURE']>[0], options: GuardErrorOptions = {}) {
+    super('STORE_FAILURE', params, options);
+    this.name = 'StoreError';
+  }
+}
+
+/**
+ * The {@link KeyProvider} has no key to sign a checkpoint, or does not know
+ * the key an older checkpoint was signed with.
+ *
+ * @example
+ * ```ts
+ * import { AuditKeyError } from '@guard/core';
+ * throw new AuditKeyError({ tenantId: 'acme', keyId: 'k0' });
+ * ```
+ */
+export class AuditKeyError extends GuardError<'AUDIT_KEY_UNAVAILABLE'> {
+  constructor(params: Parameters<ErrorRenderers['AUDIT_KEY_UNAVAILABLE']>[0], options: GuardErrorOptions = {}) {
+    super('AUDIT_KEY_UNAVAILABLE', params, options);
+    this.name = 'AuditKeyError';
+  }
+}

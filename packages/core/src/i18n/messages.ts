@@ -1,0 +1,167 @@
+import type { DecisionReasonCode, Obligation } from '../domain/vocabulary.js';
+import type { Locale } from './locale.js';
+
+/** Names of the things errors talk about, per locale. */
+type EntityName = 'tenant' | 'unit' | 'employee' | 'customer' | 'audit entry' | 'checkpoint' | 'key';
+
+/**
+ * The parameters each error message is rendered from.
+ * @internal
+ */
+export interface ErrorMessageParams {
+  VALIDATION_FAILED: { what: string; issues: readonly { path: string; message: string }[] };
+  NOT_FOUND: { entity: EntityName; id: string; tenantId?: string };
+  FORBIDDEN: { actorId: string; action: string; resourceId: string; reason: DecisionReasonCode };
+  CONFLICT: { entity: EntityName; id: string; expected: number | null; actual: number | null };
+  STORE_FAILURE: { store: string; operation: string; detail: string };
+  AUDIT_KEY_UNAVAILABLE: { tenantId: string; keyId?: string };
+}
+
+/**
+ * A message catalog: one message for each error code, obligation, decision
+ * reason and alert kind.
+ */
+export interface MessageCatalog {
+  /** Renders the message and the "what to do" hint of an error. */
+  readonly errors: {
+    readonly [C in keyof ErrorMessageParams]: (params: ErrorMessageParams[C]) => {
+      message: string;
+      hint: string;
+    };
+  };
+  /** Text for the host to show for an obligation. */
+  readonly obligations: { readonly [T in Obligation['type']]: string };
+  /** One sentence explaining a decision. */
+  readonly reasons: { readonly [R in DecisionReasonCode]: string };
+  readonly entities: { readonly [E in EntityName]: string };
+}
+
+const list = (issues: readonly { path: string; message: string }[], sep: string) =>
+  issues.map((i) => `${i.path}: ${i.message}`).join(sep);
+
+const en: MessageCatalog = {
+  errors: {
+    VALIDATION_FAILED: ({ what, issues }) => ({
+      message: `Invalid ${what}: ${issues.length} problem${issues.length === 1 ? '' : 's'} — ${list(issues, '; ')}.`,
+      hint: 'Nothing was written. Fix the paths listed and try again.',
+    }),
+    NOT_FOUND: ({ entity, id, tenantId }) => ({
+      message: `${en.entities[entity]} "${id}" was not found${tenantId ? ` in tenant "${tenantId}"` : ''}.`,
+      hint:
+        entity === 'tenant'
+          ? 'Create the tenant first with guard.tenants.upsert({ id, name }).'
+          : 'Check the id, or sync it into Guard before using it.',
+    }),
+    FORBIDDEN: ({ actorId, action, resourceId, reason }) => ({
+      message: `"${actorId}" may not ${action} "${resourceId}": ${en.reasons[reason]}`,
+      hint: 'Do not retry as is: the access policy forbids it. The attempt has been audited.',
+    }),
+    CONFLICT: ({ entity, id, expected, actual }) => ({
+      message: `${en.entities[entity]} "${id}" changed in the meantime (expected version ${expected ?? 'none'}, found ${actual ?? 'none'}).`,
+      hint: 'Reload it, re-apply your change and try again.',
+    }),
+    STORE_FAILURE: ({ store, operation, detail }) => ({
+      message: `The ${store} store failed during ${operation}: ${detail}`,
+      hint: 'Check that the database is reachable and migrated; the transaction was rolled back.',
+    }),
+    AUDIT_KEY_UNAVAILABLE: ({ tenantId, keyId }) => ({
+      message: `No audit signing key ${keyId ? `"${keyId}" ` : ''}is available for tenant "${tenantId}".`,
+      hint: 'Configure a KeyProvider (e.g. hmacKeys({ current, keys })) that knows this key; keep retired keys for verification.',
+    }),
+  },
+  obligations: {
+    'confidentiality-notice':
+      'Confidential: this customer information is a trade secret of the company. Do not copy or disclose it.',
+    approval: 'This action needs an approved request before it can proceed.',
+    watermark: 'The export will be watermarked with your employee id.',
+    flag: 'This access is flagged for review.',
+  },
+  reasons: {
+    allowed: 'allowed by the access policy.',
+    'no-matching-rule': 'no rule grants this access (default deny).',
+    'denied-by-rule': 'a deny rule forbids this access.',
+    'subject-frozen': 'the account is frozen.',
+    'subject-departed': 'the employee has left the company.',
+    'resigning-restricted': 'staff who are resigning may only read their own customers.',
+  },
+  entities: {
+    tenant: 'Tenant',
+    unit: 'Org unit',
+    employee: 'Employee',
+    customer: 'Customer',
+    'audit entry': 'Audit entry',
+    checkpoint: 'Audit checkpoint',
+    key: 'Key',
+  },
+};
+
+const zhCN: MessageCatalog = {
+  errors: {
+    VALIDATION_FAILED: ({ what, issues }) => ({
+      message: `${what}无效，共 ${issues.length} 处问题：${list(issues, '；')}。`,
+      hint: '未写入任何数据。请修正所列路径后重试。',
+    }),
+    NOT_FOUND: ({ entity, id, tenantId }) => ({
+      message: `${tenantId ? `租户「${tenantId}」中` : ''}找不到${zhCN.entities[entity]}「${id}」。`,
+      hint:
+        entity === 'tenant'
+          ? '请先调用 guard.tenants.upsert({ id, name }) 创建租户。'
+          : '请检查 ID，或先将其同步到 Guard。',
+    }),
+    FORBIDDEN: ({ actorId, action, resourceId, reason }) => ({
+      message: `「${actorId}」无权对「${resourceId}」执行 ${action}：${zhCN.reasons[reason]}`,
+      hint: '请勿直接重试：访问策略禁止此操作。本次尝试已记入审计日志。',
+    }),
+    CONFLICT: ({ entity, id, expected, actual }) => ({
+      message: `${zhCN.entities[entity]}「${id}」已被他人修改（期望版本 ${expected ?? '无'}，实际版本 ${actual ?? '无'}）。`,
+      hint: '请重新加载，重新应用修改后再试。',
+    }),
+    STORE_FAILURE: ({ store, operation, detail }) => ({
+      message: `${store} 存储在执行 ${operation} 时失败：${detail}`,
+      hint: '请检查数据库是否可连接并已完成迁移；本次事务已回滚。',
+    }),
+    AUDIT_KEY_UNAVAILABLE: ({ tenantId, keyId }) => ({
+      message: `租户「${tenantId}」没有可用的审计签名密钥${keyId ? `「${keyId}」` : ''}。`,
+      hint: '请配置能提供该密钥的 KeyProvider（例如 hmacKeys({ current, keys })），并保留旧密钥用于校验。',
+    }),
+  },
+  obligations: {
+    'confidentiality-notice': '保密提示：本客户信息属于公司商业秘密，禁止复制或泄露。',
+    approval: '此操作需先提交审批并获批准。',
+    watermark: '导出文件将加上带有您员工编号的水印。',
+    flag: '本次访问已被标记，待审查。',
+  },
+  reasons: {
+    allowed: '访问策略允许。',
+    'no-matching-rule': '没有任何规则授予此权限（默认拒绝）。',
+    'denied-by-rule': '有拒绝规则禁止此访问。',
+    'subject-frozen': '账号已冻结。',
+    'subject-departed': '该员工已离职。',
+    'resigning-restricted': '离职流程中的员工只能查看自己名下的客户。',
+  },
+  entities: {
+    tenant: '租户',
+    unit: '组织单元',
+    employee: '员工',
+    customer: '客户',
+    'audit entry': '审计记录',
+    checkpoint: '审计检查点',
+    key: '密钥',
+  },
+};
+
+const catalogs: Readonly<Record<Locale, MessageCatalog>> = { en, 'zh-CN': zhCN };
+
+/**
+ * The message catalog for a locale.
+ *
+ * @example
+ * ```ts
+ * import { messages } from '@guard/core';
+ * messages('zh-CN').obligations['confidentiality-notice']; // '保密提示：…'
+ * messages('en').reasons['no-matching-rule']; // 'no rule grants this access (default deny).'
+ * ```
+ */
+export function messages(locale: Locale): MessageCatalog {
+  return catalogs[locale];
+}

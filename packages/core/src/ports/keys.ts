@@ -1,0 +1,81 @@
+/**
+ * What a key is used for. Keys for different purposes are never shared.
+ *
+ * @example
+ * ```ts
+ * import type { KeyPurpose } from '@guard/core';
+ * const purpose: KeyPurpose = 'audit-checkpoint';
+ * ```
+ */
+export type KeyPurpose = 'audit-checkpoint';
+
+/**
+ * A secret key with its id. The id is stored next to whatever the key signed,
+ * so that after a rotation older signatures are verified with the key that
+ * made them.
+ *
+ * @example
+ * ```ts
+ * import type { SecretKey } from '@guard/core';
+ * const key: SecretKey = { id: '2026-11', secret: new TextEncoder().encode(process.env.GUARD_AUDIT_KEY) };
+ * ```
+ */
+export interface SecretKey {
+  readonly id: string;
+  readonly secret: Uint8Array;
+}
+
+/**
+ * Guard's key port: where signing keys come from (an environment variable,
+ * a KMS, a vault). Implementations may cache; Guard calls it once per
+ * checkpoint or verification.
+ *
+ * Contract:
+ * - `currentKey` returns the key to sign new material with, or `null` when
+ *   there is none for that tenant and purpose.
+ * - `keyById` returns a key by id, including retired keys kept for
+ *   verification, or `null` when it does not know the id.
+ *
+ * @example
+ * ```ts
+ * import type { KeyProvider } from '@guard/core';
+ * const kms: KeyProvider = {
+ *   currentKey: async (tenantId, purpose) => fetchKeyFromVault(tenantId, purpose, 'current'),
+ *   keyById: async (tenantId, purpose, id) => fetchKeyFromVault(tenantId, purpose, id),
+ * };
+ * ```
+ */
+export interface KeyProvider {
+  currentKey(tenantId: string, purpose: KeyPurpose): Promise<SecretKey | null> | SecretKey | null;
+  keyById(tenantId: string, purpose: KeyPurpose, keyId: string): Promise<SecretKey | null> | SecretKey | null;
+}
+
+/**
+ * A {@link KeyProvider} over a fixed set of HMAC secrets, shared by every
+ * tenant: sign with `current`, verify with any key in `keys`. Rotate by
+ * adding a new key and making it `current`; keep the old ones for as long as
+ * their checkpoints must verify. Secrets must be at least 32 bytes.
+ *
+ * @example
+ * ```ts
+ * import { hmacKeys } from '@guard/core';
+ * const keys = hmacKeys({ current: '2026-11', keys: { '2026-11': process.env.GUARD_AUDIT_KEY! } });
+ * ```
+ */
+export function hmacKeys(options: { current: string; keys: Readonly<Record<string, string | Uint8Array>> }): KeyProvider {
+  const table = new Map<string, SecretKey>();
+  for (const [id, secret] of Object.entries(options.keys)) {
+    const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
+    if (bytes.byteLength < 32) {
+      throw new RangeError(`hmacKeys: key "${id}" is ${bytes.byteLength} bytes; use at least 32 random bytes`);
+    }
+    table.set(id, Object.freeze({ id, secret: bytes }));
+  }
+  if (!table.has(options.current)) {
+    throw new RangeError(`hmacKeys: the current key "${options.current}" is not among keys (${[...table.keys()].join(', ')})`);
+  }
+  return {
+    currentKey: () => table.get(options.current) ?? null,
+    keyById: (_tenantId, _purpose, keyId) => table.get(keyId) ?? null,
+  };
+}

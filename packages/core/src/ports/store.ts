@@ -1,0 +1,297 @@
+import type { AuditEntry, Customer, Employee, OrgUnit, Tenant } from '../domain/entities.js';
+
+/**
+ * A tenant as the store keeps it.
+ *
+ * @example
+ * ```ts
+ * import type { TenantRecord } from '@guard/core';
+ * const t: TenantRecord = { id: 'acme', name: 'ACME', timeZone: 'UTC', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+ * ```
+ */
+export interface TenantRecord extends Tenant {
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * An org unit as the store keeps it: with its materialised `path`, the ids
+ * from the tenant's root down to and including this unit. "The unit subtree
+ * of X" is every unit whose path contains X.
+ *
+ * @example
+ * ```ts
+ * import type { OrgUnitRecord } from '@guard/core';
+ * const u: OrgUnitRecord = { tenantId: 'acme', id: 'sh', name: 'Shanghai', kind: 'branch', parentId: 'hq', path: ['hq', 'sh'], updatedAt: '2026-01-01T00:00:00.000Z' };
+ * ```
+ */
+export interface OrgUnitRecord extends OrgUnit {
+  readonly tenantId: string;
+  readonly path: readonly string[];
+  readonly updatedAt: string;
+}
+
+/**
+ * An employee as the store keeps it.
+ *
+ * @example
+ * ```ts
+ * import type { EmployeeRecord } from '@guard/core';
+ * declare const e: EmployeeRecord;
+ * e.status; // 'active' | 'resigning' | 'frozen' | 'departed'
+ * ```
+ */
+export interface EmployeeRecord extends Employee {
+  readonly tenantId: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * A customer as the store keeps it. `version` starts at 1 and grows by one
+ * with every write; writers pass the version they read (optimistic
+ * concurrency).
+ *
+ * @example
+ * ```ts
+ * import type { CustomerRecord } from '@guard/core';
+ * declare const c: CustomerRecord;
+ * c.version; // 1, 2, 3…
+ * ```
+ */
+export interface CustomerRecord extends Customer {
+  readonly tenantId: string;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * The head of a tenant's audit chain: the last sequence number and hash.
+ *
+ * @example
+ * ```ts
+ * import type { AuditHead } from '@guard/core';
+ * const genesis: AuditHead = { seq: 0, hash: '0'.repeat(64) };
+ * ```
+ */
+export interface AuditHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/**
+ * A signed statement "the chain of tenant T had hash H at sequence S". Kept in
+ * the store and, ideally, copied somewhere the database's administrators
+ * cannot write (then pass it to `verify({ trusted })`): a cut-off tail is
+ * detected by the newest checkpoint that points past it.
+ *
+ * @example
+ * ```ts
+ * import type { AuditCheckpoint } from '@guard/core';
+ * declare const cp: AuditCheckpoint;
+ * await fetch(archiveUrl, { method: 'PUT', body: JSON.stringify(cp) });
+ * ```
+ */
+export interface AuditCheckpoint {
+  readonly tenantId: string;
+  readonly seq: number;
+  readonly hash: string;
+  readonly at: string;
+  readonly keyId: string;
+  readonly algorithm: 'HMAC-SHA256';
+  /** Hex signature over the canonical JSON of the other fields. */
+  readonly signature: string;
+}
+
+/**
+ * A request for one page of results. Paging is by keyset: pass the previous
+ * page's `nextCursor` as `cursor`.
+ *
+ * @example
+ * ```ts
+ * import type { PageRequest } from '@guard/core';
+ * const first: PageRequest = { limit: 50 };
+ * ```
+ */
+export interface PageRequest {
+  /** Opaque cursor from the previous page; omit for the first page. */
+  readonly cursor?: string | undefined;
+  /** Page size, 1–1000. */
+  readonly limit: number;
+}
+
+/**
+ * One page of results, in a stable order.
+ *
+ * @example
+ * ```ts
+ * import type { Page } from '@guard/core';
+ * async function* all<T>(fetch: (cursor?: string) => Promise<Page<T>>) {
+ *   let cursor: string | undefined;
+ *   do { const page = await fetch(cursor); yield* page.items; cursor = page.nextCursor ?? undefined; } while (cursor);
+ * }
+ * ```
+ */
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Cursor for the next page, or `null` when this is the last page. */
+  readonly nextCursor: string | null;
+}
+
+/**
+ * Which customers to list. Results are ordered by customer id.
+ *
+ * - `{ ownerId }` — the customers one employee owns
+ * - `{ unitId }` — the customers of a unit and every unit below it
+ * - `{ pool: true }` — unowned customers (公海)
+ * - `{}` — every customer of the tenant (paged; never loaded at once)
+ *
+ * @example
+ * ```ts
+ * import type { CustomerFilter } from '@guard/core';
+ * const mine: CustomerFilter = { ownerId: 'e-7' };
+ * ```
+ */
+export type CustomerFilter =
+  | { readonly ownerId: string }
+  | { readonly unitId: string }
+  | { readonly pool: true }
+  | Readonly<Record<string, never>>;
+
+/**
+ * An audit query: all given conditions must hold. Results are ordered by
+ * `seq`, ascending unless `order: 'desc'`.
+ *
+ * @example
+ * ```ts
+ * import type { AuditQuery } from '@guard/core';
+ * const q: AuditQuery = { actorId: 'e-7', from: '2026-11-01T00:00:00Z', limit: 100 };
+ * ```
+ */
+export interface AuditQuery extends PageRequest {
+  readonly actorId?: string | undefined;
+  readonly subject?: { readonly type: string; readonly id: string } | undefined;
+  readonly action?: string | undefined;
+  /** Inclusive lower bound on `at` (ISO date-time). */
+  readonly from?: string | undefined;
+  /** Exclusive upper bound on `at` (ISO date-time). */
+  readonly to?: string | undefined;
+  readonly order?: 'asc' | 'desc' | undefined;
+}
+
+/**
+ * What a store can do beyond the contract, so core adapts without special
+ * cases per database.
+ *
+ * @example
+ * ```ts
+ * if (!store.capabilities.concurrentTransactions) console.warn('one writer at a time');
+ * ```
+ */
+export interface StoreCapabilities {
+  /** Transactions from several processes may run at the same time. */
+  readonly concurrentTransactions: boolean;
+}
+
+/**
+ * Guard's persistence port. Every method takes the tenant id first and never
+ * returns another tenant's rows. All reads and writes happen inside
+ * {@link Store.transaction}.
+ *
+ * Implementations: `memoryStore()` (the reference semantics, in
+ * `@guard/core`) and the SQL stores. `@guard/testkit` publishes the
+ * conformance suite every implementation must pass.
+ *
+ * @example
+ * ```ts
+ * import { memoryStore } from '@guard/core';
+ * const store = memoryStore();
+ * const unit = await store.transaction((tx) => tx.getUnits('acme', ['hq']));
+ * ```
+ */
+export interface Store {
+  /** Short name for messages, e.g. `memory`, `sqlite`, `postgres`. */
+  readonly name: string;
+  readonly capabilities: StoreCapabilities;
+  /**
+   * Runs `work` in one transaction. Everything it writes commits together
+   * when it resolves; nothing it wrote is visible to anyone when it rejects
+   * (the store rolls back and rethrows the same error). Transactions are
+   * serializable with respect to the audit head: two transactions that both
+   * call {@link StoreTransaction.lockAuditHead} for a tenant run one after the
+   * other. Failures of the database itself are thrown as `StoreError`.
+   */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Releases connections. The store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/**
+ * The operations available inside a transaction. Records passed in and
+ * returned are plain data; the store never keeps or returns references a
+ * caller could mutate afterwards.
+ *
+ * @example
+ * ```ts
+ * await store.transaction(async (tx) => {
+ *   const c = await tx.getCustomer('acme', 'c-1');
+ *   if (c) await tx.putCustomer({ ...c, name: 'New name', version: c.version + 1 }, c.version);
+ * });
+ * ```
+ */
+export interface StoreTransaction {
+  /** The tenant, or `null`. */
+  getTenant(tenantId: string): Promise<TenantRecord | null>;
+  /** Inserts or replaces the tenant. */
+  putTenant(record: TenantRecord): Promise<void>;
+
+  /** The units with these ids that exist, in no particular order. */
+  getUnits(tenantId: string, ids: readonly string[]): Promise<OrgUnitRecord[]>;
+  /** The units strictly below `unitId` (by path), ordered by id. */
+  listUnitsUnder(tenantId: string, unitId: string, page: PageRequest): Promise<Page<OrgUnitRecord>>;
+  /** Inserts or replaces units (matched by tenant and id). */
+  putUnits(records: readonly OrgUnitRecord[]): Promise<void>;
+
+  /** The employees with these ids that exist, in no particular order. */
+  getEmployees(tenantId: string, ids: readonly string[]): Promise<EmployeeRecord[]>;
+  /** Inserts or replaces employees (matched by tenant and id). */
+  putEmployees(records: readonly EmployeeRecord[]): Promise<void>;
+
+  /** The customer, or `null`. */
+  getCustomer(tenantId: string, id: string): Promise<CustomerRecord | null>;
+  /** The customers with these ids that exist, in no particular order. */
+  getCustomers(tenantId: string, ids: readonly string[]): Promise<CustomerRecord[]>;
+  /**
+   * Writes a customer if, and only if, its stored version is
+   * `expectedVersion` (`null`: the customer must not exist yet). The check
+   * and the write are one atomic step in the database; on a mismatch it
+   * throws `ConflictError` and writes nothing. `record.version` must be
+   * `expectedVersion + 1` (or 1 for a new customer).
+   */
+  putCustomer(record: CustomerRecord, expectedVersion: number | null): Promise<void>;
+  /** One page of customers matching `filter`, ordered by id. */
+  listCustomers(tenantId: string, filter: CustomerFilter, page: PageRequest): Promise<Page<CustomerRecord>>;
+
+  /**
+   * The tenant's audit head, locked until the transaction ends so that
+   * concurrent appenders queue behind it; `null` before the first entry.
+   */
+  lockAuditHead(tenantId: string): Promise<AuditHead | null>;
+  /**
+   * Appends entries that continue the head read by `lockAuditHead` (their
+   * `seq` values are consecutive, starting at head + 1, all of one tenant)
+   * and moves the head to the last one. Throws `ConflictError` if a `seq` is
+   * already taken, and writes nothing then.
+   */
+  appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+  /** Up to `limit` entries with `seq > afterSeq`, ascending by `seq`. */
+  readAudit(tenantId: string, afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  /** Entries matching the query, paged. */
+  queryAudit(tenantId: string, query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** Stores a checkpoint (replacing one at the same `seq`). */
+  putCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
+  /** The newest checkpoint of the tenant (highest `seq`), or `null`. */
+  latestCheckpoint(tenantId: string): Promise<AuditCheckpoint | null>;
+  /** Up to `limit` checkpoints with `seq > afterSeq`, ascending by `seq`. */
+  readCheckpoints(tenantId: string, afterSeq: number, limit: number): Promise<AuditCheckpoint[]>;
+}
