@@ -15,11 +15,9 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * idSchema.safeParse('has space').success; // false
  * ```
  */
-export const idSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9._:@-]{0,127}$/, {
-    error: 'must be 1–128 characters of letters, digits and . _ : @ - (starting with a letter, digit or _)',
-  });
+export const idSchema = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:@-]{0,127}$/, {
+  error: 'must be 1–128 characters of letters, digits and . _ : @ - (starting with a letter, digit or _)',
+});
 
 /**
  * A name for a field, field class, role or connector: an identifier of

@@ -118,9 +118,7 @@ export const obligationSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('confidentiality-notice') }),
   z.strictObject({
     type: z.literal('approval'),
-    approvalKind: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{0,63}$/, { error: 'must be kebab-case, e.g. "customer-export"' }),
+    approvalKind: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { error: 'must be kebab-case, e.g. "customer-export"' }),
   }),
   z.strictObject({ type: z.literal('watermark') }),
   z.strictObject({ type: z.literal('flag'), reason: z.enum(['resigning']) }),

@@ -255,10 +255,7 @@ export class ForbiddenError extends GuardError<'FORBIDDEN'> {
   /** The decision that denied the action. */
   readonly decision: Decision;
 
-  constructor(
-    params: { actorId: string; resourceId: string; decision: Decision },
-    options: GuardErrorOptions = {},
-  ) {
+  constructor(params: { actorId: string; resourceId: string; decision: Decision }, options: GuardErrorOptions = {}) {
     super(
       'FORBIDDEN',
       {

@@ -76,10 +76,7 @@ export function parseInput<S extends z.ZodType>(
   const locale = options.locale ?? 'en';
   const unsafe = scanUntrusted(input, locale);
   if (unsafe.length > 0) throw new ValidationError(options.what, unsafe, { locale });
-  const result = schema.safeParse(
-    input,
-    locale === 'zh-CN' ? { error: zhCNErrorMap() } : undefined,
-  );
+  const result = schema.safeParse(input, locale === 'zh-CN' ? { error: zhCNErrorMap() } : undefined);
   if (!result.success) throw new ValidationError(options.what, toIssues(result.error), { locale });
   return result.data;
 }

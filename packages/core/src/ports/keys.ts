@@ -62,7 +62,10 @@ export interface KeyProvider {
  * const keys = hmacKeys({ current: '2026-11', keys: { '2026-11': process.env.GUARD_AUDIT_KEY! } });
  * ```
  */
-export function hmacKeys(options: { current: string; keys: Readonly<Record<string, string | Uint8Array>> }): KeyProvider {
+export function hmacKeys(options: {
+  current: string;
+  keys: Readonly<Record<string, string | Uint8Array>>;
+}): KeyProvider {
   const table = new Map<string, SecretKey>();
   for (const [id, secret] of Object.entries(options.keys)) {
     const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
@@ -72,7 +75,9 @@ export function hmacKeys(options: { current: string; keys: Readonly<Record<strin
     table.set(id, Object.freeze({ id, secret: bytes }));
   }
   if (!table.has(options.current)) {
-    throw new RangeError(`hmacKeys: the current key "${options.current}" is not among keys (${[...table.keys()].join(', ')})`);
+    throw new RangeError(
+      `hmacKeys: the current key "${options.current}" is not among keys (${[...table.keys()].join(', ')})`,
+    );
   }
   return {
     currentKey: () => table.get(options.current) ?? null,

@@ -1,0 +1,164 @@
+import {
+  type CustomerView,
+  createGuard,
+  hmacKeys,
+  isGuardError,
+  type Locale,
+  type MemoryStore,
+  manualClock,
+  sequentialIds,
+  type VerifyResult,
+} from '@guard/core';
+import { customers, employees, people, tenant, units } from './company.js';
+
+/** What the demo showed, for the narrator and for the demo's own test. */
+export interface DemoOutcome {
+  readonly ownRead: CustomerView;
+  readonly teammateRead: CustomerView;
+  readonly hrRead: CustomerView;
+  readonly frozenDenied: { code: string; message: string } | null;
+  readonly ownPage: readonly CustomerView[];
+  readonly verified: VerifyResult;
+  readonly tamperedSeq: number;
+  readonly afterTamper: VerifyResult;
+}
+
+/**
+ * Plays the demo story on a store: a rep reads an own customer in full and a
+ * teammate's customer masked, HR sees contact details masked, a frozen
+ * account is denied, the audit chain verifies, and an entry tampered with
+ * directly in the database is found.
+ */
+export async function playDemo(
+  store: MemoryStore,
+  say: (line: string) => void,
+  locale: Locale = 'en',
+): Promise<DemoOutcome> {
+  const zh = locale === 'zh-CN';
+  const guard = createGuard({
+    store,
+    locale,
+    // A fixed clock: 10:00 on a working day in Shanghai, so every run prints the same.
+    clock: manualClock('2026-11-02T10:00:00+08:00'),
+    ids: sequentialIds(),
+    keys: hmacKeys({ current: 'demo-2026', keys: { 'demo-2026': 'demo-only secret: use a KMS in production!' } }),
+  });
+
+  await guard.tenants.upsert(tenant);
+  const t = guard.tenant(tenant.id);
+  const sync = await t.directory.sync({ units, employees });
+  for (const c of customers()) await t.customers.upsert(c);
+  say(
+    zh
+      ? `已同步 ${sync.units} 个组织单元、${sync.employees} 名员工、${customers().length} 个客户到「${tenant.name}」。`
+      : `Synced ${sync.units} org units, ${sync.employees} employees and ${customers().length} customers into "${tenant.name}".`,
+  );
+
+  const mine = customers().find((c) => c.ownerId === people.rep)?.id as string;
+  const theirs = customers().find((c) => c.ownerId === people.teammate)?.id as string;
+
+  const ownRead = await t.customers.read({ actor: people.rep, customerId: mine });
+  say('');
+  say(
+    zh
+      ? `① 李雷打开自己的客户 ${ownRead.name}：完整可见`
+      : `① Li Lei opens his own customer ${ownRead.name}: everything visible`,
+  );
+  say(`   ${describe(ownRead)}`);
+  for (const notice of ownRead.notices) say(`   ⚠ ${notice}`);
+
+  const teammateRead = await t.customers.read({ actor: people.rep, customerId: theirs });
+  say('');
+  say(
+    zh
+      ? `② 李雷打开同组同事韩梅梅的客户 ${teammateRead.name}：只见公开字段`
+      : `② Li Lei opens ${teammateRead.name}, a customer of his teammate Han Meimei: public fields only`,
+  );
+  say(`   ${describe(teammateRead)}`);
+
+  const hrRead = await t.customers.read({ actor: people.hr, customerId: theirs });
+  say('');
+  say(
+    zh
+      ? `③ HR 赵敏查看同一客户：联系方式已脱敏`
+      : '③ HR admin Zhao Min opens the same customer: contact details masked',
+  );
+  say(`   ${describe(hrRead)}`);
+
+  let frozenDenied: DemoOutcome['frozenDenied'] = null;
+  try {
+    await t.customers.read({ actor: people.frozen, customerId: 'c-004' });
+  } catch (error) {
+    if (!isGuardError(error, 'FORBIDDEN')) throw error;
+    frozenDenied = { code: error.code, message: error.message };
+  }
+  say('');
+  say(
+    zh
+      ? '④ 已冻结账号张伟试图查看自己原来的客户：'
+      : '④ Zhang Wei, whose account is frozen, tries to open his former customer:',
+  );
+  say(`   ✖ ${frozenDenied?.code}: ${frozenDenied?.message}`);
+
+  const ownPage = await t.customers.list({ actor: people.rep, scope: 'own', limit: 5 });
+  say('');
+  say(zh ? `⑤ 李雷的客户列表（第一页）：` : `⑤ Li Lei's customer list (first page):`);
+  for (const c of ownPage.items) say(`   • ${c.id} ${c.name} — ${String(c.fields.contact?.phone)}`);
+
+  const verified = await t.audit.verify();
+  say('');
+  say(
+    zh
+      ? `⑥ 审计链校验：${verified.ok ? '完好' : '已损坏'}，共 ${verified.entries} 条记录，链头 ${verified.head.hash.slice(0, 16)}…`
+      : `⑥ Audit chain: ${verified.ok ? 'intact' : 'BROKEN'}, ${verified.entries} entries, head ${verified.head.hash.slice(0, 16)}…`,
+  );
+  const checkpoint = await t.audit.checkpoint();
+  say(
+    zh
+      ? `   已签名检查点 #${checkpoint?.seq}（${checkpoint?.algorithm}）`
+      : `   Signed checkpoint at #${checkpoint?.seq} (${checkpoint?.algorithm})`,
+  );
+
+  // Someone with database access rewrites who read a customer, to cover their tracks.
+  const log = store.raw.get(tenant.id)?.audit ?? [];
+  const index = log.findIndex((e) => e.action === 'customer.read' && e.actor.id === people.rep);
+  const original = log[index];
+  if (!original) throw new Error('demo: no read entry to tamper with');
+  log[index] = { ...original, actor: { type: 'employee', id: people.teammate } };
+  const afterTamper = await t.audit.verify();
+  say('');
+  say(
+    zh
+      ? `⑦ 有人直接改了数据库中的第 #${original.seq} 条审计记录（把李雷改成韩梅梅）……`
+      : `⑦ Someone edits audit entry #${original.seq} directly in the database (Li Lei → Han Meimei)…`,
+  );
+  say(
+    afterTamper.ok
+      ? '   ✖ not detected (this must never happen)'
+      : zh
+        ? `   ✔ 校验发现篡改：第一条损坏记录 #${afterTamper.firstBadSeq}（${afterTamper.reason}）`
+        : `   ✔ verify() catches it: first bad entry #${afterTamper.firstBadSeq} (${afterTamper.reason})`,
+  );
+
+  await guard.close();
+  return {
+    ownRead,
+    teammateRead,
+    hrRead,
+    frozenDenied,
+    ownPage: ownPage.items,
+    verified,
+    tamperedSeq: original.seq,
+    afterTamper,
+  };
+}
+
+function describe(view: CustomerView): string {
+  const parts = Object.entries(view.fields).flatMap(([cls, fields]) =>
+    Object.entries(fields).map(([name, value]) => `${cls}.${name}=${String(value)}`),
+  );
+  const hidden = Object.entries(view.decision.fields)
+    .filter(([, level]) => level === 'hide')
+    .map(([cls]) => cls);
+  return `${parts.join('  ')}${hidden.length > 0 ? `  [hidden: ${hidden.join(', ')}]` : ''}`;
+}

@@ -1,0 +1,21 @@
+export {
+  type AuditDraft,
+  AuditLog,
+  type AuditLogOptions,
+  type AuditStore,
+  type AuditTransaction,
+  type AuditVerifyOptions,
+} from './audit-log.js';
+export { canonicalJson } from './canonical-json.js';
+export {
+  ChainVerifier,
+  type CheckpointClaim,
+  type VerifyFailure,
+  type VerifyFailureReason,
+  type VerifyOptions,
+  type VerifyResult,
+  type VerifySuccess,
+  verifyEntries,
+} from './chain.js';
+export { type CheckpointStatement, signCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
+export { type AuditEntryBody, entryHash, GENESIS_HASH } from './hash.js';

@@ -1,0 +1,309 @@
+import * as z from 'zod';
+import { AuditLog, type VerifyResult } from '../audit/index.js';
+import type { Decision } from '../domain/decision.js';
+import {
+  type ActorRef,
+  type AuditEntry,
+  actorRefSchema,
+  type CustomerInput,
+  idSchema,
+  type TenantInput,
+  tenantSchema,
+} from '../domain/entities.js';
+import { type Action, actionSchema } from '../domain/vocabulary.js';
+import { NotFoundError } from '../errors/guard-error.js';
+import { parseInput } from '../errors/validate.js';
+import type { Locale } from '../i18n/locale.js';
+import { type CompiledPolicy, compilePolicy, defaultPolicy, type MaskKind } from '../policy/index.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import { type IdGenerator, randomIds } from '../ports/ids.js';
+import type { KeyProvider } from '../ports/keys.js';
+import type {
+  AuditCheckpoint,
+  AuditQuery,
+  CustomerRecord,
+  EmployeeRecord,
+  Page,
+  Store,
+  TenantRecord,
+} from '../ports/store.js';
+import { type GuardContext, HOST_ACTOR, withTenant } from './context.js';
+import {
+  type CustomerView,
+  type ListCustomersParams,
+  listCustomers,
+  type ReadCustomerParams,
+  readCustomer,
+  resourceOf,
+  subjectOf,
+  type UpsertCustomerOptions,
+  upsertCustomer,
+} from './customers.js';
+import { type DirectorySyncInput, type DirectorySyncResult, requireEmployee, syncDirectory } from './directory.js';
+
+/**
+ * Options of {@link createGuard}.
+ *
+ * @example
+ * ```ts
+ * import { createGuard, hmacKeys, memoryStore, type GuardOptions } from '@guard/core';
+ * const options: GuardOptions = {
+ *   store: memoryStore(),
+ *   keys: hmacKeys({ current: 'k1', keys: { k1: process.env.GUARD_AUDIT_KEY! } }),
+ *   locale: 'zh-CN',
+ * };
+ * const guard = createGuard(options);
+ * ```
+ */
+export interface GuardOptions {
+  /** Where Guard keeps its state: `memoryStore()` or a SQL store. */
+  readonly store: Store;
+  /** Signing keys for audit checkpoints, e.g. `hmacKeys(…)`. */
+  readonly keys: KeyProvider;
+  /** The access policy as JSON (validated) or already compiled. Default: {@link defaultPolicy}. */
+  readonly policy?: unknown;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+  /** Default: random UUID-based ids. */
+  readonly ids?: IdGenerator;
+  /** Language of errors and notices. Default `en`. */
+  readonly locale?: Locale;
+  readonly audit?: {
+    /** Sign a checkpoint every N entries per tenant (0 disables automatic checkpoints). Default 1000. */
+    readonly checkpointEvery?: number;
+  };
+  /** How to mask fields by name, on top of the defaults (`phone` → `138****5678`…). */
+  readonly masks?: Readonly<Record<string, MaskKind>>;
+}
+
+const hasFunctions = (names: readonly string[]) => (value: unknown) =>
+  typeof value === 'object' &&
+  value !== null &&
+  names.every((n) => typeof (value as Record<string, unknown>)[n] === 'function');
+
+const optionsSchema = z.strictObject({
+  store: z.custom<Store>(hasFunctions(['transaction', 'close']), {
+    error: 'must be a Store (e.g. memoryStore() or a SQL store) with transaction() and close()',
+  }),
+  keys: z.custom<KeyProvider>(hasFunctions(['currentKey', 'keyById']), {
+    error: 'must be a KeyProvider with currentKey() and keyById(), e.g. hmacKeys({ current, keys })',
+  }),
+  policy: z.unknown().optional(),
+  clock: z.custom<Clock>(hasFunctions(['now']), { error: 'must be a Clock with now()' }).optional(),
+  ids: z.custom<IdGenerator>(hasFunctions(['next']), { error: 'must be an IdGenerator with next(prefix)' }).optional(),
+  locale: z.enum(['en', 'zh-CN']).optional(),
+  audit: z.strictObject({ checkpointEvery: z.int().min(0).max(1_000_000).optional() }).optional(),
+  masks: z.record(z.string(), z.enum(['phone', 'email', 'name', 'id-number', 'default'])).optional(),
+});
+
+const decideSchema = z.strictObject({
+  actor: idSchema,
+  customerId: idSchema,
+  action: actionSchema,
+  exportSize: z.int().min(0).optional(),
+});
+
+/**
+ * A Guard instance: tenant administration plus a tenant-scoped API.
+ *
+ * @example
+ * ```ts
+ * const guard = createGuard({ store, keys });
+ * await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
+ * const acme = guard.tenant('acme');
+ * ```
+ */
+export interface Guard {
+  /** The compiled access policy; `guard.policy.decide(…)` is pure and synchronous. */
+  readonly policy: CompiledPolicy;
+  readonly locale: Locale;
+  readonly tenants: {
+    /** Creates or updates a tenant. */
+    upsert(input: TenantInput, options?: { actor?: ActorRef }): Promise<TenantRecord>;
+    /** The tenant, or `NotFoundError`. */
+    get(tenantId: string): Promise<TenantRecord>;
+  };
+  /** The API of one tenant. Nothing it returns ever belongs to another tenant. */
+  tenant(tenantId: string): TenantGuard;
+  /** Closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Everything Guard does for one tenant.
+ *
+ * @example
+ * ```ts
+ * const acme = guard.tenant('acme');
+ * await acme.directory.sync({ units, employees });
+ * await acme.customers.upsert(customer);
+ * const view = await acme.customers.read({ actor: 'e-7', customerId: customer.id });
+ * const check = await acme.audit.verify();
+ * ```
+ */
+export interface TenantGuard {
+  readonly id: string;
+  readonly directory: {
+    /** Inserts or replaces units and employees; see {@link DirectorySyncInput}. */
+    sync(input: DirectorySyncInput, options?: { actor?: ActorRef }): Promise<DirectorySyncResult>;
+    /** One employee, or `NotFoundError`. */
+    employee(id: string): Promise<EmployeeRecord>;
+  };
+  readonly customers: {
+    /** Inserts or replaces a customer (host/CRM sync); audited. */
+    upsert(input: CustomerInput, options?: UpsertCustomerOptions): Promise<CustomerRecord>;
+    /** A guarded read: decided, masked and audited. Denied → `ForbiddenError` (audited too). */
+    read(params: ReadCustomerParams): Promise<CustomerView>;
+    /** A guarded page of customers in a scope; see {@link ListCustomersParams}. */
+    list(params: ListCustomersParams): Promise<Page<CustomerView>>;
+    /**
+     * The decision for an action without performing it (e.g. to enable a
+     * button). Not audited: audit the action when it happens.
+     */
+    decide(params: { actor: string; customerId: string; action: Action; exportSize?: number }): Promise<Decision>;
+  };
+  readonly audit: {
+    /** Verifies the tenant's whole chain and its signed checkpoints. */
+    verify(options?: { trusted?: readonly AuditCheckpoint[] }): Promise<VerifyResult>;
+    /** Entries by actor, subject, action and time range, paged. */
+    query(query: AuditQuery): Promise<Page<AuditEntry>>;
+    /** Signs a checkpoint at the current head now; `null` while the log is empty. */
+    checkpoint(): Promise<AuditCheckpoint | null>;
+  };
+}
+
+/**
+ * Creates a Guard. Options are validated: a bad option is a
+ * `ValidationError` naming it, and the policy is compiled once here.
+ *
+ * @example
+ * ```ts
+ * import { createGuard, hmacKeys, memoryStore } from '@guard/core';
+ *
+ * const guard = createGuard({
+ *   store: memoryStore(),
+ *   keys: hmacKeys({ current: 'k1', keys: { k1: process.env.GUARD_AUDIT_KEY! } }),
+ *   locale: 'zh-CN',
+ * });
+ * await guard.tenants.upsert({ id: 'acme', name: 'ACME 贸易', timeZone: 'Asia/Shanghai' });
+ * ```
+ */
+export function createGuard(options: GuardOptions): Guard {
+  const locale = options?.locale === 'zh-CN' ? 'zh-CN' : 'en';
+  const parsed = parseInput(optionsSchema, options, { what: 'createGuard options', locale });
+  const policy = isCompiled(parsed.policy) ? parsed.policy : compilePolicy(parsed.policy ?? defaultPolicy, { locale });
+  const clock = parsed.clock ?? systemClock;
+  const ctx: GuardContext = {
+    store: parsed.store,
+    policy,
+    clock,
+    ids: parsed.ids ?? randomIds(),
+    locale,
+    masks: parsed.masks ?? {},
+    audit: new AuditLog({ clock, keys: parsed.keys, checkpointEvery: parsed.audit?.checkpointEvery ?? 1000, locale }),
+  };
+
+  const tenants: Guard['tenants'] = {
+    async upsert(input, opts = {}) {
+      const tenant = parseInput(tenantSchema, input, { what: 'tenant', locale });
+      const actor =
+        opts.actor === undefined ? HOST_ACTOR : parseInput(actorRefSchema, opts.actor, { what: 'actor', locale });
+      return ctx.store.transaction(async (tx) => {
+        const current = await tx.getTenant(tenant.id);
+        const now = clock.now().toISOString();
+        const record: TenantRecord = { ...tenant, createdAt: current?.createdAt ?? now, updatedAt: now };
+        await tx.putTenant(record);
+        await ctx.audit.append(tx, tenant.id, [
+          {
+            actor,
+            action: current ? 'tenant.update' : 'tenant.create',
+            subject: { type: 'tenant', id: tenant.id },
+            data: { name: tenant.name, timeZone: tenant.timeZone },
+          },
+        ]);
+        return record;
+      });
+    },
+    async get(tenantId) {
+      const id = parseInput(idSchema, tenantId, { what: 'tenant id', locale });
+      const tenant = await ctx.store.transaction((tx) => tx.getTenant(id));
+      if (!tenant) throw new NotFoundError({ entity: 'tenant', id }, { locale });
+      return tenant;
+    },
+  };
+
+  return {
+    policy,
+    locale,
+    tenants,
+    tenant: (tenantId) => tenantGuard(ctx, parseInput(idSchema, tenantId, { what: 'tenant id', locale })),
+    close: () => ctx.store.close(),
+  };
+}
+
+function isCompiled(policy: unknown): policy is CompiledPolicy {
+  return (
+    typeof policy === 'object' &&
+    policy !== null &&
+    typeof (policy as CompiledPolicy).decide === 'function' &&
+    Array.isArray((policy as CompiledPolicy).fieldClasses)
+  );
+}
+
+function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
+  const { locale } = ctx;
+  const actorOf = (actor: ActorRef | undefined) =>
+    actor === undefined ? HOST_ACTOR : parseInput(actorRefSchema, actor, { what: 'actor', locale });
+  return {
+    id: tenantId,
+    directory: {
+      sync: (input, options = {}) => syncDirectory(ctx, tenantId, input, actorOf(options.actor)),
+      employee: (id) =>
+        withTenant(ctx, tenantId, async (tx) => ({
+          result: await requireEmployee(ctx, tx, tenantId, parseInput(idSchema, id, { what: 'employee id', locale })),
+          audit: [],
+        })),
+    },
+    customers: {
+      upsert: (input, options = {}) =>
+        upsertCustomer(ctx, tenantId, input, { ...options, actor: actorOf(options.actor) }),
+      read: (params) => readCustomer(ctx, tenantId, params),
+      list: (params) => listCustomers(ctx, tenantId, params),
+      decide: async (params) => {
+        const { actor, customerId, action, exportSize } = parseInput(decideSchema, params, {
+          what: 'decision request',
+          locale,
+        });
+        return withTenant(ctx, tenantId, async (tx, tenant) => {
+          const employee = await requireEmployee(ctx, tx, tenantId, actor);
+          const customer = await tx.getCustomer(tenantId, customerId);
+          if (!customer) throw new NotFoundError({ entity: 'customer', id: customerId, tenantId }, { locale });
+          const [unit] = await tx.getUnits(tenantId, [customer.unitId]);
+          const context = {
+            now: ctx.clock.now(),
+            timeZone: tenant.timeZone,
+            ...(exportSize === undefined ? {} : { exportSize }),
+          };
+          return {
+            result: ctx.policy.decide(subjectOf(employee), action, resourceOf(customer, unit), context),
+            audit: [],
+          };
+        });
+      },
+    },
+    audit: {
+      verify: async (options = {}) => {
+        await guardTenantExists(ctx, tenantId);
+        return ctx.audit.verify(ctx.store, tenantId, options.trusted ? { trusted: options.trusted } : {});
+      },
+      query: (query) =>
+        withTenant(ctx, tenantId, async (tx) => ({ result: await ctx.audit.query(tx, tenantId, query), audit: [] })),
+      checkpoint: () =>
+        withTenant(ctx, tenantId, async (tx) => ({ result: await ctx.audit.checkpoint(tx, tenantId), audit: [] })),
+    },
+  };
+}
+
+async function guardTenantExists(ctx: GuardContext, tenantId: string): Promise<void> {
+  await withTenant(ctx, tenantId, async () => ({ result: undefined, audit: [] }));
+}

@@ -1,0 +1,350 @@
+import * as z from 'zod';
+import type { AuditDraft } from '../audit/index.js';
+import type { Decision } from '../domain/decision.js';
+import { type ActorRef, type CustomerInput, customerSchema, type FieldValue, idSchema } from '../domain/entities.js';
+import { ForbiddenError, NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
+import { parseInput } from '../errors/validate.js';
+import { messages } from '../i18n/messages.js';
+import { type AccessResource, type AccessSubject, applyFieldLevels } from '../policy/index.js';
+import type {
+  CustomerFilter,
+  CustomerRecord,
+  EmployeeRecord,
+  OrgUnitRecord,
+  Page,
+  StoreTransaction,
+  TenantRecord,
+} from '../ports/store.js';
+import { type GuardContext, HOST_ACTOR, withTenant } from './context.js';
+import { requireEmployee } from './directory.js';
+
+/**
+ * A customer as one subject may see it: hidden field classes are absent,
+ * masked classes hold masked values (`138****5678`), and `decision` says why.
+ * Show `notices` (e.g. the confidentiality notice 保密提示) next to the data.
+ *
+ * @example
+ * ```ts
+ * const view = await guard.tenant('acme').customers.read({ actor: 'e-7', customerId: 'c-1001' });
+ * view.fields.contact?.phone; // '13812345678' for the owner, '138****5678' for HR
+ * view.notices; // ['Confidential: …']
+ * ```
+ */
+export interface CustomerView {
+  readonly id: string;
+  readonly name: string;
+  readonly ownerId: string | null;
+  readonly unitId: string;
+  readonly version: number;
+  /** Visible field classes only; masked classes hold masked values. */
+  readonly fields: Readonly<Record<string, Readonly<Record<string, FieldValue>>>>;
+  /** The access decision this view was built from. */
+  readonly decision: Decision;
+  /** Obligation texts in the guard's locale, for the host to display. */
+  readonly notices: readonly string[];
+}
+
+/**
+ * Which customers a guarded list walks:
+ * `own` — the actor's customers; `team` — the customers of the actor's unit
+ * and every unit below it; `pool` — unowned customers (公海); `tenant` —
+ * all of them. Each row is still decided by the policy: rows the actor may
+ * not read are left out.
+ *
+ * @example
+ * ```ts
+ * import type { ListScope } from '@guard/core';
+ * const scope: ListScope = 'team';
+ * ```
+ */
+export type ListScope = 'own' | 'team' | 'pool' | 'tenant';
+
+/**
+ * Parameters of a guarded read.
+ *
+ * @example
+ * ```ts
+ * import type { ReadCustomerParams } from '@guard/core';
+ * const params: ReadCustomerParams = { actor: 'e-7', customerId: 'c-1001' };
+ * ```
+ */
+export interface ReadCustomerParams {
+  /** The employee id of the logged-in user. */
+  readonly actor: string;
+  readonly customerId: string;
+}
+
+/**
+ * Parameters of a guarded list.
+ *
+ * @example
+ * ```ts
+ * import type { ListCustomersParams } from '@guard/core';
+ * const params: ListCustomersParams = { actor: 'e-7', scope: 'own', limit: 20 };
+ * ```
+ */
+export interface ListCustomersParams {
+  readonly actor: string;
+  /** Default `own`. */
+  readonly scope?: ListScope;
+  /** `nextCursor` of the previous page. */
+  readonly cursor?: string;
+  /** Rows to examine, 1–200 (default 50). A page may hold fewer when the policy leaves some out. */
+  readonly limit?: number;
+}
+
+/**
+ * Options of a customer upsert.
+ *
+ * @example
+ * ```ts
+ * import type { UpsertCustomerOptions } from '@guard/core';
+ * const options: UpsertCustomerOptions = { expectedVersion: 3, actor: { type: 'host', id: 'crm-sync' } };
+ * ```
+ */
+export interface UpsertCustomerOptions {
+  /**
+   * The version you read. The write fails with `ConflictError` if the stored
+   * customer has another version. Omit to overwrite whatever is stored.
+   */
+  readonly expectedVersion?: number | null;
+  /** Who made the change, for the audit log. Default: the host. */
+  readonly actor?: ActorRef;
+}
+
+const readSchema = z.strictObject({ actor: idSchema, customerId: idSchema });
+const listSchema = z.strictObject({
+  actor: idSchema,
+  scope: z.enum(['own', 'team', 'pool', 'tenant']).default('own'),
+  cursor: z.string().max(1024).optional(),
+  limit: z.int().min(1).max(200).default(50),
+});
+
+/** Writes a customer (insert or replace) with its audit entry. */
+export async function upsertCustomer(
+  ctx: GuardContext,
+  tenantId: string,
+  input: CustomerInput,
+  options: UpsertCustomerOptions = {},
+): Promise<CustomerRecord> {
+  const customer = parseInput(customerSchema, input, { what: 'customer', locale: ctx.locale });
+  const issues: ValidationIssue[] = [];
+  for (const cls of Object.keys(customer.fields)) {
+    if (!ctx.policy.fieldClasses.includes(cls)) {
+      issues.push({
+        path: ['fields', cls],
+        code: 'custom',
+        message: `"${cls}" is not a field class of the policy (${ctx.policy.fieldClasses.join(', ')})`,
+      });
+    }
+  }
+  if (issues.length > 0) throw new ValidationError('customer', issues, { locale: ctx.locale });
+  const actor = options.actor ?? HOST_ACTOR;
+
+  return withTenant(ctx, tenantId, async (tx) => {
+    const [units, owners, current] = await Promise.all([
+      tx.getUnits(tenantId, [customer.unitId]),
+      customer.ownerId === null ? Promise.resolve([]) : tx.getEmployees(tenantId, [customer.ownerId]),
+      tx.getCustomer(tenantId, customer.id),
+    ]);
+    if (units.length === 0)
+      issues.push({ path: ['unitId'], code: 'custom', message: `unit "${customer.unitId}" does not exist` });
+    if (customer.ownerId !== null && owners.length === 0) {
+      issues.push({ path: ['ownerId'], code: 'custom', message: `employee "${customer.ownerId}" does not exist` });
+    }
+    if (issues.length > 0) throw new ValidationError('customer', issues, { locale: ctx.locale });
+
+    const expected = options.expectedVersion === undefined ? (current?.version ?? null) : options.expectedVersion;
+    const now = ctx.clock.now().toISOString();
+    const record: CustomerRecord = {
+      ...customer,
+      tenantId,
+      version: (expected ?? 0) + 1,
+      createdAt: current?.createdAt ?? now,
+      updatedAt: now,
+    };
+    await tx.putCustomer(record, expected);
+    const audit: AuditDraft = {
+      actor,
+      action: current ? 'customer.update' : 'customer.create',
+      subject: { type: 'customer', id: customer.id },
+      data: {
+        version: record.version,
+        // names only: audit entries never copy customers' personal data
+        changedFields: changedFieldPaths(current, record),
+        ...(current?.ownerId !== record.ownerId
+          ? { owner: { from: current?.ownerId ?? null, to: record.ownerId } }
+          : {}),
+        ...(current && current.unitId !== record.unitId ? { unit: { from: current.unitId, to: record.unitId } } : {}),
+      },
+    };
+    return { result: record, audit: [audit] };
+  });
+}
+
+function changedFieldPaths(before: CustomerRecord | null, after: CustomerRecord): string[] {
+  const paths = new Set<string>();
+  const classes = new Set([...Object.keys(before?.fields ?? {}), ...Object.keys(after.fields)]);
+  for (const cls of classes) {
+    const a = before?.fields[cls] ?? {};
+    const b = after.fields[cls] ?? {};
+    for (const name of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (a[name] !== b[name] || !(name in a) !== !(name in b)) paths.add(`${cls}.${name}`);
+    }
+  }
+  if (before?.name !== after.name) paths.add('name');
+  return [...paths].sort();
+}
+
+/** The pure-policy view of an employee. */
+export function subjectOf(employee: EmployeeRecord): AccessSubject {
+  return {
+    id: employee.id,
+    status: employee.status,
+    unitId: employee.unitId,
+    roles: employee.roles,
+    rank: employee.rank,
+    hireDate: employee.hireDate,
+    performanceBand: employee.performanceBand,
+  };
+}
+
+/** The pure-policy view of a customer, given its unit. */
+export function resourceOf(customer: CustomerRecord, unit: OrgUnitRecord | undefined): AccessResource {
+  return {
+    id: customer.id,
+    ownerId: customer.ownerId,
+    unitId: customer.unitId,
+    // A customer whose unit vanished is in no one's team.
+    unitPath: unit?.path ?? [],
+  };
+}
+
+function viewOf(
+  ctx: GuardContext,
+  customer: CustomerRecord,
+  decision: Decision,
+): { view: CustomerView; data: AuditDraft['data'] } {
+  const masked = applyFieldLevels(customer.fields, decision.fields, ctx.masks);
+  const catalog = messages(ctx.locale);
+  const view: CustomerView = {
+    id: customer.id,
+    name: customer.name,
+    ownerId: customer.ownerId,
+    unitId: customer.unitId,
+    version: customer.version,
+    fields: masked.fields,
+    decision,
+    notices: decision.obligations.map((o) => catalog.obligations[o.type]),
+  };
+  const data = {
+    decision: { code: decision.reason.code, rules: [...decision.reason.rules] },
+    shown: masked.shown,
+    masked: masked.masked,
+    hidden: masked.hidden,
+    obligations: decision.obligations.map((o) => o.type),
+  };
+  return { view, data };
+}
+
+interface Decided {
+  readonly customer: CustomerRecord;
+  readonly decision: Decision;
+}
+
+async function decideRows(
+  ctx: GuardContext,
+  tx: StoreTransaction,
+  tenant: TenantRecord,
+  actor: EmployeeRecord,
+  rows: readonly CustomerRecord[],
+): Promise<Decided[]> {
+  const unitIds = [...new Set(rows.map((c) => c.unitId))];
+  const units = new Map((await tx.getUnits(tenant.id, unitIds)).map((u) => [u.id, u]));
+  const subject = subjectOf(actor);
+  const context = { now: ctx.clock.now(), timeZone: tenant.timeZone };
+  return rows.map((customer) => ({
+    customer,
+    decision: ctx.policy.decide(subject, 'read', resourceOf(customer, units.get(customer.unitId)), context),
+  }));
+}
+
+/**
+ * A guarded read: decides, masks and audits in one transaction. A denied read
+ * is audited and then thrown as `ForbiddenError`.
+ */
+export async function readCustomer(
+  ctx: GuardContext,
+  tenantId: string,
+  params: ReadCustomerParams,
+): Promise<CustomerView> {
+  const { actor, customerId } = parseInput(readSchema, params, { what: 'read request', locale: ctx.locale });
+  const outcome = await withTenant<{ denied: Decision } | { view: CustomerView }>(ctx, tenantId, async (tx, tenant) => {
+    const employee = await requireEmployee(ctx, tx, tenantId, actor);
+    const customer = await tx.getCustomer(tenantId, customerId);
+    if (!customer) throw new NotFoundError({ entity: 'customer', id: customerId, tenantId }, { locale: ctx.locale });
+    const [{ decision }] = (await decideRows(ctx, tx, tenant, employee, [customer])) as [Decided];
+    const subject = { type: 'customer', id: customerId } as const;
+    const by: ActorRef = { type: 'employee', id: actor };
+    if (!decision.allow) {
+      const data = { decision: { code: decision.reason.code, rules: [...decision.reason.rules] } };
+      return {
+        result: { denied: decision } as const,
+        audit: [{ actor: by, action: 'customer.read-denied', subject, data }],
+      };
+    }
+    const { view, data } = viewOf(ctx, customer, decision);
+    return {
+      result: { view } as const,
+      audit: [{ actor: by, action: 'customer.read', subject, data: { via: 'read', ...data } }],
+    };
+  });
+  if ('denied' in outcome) {
+    throw new ForbiddenError(
+      { actorId: actor, resourceId: customerId, decision: outcome.denied },
+      { locale: ctx.locale },
+    );
+  }
+  return outcome.view;
+}
+
+/**
+ * A guarded, paged list: one page of the scope, each row decided and masked;
+ * rows the actor may not read are left out. Every returned row is audited as
+ * a read.
+ */
+export async function listCustomers(
+  ctx: GuardContext,
+  tenantId: string,
+  params: ListCustomersParams,
+): Promise<Page<CustomerView>> {
+  const { actor, scope, cursor, limit } = parseInput(listSchema, params, { what: 'list request', locale: ctx.locale });
+  return withTenant(ctx, tenantId, async (tx, tenant) => {
+    const employee = await requireEmployee(ctx, tx, tenantId, actor);
+    const filter: CustomerFilter =
+      scope === 'own'
+        ? { ownerId: actor }
+        : scope === 'team'
+          ? { unitId: employee.unitId }
+          : scope === 'pool'
+            ? { pool: true }
+            : {};
+    const page = await tx.listCustomers(tenantId, filter, { cursor, limit });
+    const decided = await decideRows(ctx, tx, tenant, employee, page.items);
+    const by: ActorRef = { type: 'employee', id: actor };
+    const items: CustomerView[] = [];
+    const audit: AuditDraft[] = [];
+    for (const { customer, decision } of decided) {
+      if (!decision.allow) continue;
+      const { view, data } = viewOf(ctx, customer, decision);
+      items.push(view);
+      audit.push({
+        actor: by,
+        action: 'customer.read',
+        subject: { type: 'customer', id: customer.id },
+        data: { via: 'list', scope, ...data },
+      });
+    }
+    return { result: { items, nextCursor: page.nextCursor }, audit };
+  });
+}

@@ -1,0 +1,242 @@
+import * as z from 'zod';
+import type { AuditDraft } from '../audit/index.js';
+import {
+  type ActorRef,
+  type EmployeeInput,
+  employeeSchema,
+  type OrgUnitInput,
+  type OrgUnitKind,
+  orgUnitSchema,
+} from '../domain/entities.js';
+import type { EmployeeStatus } from '../domain/vocabulary.js';
+import { NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
+import { parseInput } from '../errors/validate.js';
+import type { EmployeeRecord, OrgUnitRecord, StoreTransaction } from '../ports/store.js';
+import { type GuardContext, HOST_ACTOR, withTenant } from './context.js';
+
+/** At most this many units and employees per sync call; page larger directories. */
+const MAX_BATCH = 5000;
+
+const syncSchema = z.strictObject({
+  units: z.array(orgUnitSchema).max(MAX_BATCH).default([]),
+  employees: z.array(employeeSchema).max(MAX_BATCH).default([]),
+});
+
+/**
+ * A directory sync request: units and employees to insert or replace. Send
+ * the whole directory in pages of up to 5,000 of each, parents before
+ * children, or only what changed.
+ *
+ * @example
+ * ```ts
+ * import type { DirectorySyncInput } from '@guard/core';
+ * const input: DirectorySyncInput = {
+ *   units: [{ id: 'hq', name: 'HQ', kind: 'hq', parentId: null }],
+ *   employees: [{ id: 'e-1', name: 'Wang', unitId: 'hq', hireDate: '2020-01-01', roles: ['hr-admin'] }],
+ * };
+ * ```
+ */
+export interface DirectorySyncInput {
+  readonly units?: readonly OrgUnitInput[];
+  readonly employees?: readonly EmployeeInput[];
+}
+
+/**
+ * What a directory sync changed.
+ *
+ * @example
+ * ```ts
+ * const result = await guard.tenant('acme').directory.sync(input);
+ * for (const c of result.statusChanges) console.log(c.employeeId, c.from, '→', c.to);
+ * ```
+ */
+export interface DirectorySyncResult {
+  readonly units: number;
+  readonly employees: number;
+  /** Units below a moved unit whose path was rewritten. */
+  readonly unitsRepathed: number;
+  readonly statusChanges: readonly { employeeId: string; from: EmployeeStatus | null; to: EmployeeStatus }[];
+}
+
+const KIND_DEPTH: Readonly<Record<OrgUnitKind, number>> = { hq: 0, region: 1, branch: 2, team: 3 };
+
+/** Runs a directory sync; see {@link DirectorySyncInput}. */
+export async function syncDirectory(
+  ctx: GuardContext,
+  tenantId: string,
+  input: DirectorySyncInput,
+  actor: ActorRef = HOST_ACTOR,
+): Promise<DirectorySyncResult> {
+  const { units, employees } = parseInput(syncSchema, input, { what: 'directory sync', locale: ctx.locale });
+  return withTenant(ctx, tenantId, async (tx) => {
+    const now = ctx.clock.now().toISOString();
+    const issues: ValidationIssue[] = [];
+    duplicates(units, 'units', issues);
+    duplicates(employees, 'employees', issues);
+
+    // Resolve every unit's path from the batch and the store.
+    // The first occurrence of an id is the one checked; later ones are reported as duplicates.
+    const batchUnits = new Map<string, { unit: (typeof units)[number]; index: number }>();
+    units.forEach((unit, index) => {
+      if (!batchUnits.has(unit.id)) batchUnits.set(unit.id, { unit, index });
+    });
+    const referenced = [...new Set([...units.map((u) => u.parentId), ...employees.map((e) => e.unitId)])].filter(
+      (id): id is string => id !== null && !batchUnits.has(id),
+    );
+    const stored = new Map(
+      (await tx.getUnits(tenantId, [...units.map((u) => u.id), ...referenced])).map((u) => [u.id, u]),
+    );
+    const paths = new Map<string, readonly string[] | null>();
+    const pathOf = (id: string, visiting: Set<string>): readonly string[] | null => {
+      const known = paths.get(id);
+      if (known !== undefined) return known;
+      const batch = batchUnits.get(id);
+      if (!batch) return stored.get(id)?.path ?? null;
+      const { unit, index } = batch;
+      let path: readonly string[] | null = null;
+      if (unit.parentId === null) {
+        if (unit.kind !== 'hq') issue(issues, ['units', index, 'parentId'], 'only the HQ may have no parent');
+        else path = [unit.id];
+      } else if (visiting.has(id)) {
+        issue(issues, ['units', index, 'parentId'], `"${unit.parentId}" makes the org tree a cycle`);
+      } else {
+        visiting.add(id);
+        const parentPath = pathOf(unit.parentId, visiting);
+        visiting.delete(id);
+        const parentKind = batchUnits.get(unit.parentId)?.unit.kind ?? stored.get(unit.parentId)?.kind;
+        if (parentPath === null || parentKind === undefined) {
+          // A parent in this batch that is itself invalid already has its own issue.
+          if (!batchUnits.has(unit.parentId)) {
+            issue(issues, ['units', index, 'parentId'], `unit "${unit.parentId}" does not exist`);
+          }
+        } else if (parentPath.includes(id)) {
+          issue(
+            issues,
+            ['units', index, 'parentId'],
+            `"${unit.parentId}" is below "${id}": the org tree would be a cycle`,
+          );
+        } else if (KIND_DEPTH[parentKind] >= KIND_DEPTH[unit.kind]) {
+          issue(issues, ['units', index, 'kind'], `a ${unit.kind} cannot sit under a ${parentKind}`);
+        } else {
+          path = [...parentPath, id];
+        }
+      }
+      paths.set(id, path);
+      return path;
+    };
+    for (const u of units) pathOf(u.id, new Set());
+
+    employees.forEach((e, i) => {
+      if (!batchUnits.has(e.unitId) && !stored.has(e.unitId)) {
+        issue(issues, ['employees', i, 'unitId'], `unit "${e.unitId}" does not exist`);
+      }
+      if (e.managerId === e.id) issue(issues, ['employees', i, 'managerId'], 'an employee cannot manage themselves');
+    });
+    const batchEmployees = new Map(employees.map((e) => [e.id, e]));
+    const managerIds = [...new Set(employees.map((e) => e.managerId))].filter(
+      (id): id is string => id !== null && !batchEmployees.has(id),
+    );
+    const existingEmployees = new Map(
+      (await tx.getEmployees(tenantId, [...employees.map((e) => e.id), ...managerIds])).map((e) => [e.id, e]),
+    );
+    employees.forEach((e, i) => {
+      if (e.managerId !== null && !batchEmployees.has(e.managerId) && !existingEmployees.has(e.managerId)) {
+        issue(issues, ['employees', i, 'managerId'], `employee "${e.managerId}" does not exist`);
+      }
+    });
+    if (issues.length > 0) throw new ValidationError('directory sync', issues, { locale: ctx.locale });
+
+    // Write units; a moved unit drags its subtree's paths along.
+    const unitRecords: OrgUnitRecord[] = units.map((u) => ({
+      ...u,
+      tenantId,
+      path: paths.get(u.id) as readonly string[],
+      updatedAt: now,
+    }));
+    let unitsRepathed = 0;
+    for (const record of unitRecords) {
+      const before = stored.get(record.id);
+      if (before && before.path.join('/') !== record.path.join('/')) {
+        unitsRepathed += await repathSubtree(tx, tenantId, record, before.path, batchUnits, now);
+      }
+    }
+    await tx.putUnits(unitRecords);
+
+    const employeeRecords: EmployeeRecord[] = employees.map((e) => ({ ...e, tenantId, updatedAt: now }));
+    await tx.putEmployees(employeeRecords);
+
+    const statusChanges = employees
+      .filter((e) => existingEmployees.get(e.id)?.status !== e.status)
+      .map((e) => ({ employeeId: e.id, from: existingEmployees.get(e.id)?.status ?? null, to: e.status }));
+
+    const audit: AuditDraft[] = [
+      {
+        actor,
+        action: 'directory.sync',
+        subject: { type: 'tenant', id: tenantId },
+        data: { units: units.length, employees: employees.length, unitsRepathed },
+      },
+      ...statusChanges
+        .filter((c) => c.from !== null)
+        .map(
+          (c): AuditDraft => ({
+            actor,
+            action: 'employee.status-changed',
+            subject: { type: 'employee', id: c.employeeId },
+            data: { from: c.from, to: c.to },
+          }),
+        ),
+    ];
+    return {
+      result: { units: units.length, employees: employees.length, unitsRepathed, statusChanges },
+      audit,
+    };
+  });
+}
+
+/** Rewrites the paths of every stored unit below a moved unit. */
+async function repathSubtree(
+  tx: StoreTransaction,
+  tenantId: string,
+  moved: OrgUnitRecord,
+  oldPath: readonly string[],
+  inBatch: ReadonlyMap<string, unknown>,
+  now: string,
+): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await tx.listUnitsUnder(tenantId, moved.id, { cursor, limit: 500 });
+    const updates = page.items
+      .filter((u) => !inBatch.has(u.id))
+      .map((u) => ({ ...u, path: [...moved.path, ...u.path.slice(oldPath.length)], updatedAt: now }));
+    if (updates.length > 0) await tx.putUnits(updates);
+    count += updates.length;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return count;
+}
+
+function duplicates(items: readonly { id: string }[], key: string, issues: ValidationIssue[]): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.id)) issue(issues, [key, i, 'id'], `"${item.id}" appears more than once in this batch`);
+    seen.add(item.id);
+  });
+}
+
+function issue(issues: ValidationIssue[], path: (string | number)[], message: string): void {
+  issues.push({ path, message, code: 'custom' });
+}
+
+/** Loads one employee of the tenant or throws `NotFoundError`. */
+export async function requireEmployee(
+  ctx: GuardContext,
+  tx: StoreTransaction,
+  tenantId: string,
+  id: string,
+): Promise<EmployeeRecord> {
+  const [employee] = await tx.getEmployees(tenantId, [id]);
+  if (!employee) throw new NotFoundError({ entity: 'employee', id, tenantId }, { locale: ctx.locale });
+  return employee;
+}

@@ -1,0 +1,2 @@
+export { decodeCursor, encodeCursor } from './cursor.js';
+export { type MemoryStore, type MemoryTenantData, memoryStore } from './memory-store.js';

@@ -1,0 +1,328 @@
+import type { AuditEntry } from '../domain/entities.js';
+import { ConflictError, StoreError } from '../errors/guard-error.js';
+import type {
+  AuditCheckpoint,
+  AuditHead,
+  AuditQuery,
+  CustomerFilter,
+  CustomerRecord,
+  EmployeeRecord,
+  OrgUnitRecord,
+  Page,
+  PageRequest,
+  Store,
+  StoreTransaction,
+  TenantRecord,
+} from '../ports/store.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+/**
+ * Everything a memory store holds for one tenant. Exposed through
+ * {@link MemoryStore.raw} so tests can read (and deliberately corrupt) what was
+ * really written.
+ */
+export interface MemoryTenantData {
+  tenant: TenantRecord | null;
+  readonly units: Map<string, OrgUnitRecord>;
+  readonly employees: Map<string, EmployeeRecord>;
+  readonly customers: Map<string, CustomerRecord>;
+  /** Audit entries in append order; `audit[i].seq === i + 1` unless tampered with. */
+  readonly audit: AuditEntry[];
+  readonly checkpoints: Map<number, AuditCheckpoint>;
+}
+
+/**
+ * The in-memory {@link Store}: Guard's reference semantics. Every SQL store
+ * is tested against the same conformance suite. Transactions run one at a
+ * time and roll back completely when they throw. Data lives as long as the
+ * object.
+ *
+ * @example
+ * ```ts
+ * import { createGuard, hmacKeys, memoryStore } from '@guard/core';
+ * const store = memoryStore();
+ * const guard = createGuard({ store, keys: hmacKeys({ current: 'k1', keys: { k1: 'a-secret-of-at-least-32-bytes!!!!' } }) });
+ * ```
+ */
+export interface MemoryStore extends Store {
+  /**
+   * The raw data, by tenant id. For tests and conformance raw readers only:
+   * writing to it bypasses every guarantee (which is the point when testing
+   * that tampering is detected).
+   */
+  readonly raw: ReadonlyMap<string, MemoryTenantData>;
+}
+
+type Undo = () => void;
+
+/**
+ * Creates an empty {@link MemoryStore}.
+ *
+ * @example
+ * ```ts
+ * import { memoryStore } from '@guard/core';
+ * const store = memoryStore();
+ * await store.transaction(async (tx) => tx.getTenant('acme')); // null
+ * ```
+ */
+export function memoryStore(): MemoryStore {
+  const tenants = new Map<string, MemoryTenantData>();
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  const data = (tenantId: string, undo: Undo[] | null): MemoryTenantData => {
+    let t = tenants.get(tenantId);
+    if (!t) {
+      t = {
+        tenant: null,
+        units: new Map(),
+        employees: new Map(),
+        customers: new Map(),
+        audit: [],
+        checkpoints: new Map(),
+      };
+      // Reads of an unknown tenant see an empty, throw-away tenant; only writes create one.
+      if (undo === null) return t;
+      tenants.set(tenantId, t);
+      undo.push(() => tenants.delete(tenantId));
+    }
+    return t;
+  };
+
+  const transaction = <T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> => {
+    if (closed) {
+      return Promise.reject(
+        new StoreError({ store: 'memory', operation: 'transaction', detail: 'the store has been closed' }),
+      );
+    }
+    const run = async (): Promise<T> => {
+      const undo: Undo[] = [];
+      let open = true;
+      const tx = createTransaction((tenantId, write) => {
+        if (!open) throw new StoreError({ store: 'memory', operation: 'transaction', detail: 'used after it ended' });
+        return data(tenantId, write ? undo : null);
+      }, undo);
+      try {
+        const result = await work(tx);
+        open = false;
+        return result;
+      } catch (error) {
+        open = false;
+        for (let i = undo.length - 1; i >= 0; i--) undo[i]?.();
+        throw error;
+      }
+    };
+    const result = queue.then(run, run);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+
+  return {
+    name: 'memory',
+    capabilities: { concurrentTransactions: false },
+    raw: tenants,
+    transaction,
+    async close() {
+      closed = true;
+      await queue;
+    },
+  };
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+function setWithUndo<K, V>(map: Map<K, V>, key: K, value: V, undo: Undo[]): void {
+  const had = map.has(key);
+  const previous = map.get(key);
+  map.set(key, value);
+  undo.push(() => (had ? map.set(key, previous as V) : map.delete(key)));
+}
+
+function pageOf<T>(sorted: readonly T[], keyOf: (item: T) => string | number, page: PageRequest): Page<T> {
+  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor).after;
+  let start = 0;
+  if (after !== undefined) {
+    // first index whose key is past the cursor (keys are unique and sorted)
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keyOf(sorted[mid] as T) <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    start = lo;
+  }
+  const items = sorted.slice(start, start + page.limit);
+  const last = items.at(-1);
+  const more = start + page.limit < sorted.length;
+  return { items, nextCursor: more && last !== undefined ? encodeCursor({ after: keyOf(last) }) : null };
+}
+
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function createTransaction(
+  tenant: (tenantId: string, write: boolean) => MemoryTenantData,
+  undo: Undo[],
+): StoreTransaction {
+  return {
+    async getTenant(tenantId) {
+      const t = tenant(tenantId, false).tenant;
+      return t ? clone(t) : null;
+    },
+    async putTenant(record) {
+      const t = tenant(record.id, true);
+      const previous = t.tenant;
+      t.tenant = clone(record);
+      undo.push(() => {
+        t.tenant = previous;
+      });
+    },
+
+    async getUnits(tenantId, ids) {
+      const units = tenant(tenantId, false).units;
+      return ids.flatMap((id) => {
+        const u = units.get(id);
+        return u ? [clone(u)] : [];
+      });
+    },
+    async listUnitsUnder(tenantId, unitId, page) {
+      const under = [...tenant(tenantId, false).units.values()]
+        .filter((u) => u.id !== unitId && u.path.includes(unitId))
+        .sort(byId);
+      const result = pageOf(under, (u) => u.id, page);
+      return { items: result.items.map(clone), nextCursor: result.nextCursor };
+    },
+    async putUnits(records) {
+      for (const r of records) setWithUndo(tenant(r.tenantId, true).units, r.id, clone(r), undo);
+    },
+
+    async getEmployees(tenantId, ids) {
+      const employees = tenant(tenantId, false).employees;
+      return ids.flatMap((id) => {
+        const e = employees.get(id);
+        return e ? [clone(e)] : [];
+      });
+    },
+    async putEmployees(records) {
+      for (const r of records) setWithUndo(tenant(r.tenantId, true).employees, r.id, clone(r), undo);
+    },
+
+    async getCustomer(tenantId, id) {
+      const c = tenant(tenantId, false).customers.get(id);
+      return c ? clone(c) : null;
+    },
+    async getCustomers(tenantId, ids) {
+      const customers = tenant(tenantId, false).customers;
+      return ids.flatMap((id) => {
+        const c = customers.get(id);
+        return c ? [clone(c)] : [];
+      });
+    },
+    async putCustomer(record, expectedVersion) {
+      const customers = tenant(record.tenantId, true).customers;
+      const actual = customers.get(record.id)?.version ?? null;
+      if (actual !== expectedVersion) {
+        throw new ConflictError({ entity: 'customer', id: record.id, expected: expectedVersion, actual });
+      }
+      if (record.version !== (expectedVersion ?? 0) + 1) {
+        throw new ConflictError({
+          entity: 'customer',
+          id: record.id,
+          expected: (expectedVersion ?? 0) + 1,
+          actual: record.version,
+        });
+      }
+      setWithUndo(customers, record.id, clone(record), undo);
+    },
+    async listCustomers(tenantId, filter, page) {
+      const t = tenant(tenantId, false);
+      const matches = customerMatcher(t, filter);
+      const rows = [...t.customers.values()].filter(matches).sort(byId);
+      const result = pageOf(rows, (c) => c.id, page);
+      return { items: result.items.map(clone), nextCursor: result.nextCursor };
+    },
+
+    async lockAuditHead(tenantId): Promise<AuditHead | null> {
+      // Transactions already run one at a time, so reading is locking.
+      const last = tenant(tenantId, false).audit.at(-1);
+      return last ? { seq: last.seq, hash: last.hash } : null;
+    },
+    async appendAudit(entries) {
+      const first = entries[0];
+      if (!first) return;
+      const log = tenant(first.tenantId, true).audit;
+      const head = log.at(-1)?.seq ?? 0;
+      entries.forEach((entry, i) => {
+        if (entry.tenantId !== first.tenantId || entry.seq !== head + 1 + i) {
+          throw new ConflictError({
+            entity: 'audit entry',
+            id: `${entry.tenantId}#${entry.seq}`,
+            expected: head + 1 + i,
+            actual: entry.seq,
+          });
+        }
+      });
+      const before = log.length;
+      log.push(...entries.map(clone));
+      undo.push(() => {
+        log.length = before;
+      });
+    },
+    async readAudit(tenantId, afterSeq, limit) {
+      // Like `WHERE seq > afterSeq ORDER BY seq LIMIT limit`: the raw log may
+      // have been tampered with, so never assume it is in order.
+      const later = tenant(tenantId, false).audit.filter((e) => e.seq > afterSeq);
+      let ordered = true;
+      for (let i = 1; i < later.length && ordered; i++)
+        ordered = (later[i - 1] as AuditEntry).seq < (later[i] as AuditEntry).seq;
+      if (!ordered) later.sort((a, b) => a.seq - b.seq);
+      return later.slice(0, limit).map(clone);
+    },
+    async queryAudit(tenantId, query: AuditQuery) {
+      const log = tenant(tenantId, false).audit;
+      const rows = log.filter(
+        (e) =>
+          (query.actorId === undefined || e.actor.id === query.actorId) &&
+          (query.action === undefined || e.action === query.action) &&
+          (query.subject === undefined ||
+            (e.subject !== null && e.subject.type === query.subject.type && e.subject.id === query.subject.id)) &&
+          (query.from === undefined || Date.parse(e.at) >= Date.parse(query.from)) &&
+          (query.to === undefined || Date.parse(e.at) < Date.parse(query.to)),
+      );
+      const desc = query.order === 'desc';
+      rows.sort((a, b) => (desc ? b.seq - a.seq : a.seq - b.seq));
+      // keyset on seq; for descending order compare on the negated key
+      const result = pageOf(rows, (e) => (desc ? -e.seq : e.seq), query);
+      return { items: result.items.map(clone), nextCursor: result.nextCursor };
+    },
+    async putCheckpoint(checkpoint) {
+      setWithUndo(tenant(checkpoint.tenantId, true).checkpoints, checkpoint.seq, clone(checkpoint), undo);
+    },
+    async latestCheckpoint(tenantId) {
+      let latest: AuditCheckpoint | null = null;
+      for (const cp of tenant(tenantId, false).checkpoints.values()) {
+        if (latest === null || cp.seq > latest.seq) latest = cp;
+      }
+      return latest ? clone(latest) : null;
+    },
+    async readCheckpoints(tenantId, afterSeq, limit) {
+      return [...tenant(tenantId, false).checkpoints.values()]
+        .filter((cp) => cp.seq > afterSeq)
+        .sort((a, b) => a.seq - b.seq)
+        .slice(0, limit)
+        .map(clone);
+    },
+  };
+}
+
+function customerMatcher(t: MemoryTenantData, filter: CustomerFilter): (c: CustomerRecord) => boolean {
+  if ('ownerId' in filter) return (c) => c.ownerId === filter.ownerId;
+  if ('pool' in filter) return (c) => c.ownerId === null;
+  if ('unitId' in filter) {
+    const unitId = filter.unitId;
+    const subtree = new Set<string>();
+    for (const u of t.units.values()) if (u.path.includes(unitId)) subtree.add(u.id);
+    return (c) => subtree.has(c.unitId);
+  }
+  return () => true;
+}

@@ -1,0 +1,95 @@
+import {
+  type CustomerInput,
+  createGuard,
+  type EmployeeInput,
+  type GuardOptions,
+  hmacKeys,
+  type MemoryStore,
+  manualClock,
+  memoryStore,
+  type OrgUnitInput,
+  sequentialIds,
+} from '../src/index.js';
+
+/** A test key provider; never use a literal secret outside tests. */
+export const testKeys = hmacKeys({ current: 'k1', keys: { k1: 'test-secret-test-secret-test-secret!' } });
+
+/** 10:00 on a Monday in Shanghai. */
+export const workingHours = '2026-11-02T10:00:00+08:00';
+
+export const units: OrgUnitInput[] = [
+  { id: 'hq', name: 'HQ', kind: 'hq', parentId: null },
+  { id: 'east', name: 'East', kind: 'region', parentId: 'hq' },
+  { id: 'sh', name: 'Shanghai', kind: 'branch', parentId: 'east' },
+  { id: 'sh-1', name: 'Shanghai 1', kind: 'team', parentId: 'sh' },
+  { id: 'sh-2', name: 'Shanghai 2', kind: 'team', parentId: 'sh' },
+];
+
+export const employees: EmployeeInput[] = [
+  { id: 'hr', name: 'HR', unitId: 'hq', roles: ['hr-admin'], hireDate: '2015-01-01' },
+  { id: 'mgr', name: 'Manager', unitId: 'sh', managerId: null, roles: ['manager'], hireDate: '2016-01-01' },
+  { id: 'rep', name: 'Rep', unitId: 'sh-1', managerId: 'mgr', roles: ['sales'], hireDate: '2022-01-01' },
+  { id: 'mate', name: 'Mate', unitId: 'sh-1', managerId: 'mgr', roles: ['sales'], hireDate: '2022-01-01' },
+  { id: 'other', name: 'Other', unitId: 'sh-2', managerId: 'mgr', roles: ['sales'], hireDate: '2022-01-01' },
+  {
+    id: 'ice',
+    name: 'Frozen',
+    unitId: 'sh-1',
+    managerId: 'mgr',
+    roles: ['sales'],
+    hireDate: '2020-01-01',
+    status: 'frozen',
+  },
+  {
+    id: 'leaver',
+    name: 'Leaver',
+    unitId: 'sh-1',
+    managerId: 'mgr',
+    roles: ['sales'],
+    hireDate: '2020-01-01',
+    status: 'resigning',
+  },
+];
+
+export const customer = (id: string, ownerId: string | null, unitId: string): CustomerInput => ({
+  id,
+  name: `Customer ${id}`,
+  ownerId,
+  unitId,
+  fields: {
+    public: { industry: 'retail' },
+    contact: { phone: '13812345678', email: 'buyer@example.com' },
+    commercial: { creditLimit: 100000 },
+  },
+});
+
+/** A guard over a fresh memory store with one seeded tenant. */
+export async function seededGuard(options: Partial<GuardOptions> = {}) {
+  const store = (options.store as MemoryStore | undefined) ?? memoryStore();
+  const clock = manualClock(workingHours);
+  const guard = createGuard({ store, keys: testKeys, clock, ids: sequentialIds(), ...options });
+  await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
+  const t = guard.tenant('acme');
+  await t.directory.sync({ units, employees });
+  await t.customers.upsert(customer('c-rep', 'rep', 'sh-1'));
+  await t.customers.upsert(customer('c-mate', 'mate', 'sh-1'));
+  await t.customers.upsert(customer('c-other', 'other', 'sh-2'));
+  await t.customers.upsert(customer('c-pool', null, 'sh'));
+  await t.customers.upsert(customer('c-ice', 'ice', 'sh-1'));
+  await t.customers.upsert(customer('c-leaver', 'leaver', 'sh-1'));
+  return { guard, t, store, clock };
+}
+
+/** Everything the store holds for a tenant, as JSON, to prove "nothing was written". */
+export function snapshot(store: MemoryStore, tenantId = 'acme'): string {
+  const data = store.raw.get(tenantId);
+  if (!data) return 'null';
+  return JSON.stringify({
+    tenant: data.tenant,
+    units: [...data.units.entries()],
+    employees: [...data.employees.entries()],
+    customers: [...data.customers.entries()],
+    audit: data.audit,
+    checkpoints: [...data.checkpoints.entries()],
+  });
+}
