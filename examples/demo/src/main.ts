@@ -13,5 +13,5 @@ console.log(
 );
 const outcome = await playDemo(memoryStore(), (line) => console.log(line), locale);
 const ok = outcome.verified.ok && !outcome.afterTamper.ok && outcome.frozenDenied !== null;
-console.log(ok ? '\n✔ demo finished\n' : '\n✖ demo found a problem\n');
+console.log(ok ? (locale === 'zh-CN' ? '\n✔ 演示完成\n' : '\n✔ demo finished\n') : '\n✖ demo found a problem\n');
 process.exitCode = ok ? 0 : 1;

@@ -154,8 +154,9 @@ export async function playDemo(
 }
 
 function describe(view: CustomerView): string {
-  const parts = Object.entries(view.fields).flatMap(([cls, fields]) =>
-    Object.entries(fields).map(([name, value]) => `${cls}.${name}=${String(value)}`),
+  // in the policy's order of field classes: public, contact, commercial
+  const parts = Object.keys(view.decision.fields).flatMap((cls) =>
+    Object.entries(view.fields[cls] ?? {}).map(([name, value]) => `${cls}.${name}=${String(value)}`),
   );
   const hidden = Object.entries(view.decision.fields)
     .filter(([, level]) => level === 'hide')

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import {
+  alertTitle,
   ConflictError,
   customerSchema,
   formatPath,
   GuardError,
   isGuardError,
+  locales,
+  messages,
   NotFoundError,
   parseInput,
   type ValidationError,
@@ -87,5 +90,27 @@ describe('parseInput', () => {
     expect(formatPath([])).toBe('(root)');
     expect(formatPath(['employees', 3, 'unitId'])).toBe('employees[3].unitId');
     expect(formatPath(['fields', 'a-b'])).toBe('fields["a-b"]');
+  });
+});
+
+describe('messages', () => {
+  it('has every message in every locale, and none is empty', () => {
+    const shape = (catalog: ReturnType<typeof messages>) =>
+      Object.fromEntries(
+        Object.entries(catalog).map(([section, entries]) => [section, Object.keys(entries as object).sort()]),
+      );
+    expect(shape(messages('zh-CN'))).toEqual(shape(messages('en')));
+    for (const locale of locales) {
+      const { obligations, reasons, entities, alerts } = messages(locale);
+      for (const text of [obligations, reasons, entities, alerts].flatMap((o) => Object.values(o))) {
+        expect(text.trim()).not.toBe('');
+      }
+    }
+  });
+
+  it('titles alerts per locale and passes host-defined kinds through', () => {
+    expect(alertTitle('bulk-delete', 'zh-CN')).toBe('短时间内删除客户数量异常');
+    expect(alertTitle('bulk-delete', 'en')).toMatch(/deleted/);
+    expect(alertTitle('constructor', 'en')).toBe('constructor');
   });
 });

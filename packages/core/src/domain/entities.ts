@@ -101,9 +101,25 @@ export const tenantSchema = z.strictObject({
   timeZone: timeZoneSchema.default('UTC'),
 });
 
-/** A tenant as given to `guard.tenants.upsert` (defaults not yet applied). */
+/**
+ * A tenant as given to `guard.tenants.upsert` (defaults not yet applied).
+ *
+ * @example
+ * ```ts
+ * import type { TenantInput } from '@guard/core';
+ * const input: TenantInput = { id: 'acme', name: 'ACME' }; // timeZone defaults to UTC
+ * ```
+ */
 export type TenantInput = z.input<typeof tenantSchema>;
-/** A validated tenant. */
+/**
+ * A validated tenant.
+ *
+ * @example
+ * ```ts
+ * import { tenantSchema, type Tenant } from '@guard/core';
+ * const tenant: Tenant = tenantSchema.parse({ id: 'acme', name: 'ACME' });
+ * ```
+ */
 export type Tenant = z.output<typeof tenantSchema>;
 
 /**
@@ -147,9 +163,25 @@ export const orgUnitSchema = z.strictObject({
   parentId: idSchema.nullable(),
 });
 
-/** An org unit as given to a directory sync. */
+/**
+ * An org unit as given to a directory sync.
+ *
+ * @example
+ * ```ts
+ * import type { OrgUnitInput } from '@guard/core';
+ * const hq: OrgUnitInput = { id: 'hq', name: '总部', kind: 'hq', parentId: null };
+ * ```
+ */
 export type OrgUnitInput = z.input<typeof orgUnitSchema>;
-/** A validated org unit. */
+/**
+ * A validated org unit.
+ *
+ * @example
+ * ```ts
+ * import { orgUnitSchema, type OrgUnit } from '@guard/core';
+ * const unit: OrgUnit = orgUnitSchema.parse({ id: 'sh', name: 'Shanghai', kind: 'branch', parentId: 'hq' });
+ * ```
+ */
 export type OrgUnit = z.output<typeof orgUnitSchema>;
 
 /**
@@ -179,9 +211,26 @@ export const employeeSchema = z.strictObject({
   status: employeeStatusSchema.default('active'),
 });
 
-/** An employee as given to a directory sync (defaults not yet applied). */
+/**
+ * An employee as given to a directory sync (defaults not yet applied).
+ *
+ * @example
+ * ```ts
+ * import type { EmployeeInput } from '@guard/core';
+ * const rep: EmployeeInput = { id: 'e-7', name: '李雷', unitId: 'sh-1', roles: ['sales'], hireDate: '2023-04-01' };
+ * ```
+ */
 export type EmployeeInput = z.input<typeof employeeSchema>;
-/** A validated employee. */
+/**
+ * A validated employee: defaults applied (`status: 'active'`, `rank: 0`, …).
+ *
+ * @example
+ * ```ts
+ * import { employeeSchema, type Employee } from '@guard/core';
+ * const e: Employee = employeeSchema.parse({ id: 'e-7', name: 'Li', unitId: 'sh-1', hireDate: '2023-04-01' });
+ * e.status; // 'active'
+ * ```
+ */
 export type Employee = z.output<typeof employeeSchema>;
 
 /**
@@ -237,9 +286,26 @@ export const customerSchema = z.strictObject({
   externalRefs: z.record(nameSchema, z.string().min(1).max(256)).default({}),
 });
 
-/** A customer as given to `customers.upsert` (defaults not yet applied). */
+/**
+ * A customer as given to `customers.upsert` (defaults not yet applied).
+ *
+ * @example
+ * ```ts
+ * import type { CustomerInput } from '@guard/core';
+ * const c: CustomerInput = { id: 'c-1', name: '华东机电', ownerId: null, unitId: 'sh', fields: { contact: { phone: '13812345678' } } };
+ * ```
+ */
 export type CustomerInput = z.input<typeof customerSchema>;
-/** A validated customer. */
+/**
+ * A validated customer.
+ *
+ * @example
+ * ```ts
+ * import { customerSchema, type Customer } from '@guard/core';
+ * const c: Customer = customerSchema.parse({ id: 'c-1', name: 'ACME', ownerId: 'e-7', unitId: 'sh-1' });
+ * c.fields; // {}
+ * ```
+ */
 export type Customer = z.output<typeof customerSchema>;
 
 /**
@@ -260,7 +326,15 @@ export const followUpSchema = z.strictObject({
   summary: z.string().max(4000).optional(),
 });
 
-/** A validated follow-up record. */
+/**
+ * A validated follow-up record.
+ *
+ * @example
+ * ```ts
+ * import type { FollowUp } from '@guard/core';
+ * const f: FollowUp = { id: 'f-1', customerId: 'c-1', employeeId: 'e-7', at: '2026-11-02T10:00:00Z', channel: 'call' };
+ * ```
+ */
 export type FollowUp = z.output<typeof followUpSchema>;
 
 /**
@@ -288,7 +362,15 @@ export const orderSchema = z.strictObject({
   receivableMinor: z.int().min(0).default(0),
 });
 
-/** A validated order. */
+/**
+ * A validated order.
+ *
+ * @example
+ * ```ts
+ * import type { Order } from '@guard/core';
+ * const o: Order = { id: 'o-1', customerId: 'c-1', ownerId: 'e-7', amountMinor: 990_00, currency: 'CNY', orderedAt: '2026-11-02T10:00:00Z', status: 'won', receivableMinor: 0 };
+ * ```
+ */
 export type Order = z.output<typeof orderSchema>;
 
 /**
@@ -364,7 +446,15 @@ export const alertSchema = z.strictObject({
   updatedAt: isoDateTimeSchema,
 });
 
-/** A validated alert. */
+/**
+ * A validated alert.
+ *
+ * @example
+ * ```ts
+ * import type { Alert } from '@guard/core';
+ * const open = (alerts: Alert[]) => alerts.filter((a) => a.status === 'open');
+ * ```
+ */
 export type Alert = z.output<typeof alertSchema>;
 
 /**
@@ -419,5 +509,13 @@ export const auditEntrySchema = z.strictObject({
   hash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
-/** A validated audit entry. */
+/**
+ * A validated audit entry.
+ *
+ * @example
+ * ```ts
+ * import type { AuditEntry } from '@guard/core';
+ * const line = (e: AuditEntry) => `#${e.seq} ${e.at} ${e.actor.id} ${e.action}`;
+ * ```
+ */
 export type AuditEntry = z.output<typeof auditEntrySchema>;

@@ -60,7 +60,7 @@ function toIssues(error: z.ZodError): ValidationIssue[] {
  * requested locale). Prototype-polluting keys and absurd nesting are rejected
  * before the schema runs.
  *
- * @param what - what the input is, for the message (e.g. `"customer"`)
+ * @param options - `what` the input is, for the message (e.g. `"customer"`), and the `locale` of the messages
  *
  * @example
  * ```ts

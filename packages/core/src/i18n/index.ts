@@ -1,2 +1,9 @@
 export { isLocale, type Locale, locales } from './locale.js';
-export { type MessageCatalog, messages } from './messages.js';
+export {
+  alertTitle,
+  type BuiltInAlertKind,
+  type EntityName,
+  type ErrorMessageParams,
+  type MessageCatalog,
+  messages,
+} from './messages.js';

@@ -1,12 +1,27 @@
 import type { DecisionReasonCode, Obligation } from '../domain/vocabulary.js';
 import type { Locale } from './locale.js';
 
-/** Names of the things errors talk about, per locale. */
-type EntityName = 'tenant' | 'unit' | 'employee' | 'customer' | 'audit entry' | 'checkpoint' | 'key';
+/**
+ * The kinds of record that errors talk about; each has a name per locale.
+ *
+ * @example
+ * ```ts
+ * import { messages, type EntityName } from '@guard/core';
+ * const entity: EntityName = 'customer';
+ * messages('zh-CN').entities[entity]; // '客户'
+ * ```
+ */
+export type EntityName = 'tenant' | 'unit' | 'employee' | 'customer' | 'audit entry' | 'checkpoint' | 'key';
 
 /**
- * The parameters each error message is rendered from.
- * @internal
+ * The parameters each error message is rendered from, by error code; a
+ * `GuardError`'s `params` has the shape for its code.
+ *
+ * @example
+ * ```ts
+ * import type { ErrorMessageParams } from '@guard/core';
+ * const params: ErrorMessageParams['NOT_FOUND'] = { entity: 'customer', id: 'c-1', tenantId: 'acme' };
+ * ```
  */
 export interface ErrorMessageParams {
   VALIDATION_FAILED: { what: string; issues: readonly { path: string; message: string }[] };
@@ -19,7 +34,14 @@ export interface ErrorMessageParams {
 
 /**
  * A message catalog: one message for each error code, obligation, decision
- * reason and alert kind.
+ * reason and entity name.
+ *
+ * @example
+ * ```ts
+ * import { messages, type MessageCatalog } from '@guard/core';
+ * const zh: MessageCatalog = messages('zh-CN');
+ * zh.reasons['subject-frozen']; // '账号已冻结。'
+ * ```
  */
 export interface MessageCatalog {
   /** Renders the message and the "what to do" hint of an error. */
@@ -34,7 +56,26 @@ export interface MessageCatalog {
   /** One sentence explaining a decision. */
   readonly reasons: { readonly [R in DecisionReasonCode]: string };
   readonly entities: { readonly [E in EntityName]: string };
+  /** Titles of the alert kinds Guard raises itself. */
+  readonly alerts: { readonly [K in BuiltInAlertKind]: string };
 }
+
+/**
+ * The alert kinds Guard raises itself; hosts may raise others.
+ *
+ * @example
+ * ```ts
+ * import type { BuiltInAlertKind } from '@guard/core';
+ * const kind: BuiltInAlertKind = 'bulk-export';
+ * ```
+ */
+export type BuiltInAlertKind =
+  | 'bulk-view'
+  | 'bulk-export'
+  | 'bulk-delete'
+  | 'after-hours-access'
+  | 'risk-threshold'
+  | 'audit-chain-broken';
 
 const list = (issues: readonly { path: string; message: string }[], sep: string) =>
   issues.map((i) => `${i.path}: ${i.message}`).join(sep);
@@ -93,6 +134,14 @@ const en: MessageCatalog = {
     checkpoint: 'Audit checkpoint',
     key: 'Key',
   },
+  alerts: {
+    'bulk-view': 'Unusually many customers viewed in a short time',
+    'bulk-export': 'Unusually many customers exported in a short time',
+    'bulk-delete': 'Unusually many customers deleted in a short time',
+    'after-hours-access': 'Customer data accessed outside working hours',
+    'risk-threshold': 'Risk score above the alert threshold',
+    'audit-chain-broken': 'The audit trail failed verification',
+  },
 };
 
 const zhCN: MessageCatalog = {
@@ -148,6 +197,14 @@ const zhCN: MessageCatalog = {
     checkpoint: '审计检查点',
     key: '密钥',
   },
+  alerts: {
+    'bulk-view': '短时间内查看客户数量异常',
+    'bulk-export': '短时间内导出客户数量异常',
+    'bulk-delete': '短时间内删除客户数量异常',
+    'after-hours-access': '非工作时间访问客户数据',
+    'risk-threshold': '风险评分超过预警阈值',
+    'audit-chain-broken': '审计日志校验失败',
+  },
 };
 
 const catalogs: Readonly<Record<Locale, MessageCatalog>> = { en, 'zh-CN': zhCN };
@@ -164,4 +221,20 @@ const catalogs: Readonly<Record<Locale, MessageCatalog>> = { en, 'zh-CN': zhCN }
  */
 export function messages(locale: Locale): MessageCatalog {
   return catalogs[locale];
+}
+
+/**
+ * The title of an alert kind in a locale; kinds a host raises itself come
+ * back as they are.
+ *
+ * @example
+ * ```ts
+ * import { alertTitle } from '@guard/core';
+ * alertTitle('bulk-delete', 'zh-CN'); // '短时间内删除客户数量异常'
+ * alertTitle('my-own-kind', 'en'); // 'my-own-kind'
+ * ```
+ */
+export function alertTitle(kind: string, locale: Locale): string {
+  const alerts: Readonly<Record<string, string>> = catalogs[locale].alerts;
+  return Object.hasOwn(alerts, kind) ? (alerts[kind] as string) : kind;
 }

@@ -20,6 +20,15 @@ import { decodeCursor, encodeCursor } from './cursor.js';
  * Everything a memory store holds for one tenant. Exposed through
  * {@link MemoryStore.raw} so tests can read (and deliberately corrupt) what was
  * really written.
+ *
+ * @example
+ * ```ts
+ * import { memoryStore } from '@guard/core';
+ * const store = memoryStore();
+ * // …after some work:
+ * const data = store.raw.get('acme');
+ * console.log(data?.audit.length, data?.customers.size);
+ * ```
  */
 export interface MemoryTenantData {
   tenant: TenantRecord | null;
