@@ -83,39 +83,22 @@ describe('directory sync', () => {
   it('validates the whole batch, names each bad path and writes nothing', async () => {
     const { t, store } = await seededGuard();
     const before = snapshot(store);
-    const error = await rejection(
-      t.directory.sync({
-        units: [
-          { id: 'loop-a', name: 'A', kind: 'team', parentId: 'loop-b' },
-          { id: 'loop-b', name: 'B', kind: 'branch', parentId: 'loop-a' },
-          { id: 'orphan', name: 'O', kind: 'team', parentId: 'missing' },
-          { id: 'upside', name: 'U', kind: 'region', parentId: 'sh-1' },
-          { id: 'root2', name: 'R', kind: 'branch', parentId: null },
-          { id: 'orphan', name: 'dup', kind: 'team', parentId: 'sh' },
-        ],
-        employees: [
-          { id: 'new', name: 'New', unitId: 'nowhere', hireDate: '2024-01-01', managerId: 'ghost' },
-          { id: 'self', name: 'Self', unitId: 'sh', hireDate: '2024-13-01', managerId: 'self' },
-        ],
-      }),
-    );
+    const units = [
+      { id: 'loop-a', name: 'A', kind: 'team', parentId: 'loop-b' },
+      { id: 'loop-b', name: 'B', kind: 'branch', parentId: 'loop-a' },
+      { id: 'orphan', name: 'O', kind: 'team', parentId: 'missing' },
+      { id: 'upside', name: 'U', kind: 'region', parentId: 'sh-1' },
+      { id: 'root2', name: 'R', kind: 'branch', parentId: null },
+      { id: 'orphan', name: 'dup', kind: 'team', parentId: 'sh' },
+    ] as const;
+    const employees = (hireDate: string) => [
+      { id: 'new', name: 'New', unitId: 'nowhere', hireDate: '2024-01-01', managerId: 'ghost' },
+      { id: 'self', name: 'Self', unitId: 'sh', hireDate, managerId: 'self' },
+    ];
+    // schema errors are reported first, before the batch is checked against the store
+    const error = await rejection(t.directory.sync({ units: [...units], employees: employees('2024-13-01') }));
     expect(paths(error)).toEqual(['employees.1.hireDate']);
-    const second = await rejection(
-      t.directory.sync({
-        units: [
-          { id: 'loop-a', name: 'A', kind: 'team', parentId: 'loop-b' },
-          { id: 'loop-b', name: 'B', kind: 'branch', parentId: 'loop-a' },
-          { id: 'orphan', name: 'O', kind: 'team', parentId: 'missing' },
-          { id: 'upside', name: 'U', kind: 'region', parentId: 'sh-1' },
-          { id: 'root2', name: 'R', kind: 'branch', parentId: null },
-          { id: 'orphan', name: 'dup', kind: 'team', parentId: 'sh' },
-        ],
-        employees: [
-          { id: 'new', name: 'New', unitId: 'nowhere', hireDate: '2024-01-01', managerId: 'ghost' },
-          { id: 'self', name: 'Self', unitId: 'sh', hireDate: '2024-01-01', managerId: 'self' },
-        ],
-      }),
-    );
+    const second = await rejection(t.directory.sync({ units: [...units], employees: employees('2024-01-01') }));
     expect(paths(second).sort()).toEqual(
       [
         'units.5.id',
