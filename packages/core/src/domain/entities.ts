@@ -383,7 +383,7 @@ export type Order = z.output<typeof orderSchema>;
  * ```
  */
 export const subjectRefSchema = z.strictObject({
-  type: z.enum(['tenant', 'unit', 'employee', 'customer', 'order', 'audit']),
+  type: z.enum(['tenant', 'unit', 'employee', 'customer', 'order', 'audit', 'workflow']),
   id: idSchema,
 });
 

@@ -11,7 +11,15 @@ import type { Locale } from './locale.js';
  * messages('zh-CN').entities[entity]; // '客户'
  * ```
  */
-export type EntityName = 'tenant' | 'unit' | 'employee' | 'customer' | 'audit entry' | 'checkpoint' | 'key';
+export type EntityName =
+  | 'tenant'
+  | 'unit'
+  | 'employee'
+  | 'customer'
+  | 'workflow'
+  | 'audit entry'
+  | 'checkpoint'
+  | 'key';
 
 /**
  * The parameters each error message is rendered from, by error code; a
@@ -130,6 +138,7 @@ const en: MessageCatalog = {
     unit: 'Org unit',
     employee: 'Employee',
     customer: 'Customer',
+    workflow: 'Workflow',
     'audit entry': 'Audit entry',
     checkpoint: 'Audit checkpoint',
     key: 'Key',
@@ -193,6 +202,7 @@ const zhCN: MessageCatalog = {
     unit: '组织单元',
     employee: '员工',
     customer: '客户',
+    workflow: '流程',
     'audit entry': '审计记录',
     checkpoint: '审计检查点',
     key: '密钥',

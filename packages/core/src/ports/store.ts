@@ -1,4 +1,4 @@
-import type { AuditEntry, Customer, Employee, OrgUnit, Tenant } from '../domain/entities.js';
+import type { AuditEntry, Customer, Employee, Json, OrgUnit, SubjectRef, Tenant } from '../domain/entities.js';
 
 /**
  * A tenant as the store keeps it.
@@ -191,12 +191,206 @@ export interface AuditQuery extends PageRequest {
 export interface StoreCapabilities {
   /** Transactions from several processes may run at the same time. */
   readonly concurrentTransactions: boolean;
+  /**
+   * Claims of due outbox effects and timers skip rows other workers hold
+   * (`FOR UPDATE SKIP LOCKED`), so several workers share the work instead of
+   * queueing behind each other.
+   */
+  readonly skipLocked: boolean;
 }
 
 /**
+ * A durable workflow instance (an approval, a claim, an offboarding): the
+ * persisted snapshot of its state machine, with an optimistic `version`.
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowRecord } from '@guard/core';
+ * declare const wf: WorkflowRecord;
+ * wf.machine; // 'approval'
+ * wf.state; // 'pending'
+ * ```
+ */
+export interface WorkflowRecord {
+  readonly tenantId: string;
+  readonly id: string;
+  /** The machine's id, e.g. `approval`, `offboarding`. */
+  readonly machine: string;
+  /** The machine definition's version the snapshot was written by. */
+  readonly machineVersion: number;
+  /** The top-level state, for queries (e.g. `pending`, `done`). */
+  readonly state: string;
+  /** The machine's persisted snapshot. */
+  readonly snapshot: Json;
+  /** What the workflow is about (a customer, an employee), if anything. */
+  readonly subject: SubjectRef | null;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * Which workflows to list; all given conditions must hold. Ordered by id.
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowFilter } from '@guard/core';
+ * const openApprovals: WorkflowFilter = { machine: 'approval', state: 'pending' };
+ * ```
+ */
+export interface WorkflowFilter {
+  readonly machine?: string | undefined;
+  readonly state?: string | undefined;
+  readonly subject?: SubjectRef | undefined;
+}
+
+/**
+ * An atomic, conditional change of a customer's owner.
+ *
+ * @example
+ * ```ts
+ * import type { OwnerChange } from '@guard/core';
+ * const claim: OwnerChange = { from: null, to: 'e-7', at: new Date().toISOString() };
+ * ```
+ */
+export interface OwnerChange {
+  /** The owner the customer must have now (`null`: the public pool). */
+  readonly from: string | null;
+  /** The new owner (`null`: return to the pool). */
+  readonly to: string | null;
+  /** The change's time, stored as `updatedAt`. */
+  readonly at: string;
+}
+
+/**
+ * A side effect outside the database (a CRM transfer, a notification),
+ * written in the transaction that decided it and delivered later, at least
+ * once, by a worker. `idempotencyKey` (e.g. `workflowId:step`) is unique per
+ * tenant: enqueuing the same key twice keeps the first.
+ *
+ * @example
+ * ```ts
+ * import type { NewOutboxEffect } from '@guard/core';
+ * const effect: NewOutboxEffect = {
+ *   id: 'fx-1', tenantId: 'acme', idempotencyKey: 'wf-9:notify-manager', kind: 'notify',
+ *   payload: { to: 'e-2', template: 'claim-review' }, availableAt: '2026-11-02T02:00:00.000Z',
+ *   createdAt: '2026-11-02T02:00:00.000Z',
+ * };
+ * ```
+ */
+export interface NewOutboxEffect {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly idempotencyKey: string;
+  /** What to do, e.g. `notify`, `crm.transfer`. */
+  readonly kind: string;
+  readonly payload: Json;
+  /** Not delivered before this instant. */
+  readonly availableAt: string;
+  readonly createdAt: string;
+}
+
+/**
+ * An outbox effect as stored, with its delivery state.
+ *
+ * @example
+ * ```ts
+ * import type { OutboxEffect } from '@guard/core';
+ * declare const fx: OutboxEffect;
+ * if (fx.status === 'dead') console.error(fx.lastError);
+ * ```
+ */
+export interface OutboxEffect extends NewOutboxEffect {
+  /** `pending` until delivered (`done`) or given up on (`dead`). */
+  readonly status: 'pending' | 'done' | 'dead';
+  /** Deliveries started so far (a claim counts as one). */
+  readonly attempts: number;
+  readonly lastError: string | null;
+  /** The worker holding the lease, while one does. */
+  readonly leaseOwner: string | null;
+  /** Until when the lease holds; after it, another worker may claim the effect. */
+  readonly leaseUntil: string | null;
+}
+
+/**
+ * A durable timer: an event to deliver to a workflow at `dueAt`. XState's own
+ * delays do not survive a restart; these do. `key` (e.g.
+ * `wf-9:reminder`) is unique per tenant: scheduling it again moves it.
+ *
+ * @example
+ * ```ts
+ * import type { NewTimer } from '@guard/core';
+ * const timer: NewTimer = {
+ *   id: 'tm-1', tenantId: 'acme', key: 'wf-9:timeout', workflowId: 'wf-9',
+ *   event: { type: 'TIMEOUT' }, dueAt: '2026-11-05T02:00:00.000Z', createdAt: '2026-11-02T02:00:00.000Z',
+ * };
+ * ```
+ */
+export interface NewTimer {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly key: string;
+  readonly workflowId: string | null;
+  readonly event: Json;
+  readonly dueAt: string;
+  readonly createdAt: string;
+}
+
+/**
+ * A timer as stored, with its lease.
+ *
+ * @example
+ * ```ts
+ * import type { TimerRecord } from '@guard/core';
+ * declare const t: TimerRecord;
+ * t.attempts; // how many times a worker claimed it
+ * ```
+ */
+export interface TimerRecord extends NewTimer {
+  readonly attempts: number;
+  readonly leaseOwner: string | null;
+  readonly leaseUntil: string | null;
+}
+
+/**
+ * How a worker claims due work (outbox effects or timers): at most `limit`
+ * rows that are due at `now` and not leased (or whose lease expired), leased
+ * to `workerId` for `leaseMs`.
+ *
+ * @example
+ * ```ts
+ * import type { ClaimRequest } from '@guard/core';
+ * const claim: ClaimRequest = { now: new Date().toISOString(), limit: 100, workerId: 'worker-1', leaseMs: 60_000 };
+ * ```
+ */
+export interface ClaimRequest {
+  readonly now: string;
+  readonly limit: number;
+  readonly workerId: string;
+  readonly leaseMs: number;
+}
+
+/**
+ * What became of one delivery attempt of an outbox effect.
+ *
+ * @example
+ * ```ts
+ * import type { EffectOutcome } from '@guard/core';
+ * const retry: EffectOutcome = { status: 'pending', availableAt: '2026-11-02T02:05:00.000Z', error: 'HTTP 503' };
+ * ```
+ */
+export type EffectOutcome =
+  | { readonly status: 'done' }
+  | { readonly status: 'pending'; readonly availableAt: string; readonly error: string }
+  | { readonly status: 'dead'; readonly error: string };
+
+/**
  * Guard's persistence port. Every method takes the tenant id first and never
- * returns another tenant's rows. All reads and writes happen inside
- * {@link Store.transaction}.
+ * returns another tenant's rows (the worker's `claimEffects` and
+ * `claimTimers` serve every tenant by design, and each row carries its
+ * `tenantId`). All reads and writes happen inside {@link Store.transaction}.
+ * Every instant is an ISO 8601 UTC string with milliseconds, as
+ * `Date#toISOString()` writes it, so that comparing strings compares times.
  *
  * Implementations: `memoryStore()` (the reference semantics, in
  * `@guard/core`) and the SQL stores. `@guard/testkit` publishes the
@@ -271,6 +465,65 @@ export interface StoreTransaction {
   putCustomer(record: CustomerRecord, expectedVersion: number | null): Promise<void>;
   /** One page of customers matching `filter`, ordered by id. */
   listCustomers(tenantId: string, filter: CustomerFilter, page: PageRequest): Promise<Page<CustomerRecord>>;
+  /**
+   * Atomically changes a customer's owner from `change.from` to `change.to`,
+   * bumping its version: the condition on the current owner is both the
+   * selector and the guard, in one statement. Of two concurrent claims on an
+   * unowned customer exactly one succeeds. Returns the updated customer, or
+   * `null` (and writes nothing) when the customer does not exist or is not
+   * owned by `change.from`.
+   */
+  setCustomerOwner(tenantId: string, customerId: string, change: OwnerChange): Promise<CustomerRecord | null>;
+
+  /** The workflow, or `null`. */
+  getWorkflow(tenantId: string, id: string): Promise<WorkflowRecord | null>;
+  /**
+   * Writes a workflow if, and only if, its stored version is
+   * `expectedVersion` (`null`: it must not exist yet), atomically; otherwise
+   * throws `ConflictError` and writes nothing. `record.version` must be
+   * `expectedVersion + 1` (or 1).
+   */
+  putWorkflow(record: WorkflowRecord, expectedVersion: number | null): Promise<void>;
+  /** One page of workflows matching `filter`, ordered by id. */
+  listWorkflows(tenantId: string, filter: WorkflowFilter, page: PageRequest): Promise<Page<WorkflowRecord>>;
+
+  /**
+   * Adds effects to the outbox (status `pending`, no attempts). An effect
+   * whose `(tenantId, idempotencyKey)` is already in the outbox is ignored.
+   * Returns how many were added.
+   */
+  enqueueEffects(effects: readonly NewOutboxEffect[]): Promise<number>;
+  /**
+   * Leases due effects of every tenant to a worker: `pending`, `availableAt
+   * <= now`, and not leased or with an expired lease (`leaseUntil < now`);
+   * oldest `availableAt` first, then id. Each claimed effect gets `leaseOwner = workerId`,
+   * `leaseUntil = now + leaseMs` and one more attempt. Rows another open
+   * transaction holds are skipped where the store has `skipLocked`.
+   */
+  claimEffects(request: ClaimRequest): Promise<OutboxEffect[]>;
+  /**
+   * Records the outcome of a delivery if `workerId` still holds the lease —
+   * it is the `leaseOwner`; an expired lease no one else has claimed still
+   * counts — and clears the lease; returns `false` and writes nothing
+   * otherwise (e.g. another worker has claimed the effect since).
+   */
+  settleEffect(id: string, workerId: string, outcome: EffectOutcome): Promise<boolean>;
+  /** The effect with this idempotency key, or `null`. */
+  getEffect(tenantId: string, idempotencyKey: string): Promise<OutboxEffect | null>;
+
+  /**
+   * Schedules a timer, or moves the tenant's timer with the same `key` (new
+   * `id`, `event` and `dueAt`; lease and attempts reset).
+   */
+  scheduleTimer(timer: NewTimer): Promise<void>;
+  /** Cancels the tenant's timer with this key; `false` if there was none. */
+  cancelTimer(tenantId: string, key: string): Promise<boolean>;
+  /** Leases due timers of every tenant to a worker, like {@link StoreTransaction.claimEffects}, by `dueAt` then id. */
+  claimTimers(request: ClaimRequest): Promise<TimerRecord[]>;
+  /** Deletes a fired timer if `workerId` still holds its lease; `false` otherwise. */
+  completeTimer(id: string, workerId: string): Promise<boolean>;
+  /** The tenant's timer with this key, or `null`. */
+  getTimer(tenantId: string, key: string): Promise<TimerRecord | null>;
 
   /**
    * The tenant's audit head, locked until the transaction ends so that

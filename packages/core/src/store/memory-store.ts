@@ -4,15 +4,20 @@ import type {
   AuditCheckpoint,
   AuditHead,
   AuditQuery,
+  ClaimRequest,
   CustomerFilter,
   CustomerRecord,
   EmployeeRecord,
   OrgUnitRecord,
+  OutboxEffect,
   Page,
   PageRequest,
   Store,
   StoreTransaction,
   TenantRecord,
+  TimerRecord,
+  WorkflowFilter,
+  WorkflowRecord,
 } from '../ports/store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
@@ -38,6 +43,11 @@ export interface MemoryTenantData {
   /** Audit entries in append order; `audit[i].seq === i + 1` unless tampered with. */
   readonly audit: AuditEntry[];
   readonly checkpoints: Map<number, AuditCheckpoint>;
+  readonly workflows: Map<string, WorkflowRecord>;
+  /** Outbox effects by idempotency key. */
+  readonly effects: Map<string, OutboxEffect>;
+  /** Timers by key. */
+  readonly timers: Map<string, TimerRecord>;
 }
 
 /**
@@ -89,6 +99,9 @@ export function memoryStore(): MemoryStore {
         customers: new Map(),
         audit: [],
         checkpoints: new Map(),
+        workflows: new Map(),
+        effects: new Map(),
+        timers: new Map(),
       };
       // Reads of an unknown tenant see an empty, throw-away tenant; only writes create one.
       if (undo === null) return t;
@@ -107,10 +120,14 @@ export function memoryStore(): MemoryStore {
     const run = async (): Promise<T> => {
       const undo: Undo[] = [];
       let open = true;
-      const tx = createTransaction((tenantId, write) => {
-        if (!open) throw new StoreError({ store: 'memory', operation: 'transaction', detail: 'used after it ended' });
-        return data(tenantId, write ? undo : null);
-      }, undo);
+      const tx = createTransaction(
+        (tenantId, write) => {
+          if (!open) throw new StoreError({ store: 'memory', operation: 'transaction', detail: 'used after it ended' });
+          return data(tenantId, write ? undo : null);
+        },
+        () => tenants.values(),
+        undo,
+      );
       try {
         const result = await work(tx);
         open = false;
@@ -128,7 +145,7 @@ export function memoryStore(): MemoryStore {
 
   return {
     name: 'memory',
-    capabilities: { concurrentTransactions: false },
+    capabilities: { concurrentTransactions: false, skipLocked: false },
     raw: tenants,
     transaction,
     async close() {
@@ -167,12 +184,45 @@ function pageOf<T>(sorted: readonly T[], keyOf: (item: T) => string | number, pa
   return { items, nextCursor: more && last !== undefined ? encodeCursor({ after: keyOf(last) }) : null };
 }
 
-const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byId = (a: { id: string }, b: { id: string }) => compare(a.id, b.id);
 
 function createTransaction(
   tenant: (tenantId: string, write: boolean) => MemoryTenantData,
+  everyTenant: () => Iterable<MemoryTenantData>,
   undo: Undo[],
 ): StoreTransaction {
+  /** Leases up to `limit` due, unleased rows of every tenant, oldest first. */
+  const claim = <R extends { id: string; leaseOwner: string | null; leaseUntil: string | null; attempts: number }>(
+    pick: (t: MemoryTenantData) => Map<string, R>,
+    dueAt: (row: R) => string,
+    eligible: (row: R) => boolean,
+    request: ClaimRequest,
+  ): R[] => {
+    const due: { map: Map<string, R>; key: string; row: R }[] = [];
+    for (const t of everyTenant()) {
+      for (const [key, row] of pick(t)) {
+        if (eligible(row) && dueAt(row) <= request.now && (row.leaseUntil === null || row.leaseUntil < request.now)) {
+          due.push({ map: pick(t), key, row });
+        }
+      }
+    }
+    due.sort((a, b) => compare(dueAt(a.row), dueAt(b.row)) || compare(a.row.id, b.row.id));
+    const leaseUntil = new Date(Date.parse(request.now) + request.leaseMs).toISOString();
+    return due.slice(0, request.limit).map(({ map, key, row }) => {
+      const leased = { ...row, leaseOwner: request.workerId, leaseUntil, attempts: row.attempts + 1 };
+      setWithUndo(map, key, leased, undo);
+      return clone(leased);
+    });
+  };
+  /** Finds a row by id in every tenant. */
+  const findById = <R extends { id: string }>(pick: (t: MemoryTenantData) => Map<string, R>, id: string) => {
+    for (const t of everyTenant()) {
+      for (const [key, row] of pick(t)) if (row.id === id) return { map: pick(t), key, row };
+    }
+    return null;
+  };
+
   return {
     async getTenant(tenantId) {
       const t = tenant(tenantId, false).tenant;
@@ -249,6 +299,129 @@ function createTransaction(
       const rows = [...t.customers.values()].filter(matches).sort(byId);
       const result = pageOf(rows, (c) => c.id, page);
       return { items: result.items.map(clone), nextCursor: result.nextCursor };
+    },
+
+    async setCustomerOwner(tenantId, customerId, change) {
+      const customers = tenant(tenantId, true).customers;
+      const current = customers.get(customerId);
+      if (!current || current.ownerId !== change.from) return null;
+      const next: CustomerRecord = {
+        ...current,
+        ownerId: change.to,
+        version: current.version + 1,
+        updatedAt: change.at,
+      };
+      setWithUndo(customers, customerId, next, undo);
+      return clone(next);
+    },
+
+    async getWorkflow(tenantId, id) {
+      const w = tenant(tenantId, false).workflows.get(id);
+      return w ? clone(w) : null;
+    },
+    async putWorkflow(record, expectedVersion) {
+      const workflows = tenant(record.tenantId, true).workflows;
+      const actual = workflows.get(record.id)?.version ?? null;
+      const next = (expectedVersion ?? 0) + 1;
+      if (actual !== expectedVersion || record.version !== next) {
+        throw new ConflictError({
+          entity: 'workflow',
+          id: record.id,
+          expected: actual !== expectedVersion ? expectedVersion : next,
+          actual: actual !== expectedVersion ? actual : record.version,
+        });
+      }
+      setWithUndo(workflows, record.id, clone(record), undo);
+    },
+    async listWorkflows(tenantId, filter: WorkflowFilter, page) {
+      const rows = [...tenant(tenantId, false).workflows.values()]
+        .filter(
+          (w) =>
+            (filter.machine === undefined || w.machine === filter.machine) &&
+            (filter.state === undefined || w.state === filter.state) &&
+            (filter.subject === undefined ||
+              (w.subject !== null && w.subject.type === filter.subject.type && w.subject.id === filter.subject.id)),
+        )
+        .sort(byId);
+      const result = pageOf(rows, (w) => w.id, page);
+      return { items: result.items.map(clone), nextCursor: result.nextCursor };
+    },
+
+    async enqueueEffects(effects) {
+      let added = 0;
+      for (const effect of effects) {
+        const map = tenant(effect.tenantId, true).effects;
+        if (map.has(effect.idempotencyKey)) continue;
+        const row: OutboxEffect = {
+          ...clone(effect),
+          status: 'pending',
+          attempts: 0,
+          lastError: null,
+          leaseOwner: null,
+          leaseUntil: null,
+        };
+        setWithUndo(map, effect.idempotencyKey, row, undo);
+        added++;
+      }
+      return added;
+    },
+    async claimEffects(request) {
+      return claim(
+        (t) => t.effects,
+        (e) => e.availableAt,
+        (e) => e.status === 'pending',
+        request,
+      );
+    },
+    async settleEffect(id, workerId, outcome) {
+      const found = findById((t) => t.effects, id);
+      if (!found || found.row.leaseOwner !== workerId || found.row.status !== 'pending') return false;
+      const settled: OutboxEffect = {
+        ...found.row,
+        status: outcome.status,
+        availableAt: outcome.status === 'pending' ? outcome.availableAt : found.row.availableAt,
+        lastError: outcome.status === 'done' ? found.row.lastError : outcome.error,
+        leaseOwner: null,
+        leaseUntil: null,
+      };
+      setWithUndo(found.map, found.key, settled, undo);
+      return true;
+    },
+    async getEffect(tenantId, idempotencyKey) {
+      const e = tenant(tenantId, false).effects.get(idempotencyKey);
+      return e ? clone(e) : null;
+    },
+
+    async scheduleTimer(timer) {
+      const row: TimerRecord = { ...clone(timer), attempts: 0, leaseOwner: null, leaseUntil: null };
+      setWithUndo(tenant(timer.tenantId, true).timers, timer.key, row, undo);
+    },
+    async cancelTimer(tenantId, key) {
+      const timers = tenant(tenantId, true).timers;
+      const current = timers.get(key);
+      if (!current) return false;
+      timers.delete(key);
+      undo.push(() => timers.set(key, current));
+      return true;
+    },
+    async claimTimers(request) {
+      return claim(
+        (t) => t.timers,
+        (timer) => timer.dueAt,
+        () => true,
+        request,
+      );
+    },
+    async completeTimer(id, workerId) {
+      const found = findById((t) => t.timers, id);
+      if (!found || found.row.leaseOwner !== workerId) return false;
+      found.map.delete(found.key);
+      undo.push(() => found.map.set(found.key, found.row));
+      return true;
+    },
+    async getTimer(tenantId, key) {
+      const timer = tenant(tenantId, false).timers.get(key);
+      return timer ? clone(timer) : null;
     },
 
     async lockAuditHead(tenantId): Promise<AuditHead | null> {
