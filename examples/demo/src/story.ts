@@ -4,8 +4,8 @@ import {
   hmacKeys,
   isGuardError,
   type Locale,
-  type MemoryStore,
   manualClock,
+  type Store,
   sequentialIds,
   type VerifyResult,
 } from '@guard/core';
@@ -21,6 +21,16 @@ export interface DemoOutcome {
   readonly verified: VerifyResult;
   readonly tamperedSeq: number;
   readonly afterTamper: VerifyResult;
+  readonly afterRestore: VerifyResult;
+}
+
+/**
+ * Someone with direct database access: rewrites who performed an audited
+ * action, behind Guard's back. Returns a function that puts the original back
+ * (the demo restores it so that it can run again on the same database).
+ */
+export interface Tamper {
+  rewriteActor(tenantId: string, seq: number, actorId: string): Promise<() => Promise<void>>;
 }
 
 /**
@@ -30,7 +40,8 @@ export interface DemoOutcome {
  * directly in the database is found.
  */
 export async function playDemo(
-  store: MemoryStore,
+  store: Store,
+  tamper: Tamper,
   say: (line: string) => void,
   locale: Locale = 'en',
 ): Promise<DemoOutcome> {
@@ -120,17 +131,21 @@ export async function playDemo(
   );
 
   // Someone with database access rewrites who read a customer, to cover their tracks.
-  const log = store.raw.get(tenant.id)?.audit ?? [];
-  const index = log.findIndex((e) => e.action === 'customer.read' && e.actor.id === people.rep);
-  const original = log[index];
-  if (!original) throw new Error('demo: no read entry to tamper with');
-  log[index] = { ...original, actor: { type: 'employee', id: people.teammate } };
-  const afterTamper = await t.audit.verify();
+  const [target] = (await t.audit.query({ actorId: people.rep, action: 'customer.read', order: 'desc', limit: 1 }))
+    .items;
+  if (!target) throw new Error('demo: no read entry to tamper with');
+  const restore = await tamper.rewriteActor(tenant.id, target.seq, people.teammate);
+  let afterTamper: VerifyResult;
+  try {
+    afterTamper = await t.audit.verify();
+  } finally {
+    await restore();
+  }
   say('');
   say(
     zh
-      ? `⑦ 有人直接改了数据库中的第 #${original.seq} 条审计记录（把李雷改成韩梅梅）……`
-      : `⑦ Someone edits audit entry #${original.seq} directly in the database (Li Lei → Han Meimei)…`,
+      ? `⑦ 有人直接改了数据库中的第 #${target.seq} 条审计记录（把李雷改成韩梅梅）……`
+      : `⑦ Someone edits audit entry #${target.seq} directly in the database (Li Lei → Han Meimei)…`,
   );
   say(
     afterTamper.ok
@@ -138,6 +153,12 @@ export async function playDemo(
       : zh
         ? `   ✔ 校验发现篡改：第一条损坏记录 #${afterTamper.firstBadSeq}（${afterTamper.reason}）`
         : `   ✔ verify() catches it: first bad entry #${afterTamper.firstBadSeq} (${afterTamper.reason})`,
+  );
+  const afterRestore = await t.audit.verify();
+  say(
+    zh
+      ? `⑧ 从备份恢复原记录后，审计链再次校验：${afterRestore.ok ? '完好' : '已损坏'}`
+      : `⑧ The original row is restored from a backup; the chain verifies again: ${afterRestore.ok ? 'intact' : 'BROKEN'}`,
   );
 
   await guard.close();
@@ -148,8 +169,9 @@ export async function playDemo(
     frozenDenied,
     ownPage: ownPage.items,
     verified,
-    tamperedSeq: original.seq,
+    tamperedSeq: target.seq,
     afterTamper,
+    afterRestore,
   };
 }
 

@@ -114,14 +114,19 @@ export interface AuditCheckpoint {
  * ```
  */
 export interface PageRequest {
-  /** Opaque cursor from the previous page; omit for the first page. */
+  /**
+   * Opaque cursor from the previous page; omit for the first page. A cursor
+   * no page returned is a `ValidationError`.
+   */
   readonly cursor?: string | undefined;
   /** Page size, 1–1000. */
   readonly limit: number;
 }
 
 /**
- * One page of results, in a stable order.
+ * One page of results, in a stable order. "Ordered by id" means by UTF-16
+ * code units, as JavaScript compares strings (ids are ASCII, so this is byte
+ * order too); SQL stores use a binary collation for ids.
  *
  * @example
  * ```ts
@@ -279,6 +284,7 @@ export interface OwnerChange {
  * ```
  */
 export interface NewOutboxEffect {
+  /** Unique across the whole store, not only the tenant (e.g. a UUID): workers settle effects by id. */
   readonly id: string;
   readonly tenantId: string;
   readonly idempotencyKey: string;
@@ -327,6 +333,7 @@ export interface OutboxEffect extends NewOutboxEffect {
  * ```
  */
 export interface NewTimer {
+  /** Unique across the whole store, not only the tenant (e.g. a UUID): workers complete timers by id. */
   readonly id: string;
   readonly tenantId: string;
   readonly key: string;
@@ -459,7 +466,8 @@ export interface StoreTransaction {
    * Writes a customer if, and only if, its stored version is
    * `expectedVersion` (`null`: the customer must not exist yet). The check
    * and the write are one atomic step in the database; on a mismatch it
-   * throws `ConflictError` and writes nothing. `record.version` must be
+   * throws `ConflictError` and writes nothing, and the transaction stays
+   * usable (the caller may catch the conflict and go on). `record.version` must be
    * `expectedVersion + 1` (or 1 for a new customer).
    */
   putCustomer(record: CustomerRecord, expectedVersion: number | null): Promise<void>;

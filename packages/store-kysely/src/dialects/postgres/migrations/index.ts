@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import { initial } from './0001-initial.js';
+
+/** Postgres migrations by name; names sort in the order they run. */
+export function postgresMigrations(prefix: string): Readonly<Record<string, Migration>> {
+  return { '0001-initial': initial(prefix) };
+}

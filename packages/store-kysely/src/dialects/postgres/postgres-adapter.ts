@@ -1,0 +1,65 @@
+import { type AliasedRawBuilder, type InsertQueryBuilder, sql } from 'kysely';
+import { type DatabaseErrorInfo, type DialectAdapter, errorCode, isNetworkError } from '../dialect-adapter.js';
+import { postgresMigrations } from './migrations/index.js';
+
+/** SQLSTATE classes and codes, see https://www.postgresql.org/docs/current/errcodes-appendix.html */
+function classify(error: unknown): DatabaseErrorInfo {
+  const code = errorCode(error);
+  if (code === '23505') return { kind: 'unique-violation', code };
+  if (code === '42P01') return { kind: 'missing-table', code };
+  // serialization_failure, deadlock_detected (CockroachDB reports its retry errors as 40001 too)
+  if (code === '40001' || code === '40P01') return { kind: 'retry', code };
+  // lock_not_available, query_canceled (statement/lock timeouts)
+  if (code === '55P03' || code === '57014') return { kind: 'busy', code };
+  // invalid_authorization_specification, invalid_password, invalid_catalog_name (no such database)
+  if (code === '28000' || code === '28P01' || code === '3D000') return { kind: 'refused', code };
+  // connection_exception class, admin/crash shutdown, cannot_connect_now
+  if (code?.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || isNetworkError(code)) {
+    return { kind: 'unreachable', code };
+  }
+  // untranslatable_character, character_not_in_repertoire: NUL in text or jsonb
+  if (code === '22P05' || code === '22021') return { kind: 'bad-value', code };
+  const message = error instanceof Error ? error.message : '';
+  if (/timeout exceeded when trying to connect|Connection terminated/i.test(message)) {
+    return { kind: 'unreachable', code };
+  }
+  return { kind: 'other', code };
+}
+
+/**
+ * PostgreSQL, and the Postgres-compatible engines (CockroachDB, YugabyteDB):
+ * `ON CONFLICT`, `FOR UPDATE SKIP LOCKED`, `jsonb`, `COLLATE "C"`; no
+ * advisory locks, `LISTEN/NOTIFY`, extensions or triggers.
+ */
+export const postgresAdapter: DialectAdapter = {
+  dialect: 'postgres',
+  // READ COMMITTED (the default): every guard is a row lock or a conditional UPDATE.
+  begin: [sql`begin`],
+  rowLocks: true,
+  skipLocked: true,
+  concurrentTransactions: true,
+  maxParameters: 30_000,
+  maxStatementBytes: 64 * 1024 * 1024,
+  jsonText<C extends string>(column: string, alias: C): AliasedRawBuilder<string, C> {
+    // `pg` would parse jsonb itself; as text, every dialect decodes the same way.
+    return sql<string>`${sql.ref(column)}::text`.as(alias);
+  },
+  insertIgnoringDuplicates<DB, TB extends keyof DB, O>(query: InsertQueryBuilder<DB, TB, O>) {
+    return query.modifyEnd(sql`on conflict do nothing`);
+  },
+  insertOrLockExisting<DB, TB extends keyof DB, O>(query: InsertQueryBuilder<DB, TB, O>) {
+    // A concurrent insert of the same key waits for the first one to commit; then the caller's locking read locks the row.
+    return query.modifyEnd(sql`on conflict do nothing`);
+  },
+  upsert<DB, TB extends keyof DB, O>(
+    query: InsertQueryBuilder<DB, TB, O>,
+    conflict: readonly string[],
+    update: readonly string[],
+  ) {
+    const columns = sql.join(conflict.map((c) => sql.ref(c)));
+    const set = sql.join(update.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
+    return query.modifyEnd(sql`on conflict (${columns}) do update set ${set}`);
+  },
+  classify,
+  migrations: postgresMigrations,
+};

@@ -1,0 +1,57 @@
+import { type AliasedRawBuilder, type InsertQueryBuilder, sql } from 'kysely';
+import { type DatabaseErrorInfo, type DialectAdapter, errorCode } from '../dialect-adapter.js';
+import { sqliteMigrations } from './migrations/index.js';
+
+/** Result codes, see https://www.sqlite.org/rescode.html (better-sqlite3 reports the extended names). */
+function classify(error: unknown): DatabaseErrorInfo {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : '';
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    return { kind: 'unique-violation', code };
+  }
+  if (/^no such table/i.test(message)) return { kind: 'missing-table', code };
+  if (code?.startsWith('SQLITE_BUSY') || code?.startsWith('SQLITE_LOCKED')) return { kind: 'busy', code };
+  if (code?.startsWith('SQLITE_CANTOPEN') || code?.startsWith('SQLITE_NOTADB')) return { kind: 'unreachable', code };
+  if (code?.startsWith('SQLITE_READONLY') || code?.startsWith('SQLITE_PERM') || code?.startsWith('SQLITE_AUTH')) {
+    return { kind: 'refused', code };
+  }
+  return { kind: 'other', code };
+}
+
+/**
+ * SQLite: one writer at a time. Every transaction starts with `BEGIN
+ * IMMEDIATE`, taking the write lock up front, so two processes on one file
+ * queue on `busy_timeout` instead of deadlocking on a lock upgrade; there
+ * are no row locks, and none are needed.
+ */
+export const sqliteAdapter: DialectAdapter = {
+  dialect: 'sqlite',
+  begin: [sql`begin immediate`],
+  rowLocks: false,
+  skipLocked: false,
+  concurrentTransactions: false,
+  // SQLITE_MAX_VARIABLE_NUMBER was 999 before SQLite 3.32; stay below it for any build.
+  maxParameters: 999,
+  maxStatementBytes: 64 * 1024 * 1024,
+  jsonText<C extends string>(column: string, alias: C): AliasedRawBuilder<string, C> {
+    return sql<string>`${sql.ref(column)}`.as(alias);
+  },
+  insertIgnoringDuplicates<DB, TB extends keyof DB, O>(query: InsertQueryBuilder<DB, TB, O>) {
+    return query.modifyEnd(sql`on conflict do nothing`);
+  },
+  insertOrLockExisting<DB, TB extends keyof DB, O>(query: InsertQueryBuilder<DB, TB, O>) {
+    // Transactions are serial: there is nothing to lock.
+    return query.modifyEnd(sql`on conflict do nothing`);
+  },
+  upsert<DB, TB extends keyof DB, O>(
+    query: InsertQueryBuilder<DB, TB, O>,
+    conflict: readonly string[],
+    update: readonly string[],
+  ) {
+    const columns = sql.join(conflict.map((c) => sql.ref(c)));
+    const set = sql.join(update.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
+    return query.modifyEnd(sql`on conflict (${columns}) do update set ${set}`);
+  },
+  classify,
+  migrations: sqliteMigrations,
+};

@@ -1,0 +1,898 @@
+import {
+  type AuditEntry,
+  type AuditHead,
+  type ClaimRequest,
+  ConflictError,
+  type CustomerRecord,
+  GENESIS_HASH,
+  isGuardError,
+  type OutboxEffect,
+  type Page,
+  StoreError,
+  type StoreTransaction,
+  type TimerRecord,
+} from '@guard/core';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import { batches } from './batches.js';
+import type { DialectAdapter } from './dialects/dialect-adapter.js';
+import { afterId, afterNumber, rowsToFetch, toPage } from './paging.js';
+import {
+  auditRow,
+  checkpointRow,
+  customerRow,
+  employeeRow,
+  jsonText,
+  tenantRow,
+  toAuditEntry,
+  toCheckpoint,
+  toCustomer,
+  toEffect,
+  toEmployee,
+  toNumber,
+  toTenant,
+  toTimer,
+  toUnit,
+  toWorkflow,
+  unitRow,
+  workflowRow,
+} from './rows.js';
+import type { GuardDatabase, OutboxTable, TimersTable } from './schema/database.js';
+import { type ErrorContext, toStoreError } from './store-errors.js';
+import { prefixThrough, subtreeRange } from './unit-path.js';
+
+/** The state of one open transaction. */
+export interface Session {
+  /** Bound to the transaction's connection, table names prefixed. */
+  readonly db: Kysely<GuardDatabase>;
+  readonly errors: ErrorContext;
+  /** False once the transaction has ended. */
+  open: boolean;
+  /**
+   * The first database error inside the transaction. Once there is one the
+   * transaction never commits: Postgres has aborted it already, and MySQL
+   * may have rolled part of it back.
+   */
+  failure: { readonly error: unknown } | null;
+}
+
+/** Returns rows in the order of `ids`, as many times as each id is asked for, like a lookup per id. */
+function inOrderOf<R extends { id: string }>(ids: readonly string[], rows: readonly R[]): R[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [row] : [];
+  });
+}
+
+const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
+
+const plusMs = (instant: string, ms: number): string => new Date(Date.parse(instant) + ms).toISOString();
+
+/** An instant as entries store it, for comparing strings; `null` when it is not a date. */
+function normalizeInstant(instant: string): string | null {
+  const ms = Date.parse(instant);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+function groupByTenant(rows: readonly { tenant_id: string; id: string }[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const row of rows) {
+    const ids = groups.get(row.tenant_id);
+    if (ids) ids.push(row.id);
+    else groups.set(row.tenant_id, [row.id]);
+  }
+  return groups;
+}
+
+const count = (n: bigint | undefined): number => Number(n ?? 0n);
+
+/**
+ * The {@link StoreTransaction} of one SQL transaction. Every statement runs
+ * on the session's connection; a driver error becomes a `StoreError` (and
+ * dooms the transaction), Guard errors pass through.
+ */
+export function createStoreTransaction(s: Session): StoreTransaction {
+  const { db } = s;
+  const a: DialectAdapter = s.errors.adapter;
+
+  const run = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
+    if (!s.open) {
+      throw new StoreError({ store: s.errors.store, operation, detail: 'the transaction was used after it ended' });
+    }
+    try {
+      return await work();
+    } catch (error) {
+      if (isGuardError(error)) throw error;
+      s.failure ??= { error };
+      throw toStoreError(error, operation, s.errors);
+    }
+  };
+
+  const unitColumns = [
+    'units.tenant_id',
+    'units.id',
+    'units.name',
+    'units.kind',
+    'units.parent_id',
+    a.jsonText('units.path', 'path'),
+    'units.updated_at',
+  ] as const;
+  const employeeColumns = [
+    'employees.tenant_id',
+    'employees.id',
+    'employees.name',
+    'employees.unit_id',
+    'employees.manager_id',
+    a.jsonText('employees.roles', 'roles'),
+    'employees.job_rank',
+    'employees.hire_date',
+    'employees.performance_band',
+    'employees.status',
+    'employees.updated_at',
+  ] as const;
+  const customerColumns = [
+    'customers.tenant_id',
+    'customers.id',
+    'customers.name',
+    'customers.owner_id',
+    'customers.unit_id',
+    a.jsonText('customers.fields', 'fields'),
+    a.jsonText('customers.external_refs', 'external_refs'),
+    'customers.version',
+    'customers.created_at',
+    'customers.updated_at',
+  ] as const;
+  const workflowColumns = [
+    'workflows.tenant_id',
+    'workflows.id',
+    'workflows.machine',
+    'workflows.machine_version',
+    'workflows.state',
+    a.jsonText('workflows.snapshot', 'snapshot'),
+    'workflows.subject_type',
+    'workflows.subject_id',
+    'workflows.version',
+    'workflows.created_at',
+    'workflows.updated_at',
+  ] as const;
+  const auditColumns = [
+    'audit_entries.tenant_id',
+    'audit_entries.seq',
+    'audit_entries.at',
+    'audit_entries.actor_type',
+    'audit_entries.actor_id',
+    'audit_entries.action',
+    'audit_entries.subject_type',
+    'audit_entries.subject_id',
+    a.jsonText('audit_entries.data', 'data'),
+    'audit_entries.prev_hash',
+    'audit_entries.hash',
+  ] as const;
+  const effectColumns = [
+    'outbox.tenant_id',
+    'outbox.id',
+    'outbox.idempotency_key',
+    'outbox.kind',
+    a.jsonText('outbox.payload', 'payload'),
+    'outbox.available_at',
+    'outbox.created_at',
+    'outbox.status',
+    'outbox.attempts',
+    'outbox.last_error',
+    'outbox.lease_owner',
+    'outbox.lease_until',
+  ] as const;
+  const timerColumns = [
+    'timers.tenant_id',
+    'timers.id',
+    'timers.timer_key',
+    'timers.workflow_id',
+    a.jsonText('timers.event', 'event'),
+    'timers.due_at',
+    'timers.created_at',
+    'timers.attempts',
+    'timers.lease_owner',
+    'timers.lease_until',
+  ] as const;
+
+  /**
+   * The path-key ranges of the subtree of `unitId`: every unit whose path
+   * contains it. Normally the unit's own path gives the one range (an index
+   * range scan). A unit that is not stored but appears in other units' paths
+   * (a directory synced in part) is found in those paths by reading the
+   * tenant's unit paths — never its customers.
+   */
+  const subtreeOf = async (tenantId: string, unitId: string): Promise<{ from: string; to: string }[]> => {
+    const own = await db
+      .selectFrom('units')
+      .select('path_key')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', unitId)
+      .executeTakeFirst();
+    if (own !== undefined) return [subtreeRange(own.path_key)];
+    const paths = await db.selectFrom('units').select('path_key').where('tenant_id', '=', tenantId).execute();
+    const prefixes = new Set(paths.flatMap((r) => prefixThrough(r.path_key, unitId) ?? []));
+    return [...prefixes].map(subtreeRange);
+  };
+
+  const customerVersion = async (tenantId: string, id: string): Promise<number | null> => {
+    const row = await db
+      .selectFrom('customers')
+      .select('version')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toNumber(row.version) : null;
+  };
+
+  const workflowVersion = async (tenantId: string, id: string): Promise<number | null> => {
+    const row = await db
+      .selectFrom('workflows')
+      .select('version')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toNumber(row.version) : null;
+  };
+
+  /** The ConflictError for a failed versioned write, with the same parameters as the memory store. */
+  const versionConflict = (
+    entity: 'customer' | 'workflow',
+    id: string,
+    expected: number | null,
+    actual: number | null,
+    given: number,
+  ): ConflictError => {
+    const next = (expected ?? 0) + 1;
+    return actual !== expected
+      ? new ConflictError({ entity, id, expected, actual })
+      : new ConflictError({ entity, id, expected: next, actual: given });
+  };
+
+  /**
+   * Leases due rows of `outbox` or `timers`: one locking read (skipping rows
+   * other transactions hold, where the dialect can), then one update per
+   * tenant.
+   */
+  const lease = async <R extends Selectable<OutboxTable> | Selectable<TimersTable>>(
+    table: 'outbox' | 'timers',
+    rows: readonly R[],
+    request: ClaimRequest,
+    leaseUntil: string,
+  ): Promise<void> => {
+    for (const [tenantId, ids] of groupByTenant(rows)) {
+      for (const chunk of batches(ids, a, 1)) {
+        await db
+          .updateTable(table)
+          .set({
+            lease_owner: request.workerId,
+            lease_until: leaseUntil,
+            attempts: sql<number>`${sql.ref('attempts')} + 1`,
+          })
+          .where('tenant_id', '=', tenantId)
+          .where('id', 'in', chunk)
+          .execute();
+      }
+    }
+  };
+
+  return {
+    getTenant: (tenantId) =>
+      run('getTenant', async () => {
+        const row = await db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
+        return row ? toTenant(row) : null;
+      }),
+
+    putTenant: (record) =>
+      run('putTenant', async () => {
+        await a
+          .upsert(
+            db.insertInto('tenants').values(tenantRow(record)),
+            ['id'],
+            ['name', 'time_zone', 'created_at', 'updated_at'],
+          )
+          .execute();
+      }),
+
+    getUnits: (tenantId, ids) =>
+      run('getUnits', async () => {
+        const rows = [];
+        for (const chunk of batches(unique(ids), a, 1)) {
+          rows.push(
+            ...(await db
+              .selectFrom('units')
+              .select(unitColumns)
+              .where('tenant_id', '=', tenantId)
+              .where('id', 'in', chunk)
+              .execute()),
+          );
+        }
+        return inOrderOf(ids, rows).map(toUnit);
+      }),
+
+    listUnitsUnder: (tenantId, unitId, page) =>
+      run('listUnitsUnder', async () => {
+        const after = afterId(page);
+        const ranges = await subtreeOf(tenantId, unitId);
+        if (ranges.length === 0) return { items: [], nextCursor: null };
+        const rows = await db
+          .selectFrom('units')
+          .select(unitColumns)
+          .where('tenant_id', '=', tenantId)
+          .where((eb) => eb.or(ranges.map((r) => eb.and([eb('path_key', '>=', r.from), eb('path_key', '<', r.to)]))))
+          .where('id', '<>', unitId)
+          .$if(after !== undefined, (q) => q.where('id', '>', after as string))
+          .orderBy('id')
+          .limit(rowsToFetch(page))
+          .execute();
+        const result = toPage(rows, page, (u) => u.id);
+        return { items: result.items.map(toUnit), nextCursor: result.nextCursor };
+      }),
+
+    putUnits: (records) =>
+      run('putUnits', async () => {
+        for (const chunk of batches(records.map(unitRow), a, 8)) {
+          await a
+            .upsert(
+              db.insertInto('units').values(chunk),
+              ['tenant_id', 'id'],
+              ['name', 'kind', 'parent_id', 'path', 'path_key', 'updated_at'],
+            )
+            .execute();
+        }
+      }),
+
+    getEmployees: (tenantId, ids) =>
+      run('getEmployees', async () => {
+        const rows = [];
+        for (const chunk of batches(unique(ids), a, 1)) {
+          rows.push(
+            ...(await db
+              .selectFrom('employees')
+              .select(employeeColumns)
+              .where('tenant_id', '=', tenantId)
+              .where('id', 'in', chunk)
+              .execute()),
+          );
+        }
+        return inOrderOf(ids, rows).map(toEmployee);
+      }),
+
+    putEmployees: (records) =>
+      run('putEmployees', async () => {
+        for (const chunk of batches(records.map(employeeRow), a, 11)) {
+          await a
+            .upsert(
+              db.insertInto('employees').values(chunk),
+              ['tenant_id', 'id'],
+              [
+                'name',
+                'unit_id',
+                'manager_id',
+                'roles',
+                'job_rank',
+                'hire_date',
+                'performance_band',
+                'status',
+                'updated_at',
+              ],
+            )
+            .execute();
+        }
+      }),
+
+    getCustomer: (tenantId, id) =>
+      run('getCustomer', async () => {
+        const row = await db
+          .selectFrom('customers')
+          .select(customerColumns)
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return row ? toCustomer(row) : null;
+      }),
+
+    getCustomers: (tenantId, ids) =>
+      run('getCustomers', async () => {
+        const rows = [];
+        for (const chunk of batches(unique(ids), a, 1)) {
+          rows.push(
+            ...(await db
+              .selectFrom('customers')
+              .select(customerColumns)
+              .where('tenant_id', '=', tenantId)
+              .where('id', 'in', chunk)
+              .execute()),
+          );
+        }
+        return inOrderOf(ids, rows).map(toCustomer);
+      }),
+
+    putCustomer: (record, expectedVersion) =>
+      run('putCustomer', async () => {
+        const { tenantId, id } = record;
+        if (record.version === (expectedVersion ?? 0) + 1) {
+          const row = customerRow(record);
+          // The version check and the write are one statement.
+          const written =
+            expectedVersion === null
+              ? count(
+                  (await a.insertIgnoringDuplicates(db.insertInto('customers').values(row)).executeTakeFirst())
+                    .numInsertedOrUpdatedRows,
+                )
+              : count(
+                  (
+                    await db
+                      .updateTable('customers')
+                      .set({
+                        name: row.name,
+                        owner_id: row.owner_id,
+                        unit_id: row.unit_id,
+                        fields: row.fields,
+                        external_refs: row.external_refs,
+                        version: row.version,
+                        created_at: row.created_at,
+                        updated_at: row.updated_at,
+                      })
+                      .where('tenant_id', '=', tenantId)
+                      .where('id', '=', id)
+                      .where('version', '=', expectedVersion)
+                      .executeTakeFirst()
+                  ).numUpdatedRows,
+                );
+          if (written === 1) return;
+        }
+        const actual = await customerVersion(tenantId, id);
+        throw versionConflict('customer', id, expectedVersion, actual, record.version);
+      }),
+
+    listCustomers: (tenantId, filter, page) =>
+      run('listCustomers', async () => {
+        const after = afterId(page);
+        let query = db.selectFrom('customers').select(customerColumns).where('customers.tenant_id', '=', tenantId);
+        if ('ownerId' in filter) query = query.where('customers.owner_id', '=', filter.ownerId);
+        else if ('pool' in filter) query = query.where('customers.owner_id', 'is', null);
+        else if ('unitId' in filter) {
+          const ranges = await subtreeOf(tenantId, filter.unitId);
+          if (ranges.length === 0) return { items: [], nextCursor: null };
+          query = query
+            .innerJoin('units', (join) =>
+              join.onRef('units.tenant_id', '=', 'customers.tenant_id').onRef('units.id', '=', 'customers.unit_id'),
+            )
+            .where((eb) =>
+              eb.or(ranges.map((r) => eb.and([eb('units.path_key', '>=', r.from), eb('units.path_key', '<', r.to)]))),
+            );
+        }
+        const rows = await query
+          .$if(after !== undefined, (q) => q.where('customers.id', '>', after as string))
+          .orderBy('customers.id')
+          .limit(rowsToFetch(page))
+          .execute();
+        const result = toPage(rows, page, (c) => c.id);
+        return { items: result.items.map(toCustomer), nextCursor: result.nextCursor };
+      }),
+
+    setCustomerOwner: (tenantId, customerId, change) =>
+      run('setCustomerOwner', async (): Promise<CustomerRecord | null> => {
+        // The condition on the current owner is the selector and the guard, in one statement.
+        const result = await db
+          .updateTable('customers')
+          .set({
+            owner_id: change.to,
+            version: sql<number>`${sql.ref('version')} + 1`,
+            updated_at: change.at,
+          })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', customerId)
+          .$if(change.from === null, (q) => q.where('owner_id', 'is', null))
+          .$if(change.from !== null, (q) => q.where('owner_id', '=', change.from as string))
+          .executeTakeFirst();
+        if (count(result.numUpdatedRows) !== 1) return null;
+        const row = await db
+          .selectFrom('customers')
+          .select(customerColumns)
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', customerId)
+          .executeTakeFirst();
+        return row ? toCustomer(row) : null;
+      }),
+
+    getWorkflow: (tenantId, id) =>
+      run('getWorkflow', async () => {
+        const row = await db
+          .selectFrom('workflows')
+          .select(workflowColumns)
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return row ? toWorkflow(row) : null;
+      }),
+
+    putWorkflow: (record, expectedVersion) =>
+      run('putWorkflow', async () => {
+        const { tenantId, id } = record;
+        if (record.version === (expectedVersion ?? 0) + 1) {
+          const row = workflowRow(record);
+          const written =
+            expectedVersion === null
+              ? count(
+                  (await a.insertIgnoringDuplicates(db.insertInto('workflows').values(row)).executeTakeFirst())
+                    .numInsertedOrUpdatedRows,
+                )
+              : count(
+                  (
+                    await db
+                      .updateTable('workflows')
+                      .set({
+                        machine: row.machine,
+                        machine_version: row.machine_version,
+                        state: row.state,
+                        snapshot: row.snapshot,
+                        subject_type: row.subject_type,
+                        subject_id: row.subject_id,
+                        version: row.version,
+                        created_at: row.created_at,
+                        updated_at: row.updated_at,
+                      })
+                      .where('tenant_id', '=', tenantId)
+                      .where('id', '=', id)
+                      .where('version', '=', expectedVersion)
+                      .executeTakeFirst()
+                  ).numUpdatedRows,
+                );
+          if (written === 1) return;
+        }
+        const actual = await workflowVersion(tenantId, id);
+        throw versionConflict('workflow', id, expectedVersion, actual, record.version);
+      }),
+
+    listWorkflows: (tenantId, filter, page) =>
+      run('listWorkflows', async () => {
+        const after = afterId(page);
+        const { machine, state, subject } = filter;
+        const rows = await db
+          .selectFrom('workflows')
+          .select(workflowColumns)
+          .where('tenant_id', '=', tenantId)
+          .$if(machine !== undefined, (q) => q.where('machine', '=', machine as string))
+          .$if(state !== undefined, (q) => q.where('state', '=', state as string))
+          .$if(subject !== undefined, (q) =>
+            q.where('subject_type', '=', subject?.type ?? '').where('subject_id', '=', subject?.id ?? ''),
+          )
+          .$if(after !== undefined, (q) => q.where('id', '>', after as string))
+          .orderBy('id')
+          .limit(rowsToFetch(page))
+          .execute();
+        const result = toPage(rows, page, (w) => w.id);
+        return { items: result.items.map(toWorkflow), nextCursor: result.nextCursor };
+      }),
+
+    enqueueEffects: (effects) =>
+      run('enqueueEffects', async () => {
+        const rows = effects.map((e) => ({
+          tenant_id: e.tenantId,
+          id: e.id,
+          idempotency_key: e.idempotencyKey,
+          kind: e.kind,
+          payload: jsonText(e.payload),
+          available_at: e.availableAt,
+          created_at: e.createdAt,
+          status: 'pending',
+          attempts: 0,
+          last_error: null,
+          lease_owner: null,
+          lease_until: null,
+        }));
+        let added = 0;
+        for (const chunk of batches(rows, a, 12)) {
+          const result = await a.insertIgnoringDuplicates(db.insertInto('outbox').values(chunk)).executeTakeFirst();
+          added += count(result.numInsertedOrUpdatedRows);
+        }
+        return added;
+      }),
+
+    claimEffects: (request) =>
+      run('claimEffects', async (): Promise<OutboxEffect[]> => {
+        if (!(request.limit >= 1)) return [];
+        const leaseUntil = plusMs(request.now, request.leaseMs);
+        const rows = await db
+          .selectFrom('outbox')
+          .select(effectColumns)
+          .where('status', '=', 'pending')
+          .where('available_at', '<=', request.now)
+          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', request.now)]))
+          .orderBy('available_at')
+          .orderBy('id')
+          .orderBy('tenant_id')
+          .limit(Math.floor(request.limit))
+          .$if(a.rowLocks, (q) => q.forUpdate())
+          .$if(a.skipLocked, (q) => q.skipLocked())
+          .execute();
+        await lease('outbox', rows, request, leaseUntil);
+        return rows.map((row) => ({
+          ...toEffect(row),
+          attempts: toNumber(row.attempts) + 1,
+          leaseOwner: request.workerId,
+          leaseUntil,
+        }));
+      }),
+
+    settleEffect: (id, workerId, outcome) =>
+      run('settleEffect', async () => {
+        const cleared = { lease_owner: null, lease_until: null };
+        const set =
+          outcome.status === 'done'
+            ? { ...cleared, status: 'done' }
+            : outcome.status === 'pending'
+              ? { ...cleared, status: 'pending', available_at: outcome.availableAt, last_error: outcome.error }
+              : { ...cleared, status: 'dead', last_error: outcome.error };
+        const result = await db
+          .updateTable('outbox')
+          .set(set)
+          .where('id', '=', id)
+          .where('lease_owner', '=', workerId)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        return count(result.numUpdatedRows) > 0;
+      }),
+
+    getEffect: (tenantId, idempotencyKey) =>
+      run('getEffect', async () => {
+        const row = await db
+          .selectFrom('outbox')
+          .select(effectColumns)
+          .where('tenant_id', '=', tenantId)
+          .where('idempotency_key', '=', idempotencyKey)
+          .executeTakeFirst();
+        return row ? toEffect(row) : null;
+      }),
+
+    scheduleTimer: (timer) =>
+      run('scheduleTimer', async () => {
+        const row = {
+          tenant_id: timer.tenantId,
+          id: timer.id,
+          timer_key: timer.key,
+          workflow_id: timer.workflowId,
+          event: jsonText(timer.event),
+          due_at: timer.dueAt,
+          created_at: timer.createdAt,
+          attempts: 0,
+          lease_owner: null,
+          lease_until: null,
+        };
+        await a
+          .upsert(
+            db.insertInto('timers').values(row),
+            ['tenant_id', 'timer_key'],
+            ['id', 'workflow_id', 'event', 'due_at', 'created_at', 'attempts', 'lease_owner', 'lease_until'],
+          )
+          .execute();
+      }),
+
+    cancelTimer: (tenantId, key) =>
+      run('cancelTimer', async () => {
+        const result = await db
+          .deleteFrom('timers')
+          .where('tenant_id', '=', tenantId)
+          .where('timer_key', '=', key)
+          .executeTakeFirst();
+        return count(result.numDeletedRows) > 0;
+      }),
+
+    claimTimers: (request) =>
+      run('claimTimers', async (): Promise<TimerRecord[]> => {
+        if (!(request.limit >= 1)) return [];
+        const leaseUntil = plusMs(request.now, request.leaseMs);
+        const rows = await db
+          .selectFrom('timers')
+          .select(timerColumns)
+          .where('due_at', '<=', request.now)
+          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', request.now)]))
+          .orderBy('due_at')
+          .orderBy('id')
+          .orderBy('tenant_id')
+          .limit(Math.floor(request.limit))
+          .$if(a.rowLocks, (q) => q.forUpdate())
+          .$if(a.skipLocked, (q) => q.skipLocked())
+          .execute();
+        await lease('timers', rows, request, leaseUntil);
+        return rows.map((row) => ({
+          ...toTimer(row),
+          attempts: toNumber(row.attempts) + 1,
+          leaseOwner: request.workerId,
+          leaseUntil,
+        }));
+      }),
+
+    completeTimer: (id, workerId) =>
+      run('completeTimer', async () => {
+        const result = await db
+          .deleteFrom('timers')
+          .where('id', '=', id)
+          .where('lease_owner', '=', workerId)
+          .executeTakeFirst();
+        return count(result.numDeletedRows) > 0;
+      }),
+
+    getTimer: (tenantId, key) =>
+      run('getTimer', async () => {
+        const row = await db
+          .selectFrom('timers')
+          .select(timerColumns)
+          .where('tenant_id', '=', tenantId)
+          .where('timer_key', '=', key)
+          .executeTakeFirst();
+        return row ? toTimer(row) : null;
+      }),
+
+    lockAuditHead: (tenantId) =>
+      run('lockAuditHead', async (): Promise<AuditHead | null> => {
+        const read = () =>
+          db
+            .selectFrom('audit_heads')
+            .select(['seq', 'hash'])
+            .where('tenant_id', '=', tenantId)
+            .$if(a.rowLocks, (q) => q.forUpdate())
+            .executeTakeFirst();
+        let row = await read();
+        if (row === undefined && a.rowLocks) {
+          // A row to lock: the head of an empty chain (seq 0), which reads as `null`.
+          await a
+            .insertOrLockExisting(
+              db.insertInto('audit_heads').values({ tenant_id: tenantId, seq: 0, hash: GENESIS_HASH }),
+              'tenant_id',
+            )
+            .execute();
+          row = await read();
+        }
+        if (row === undefined) return null;
+        const seq = toNumber(row.seq);
+        return seq === 0 ? null : { seq, hash: row.hash };
+      }),
+
+    appendAudit: (entries) =>
+      run('appendAudit', async () => {
+        const first = entries[0];
+        const last = entries.at(-1);
+        if (first === undefined || last === undefined) return;
+        const tenantId = first.tenantId;
+        entries.forEach((entry, i) => {
+          if (entry.tenantId !== tenantId || entry.seq !== first.seq + i) {
+            throw new ConflictError({
+              entity: 'audit entry',
+              id: `${entry.tenantId}#${entry.seq}`,
+              expected: first.seq + i,
+              actual: entry.seq,
+            });
+          }
+        });
+        // Move the head first, guarded by where it must be now: a taken seq writes nothing.
+        const moved = await db
+          .updateTable('audit_heads')
+          .set({ seq: last.seq, hash: last.hash })
+          .where('tenant_id', '=', tenantId)
+          .where('seq', '=', first.seq - 1)
+          .executeTakeFirst();
+        let ok = count(moved.numUpdatedRows) === 1;
+        if (!ok && first.seq === 1) {
+          // The head was never locked (so it has no row): the chain starts here.
+          const created = await a
+            .insertIgnoringDuplicates(
+              db.insertInto('audit_heads').values({ tenant_id: tenantId, seq: last.seq, hash: last.hash }),
+            )
+            .executeTakeFirst();
+          ok = count(created.numInsertedOrUpdatedRows) === 1;
+        }
+        if (!ok) {
+          const head = await db
+            .selectFrom('audit_heads')
+            .select('seq')
+            .where('tenant_id', '=', tenantId)
+            .executeTakeFirst();
+          throw new ConflictError({
+            entity: 'audit entry',
+            id: `${tenantId}#${first.seq}`,
+            expected: (head ? toNumber(head.seq) : 0) + 1,
+            actual: first.seq,
+          });
+        }
+        for (const chunk of batches(entries.map(auditRow), a, 11)) {
+          try {
+            await db.insertInto('audit_entries').values(chunk).execute();
+          } catch (error) {
+            if (a.classify(error).kind !== 'unique-violation') throw error;
+            // Rows above the head: the table was written behind the store's back. The
+            // transaction is doomed (it will not commit), so the head moved above is undone.
+            s.failure ??= { error };
+            throw new ConflictError(
+              { entity: 'audit entry', id: `${tenantId}#${chunk[0]?.seq ?? first.seq}`, expected: null, actual: null },
+              { cause: error },
+            );
+          }
+        }
+      }),
+
+    readAudit: (tenantId, afterSeq, limit) =>
+      run('readAudit', async (): Promise<AuditEntry[]> => {
+        if (!(limit >= 1)) return [];
+        const rows = await db
+          .selectFrom('audit_entries')
+          .select(auditColumns)
+          .where('tenant_id', '=', tenantId)
+          .where('seq', '>', afterSeq)
+          .orderBy('seq')
+          .limit(Math.floor(limit))
+          .execute();
+        return rows.map(toAuditEntry);
+      }),
+
+    queryAudit: (tenantId, query) =>
+      run('queryAudit', async (): Promise<Page<AuditEntry>> => {
+        const desc = query.order === 'desc';
+        const after = afterNumber(query);
+        const from = query.from === undefined ? undefined : normalizeInstant(query.from);
+        const to = query.to === undefined ? undefined : normalizeInstant(query.to);
+        // An instant that is not a date matches nothing, as in the memory store.
+        if (from === null || to === null) return { items: [], nextCursor: null };
+        const { actorId, action, subject } = query;
+        const rows = await db
+          .selectFrom('audit_entries')
+          .select(auditColumns)
+          .where('tenant_id', '=', tenantId)
+          .$if(actorId !== undefined, (q) => q.where('actor_id', '=', actorId as string))
+          .$if(action !== undefined, (q) => q.where('action', '=', action as string))
+          .$if(subject !== undefined, (q) =>
+            q.where('subject_type', '=', subject?.type ?? '').where('subject_id', '=', subject?.id ?? ''),
+          )
+          .$if(from !== undefined, (q) => q.where('at', '>=', from as string))
+          .$if(to !== undefined, (q) => q.where('at', '<', to as string))
+          // Keyset on seq; a descending page's cursor holds the negated seq (as the memory store's does).
+          .$if(after !== undefined, (q) =>
+            q.where('seq', desc ? '<' : '>', desc ? -(after as number) : (after as number)),
+          )
+          .orderBy('seq', desc ? 'desc' : 'asc')
+          .limit(rowsToFetch(query))
+          .execute();
+        const result = toPage(rows.map(toAuditEntry), query, (e) => (desc ? -e.seq : e.seq));
+        return result;
+      }),
+
+    putCheckpoint: (checkpoint) =>
+      run('putCheckpoint', async () => {
+        await a
+          .upsert(
+            db.insertInto('audit_checkpoints').values(checkpointRow(checkpoint)),
+            ['tenant_id', 'seq'],
+            ['hash', 'at', 'key_id', 'algorithm', 'signature'],
+          )
+          .execute();
+      }),
+
+    latestCheckpoint: (tenantId) =>
+      run('latestCheckpoint', async () => {
+        const row = await db
+          .selectFrom('audit_checkpoints')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .orderBy('seq', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        return row ? toCheckpoint(row) : null;
+      }),
+
+    readCheckpoints: (tenantId, afterSeq, limit) =>
+      run('readCheckpoints', async () => {
+        if (!(limit >= 1)) return [];
+        const rows = await db
+          .selectFrom('audit_checkpoints')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .where('seq', '>', afterSeq)
+          .orderBy('seq')
+          .limit(Math.floor(limit))
+          .execute();
+        return rows.map(toCheckpoint);
+      }),
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * Conformance harnesses for the SQL stores, shared by every store package's
+ * tests: a fresh, migrated store with its own random table prefix (so test
+ * files run in parallel on one shared database), a raw reader that reads the
+ * tables over a connection of its own, and a cleanup that drops the tables.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RawReader, StoreHarness } from '@guard/testkit';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, MysqlDialect, PostgresDialect, type RawBuilder, SqliteDialect, sql } from 'kysely';
+import { createPool } from 'mysql2';
+import pg from 'pg';
+import type { KyselyStore, SqlDialectName } from '../src/index.js';
+
+/** Every table a migrated schema has, Kysely's two included. */
+export const GUARD_TABLE_NAMES = [
+  'tenants',
+  'units',
+  'employees',
+  'customers',
+  'workflows',
+  'audit_entries',
+  'audit_heads',
+  'audit_checkpoints',
+  'outbox',
+  'timers',
+  'migrations',
+  'migrations_lock',
+] as const;
+
+/** A table prefix no other test uses. */
+export function randomPrefix(): string {
+  return `g${randomBytes(5).toString('hex')}_`;
+}
+
+/** A fresh directory for SQLite files; remove it with `rmSync(dir, { recursive: true })`. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'guard-sqlite-'));
+}
+
+/**
+ * A Kysely instance of the test's own (not the store's): for a server
+ * dialect, `target` is the database URL; for SQLite, the file name.
+ */
+export function connectRaw<DB = unknown>(dialect: SqlDialectName, target: string): Kysely<DB> {
+  switch (dialect) {
+    case 'sqlite':
+      return new Kysely<DB>({ dialect: new SqliteDialect({ database: new BetterSqlite3(target) }) });
+    case 'postgres': {
+      const pool = new pg.Pool({ connectionString: target, max: 2 });
+      pool.on('error', () => undefined);
+      return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    }
+    case 'mysql':
+      return new Kysely<DB>({ dialect: new MysqlDialect({ pool: createPool({ uri: target, connectionLimit: 2 }) }) });
+  }
+}
+
+const num = (value: unknown): number => Number(value);
+const str = (value: unknown): string => String(value);
+const strOrNull = (value: unknown): string | null => (value === null ? null : String(value));
+
+/** Reads Guard's tables with plain SQL, bypassing the store's code. */
+export function rawReader(db: Kysely<unknown>, prefix: string): RawReader {
+  const table = (name: string) => sql.table(`${prefix}${name}`);
+  const rows = async (query: RawBuilder<unknown>) => (await query.execute(db)).rows as Record<string, unknown>[];
+  return {
+    async customers(tenantId) {
+      const found = await rows(
+        sql`select id, name, owner_id, unit_id, version from ${table('customers')} where tenant_id = ${tenantId}`,
+      );
+      return found.map((r) => ({
+        id: str(r.id),
+        name: str(r.name),
+        ownerId: strOrNull(r.owner_id),
+        unitId: str(r.unit_id),
+        version: num(r.version),
+      }));
+    },
+    async auditEntries(tenantId) {
+      const found = await rows(
+        sql`select seq, action, actor_id, prev_hash, hash from ${table('audit_entries')} where tenant_id = ${tenantId}`,
+      );
+      return found.map((r) => ({
+        seq: num(r.seq),
+        action: str(r.action),
+        actorId: str(r.actor_id),
+        prevHash: str(r.prev_hash),
+        hash: str(r.hash),
+      }));
+    },
+    async auditHead(tenantId) {
+      const [head] = await rows(sql`select seq, hash from ${table('audit_heads')} where tenant_id = ${tenantId}`);
+      // A head row at seq 0 is an empty chain that was locked once.
+      return head === undefined || num(head.seq) === 0 ? null : { seq: num(head.seq), hash: str(head.hash) };
+    },
+    async workflows(tenantId) {
+      const found = await rows(sql`select id, state, version from ${table('workflows')} where tenant_id = ${tenantId}`);
+      return found.map((r) => ({ id: str(r.id), state: str(r.state), version: num(r.version) }));
+    },
+    async effects(tenantId) {
+      const found = await rows(
+        sql`select id, idempotency_key, status, attempts, lease_owner from ${table('outbox')} where tenant_id = ${tenantId}`,
+      );
+      return found.map((r) => ({
+        id: str(r.id),
+        idempotencyKey: str(r.idempotency_key),
+        status: str(r.status),
+        attempts: num(r.attempts),
+        leaseOwner: strOrNull(r.lease_owner),
+      }));
+    },
+    async timers(tenantId) {
+      const found = await rows(
+        sql`select id, timer_key, due_at, lease_owner from ${table('timers')} where tenant_id = ${tenantId}`,
+      );
+      return found.map((r) => ({
+        id: str(r.id),
+        key: str(r.timer_key),
+        dueAt: new Date(str(r.due_at)).toISOString(),
+        leaseOwner: strOrNull(r.lease_owner),
+      }));
+    },
+  };
+}
+
+/** Drops every table of a prefix (Guard's and the migration tables). */
+export async function dropGuardTables(db: Kysely<unknown>, prefix: string): Promise<void> {
+  for (const name of GUARD_TABLE_NAMES) await db.schema.dropTable(`${prefix}${name}`).ifExists().execute();
+}
+
+/** Lists the tables of the database whose names start with `prefix`. */
+export async function tablesWithPrefix(db: Kysely<unknown>, prefix: string): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  return tables
+    .map((t) => t.name)
+    .filter((name) => name.startsWith(prefix))
+    .sort();
+}
+
+/** How a harness opens the store under test. */
+export interface SqlHarnessOptions {
+  readonly dialect: SqlDialectName;
+  /** The database URL (Postgres, MySQL); ignored for SQLite, which gets a fresh temporary file. */
+  readonly url?: string | undefined;
+  /** Opens the store under test: at `filename` for SQLite, on `url` otherwise, with tables named with `prefix`. */
+  readonly open: (target: { readonly prefix: string; readonly filename: string }) => KyselyStore;
+}
+
+/** A harness of a SQL store, with what a second process needs to open the same store. */
+export interface SqlHarness extends StoreHarness {
+  readonly store: KyselyStore;
+  readonly prefix: string;
+  /** The database URL, or the SQLite file. */
+  readonly target: string;
+}
+
+/** A conformance harness: a fresh migrated store, its raw reader, and a cleanup that leaves nothing behind. */
+export async function sqlHarness(options: SqlHarnessOptions): Promise<SqlHarness> {
+  const prefix = randomPrefix();
+  const dir = options.dialect === 'sqlite' ? tempDir() : null;
+  const filename = dir === null ? '' : join(dir, 'guard.db');
+  const store = options.open({ prefix, filename });
+  await store.migrate();
+  const target = dir === null ? (options.url ?? '') : filename;
+  const raw = connectRaw(options.dialect, target);
+  return {
+    store,
+    prefix,
+    target,
+    raw: rawReader(raw, prefix),
+    async cleanup() {
+      try {
+        await store.close();
+        if (dir === null) await dropGuardTables(raw, prefix);
+      } finally {
+        await raw.destroy();
+        if (dir !== null) rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,307 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { AuditLog, type CustomerRecord, hmacKeys, isGuardError, type Json, manualClock } from '@guard/core';
+import fc from 'fast-check';
+import { CamelCasePlugin, type Kysely, sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { kyselyStore, type SqlDialectName } from '../src/index.js';
+import { testDatabase } from '../test-support/databases.js';
+import {
+  connectRaw,
+  dropGuardTables,
+  GUARD_TABLE_NAMES,
+  randomPrefix,
+  tablesWithPrefix,
+  tempDir,
+} from '../test-support/sql-harness.js';
+
+/** A vendor's own database: Guard's tables live beside it. */
+interface VendorDatabase {
+  vendor_invoices: { id: string; amount_cents: number };
+}
+
+interface Target {
+  readonly dialect: SqlDialectName;
+  /** Makes the vendor's Kysely instance; `cleanup` drops whatever the test created. */
+  readonly connect: () => { db: Kysely<VendorDatabase>; cleanup: (prefixes: readonly string[]) => Promise<void> };
+}
+
+const sqlite: Target = {
+  dialect: 'sqlite',
+  connect() {
+    const dir = tempDir();
+    const db = connectRaw<VendorDatabase>('sqlite', join(dir, 'vendor.db'));
+    return {
+      db,
+      async cleanup() {
+        await db.destroy();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+const server = (dialect: 'postgres' | 'mysql', url: string): Target => ({
+  dialect,
+  connect() {
+    const db = connectRaw<VendorDatabase>(dialect, url);
+    return {
+      db,
+      async cleanup(prefixes) {
+        try {
+          for (const prefix of prefixes) await dropGuardTables(db as unknown as Kysely<unknown>, prefix);
+        } finally {
+          await db.destroy();
+        }
+      },
+    };
+  },
+});
+
+const postgresUrl = await testDatabase('postgres');
+const mysqlUrl = await testDatabase('mysql');
+const targets: Target[] = [
+  sqlite,
+  ...(postgresUrl === null ? [] : [server('postgres', postgresUrl)]),
+  ...(mysqlUrl === null ? [] : [server('mysql', mysqlUrl)]),
+];
+
+const at = '2026-11-02T02:00:00.000Z';
+const customer = (id: string): CustomerRecord => ({
+  tenantId: 'acme',
+  id,
+  name: `Customer ${id}`,
+  ownerId: null,
+  unitId: 'hq',
+  fields: { contact: { phone: '13812345678' } },
+  externalRefs: {},
+  version: 1,
+  createdAt: at,
+  updatedAt: at,
+});
+
+const guardTables = (prefix: string) => GUARD_TABLE_NAMES.map((name) => `${prefix}${name}`).sort();
+
+describe.each(targets)('kyselyStore on $dialect', (target) => {
+  let cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    cleanups = [];
+  });
+  /** A vendor instance, and prefixes whose tables are dropped after the test. */
+  const setup = (...prefixes: string[]) => {
+    const { db, cleanup } = target.connect();
+    cleanups.push(() => cleanup(prefixes));
+    return db;
+  };
+
+  it('migrate() creates the schema once, then does nothing', async () => {
+    const prefix = randomPrefix();
+    const db = setup(prefix);
+    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
+    expect(await store.schemaVersion()).toBe(0);
+    expect(await store.migrate()).toEqual({ applied: ['0001-initial'], schemaVersion: 1 });
+    expect(await store.migrate()).toEqual({ applied: [], schemaVersion: 1 });
+    expect(await store.schemaVersion()).toBe(1);
+    expect(await tablesWithPrefix(db as unknown as Kysely<unknown>, prefix)).toEqual(guardTables(prefix));
+    await store.close();
+  });
+
+  it('refuses a database whose schema is newer than the code, and changes nothing', async () => {
+    const prefix = randomPrefix();
+    const db = setup(prefix);
+    const raw = db as unknown as Kysely<unknown>;
+    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
+    await store.migrate();
+    const migrations = sql.table(`${prefix}migrations`);
+    await sql`insert into ${migrations} (name, timestamp) values (${'0002-from-the-future'}, ${new Date().toISOString()})`.execute(
+      raw,
+    );
+    const before = {
+      tables: await tablesWithPrefix(raw, prefix),
+      recorded: (await sql`select name, timestamp from ${migrations} order by name`.execute(raw)).rows,
+    };
+
+    const error = await store.migrate().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isGuardError(error, 'STORE_FAILURE'), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/version 2 .*"0002-from-the-future".*newer than this code knows/);
+    expect((error as Error).message).toMatch(/Nothing was changed/);
+    expect({
+      tables: await tablesWithPrefix(raw, prefix),
+      recorded: (await sql`select name, timestamp from ${migrations} order by name`.execute(raw)).rows,
+    }).toEqual(before);
+    expect(await store.schemaVersion()).toBe(2);
+    await store.close();
+  });
+
+  it("keeps to its table prefix: the vendor's tables stay untouched, two prefixes are two stores", async () => {
+    const [a, b] = [randomPrefix(), randomPrefix()];
+    const db = setup(a, b);
+    const vendorTable = `vendor_invoices_${randomPrefix()}`;
+    cleanups.push(async () => {
+      await db.schema.dropTable(vendorTable).ifExists().execute();
+    });
+    await db.schema
+      .createTable(vendorTable)
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('amount_cents', 'integer')
+      .execute();
+    await sql`insert into ${sql.table(vendorTable)} (id, amount_cents) values ('inv-1', 1200)`.execute(db);
+
+    const storeA = kyselyStore({ db, dialect: target.dialect, tablePrefix: a });
+    const storeB = kyselyStore({ db, dialect: target.dialect, tablePrefix: b });
+    await storeA.migrate();
+    await storeB.migrate();
+    await storeA.transaction((tx) => tx.putCustomer(customer('c-1'), null));
+
+    expect(await storeA.transaction((tx) => tx.getCustomer('acme', 'c-1'))).toEqual(customer('c-1'));
+    expect(await storeB.transaction((tx) => tx.getCustomer('acme', 'c-1'))).toBeNull();
+    const raw = db as unknown as Kysely<unknown>;
+    expect(await tablesWithPrefix(raw, a)).toEqual(guardTables(a));
+    expect(await tablesWithPrefix(raw, b)).toEqual(guardTables(b));
+    expect((await sql`select id, amount_cents from ${sql.table(vendorTable)}`.execute(db)).rows).toEqual([
+      { id: 'inv-1', amount_cents: 1200 },
+    ]);
+    await storeA.close();
+    await storeB.close();
+    // The vendor's instance is the vendor's: closing the stores left it open.
+    expect((await sql`select count(*) as n from ${sql.table(vendorTable)}`.execute(db)).rows).toHaveLength(1);
+  });
+
+  it("queries without the instance's plugins (a vendor's CamelCasePlugin does not rename Guard's columns)", async () => {
+    const prefix = randomPrefix();
+    const db = setup(prefix).withPlugin(new CamelCasePlugin());
+    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
+    await store.migrate();
+    await store.transaction((tx) => tx.putCustomer(customer('c-1'), null));
+    expect(await store.transaction((tx) => tx.listCustomers('acme', {}, { limit: 10 }))).toEqual({
+      items: [customer('c-1')],
+      nextCursor: null,
+    });
+  });
+
+  it('says to run migrate() when the tables are missing', async () => {
+    const db = setup();
+    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: randomPrefix() });
+    const error = await store
+      .transaction((tx) => tx.getCustomer('acme', 'c-1'))
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(isGuardError(error, 'STORE_FAILURE'), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/run `await store\.migrate\(\)`/);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('never commits a transaction in which a database error was caught and the work went on', async () => {
+    const prefix = randomPrefix();
+    const db = setup(prefix);
+    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
+    await store.migrate();
+    // A statement fails (the table is gone), the work swallows the error and writes on.
+    await db.schema.dropTable(`${prefix}workflows`).execute();
+    const error = await store
+      .transaction(async (tx) => {
+        await tx.putCustomer(customer('c-1'), null);
+        await tx.getWorkflow('acme', 'wf-1').catch(() => null);
+        return 'done';
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(isGuardError(error, 'STORE_FAILURE'), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/nothing was committed/);
+    expect(await store.transaction((tx) => tx.getCustomer('acme', 'c-1'))).toBeNull();
+    await store.close();
+  });
+
+  it('returns audit data exactly as written: numbers, text, nesting', async () => {
+    const prefix = randomPrefix();
+    const db = setup(prefix);
+    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
+    await store.migrate();
+    const log = new AuditLog({
+      clock: manualClock('2026-11-02T02:00:00.000Z'),
+      keys: hmacKeys({ current: 'k1', keys: { k1: 'guard-store-kysely-test-secret-0001' } }),
+      checkpointEvery: 0,
+    });
+    // Postgres cannot store NUL in text or jsonb (see the README); everything else must round-trip.
+    const text = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((s) => !s.includes('\u0000'));
+    const number = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+      fc.integer(),
+      fc.constantFrom(0.1, 1e21, 5e-324, Number.MAX_VALUE, Number.MAX_SAFE_INTEGER, -1.5e-300),
+    );
+    const leaf = fc.oneof(text, number, fc.boolean(), fc.constant(null));
+    const key = text.filter((k) => !['__proto__', 'constructor', 'prototype'].includes(k));
+    const value: fc.Arbitrary<Json> = fc.letrec<{ json: Json }>((tie) => ({
+      json: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        fc.array(tie('json'), { maxLength: 3 }),
+        fc.dictionary(key, tie('json'), { maxKeys: 3 }),
+      ),
+    })).json;
+    let seq = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(key, value, { maxKeys: 4 }), async (data) => {
+        const [entry] = await store.transaction((tx) =>
+          log.append(tx, 'acme', [
+            { actor: { type: 'system', id: 'test' }, action: 'test.write', subject: null, data },
+          ]),
+        );
+        seq += 1;
+        const [read] = await store.transaction((tx) => tx.readAudit('acme', seq - 1, 1));
+        expect(read).toEqual(entry);
+        expect(read?.data).toEqual(data);
+      }),
+      { numRuns: target.dialect === 'sqlite' ? 300 : 100 },
+    );
+    expect(await log.verify(store, 'acme')).toMatchObject({ ok: true, entries: seq });
+    await store.close();
+  }, 60_000);
+});
+
+describe('kyselyStore', () => {
+  it('rejects a table prefix that is not a plain identifier, and an unknown dialect', () => {
+    const { db, cleanup } = sqlite.connect();
+    try {
+      for (const tablePrefix of ['guard-', 'g uard_', '1guard_', 'x'.repeat(25), 'guard_"; drop table x; --']) {
+        expect(() => kyselyStore({ db, dialect: 'sqlite', tablePrefix }), tablePrefix).toThrow(
+          expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+        );
+      }
+      expect(() => kyselyStore({ db, dialect: 'oracle' as SqlDialectName })).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+      );
+      expect(kyselyStore({ db, dialect: 'sqlite', tablePrefix: '' }).name).toBe('sqlite');
+    } finally {
+      void cleanup([]);
+    }
+  });
+
+  it('refuses work after close(), and a transaction used after it ended', async () => {
+    const { db, cleanup } = sqlite.connect();
+    try {
+      const store = kyselyStore({ db, dialect: 'sqlite' });
+      await store.migrate();
+      let leaked: Parameters<Parameters<typeof store.transaction>[0]>[0] | undefined;
+      await store.transaction(async (tx) => {
+        leaked = tx;
+      });
+      await expect(leaked?.getCustomer('acme', 'c-1')).rejects.toMatchObject({ code: 'STORE_FAILURE' });
+      await store.close();
+      await expect(store.transaction((tx) => tx.getCustomer('acme', 'c-1'))).rejects.toMatchObject({
+        code: 'STORE_FAILURE',
+      });
+      await expect(store.migrate()).rejects.toMatchObject({ code: 'STORE_FAILURE' });
+    } finally {
+      await cleanup([]);
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import { StoreError } from '@guard/core';
+import { type KyselyStore, kyselyStore } from '@guard/store-kysely';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+
+/**
+ * Options of {@link sqliteStore}: a database file Guard opens and owns, or a
+ * `better-sqlite3` database you opened (Guard leaves its settings alone and
+ * never closes it).
+ *
+ * @example
+ * ```ts
+ * import type { SqliteStoreOptions } from '@guard/store-sqlite';
+ * const options: SqliteStoreOptions = { filename: './data/guard.db', busyTimeoutMs: 10_000 };
+ * ```
+ */
+export type SqliteStoreOptions = (
+  | {
+      /** Path of the database file (created if missing; its directory must exist), or `:memory:`. */
+      readonly filename: string;
+      /** How long a transaction waits for another process's write lock before failing. Default 5000. */
+      readonly busyTimeoutMs?: number | undefined;
+    }
+  | {
+      /** Your open database. Use WAL mode and a `busy_timeout` (better-sqlite3's default is 5 s) if several processes share the file. */
+      readonly database: BetterSqlite3.Database;
+    }
+) & {
+  /** Prefix of Guard's table names; default `guard_`. */
+  readonly tablePrefix?: string | undefined;
+};
+
+function open(filename: string, busyTimeoutMs: number): BetterSqlite3.Database {
+  let database: BetterSqlite3.Database;
+  try {
+    database = new BetterSqlite3(filename, { timeout: busyTimeoutMs });
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new StoreError(
+      {
+        store: 'sqlite',
+        operation: 'open',
+        detail: `cannot open "${filename}" (${message}): does its directory exist, and may this process read and write it?`,
+      },
+      { cause },
+    );
+  }
+  // WAL: readers never block the writer; the file is shared safely by several processes on one machine.
+  database.pragma('journal_mode = WAL');
+  database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  database.pragma('foreign_keys = ON');
+  return database;
+}
+
+/**
+ * Guard's embedded store: one SQLite file, no server (better-sqlite3). The
+ * default for a single host process; several processes on one machine may
+ * share the file, one writer at a time. Transactions start with `BEGIN
+ * IMMEDIATE`, taking the write lock up front, so two processes never
+ * deadlock on a lock upgrade; a process waits up to `busyTimeoutMs` for
+ * another's transaction. Capabilities: `{ concurrentTransactions: false,
+ * skipLocked: false }`.
+ *
+ * Opening a file sets WAL mode, `busy_timeout` and `foreign_keys`. Call
+ * `migrate()` once (it is idempotent) before using the store.
+ *
+ * @throws StoreError when the file cannot be opened.
+ *
+ * @example
+ * ```ts
+ * import { createGuard, hmacKeys } from '@guard/core';
+ * import { sqliteStore } from '@guard/store-sqlite';
+ *
+ * const store = sqliteStore({ filename: './guard.db' });
+ * await store.migrate();
+ * const guard = createGuard({ store, keys: hmacKeys({ current: 'k1', keys: { k1: process.env.GUARD_AUDIT_KEY! } }) });
+ * ```
+ */
+export function sqliteStore(options: SqliteStoreOptions): KyselyStore {
+  const owned = 'filename' in options;
+  const database = owned ? open(options.filename, options.busyTimeoutMs ?? 5000) : options.database;
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database }) });
+  return kyselyStore({
+    db,
+    dialect: 'sqlite',
+    tablePrefix: options.tablePrefix,
+    destroyOnClose: owned,
+    name: 'sqlite',
+  });
+}

@@ -1,0 +1,102 @@
+import { isGuardError } from '@guard/core';
+import { expect } from 'vitest';
+import { defineSuite } from './define-suite.js';
+import { customerRecord, errorOf, instant, inTx, OTHER_TENANT, sortBy, TENANT } from './fixtures.js';
+
+const rich = customerRecord(TENANT, 'c-1', {
+  name: '华东机电 “East” & Co.',
+  ownerId: 'e-7',
+  unitId: 'sh-1',
+  fields: {
+    public: { industry: '制造业', city: '上海', employees: 250, listed: false },
+    contact: { phone: '13812345678', email: 'wang@example.cn', fax: null },
+    commercial: { creditLimit: 500000, discount: 12.5 },
+  },
+  externalRefs: { salesforce: '001xx000003DGb2AAG', wecom: 'wmABC' },
+  createdAt: instant(-86_400_000),
+  updatedAt: instant(),
+});
+
+export const customersSuite = defineSuite('customers', {
+  'getCustomer is null for a missing customer': async (h) => {
+    expect(await inTx(h, (tx) => tx.getCustomer(TENANT, 'c-404'))).toBeNull();
+  },
+
+  'inserts a new customer with expectedVersion null, every field round-tripping': async (h) => {
+    await inTx(h, (tx) => tx.putCustomer(rich, null));
+    expect(await inTx(h, (tx) => tx.getCustomer(TENANT, 'c-1'))).toEqual(rich);
+    expect(await h.raw.customers(TENANT)).toEqual([
+      { id: 'c-1', name: rich.name, ownerId: 'e-7', unitId: 'sh-1', version: 1 },
+    ]);
+  },
+
+  'updates a customer given its current version': async (h) => {
+    await inTx(h, (tx) => tx.putCustomer(rich, null));
+    const v2 = { ...rich, name: 'Renamed', fields: { public: { city: '杭州' } }, version: 2, updatedAt: instant(1) };
+    await inTx(h, (tx) => tx.putCustomer(v2, 1));
+    const v3 = { ...v2, ownerId: null, unitId: 'hz', version: 3, updatedAt: instant(2) };
+    await inTx(h, (tx) => tx.putCustomer(v3, 2));
+    expect(await inTx(h, (tx) => tx.getCustomer(TENANT, 'c-1'))).toEqual(v3);
+    expect(await h.raw.customers(TENANT)).toEqual([
+      { id: 'c-1', name: 'Renamed', ownerId: null, unitId: 'hz', version: 3 },
+    ]);
+  },
+
+  'throws ConflictError on a stale or wrong version, and writes nothing': async (h) => {
+    await inTx(h, (tx) => tx.putCustomer(rich, null));
+    await inTx(h, (tx) => tx.putCustomer({ ...rich, name: 'v2', version: 2 }, 1));
+    const before = await h.raw.customers(TENANT);
+    // stale: written by someone who read version 1
+    const stale = await errorOf(h, (tx) => tx.putCustomer({ ...rich, name: 'stale', version: 2 }, 1));
+    expect(isGuardError(stale, 'CONFLICT'), `expected a ConflictError, got ${String(stale)}`).toBe(true);
+    // wrong: a version that was never read
+    const ahead = await errorOf(h, (tx) => tx.putCustomer({ ...rich, name: 'ahead', version: 6 }, 5));
+    expect(isGuardError(ahead, 'CONFLICT'), `expected a ConflictError, got ${String(ahead)}`).toBe(true);
+    expect(await h.raw.customers(TENANT)).toEqual(before);
+    expect((await inTx(h, (tx) => tx.getCustomer(TENANT, 'c-1')))?.name).toBe('v2');
+  },
+
+  'throws ConflictError when inserting an id that exists, and writes nothing': async (h) => {
+    await inTx(h, (tx) => tx.putCustomer(rich, null));
+    const before = await h.raw.customers(TENANT);
+    const error = await errorOf(h, (tx) =>
+      tx.putCustomer(customerRecord(TENANT, 'c-1', { name: 'Impostor', ownerId: 'e-9' }), null),
+    );
+    expect(isGuardError(error, 'CONFLICT'), `expected a ConflictError, got ${String(error)}`).toBe(true);
+    expect(await h.raw.customers(TENANT)).toEqual(before);
+    expect(await inTx(h, (tx) => tx.getCustomer(TENANT, 'c-1'))).toEqual(rich);
+  },
+
+  'throws ConflictError when updating a customer that does not exist, and writes nothing': async (h) => {
+    const error = await errorOf(h, (tx) => tx.putCustomer(customerRecord(TENANT, 'c-1', { version: 2 }), 1));
+    expect(isGuardError(error, 'CONFLICT'), `expected a ConflictError, got ${String(error)}`).toBe(true);
+    expect(await h.raw.customers(TENANT)).toEqual([]);
+    expect(await inTx(h, (tx) => tx.getCustomer(TENANT, 'c-1'))).toBeNull();
+  },
+
+  'getCustomers returns the customers that exist, ignoring unknown ids': async (h) => {
+    const a = customerRecord(TENANT, 'c-a');
+    const b = customerRecord(TENANT, 'c-b', { ownerId: 'e-1' });
+    await inTx(h, async (tx) => {
+      await tx.putCustomer(a, null);
+      await tx.putCustomer(b, null);
+      await tx.putCustomer(customerRecord(OTHER_TENANT, 'c-c'), null);
+    });
+    const found = await inTx(h, (tx) => tx.getCustomers(TENANT, ['c-b', 'c-c', 'c-404', 'c-a']));
+    expect(sortBy(found, (c) => c.id)).toEqual([a, b]);
+    expect(await inTx(h, (tx) => tx.getCustomers(TENANT, []))).toEqual([]);
+  },
+
+  'ids that differ only in case are different customers': async (h) => {
+    const lower = customerRecord(TENANT, 'acme-c1', { name: 'lower' });
+    const upper = customerRecord(TENANT, 'ACME-C1', { name: 'upper' });
+    await inTx(h, async (tx) => {
+      await tx.putCustomer(lower, null);
+      await tx.putCustomer(upper, null);
+    });
+    expect(await inTx(h, (tx) => tx.getCustomer(TENANT, 'acme-c1'))).toEqual(lower);
+    expect(await inTx(h, (tx) => tx.getCustomer(TENANT, 'ACME-C1'))).toEqual(upper);
+    expect(await inTx(h, (tx) => tx.getCustomer(TENANT, 'Acme-C1'))).toBeNull();
+    expect(sortBy(await h.raw.customers(TENANT), (c) => c.id).map((c) => c.name)).toEqual(['upper', 'lower']);
+  },
+});

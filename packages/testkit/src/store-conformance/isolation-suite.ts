@@ -1,0 +1,248 @@
+import type {
+  AuditEntry,
+  CustomerRecord,
+  EmployeeRecord,
+  OrgUnitRecord,
+  OutboxEffect,
+  StoreTransaction,
+  TenantRecord,
+  TimerRecord,
+  WorkflowRecord,
+} from '@guard/core';
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { defineSuite } from './define-suite.js';
+import {
+  auditLog,
+  claim,
+  customerRecord,
+  employeeRecord,
+  instant,
+  inTx,
+  newEffect,
+  newTimer,
+  sortBy,
+  tenantRecord,
+  unitRecord,
+  workflowRecord,
+} from './fixtures.js';
+import type { StoreHarness } from './harness.js';
+
+/** Few runs: every run is dozens of statements, and on a networked database each one is a round trip. */
+const NUM_RUNS = 50;
+const CLAIM_RUNS = 30;
+/** A networked database needs a few seconds for those runs; vitest's default of 5 s is too tight. */
+const PROPERTY_TIMEOUT_MS = 60_000;
+
+/** Ids shared by both tenants, so that a missing tenant condition shows. */
+const IDS = ['a', 'b', 'c', 'd'] as const;
+const UNIT_PATHS = { hq: ['hq'], u1: ['hq', 'u1'], u2: ['hq', 'u1', 'u2'], u3: ['hq', 'u3'] } as const;
+type UnitId = keyof typeof UNIT_PATHS;
+
+const id = fc.constantFrom(...IDS);
+const due = fc.constantFrom(-1000, 0, 1000);
+
+/** One tenant's data; each tenant of a run gets its own. */
+const world = fc.record({
+  tenant: fc.boolean(),
+  units: fc.subarray(['u1', 'u2', 'u3'] as UnitId[]),
+  employees: fc.uniqueArray(id, { maxLength: 3 }),
+  customers: fc.uniqueArray(
+    fc.record({ id, ownerId: fc.option(id, { nil: null }), unitId: fc.constantFrom<UnitId>('hq', 'u1', 'u2', 'u3') }),
+    { selector: (c) => c.id, maxLength: 4 },
+  ),
+  workflows: fc.uniqueArray(fc.record({ id, state: fc.constantFrom('pending', 'done') }), {
+    selector: (w) => w.id,
+    maxLength: 3,
+  }),
+  audit: fc.array(fc.record({ actorId: id, count: fc.integer({ min: 1, max: 2 }) }), { maxLength: 3 }),
+  effects: fc.uniqueArray(fc.record({ key: id, due }), { selector: (e) => e.key, maxLength: 3 }),
+  timers: fc.uniqueArray(fc.record({ key: id, due }), { selector: (t) => t.key, maxLength: 3 }),
+});
+type World = typeof world extends fc.Arbitrary<infer W> ? W : never;
+
+/** What a tenant holds once its world is written. */
+interface Model {
+  readonly tenant: TenantRecord | null;
+  readonly units: OrgUnitRecord[];
+  readonly employees: EmployeeRecord[];
+  readonly customers: CustomerRecord[];
+  readonly workflows: WorkflowRecord[];
+  readonly audit: AuditEntry[];
+  readonly effects: OutboxEffect[];
+  readonly timers: TimerRecord[];
+}
+
+/** Writes `w` as tenant `tenantId`; every name, payload and effect or timer id carries the tenant id. */
+async function write(h: StoreHarness, tenantId: string, w: World): Promise<Model> {
+  const { log } = auditLog(2);
+  const model: Model = {
+    tenant: w.tenant ? tenantRecord(tenantId, { name: `${tenantId} name` }) : null,
+    units: (['hq', ...w.units] as UnitId[]).map((u) =>
+      unitRecord(tenantId, UNIT_PATHS[u], { name: `${tenantId}:${u}` }),
+    ),
+    employees: w.employees.map((e) => employeeRecord(tenantId, e, 'hq', { name: `${tenantId}:${e}` })),
+    customers: w.customers.map((c) => customerRecord(tenantId, c.id, { ...c, name: `${tenantId}:${c.id}` })),
+    workflows: w.workflows.map((wf) =>
+      workflowRecord(tenantId, wf.id, {
+        state: wf.state,
+        snapshot: { tenantId },
+        subject: { type: 'customer', id: wf.id },
+      }),
+    ),
+    audit: [],
+    effects: w.effects.map((e) => ({
+      ...newEffect(tenantId, `${tenantId}:fx:${e.key}`, e.key, { payload: { tenantId }, availableAt: instant(e.due) }),
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
+      leaseOwner: null,
+      leaseUntil: null,
+    })),
+    timers: w.timers.map((t) => ({
+      ...newTimer(tenantId, `${tenantId}:tm:${t.key}`, t.key, { event: { tenantId }, dueAt: instant(t.due) }),
+      attempts: 0,
+      leaseOwner: null,
+      leaseUntil: null,
+    })),
+  };
+  await inTx(h, async (tx) => {
+    if (model.tenant) await tx.putTenant(model.tenant);
+    await tx.putUnits(model.units);
+    await tx.putEmployees(model.employees);
+    for (const c of model.customers) await tx.putCustomer(c, null);
+    for (const wf of model.workflows) await tx.putWorkflow(wf, null);
+    for (const { actorId, count } of w.audit) {
+      const drafts = Array.from({ length: count }, () => ({
+        actor: { type: 'employee' as const, id: actorId },
+        action: 'customer.read',
+        subject: null,
+        data: { tenantId },
+      }));
+      model.audit.push(...(await log.append(tx, tenantId, drafts)));
+    }
+    await tx.enqueueEffects(model.effects.map(({ status, attempts, lastError, leaseOwner, leaseUntil, ...e }) => e));
+    for (const { attempts, leaseOwner, leaseUntil, ...t } of model.timers) await tx.scheduleTimer(t);
+  });
+  return model;
+}
+
+const byId = <T extends { id: string }>(rows: readonly T[]) => sortBy(rows, (r) => r.id);
+
+/** Every tenant-scoped read of `tenantId`, in one transaction. */
+async function readAll(tx: StoreTransaction, tenantId: string) {
+  const unitIds = Object.keys(UNIT_PATHS);
+  const all = { limit: 1000 };
+  const perId = async <T>(get: (id: string) => Promise<T | null>) => {
+    const out: T[] = [];
+    for (const i of IDS) {
+      const row = await get(i);
+      if (row !== null) out.push(row);
+    }
+    return out;
+  };
+  return {
+    tenant: await tx.getTenant(tenantId),
+    units: byId(await tx.getUnits(tenantId, unitIds)),
+    unitsUnder: (await tx.listUnitsUnder(tenantId, 'hq', all)).items,
+    employees: byId(await tx.getEmployees(tenantId, IDS)),
+    customer: await perId((i) => tx.getCustomer(tenantId, i)),
+    customers: byId(await tx.getCustomers(tenantId, IDS)),
+    listed: (await tx.listCustomers(tenantId, {}, all)).items,
+    owned: await (async () => {
+      const out: (readonly CustomerRecord[])[] = [];
+      for (const ownerId of IDS) out.push((await tx.listCustomers(tenantId, { ownerId }, all)).items);
+      return out;
+    })(),
+    pool: (await tx.listCustomers(tenantId, { pool: true }, all)).items,
+    subtree: (await tx.listCustomers(tenantId, { unitId: 'u1' }, all)).items,
+    workflow: await perId((i) => tx.getWorkflow(tenantId, i)),
+    workflows: (await tx.listWorkflows(tenantId, {}, all)).items,
+    audit: await tx.readAudit(tenantId, 0, 1000),
+    queried: (await tx.queryAudit(tenantId, all)).items,
+    head: await tx.lockAuditHead(tenantId),
+    checkpoints: await tx.readCheckpoints(tenantId, 0, 1000),
+    latestCheckpoint: await tx.latestCheckpoint(tenantId),
+    effects: await perId((key) => tx.getEffect(tenantId, key)),
+    timers: await perId((key) => tx.getTimer(tenantId, key)),
+  };
+}
+
+/** The same reads, computed from the model. */
+function expectedReads(m: Model) {
+  const customers = byId(m.customers);
+  const subtreeUnits = new Set(m.units.filter((u) => u.path.includes('u1')).map((u) => u.id));
+  const last = m.audit.at(-1);
+  return {
+    tenant: m.tenant,
+    units: byId(m.units),
+    unitsUnder: byId(m.units.filter((u) => u.id !== 'hq')),
+    employees: byId(m.employees),
+    customer: customers,
+    customers,
+    listed: customers,
+    owned: IDS.map((ownerId) => customers.filter((c) => c.ownerId === ownerId)),
+    pool: customers.filter((c) => c.ownerId === null),
+    subtree: customers.filter((c) => subtreeUnits.has(c.unitId)),
+    workflow: byId(m.workflows),
+    workflows: byId(m.workflows),
+    audit: m.audit,
+    queried: m.audit,
+    head: last ? { seq: last.seq, hash: last.hash } : null,
+    effects: sortBy(m.effects, (e) => e.idempotencyKey),
+    timers: sortBy(m.timers, (t) => t.key),
+  };
+}
+
+export const isolationSuite = defineSuite('isolation', {
+  'every read with one tenant id returns only rows of that tenant': {
+    timeoutMs: PROPERTY_TIMEOUT_MS,
+    run: async (h) => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(world, world, async (wa, wb) => {
+          run++;
+          const [a, b] = [`iso-${run}-a`, `iso-${run}-b`];
+          const model = await write(h, a, wa);
+          await write(h, b, wb);
+          const { checkpoints, latestCheckpoint, ...reads } = await inTx(h, (tx) => readAll(tx, a));
+          expect(reads).toEqual(expectedReads(model));
+          // Checkpoints are signed at times the model does not track: check that each is of this tenant's chain.
+          for (const cp of checkpoints) {
+            expect(cp.tenantId).toBe(a);
+            expect(cp.hash).toBe(model.audit.find((e) => e.seq === cp.seq)?.hash);
+          }
+          expect(latestCheckpoint).toEqual(checkpoints.at(-1) ?? null);
+        }),
+        { numRuns: NUM_RUNS },
+      );
+    },
+  },
+
+  'claims return each row with the tenantId it was written under': {
+    timeoutMs: PROPERTY_TIMEOUT_MS,
+    run: async (h) => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(world, world, async (wa, wb) => {
+          run++;
+          const [a, b] = [`claim-${run}-a`, `claim-${run}-b`];
+          const models = [await write(h, a, wa), await write(h, b, wb)];
+          // Leases last a day, so rows claimed in earlier runs stay leased and are not claimed again.
+          const request = claim(`w-${run}`, { now: instant(0), limit: 1000, leaseMs: 86_400_000 });
+          const lease = { attempts: 1, leaseOwner: request.workerId, leaseUntil: instant(86_400_000) };
+          const [effects, timers] = await inTx(h, async (tx) => [
+            await tx.claimEffects(request),
+            await tx.claimTimers(request),
+          ]);
+          const dueEffects = models.flatMap((m) => m.effects.filter((e) => e.availableAt <= request.now));
+          const dueTimers = models.flatMap((m) => m.timers.filter((t) => t.dueAt <= request.now));
+          expect(byId(effects)).toEqual(byId(dueEffects.map((e) => ({ ...e, ...lease }))));
+          expect(byId(timers)).toEqual(byId(dueTimers.map((t) => ({ ...t, ...lease }))));
+          for (const row of [...effects, ...timers]) expect(row.id.startsWith(`${row.tenantId}:`)).toBe(true);
+        }),
+        { numRuns: CLAIM_RUNS },
+      );
+    },
+  },
+});

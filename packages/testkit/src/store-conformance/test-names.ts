@@ -1,0 +1,113 @@
+import type { StoreCapabilities } from '@guard/core';
+
+/**
+ * The full name of every test of the store conformance suite: the suite's
+ * name, ` > `, the test's title. `optOut` is typed against it, so a renamed
+ * test breaks the build of every runner that names it.
+ *
+ * @example
+ * ```ts
+ * import type { ConformanceTestName } from '@guard/testkit';
+ * const name: ConformanceTestName = 'transactions > rolls back every write when the work throws';
+ * ```
+ */
+export type ConformanceTestName =
+  | 'transactions > commits every write together when the work resolves, and returns its result'
+  | 'transactions > rolls back every write when the work throws'
+  | 'transactions > rolls back owner changes, claims, settlements, cancellations and completions when the work throws'
+  | 'transactions > rethrows the very error the work threw'
+  | 'transactions > never keeps or returns references a caller could mutate'
+  | 'tenants & directory > getTenant is null for an unknown tenant; putTenant inserts, then replaces'
+  | 'tenants & directory > putUnits inserts or replaces by tenant and id; getUnits returns the ones that exist'
+  | 'tenants & directory > putEmployees inserts or replaces by tenant and id; getEmployees returns the ones that exist'
+  | 'customers > getCustomer is null for a missing customer'
+  | 'customers > inserts a new customer with expectedVersion null, every field round-tripping'
+  | 'customers > updates a customer given its current version'
+  | 'customers > throws ConflictError on a stale or wrong version, and writes nothing'
+  | 'customers > throws ConflictError when inserting an id that exists, and writes nothing'
+  | 'customers > throws ConflictError when updating a customer that does not exist, and writes nothing'
+  | 'customers > getCustomers returns the customers that exist, ignoring unknown ids'
+  | 'customers > ids that differ only in case are different customers'
+  | 'claims > claims an unowned customer, bumping its version and nothing else'
+  | 'claims > a second claim from the pool returns null and writes nothing'
+  | 'claims > transfers a customer from its owner to another'
+  | 'claims > returns a customer to the pool'
+  | 'claims > returns null and writes nothing when the customer is owned by someone else'
+  | 'claims > returns null for a missing customer and creates nothing'
+  | 'claims > of many concurrent claims on an unowned customer exactly one wins'
+  | 'workflows > getWorkflow is null for a missing workflow'
+  | 'workflows > inserts a new workflow with expectedVersion null, every field round-tripping'
+  | 'workflows > updates a workflow given its current version'
+  | 'workflows > throws ConflictError on a stale or wrong version, and writes nothing'
+  | 'workflows > throws ConflictError when inserting an id that exists, and writes nothing'
+  | 'workflows > throws ConflictError when updating a workflow that does not exist, and writes nothing'
+  | 'audit > lockAuditHead is null before the first entry, then the last appended entry'
+  | 'audit > appendAudit continues the chain with consecutive seq across transactions'
+  | 'audit > appendAudit throws ConflictError for a seq already taken, and writes nothing'
+  | 'audit > readAudit returns up to limit entries after afterSeq, ascending, exactly as written'
+  | 'audit > latestCheckpoint is null, then the checkpoint with the highest seq'
+  | 'audit > putCheckpoint replaces a checkpoint at the same seq'
+  | 'audit > readCheckpoints returns up to limit checkpoints after afterSeq, ascending'
+  | 'audit > a chain written through AuditLog verifies'
+  | 'outbox > enqueueEffects adds pending effects with no attempts and returns how many'
+  | 'outbox > enqueueEffects ignores an idempotency key already in the outbox, keeping the first'
+  | 'outbox > idempotency keys are unique per tenant, not across tenants'
+  | 'outbox > getEffect is null for an unknown idempotency key'
+  | 'outbox > claimEffects leases only due, pending, unleased effects, oldest availableAt first, then id'
+  | 'outbox > claimEffects returns at most limit effects'
+  | 'outbox > claimEffects sets the lease owner, leaseUntil = now + leaseMs and one more attempt'
+  | 'outbox > a second claim at the same now gets nothing'
+  | 'outbox > after the lease expires another worker can claim the effect'
+  | 'outbox > claimEffects serves every tenant, each effect carrying its own tenantId'
+  | 'outbox > settleEffect done: the effect is delivered, its lease cleared, and never claimed again'
+  | 'outbox > settleEffect pending: the effect is retried at the new availableAt, with the error recorded'
+  | 'outbox > settleEffect dead: the effect is given up on, with the error recorded, and never claimed again'
+  | 'outbox > settleEffect by a worker that does not hold the lease returns false and writes nothing'
+  | 'timers > scheduleTimer stores a timer with no lease and no attempts, every field round-tripping'
+  | 'timers > getTimer is null for an unknown key'
+  | 'timers > scheduling a key again moves the timer: new id, event and dueAt; lease and attempts reset'
+  | 'timers > cancelTimer removes the timer and returns true; false when there was none'
+  | 'timers > claimTimers leases only due, unleased timers, earliest dueAt first, then id'
+  | 'timers > claimTimers returns at most limit timers'
+  | 'timers > claimTimers sets the lease owner, leaseUntil = now + leaseMs and one more attempt'
+  | 'timers > a second claim at the same now gets nothing'
+  | 'timers > after the lease expires another worker can claim the timer'
+  | 'timers > claimTimers serves every tenant, each timer carrying its own tenantId'
+  | 'timers > completeTimer by the lease holder deletes the timer'
+  | 'timers > completeTimer by a worker that does not hold the lease returns false and deletes nothing'
+  | 'timers > timer keys are unique per tenant, not across tenants'
+  | 'paging > listCustomers({}) walks every customer of the tenant once, in id order'
+  | 'paging > listCustomers({ ownerId }) walks the customers of one owner once, in id order'
+  | 'paging > listCustomers({ pool: true }) walks the unowned customers once, in id order'
+  | 'paging > listCustomers({ unitId }) walks the customers of the unit subtree once, in id order'
+  | 'paging > listUnitsUnder walks the units strictly below a unit once, in id order'
+  | 'paging > listWorkflows filters by machine, state and subject, in id order'
+  | 'paging > queryAudit filters by actorId, subject and action'
+  | 'paging > queryAudit keeps entries with from <= at < to'
+  | 'paging > queryAudit pages ascending and descending by seq'
+  | 'paging > a cursor that no page returned is a ValidationError'
+  | 'concurrency > concurrent appenders to one tenant queue behind the audit head, and the chain verifies'
+  | 'concurrency > concurrent claimEffects calls never lease one effect to two workers'
+  | 'concurrency > concurrent claimTimers calls never lease one timer to two workers'
+  | 'concurrency > two transactions can be open at the same time'
+  | 'concurrency > a claim of effects skips the rows another open transaction holds'
+  | 'concurrency > a claim of timers skips the rows another open transaction holds'
+  | 'concurrency > concurrent workers each get a full batch of distinct effects'
+  | 'isolation > every read with one tenant id returns only rows of that tenant'
+  | 'isolation > claims return each row with the tenantId it was written under';
+
+/**
+ * One entry of {@link conformanceTests}: a test's full name and the
+ * capability it needs, if any.
+ *
+ * @example
+ * ```ts
+ * import { conformanceTests, type ConformanceTestInfo } from '@guard/testkit';
+ * const needsSkipLocked: ConformanceTestInfo[] = conformanceTests.filter((t) => t.requires === 'skipLocked');
+ * ```
+ */
+export interface ConformanceTestInfo {
+  readonly name: ConformanceTestName;
+  /** The store capability the test needs; a store declaring it `false` skips the test. */
+  readonly requires?: keyof StoreCapabilities | undefined;
+}
