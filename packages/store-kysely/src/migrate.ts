@@ -80,7 +80,15 @@ export class GuardMigrations {
       migrationTableName: this.#table,
       migrationLockTableName: `${this.#errors.prefix}migrations_lock`,
     });
-    const { error, results } = await migrator.migrateToLatest();
+    let { error, results } = await migrator.migrateToLatest();
+    // Before migrating, Kysely introspects every table of the database; on
+    // Postgres a table another application drops at that moment fails the
+    // introspection ("relation does not exist") before anything ran. Retry.
+    for (let attempt = 1; attempt < 5 && error !== undefined && results === undefined; attempt++) {
+      if (this.#errors.adapter.classify(error).kind !== 'missing-table') break;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      ({ error, results } = await migrator.migrateToLatest());
+    }
     if (error !== undefined) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
       throw toStoreError(error, failed ? `migrate (${failed})` : 'migrate', this.#errors);

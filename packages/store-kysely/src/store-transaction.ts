@@ -12,7 +12,7 @@ import {
   type StoreTransaction,
   type TimerRecord,
 } from '@guard/core';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Insertable, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { batches } from './batches.js';
 import type { DialectAdapter } from './dialects/dialect-adapter.js';
 import { afterId, afterNumber, rowsToFetch, toPage } from './paging.js';
@@ -36,7 +36,7 @@ import {
   unitRow,
   workflowRow,
 } from './rows.js';
-import type { GuardDatabase, OutboxTable, TimersTable } from './schema/database.js';
+import type { CustomersTable, GuardDatabase, WorkflowsTable } from './schema/database.js';
 import { type ErrorContext, toStoreError } from './store-errors.js';
 import { prefixThrough, subtreeRange } from './unit-path.js';
 
@@ -85,6 +85,29 @@ function groupByTenant(rows: readonly { tenant_id: string; id: string }[]): Map<
 }
 
 const count = (n: bigint | undefined): number => Number(n ?? 0n);
+
+/** Every column of a row but its key (`tenant_id`, `id`), in the row's order: what an update of it sets. */
+function withoutKey<R extends { tenant_id: unknown; id: unknown }>(row: R): Omit<R, 'tenant_id' | 'id'> {
+  const { tenant_id: _tenantId, id: _id, ...rest } = row;
+  return rest;
+}
+
+/** The tables whose rows carry a version checked on every write, with their rows. */
+interface VersionedRows {
+  customers: Insertable<CustomersTable>;
+  workflows: Insertable<WorkflowsTable>;
+}
+type VersionedTable = keyof VersionedRows;
+
+/** The tables whose rows workers claim, with a lease. */
+type LeasedTable = 'outbox' | 'timers';
+
+/** What a claim needs of a selected row. */
+interface LeasedRow {
+  readonly tenant_id: string;
+  readonly id: string;
+  readonly attempts: number | string | bigint;
+}
 
 /**
  * The {@link StoreTransaction} of one SQL transaction. Every statement runs
@@ -215,55 +238,102 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     return [...prefixes].map(subtreeRange);
   };
 
-  const customerVersion = async (tenantId: string, id: string): Promise<number | null> => {
+  /** The stored version of a customer or workflow; `null` when there is none. */
+  const storedVersion = async (table: VersionedTable, tenantId: string, id: string): Promise<number | null> => {
     const row = await db
-      .selectFrom('customers')
+      .selectFrom(table)
       .select('version')
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .executeTakeFirst();
     return row ? toNumber(row.version) : null;
-  };
-
-  const workflowVersion = async (tenantId: string, id: string): Promise<number | null> => {
-    const row = await db
-      .selectFrom('workflows')
-      .select('version')
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? toNumber(row.version) : null;
-  };
-
-  /** The ConflictError for a failed versioned write, with the same parameters as the memory store. */
-  const versionConflict = (
-    entity: 'customer' | 'workflow',
-    id: string,
-    expected: number | null,
-    actual: number | null,
-    given: number,
-  ): ConflictError => {
-    const next = (expected ?? 0) + 1;
-    return actual !== expected
-      ? new ConflictError({ entity, id, expected, actual })
-      : new ConflictError({ entity, id, expected: next, actual: given });
   };
 
   /**
-   * Leases due rows of `outbox` or `timers`: one locking read (skipping rows
-   * other transactions hold, where the dialect can), then one update per
-   * tenant.
+   * A versioned write of a customer or workflow (`toRow` makes the row of
+   * `table`): `record.version` must be `expectedVersion + 1`. A new record
+   * (`expectedVersion` null) is inserted unless one exists; an existing one
+   * is updated where its stored version is `expectedVersion` — the check and
+   * the write are one statement. When nothing was written, throws the
+   * ConflictError the memory store throws, with the same parameters.
    */
-  const lease = async <R extends Selectable<OutboxTable> | Selectable<TimersTable>>(
-    table: 'outbox' | 'timers',
-    rows: readonly R[],
-    request: ClaimRequest,
-    leaseUntil: string,
+  const putVersioned = async <T extends VersionedTable>(
+    versioned: T,
+    record: { readonly tenantId: string; readonly id: string; readonly version: number },
+    expectedVersion: number | null,
+    toRow: () => VersionedRows[T],
   ): Promise<void> => {
+    const table: VersionedTable = versioned;
+    const { tenantId, id, version: given } = record;
+    if (given === (expectedVersion ?? 0) + 1) {
+      const row: VersionedRows[VersionedTable] = toRow();
+      // The version check and the write are one statement.
+      const written = count(
+        expectedVersion === null
+          ? (await a.insertIgnoringDuplicates(db.insertInto(table).values(row)).executeTakeFirst())
+              .numInsertedOrUpdatedRows
+          : (
+              await db
+                .updateTable(table)
+                .set(withoutKey(row))
+                .where('tenant_id', '=', tenantId)
+                .where('id', '=', id)
+                .where('version', '=', expectedVersion)
+                .executeTakeFirst()
+            ).numUpdatedRows,
+      );
+      if (written === 1) return;
+    }
+    const entity = table === 'customers' ? 'customer' : 'workflow';
+    const actual = await storedVersion(table, tenantId, id);
+    throw actual !== expectedVersion
+      ? new ConflictError({ entity, id, expected: expectedVersion, actual })
+      : new ConflictError({ entity, id, expected: (expectedVersion ?? 0) + 1, actual: given });
+  };
+
+  /** Reads rows by id in batches, and returns them like {@link inOrderOf}. */
+  const byIds = async <R extends { id: string }>(
+    ids: readonly string[],
+    read: (chunk: string[]) => Promise<R[]>,
+  ): Promise<R[]> => {
+    const rows: R[] = [];
+    for (const chunk of batches(unique(ids), a, 1)) rows.push(...(await read(chunk)));
+    return inOrderOf(ids, rows);
+  };
+
+  /**
+   * Claims due rows of `outbox` or `timers` (see `ClaimRequest`): one
+   * locking read of the rows due at `now` and not leased (or whose lease
+   * expired) — oldest `due` first, then id, skipping rows other transactions
+   * hold where the dialect can — then one update per tenant that leases them
+   * to the worker and counts an attempt. `query` selects the table's rows
+   * (and any filter of its own); returns the rows as leased.
+   */
+  const claim = async <T extends LeasedTable, R extends LeasedRow, V>(
+    table: T,
+    due: 'available_at' | 'due_at',
+    query: SelectQueryBuilder<GuardDatabase, T, R>,
+    request: ClaimRequest,
+    toRecord: (row: R) => V,
+  ): Promise<(V & { attempts: number; leaseOwner: string; leaseUntil: string })[]> => {
+    if (!(request.limit >= 1)) return [];
+    const leaseUntil = plusMs(request.now, request.leaseMs);
+    const leaseUntilRef = sql.ref('lease_until');
+    const rows = await query
+      .where(sql<boolean>`${sql.ref(due)} <= ${request.now}`)
+      .where(sql<boolean>`(${leaseUntilRef} is null or ${leaseUntilRef} < ${request.now})`)
+      .orderBy(sql.ref(due))
+      .orderBy(sql.ref('id'))
+      .orderBy(sql.ref('tenant_id'))
+      .limit(Math.floor(request.limit))
+      .$if(a.rowLocks, (q) => q.forUpdate())
+      .$if(a.skipLocked, (q) => q.skipLocked())
+      .execute();
+    const leased: LeasedTable = table;
     for (const [tenantId, ids] of groupByTenant(rows)) {
       for (const chunk of batches(ids, a, 1)) {
         await db
-          .updateTable(table)
+          .updateTable(leased)
           .set({
             lease_owner: request.workerId,
             lease_until: leaseUntil,
@@ -274,6 +344,12 @@ export function createStoreTransaction(s: Session): StoreTransaction {
           .execute();
       }
     }
+    return rows.map((row) => ({
+      ...toRecord(row),
+      attempts: toNumber(row.attempts) + 1,
+      leaseOwner: request.workerId,
+      leaseUntil,
+    }));
   };
 
   return {
@@ -296,18 +372,15 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     getUnits: (tenantId, ids) =>
       run('getUnits', async () => {
-        const rows = [];
-        for (const chunk of batches(unique(ids), a, 1)) {
-          rows.push(
-            ...(await db
-              .selectFrom('units')
-              .select(unitColumns)
-              .where('tenant_id', '=', tenantId)
-              .where('id', 'in', chunk)
-              .execute()),
-          );
-        }
-        return inOrderOf(ids, rows).map(toUnit);
+        const rows = await byIds(ids, (chunk) =>
+          db
+            .selectFrom('units')
+            .select(unitColumns)
+            .where('tenant_id', '=', tenantId)
+            .where('id', 'in', chunk)
+            .execute(),
+        );
+        return rows.map(toUnit);
       }),
 
     listUnitsUnder: (tenantId, unitId, page) =>
@@ -344,18 +417,15 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     getEmployees: (tenantId, ids) =>
       run('getEmployees', async () => {
-        const rows = [];
-        for (const chunk of batches(unique(ids), a, 1)) {
-          rows.push(
-            ...(await db
-              .selectFrom('employees')
-              .select(employeeColumns)
-              .where('tenant_id', '=', tenantId)
-              .where('id', 'in', chunk)
-              .execute()),
-          );
-        }
-        return inOrderOf(ids, rows).map(toEmployee);
+        const rows = await byIds(ids, (chunk) =>
+          db
+            .selectFrom('employees')
+            .select(employeeColumns)
+            .where('tenant_id', '=', tenantId)
+            .where('id', 'in', chunk)
+            .execute(),
+        );
+        return rows.map(toEmployee);
       }),
 
     putEmployees: (records) =>
@@ -394,57 +464,19 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     getCustomers: (tenantId, ids) =>
       run('getCustomers', async () => {
-        const rows = [];
-        for (const chunk of batches(unique(ids), a, 1)) {
-          rows.push(
-            ...(await db
-              .selectFrom('customers')
-              .select(customerColumns)
-              .where('tenant_id', '=', tenantId)
-              .where('id', 'in', chunk)
-              .execute()),
-          );
-        }
-        return inOrderOf(ids, rows).map(toCustomer);
+        const rows = await byIds(ids, (chunk) =>
+          db
+            .selectFrom('customers')
+            .select(customerColumns)
+            .where('tenant_id', '=', tenantId)
+            .where('id', 'in', chunk)
+            .execute(),
+        );
+        return rows.map(toCustomer);
       }),
 
     putCustomer: (record, expectedVersion) =>
-      run('putCustomer', async () => {
-        const { tenantId, id } = record;
-        if (record.version === (expectedVersion ?? 0) + 1) {
-          const row = customerRow(record);
-          // The version check and the write are one statement.
-          const written =
-            expectedVersion === null
-              ? count(
-                  (await a.insertIgnoringDuplicates(db.insertInto('customers').values(row)).executeTakeFirst())
-                    .numInsertedOrUpdatedRows,
-                )
-              : count(
-                  (
-                    await db
-                      .updateTable('customers')
-                      .set({
-                        name: row.name,
-                        owner_id: row.owner_id,
-                        unit_id: row.unit_id,
-                        fields: row.fields,
-                        external_refs: row.external_refs,
-                        version: row.version,
-                        created_at: row.created_at,
-                        updated_at: row.updated_at,
-                      })
-                      .where('tenant_id', '=', tenantId)
-                      .where('id', '=', id)
-                      .where('version', '=', expectedVersion)
-                      .executeTakeFirst()
-                  ).numUpdatedRows,
-                );
-          if (written === 1) return;
-        }
-        const actual = await customerVersion(tenantId, id);
-        throw versionConflict('customer', id, expectedVersion, actual, record.version);
-      }),
+      run('putCustomer', () => putVersioned('customers', record, expectedVersion, () => customerRow(record))),
 
     listCustomers: (tenantId, filter, page) =>
       run('listCustomers', async () => {
@@ -509,42 +541,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
       }),
 
     putWorkflow: (record, expectedVersion) =>
-      run('putWorkflow', async () => {
-        const { tenantId, id } = record;
-        if (record.version === (expectedVersion ?? 0) + 1) {
-          const row = workflowRow(record);
-          const written =
-            expectedVersion === null
-              ? count(
-                  (await a.insertIgnoringDuplicates(db.insertInto('workflows').values(row)).executeTakeFirst())
-                    .numInsertedOrUpdatedRows,
-                )
-              : count(
-                  (
-                    await db
-                      .updateTable('workflows')
-                      .set({
-                        machine: row.machine,
-                        machine_version: row.machine_version,
-                        state: row.state,
-                        snapshot: row.snapshot,
-                        subject_type: row.subject_type,
-                        subject_id: row.subject_id,
-                        version: row.version,
-                        created_at: row.created_at,
-                        updated_at: row.updated_at,
-                      })
-                      .where('tenant_id', '=', tenantId)
-                      .where('id', '=', id)
-                      .where('version', '=', expectedVersion)
-                      .executeTakeFirst()
-                  ).numUpdatedRows,
-                );
-          if (written === 1) return;
-        }
-        const actual = await workflowVersion(tenantId, id);
-        throw versionConflict('workflow', id, expectedVersion, actual, record.version);
-      }),
+      run('putWorkflow', () => putVersioned('workflows', record, expectedVersion, () => workflowRow(record))),
 
     listWorkflows: (tenantId, filter, page) =>
       run('listWorkflows', async () => {
@@ -592,29 +589,9 @@ export function createStoreTransaction(s: Session): StoreTransaction {
       }),
 
     claimEffects: (request) =>
-      run('claimEffects', async (): Promise<OutboxEffect[]> => {
-        if (!(request.limit >= 1)) return [];
-        const leaseUntil = plusMs(request.now, request.leaseMs);
-        const rows = await db
-          .selectFrom('outbox')
-          .select(effectColumns)
-          .where('status', '=', 'pending')
-          .where('available_at', '<=', request.now)
-          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', request.now)]))
-          .orderBy('available_at')
-          .orderBy('id')
-          .orderBy('tenant_id')
-          .limit(Math.floor(request.limit))
-          .$if(a.rowLocks, (q) => q.forUpdate())
-          .$if(a.skipLocked, (q) => q.skipLocked())
-          .execute();
-        await lease('outbox', rows, request, leaseUntil);
-        return rows.map((row) => ({
-          ...toEffect(row),
-          attempts: toNumber(row.attempts) + 1,
-          leaseOwner: request.workerId,
-          leaseUntil,
-        }));
+      run('claimEffects', (): Promise<OutboxEffect[]> => {
+        const pending = db.selectFrom('outbox').select(effectColumns).where('status', '=', 'pending');
+        return claim('outbox', 'available_at', pending, request, toEffect);
       }),
 
     settleEffect: (id, workerId, outcome) =>
@@ -681,29 +658,11 @@ export function createStoreTransaction(s: Session): StoreTransaction {
       }),
 
     claimTimers: (request) =>
-      run('claimTimers', async (): Promise<TimerRecord[]> => {
-        if (!(request.limit >= 1)) return [];
-        const leaseUntil = plusMs(request.now, request.leaseMs);
-        const rows = await db
-          .selectFrom('timers')
-          .select(timerColumns)
-          .where('due_at', '<=', request.now)
-          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', request.now)]))
-          .orderBy('due_at')
-          .orderBy('id')
-          .orderBy('tenant_id')
-          .limit(Math.floor(request.limit))
-          .$if(a.rowLocks, (q) => q.forUpdate())
-          .$if(a.skipLocked, (q) => q.skipLocked())
-          .execute();
-        await lease('timers', rows, request, leaseUntil);
-        return rows.map((row) => ({
-          ...toTimer(row),
-          attempts: toNumber(row.attempts) + 1,
-          leaseOwner: request.workerId,
-          leaseUntil,
-        }));
-      }),
+      run(
+        'claimTimers',
+        (): Promise<TimerRecord[]> =>
+          claim('timers', 'due_at', db.selectFrom('timers').select(timerColumns), request, toTimer),
+      ),
 
     completeTimer: (id, workerId) =>
       run('completeTimer', async () => {

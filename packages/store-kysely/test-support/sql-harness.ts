@@ -14,22 +14,10 @@ import { Kysely, MysqlDialect, PostgresDialect, type RawBuilder, SqliteDialect, 
 import { createPool } from 'mysql2';
 import pg from 'pg';
 import type { KyselyStore, SqlDialectName } from '../src/index.js';
+import { GUARD_TABLES } from '../src/schema/database.js';
 
 /** Every table a migrated schema has, Kysely's two included. */
-export const GUARD_TABLE_NAMES = [
-  'tenants',
-  'units',
-  'employees',
-  'customers',
-  'workflows',
-  'audit_entries',
-  'audit_heads',
-  'audit_checkpoints',
-  'outbox',
-  'timers',
-  'migrations',
-  'migrations_lock',
-] as const;
+export const GUARD_TABLE_NAMES: readonly string[] = [...GUARD_TABLES, 'migrations', 'migrations_lock'];
 
 /** A table prefix no other test uses. */
 export function randomPrefix(): string {
@@ -62,68 +50,55 @@ export function connectRaw<DB = unknown>(dialect: SqlDialectName, target: string
 const num = (value: unknown): number => Number(value);
 const str = (value: unknown): string => String(value);
 const strOrNull = (value: unknown): string | null => (value === null ? null : String(value));
+const iso = (value: unknown): string => new Date(str(value)).toISOString();
+
+/** How one field of a raw row is read: its converter (the column is the field in snake_case), or the column and converter. */
+type Field = ((value: unknown) => unknown) | readonly [column: string, read: (value: unknown) => unknown];
+type FieldValue<F extends Field> = F extends readonly [string, (value: unknown) => infer V]
+  ? V
+  : F extends (value: unknown) => infer V
+    ? V
+    : never;
+
+const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Reads Guard's tables with plain SQL, bypassing the store's code. */
 export function rawReader(db: Kysely<unknown>, prefix: string): RawReader {
   const table = (name: string) => sql.table(`${prefix}${name}`);
   const rows = async (query: RawBuilder<unknown>) => (await query.execute(db)).rows as Record<string, unknown>[];
+  /** The tenant's rows of a table, with the given fields. */
+  const ofTenant = async <F extends Record<string, Field>>(
+    name: string,
+    tenantId: string,
+    fields: F,
+  ): Promise<{ [K in keyof F]: FieldValue<F[K]> }[]> => {
+    const read = Object.entries(fields).map(([field, spec]) =>
+      typeof spec === 'function'
+        ? { field, column: snakeCase(field), convert: spec }
+        : { field, column: spec[0], convert: spec[1] },
+    );
+    const columns = sql.raw(read.map((f) => f.column).join(', '));
+    const found = await rows(sql`select ${columns} from ${table(name)} where tenant_id = ${tenantId}`);
+    return found.map(
+      (r) =>
+        Object.fromEntries(read.map((f) => [f.field, f.convert(r[f.column])])) as { [K in keyof F]: FieldValue<F[K]> },
+    );
+  };
   return {
-    async customers(tenantId) {
-      const found = await rows(
-        sql`select id, name, owner_id, unit_id, version from ${table('customers')} where tenant_id = ${tenantId}`,
-      );
-      return found.map((r) => ({
-        id: str(r.id),
-        name: str(r.name),
-        ownerId: strOrNull(r.owner_id),
-        unitId: str(r.unit_id),
-        version: num(r.version),
-      }));
-    },
-    async auditEntries(tenantId) {
-      const found = await rows(
-        sql`select seq, action, actor_id, prev_hash, hash from ${table('audit_entries')} where tenant_id = ${tenantId}`,
-      );
-      return found.map((r) => ({
-        seq: num(r.seq),
-        action: str(r.action),
-        actorId: str(r.actor_id),
-        prevHash: str(r.prev_hash),
-        hash: str(r.hash),
-      }));
-    },
+    customers: (tenantId) =>
+      ofTenant('customers', tenantId, { id: str, name: str, ownerId: strOrNull, unitId: str, version: num }),
+    auditEntries: (tenantId) =>
+      ofTenant('audit_entries', tenantId, { seq: num, action: str, actorId: str, prevHash: str, hash: str }),
     async auditHead(tenantId) {
       const [head] = await rows(sql`select seq, hash from ${table('audit_heads')} where tenant_id = ${tenantId}`);
       // A head row at seq 0 is an empty chain that was locked once.
       return head === undefined || num(head.seq) === 0 ? null : { seq: num(head.seq), hash: str(head.hash) };
     },
-    async workflows(tenantId) {
-      const found = await rows(sql`select id, state, version from ${table('workflows')} where tenant_id = ${tenantId}`);
-      return found.map((r) => ({ id: str(r.id), state: str(r.state), version: num(r.version) }));
-    },
-    async effects(tenantId) {
-      const found = await rows(
-        sql`select id, idempotency_key, status, attempts, lease_owner from ${table('outbox')} where tenant_id = ${tenantId}`,
-      );
-      return found.map((r) => ({
-        id: str(r.id),
-        idempotencyKey: str(r.idempotency_key),
-        status: str(r.status),
-        attempts: num(r.attempts),
-        leaseOwner: strOrNull(r.lease_owner),
-      }));
-    },
-    async timers(tenantId) {
-      const found = await rows(
-        sql`select id, timer_key, due_at, lease_owner from ${table('timers')} where tenant_id = ${tenantId}`,
-      );
-      return found.map((r) => ({
-        id: str(r.id),
-        key: str(r.timer_key),
-        dueAt: new Date(str(r.due_at)).toISOString(),
-        leaseOwner: strOrNull(r.lease_owner),
-      }));
-    },
+    workflows: (tenantId) => ofTenant('workflows', tenantId, { id: str, state: str, version: num }),
+    effects: (tenantId) =>
+      ofTenant('outbox', tenantId, { id: str, idempotencyKey: str, status: str, attempts: num, leaseOwner: strOrNull }),
+    timers: (tenantId) =>
+      ofTenant('timers', tenantId, { id: str, key: ['timer_key', str], dueAt: iso, leaseOwner: strOrNull }),
   };
 }
 

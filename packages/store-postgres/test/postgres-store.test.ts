@@ -16,6 +16,39 @@ describe('postgresStore', () => {
 });
 
 await describeWithDatabase('postgres', 'postgresStore on a server', (url) => {
+  it('migrate() retries when a table another application drops disappears under its introspection', async () => {
+    // Kysely introspects every table before migrating; a concurrent DROP makes
+    // Postgres answer 42P01 "relation does not exist". Simulate it once.
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+    let failures = 0;
+    (pool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+      const client = await connect();
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args) => {
+        const text = typeof args[0] === 'string' ? args[0] : '';
+        if (failures === 0 && text.includes('pg_get_serial_sequence')) {
+          failures++;
+          return Promise.reject(Object.assign(new Error('relation "vendor_tmp" does not exist'), { code: '42P01' }));
+        }
+        return query(...args);
+      };
+      return client;
+    };
+    const harness = await sqlHarness({
+      dialect: 'postgres',
+      url,
+      open: ({ prefix }) => postgresStore({ pool, tablePrefix: prefix }),
+    });
+    try {
+      expect(failures).toBe(1);
+      expect(await harness.store.schemaVersion()).toBe(1);
+    } finally {
+      await harness.cleanup();
+      await pool.end();
+    }
+  });
+
   it('leaves a pool of yours open when the store closes', async () => {
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     try {

@@ -1,5 +1,6 @@
-import { type AliasedRawBuilder, type InsertQueryBuilder, sql } from 'kysely';
+import { type AliasedRawBuilder, sql } from 'kysely';
 import { type DatabaseErrorInfo, type DialectAdapter, errorCode, isNetworkError } from '../dialect-adapter.js';
+import { onConflictInserts } from '../on-conflict.js';
 import { postgresMigrations } from './migrations/index.js';
 
 /** SQLSTATE classes and codes, see https://www.postgresql.org/docs/current/errcodes-appendix.html */
@@ -44,22 +45,7 @@ export const postgresAdapter: DialectAdapter = {
     // `pg` would parse jsonb itself; as text, every dialect decodes the same way.
     return sql<string>`${sql.ref(column)}::text`.as(alias);
   },
-  insertIgnoringDuplicates<DB, TB extends keyof DB, O>(query: InsertQueryBuilder<DB, TB, O>) {
-    return query.modifyEnd(sql`on conflict do nothing`);
-  },
-  insertOrLockExisting<DB, TB extends keyof DB, O>(query: InsertQueryBuilder<DB, TB, O>) {
-    // A concurrent insert of the same key waits for the first one to commit; then the caller's locking read locks the row.
-    return query.modifyEnd(sql`on conflict do nothing`);
-  },
-  upsert<DB, TB extends keyof DB, O>(
-    query: InsertQueryBuilder<DB, TB, O>,
-    conflict: readonly string[],
-    update: readonly string[],
-  ) {
-    const columns = sql.join(conflict.map((c) => sql.ref(c)));
-    const set = sql.join(update.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
-    return query.modifyEnd(sql`on conflict (${columns}) do update set ${set}`);
-  },
+  ...onConflictInserts,
   classify,
   migrations: postgresMigrations,
 };

@@ -1,5 +1,6 @@
-import { type AliasedRawBuilder, type InsertQueryBuilder, sql } from 'kysely';
+import { type AliasedRawBuilder, sql } from 'kysely';
 import { type DatabaseErrorInfo, type DialectAdapter, errorCode } from '../dialect-adapter.js';
+import { onConflictInserts } from '../on-conflict.js';
 import { sqliteMigrations } from './migrations/index.js';
 
 /** Result codes, see https://www.sqlite.org/rescode.html (better-sqlite3 reports the extended names). */
@@ -36,22 +37,7 @@ export const sqliteAdapter: DialectAdapter = {
   jsonText<C extends string>(column: string, alias: C): AliasedRawBuilder<string, C> {
     return sql<string>`${sql.ref(column)}`.as(alias);
   },
-  insertIgnoringDuplicates<DB, TB extends keyof DB, O>(query: InsertQueryBuilder<DB, TB, O>) {
-    return query.modifyEnd(sql`on conflict do nothing`);
-  },
-  insertOrLockExisting<DB, TB extends keyof DB, O>(query: InsertQueryBuilder<DB, TB, O>) {
-    // Transactions are serial: there is nothing to lock.
-    return query.modifyEnd(sql`on conflict do nothing`);
-  },
-  upsert<DB, TB extends keyof DB, O>(
-    query: InsertQueryBuilder<DB, TB, O>,
-    conflict: readonly string[],
-    update: readonly string[],
-  ) {
-    const columns = sql.join(conflict.map((c) => sql.ref(c)));
-    const set = sql.join(update.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
-    return query.modifyEnd(sql`on conflict (${columns}) do update set ${set}`);
-  },
+  ...onConflictInserts,
   classify,
   migrations: sqliteMigrations,
 };
