@@ -137,15 +137,18 @@ export const transactionsSuite = defineSuite('transactions', {
       expect((await tx.claimTimers(claim('w-1', { limit: 1 }))).map((t) => t.id)).toEqual(['tm-1']);
     });
     const rawBefore = await rawSnapshot(h, [TENANT]);
-    const portBefore = await inTx(h, async (tx) => ({
-      effects: [await tx.getEffect(TENANT, 'fx-key-1'), await tx.getEffect(TENANT, 'fx-key-2')],
-      timers: [
-        await tx.getTimer(TENANT, 'tm-key-1'),
-        await tx.getTimer(TENANT, 'tm-key-2'),
-        await tx.getTimer(TENANT, 'tm-key-3'),
-      ],
-      customer: await tx.getCustomer(TENANT, 'c-1'),
-    }));
+    // What the port says about every row the work below touches.
+    const portState = () =>
+      inTx(h, async (tx) => ({
+        effects: [await tx.getEffect(TENANT, 'fx-key-1'), await tx.getEffect(TENANT, 'fx-key-2')],
+        timers: [
+          await tx.getTimer(TENANT, 'tm-key-1'),
+          await tx.getTimer(TENANT, 'tm-key-2'),
+          await tx.getTimer(TENANT, 'tm-key-3'),
+        ],
+        customer: await tx.getCustomer(TENANT, 'c-1'),
+      }));
+    const portBefore = await portState();
 
     const boom = new Error('boom');
     const done: unknown[] = [];
@@ -163,17 +166,7 @@ export const transactionsSuite = defineSuite('transactions', {
     // Each of them did write before the work threw.
     expect(done).toEqual(['e-1', ['fx-2'], true, ['tm-2'], true, true]);
     expect(await rawSnapshot(h, [TENANT])).toEqual(rawBefore);
-    expect(
-      await inTx(h, async (tx) => ({
-        effects: [await tx.getEffect(TENANT, 'fx-key-1'), await tx.getEffect(TENANT, 'fx-key-2')],
-        timers: [
-          await tx.getTimer(TENANT, 'tm-key-1'),
-          await tx.getTimer(TENANT, 'tm-key-2'),
-          await tx.getTimer(TENANT, 'tm-key-3'),
-        ],
-        customer: await tx.getCustomer(TENANT, 'c-1'),
-      })),
-    ).toEqual(portBefore);
+    expect(await portState()).toEqual(portBefore);
   },
 
   'rethrows the very error the work threw': async (h) => {
