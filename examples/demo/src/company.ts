@@ -20,6 +20,7 @@ export const people = {
   manager: 'e-wang',
   hr: 'e-zhaomin',
   frozen: 'e-zhangwei',
+  finance: 'e-qianfang',
 } as const;
 
 export const employees: EmployeeInput[] = [
@@ -32,6 +33,15 @@ export const employees: EmployeeInput[] = [
     roles: ['hr-admin'],
     rank: 5,
     hireDate: '2016-07-11',
+  },
+  {
+    id: people.finance,
+    name: '钱芳 Qian Fang',
+    unitId: 'hq',
+    managerId: 'e-ceo',
+    roles: ['finance'],
+    rank: 5,
+    hireDate: '2017-03-20',
   },
   {
     id: people.manager,
@@ -127,4 +137,39 @@ export function customers(): CustomerInput[] {
       },
     };
   });
+}
+
+/**
+ * Three customers in the public pool (公海); the first looks like a duplicate
+ * of c-001 (same company, same phone written differently).
+ */
+export function poolCustomers(): CustomerInput[] {
+  const first = customers()[0] as CustomerInput;
+  const phone = String(first.fields?.contact?.phone ?? '');
+  return [
+    {
+      id: 'c-041',
+      name: `${first.name}有限公司`,
+      ownerId: null,
+      unitId: 'sh',
+      fields: {
+        public: { industry: '制造业', city: '上海' },
+        contact: { contactName: '王建国', phone: `+86 ${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}` },
+      },
+    },
+    {
+      id: 'c-042',
+      name: '崇明生态农业',
+      ownerId: null,
+      unitId: 'sh',
+      fields: { public: { industry: '农业', city: '上海' }, contact: { phone: '13900001234' } },
+    },
+    {
+      id: 'c-043',
+      name: '余杭包装材料',
+      ownerId: null,
+      unitId: 'hz',
+      fields: { public: { industry: '制造业', city: '杭州' }, contact: { phone: '13700005678' } },
+    },
+  ];
 }

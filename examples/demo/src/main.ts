@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { isLocale } from '@guard/core';
 import { memoryDemoStore, sqliteDemoStore } from './stores.js';
 import { playDemo } from './story.js';
+import { playWorkflowStory } from './workflow-story.js';
 
 // npm run demo                      the story on a SQLite file (run it again: it carries on)
 // npm run demo -- --locale zh-CN    in Chinese
@@ -11,7 +12,8 @@ const flag = argv.indexOf('--locale');
 const requested = flag >= 0 ? argv[flag + 1] : undefined;
 const locale = isLocale(requested) ? requested : 'en';
 const file = fileURLToPath(new URL('../.demo-data/guard.db', import.meta.url));
-const demo = argv.includes('--memory') ? memoryDemoStore() : await sqliteDemoStore(file);
+const open = () => (argv.includes('--memory') ? memoryDemoStore() : sqliteDemoStore(file));
+const demo = await open();
 
 console.log(
   locale === 'zh-CN'
@@ -20,6 +22,24 @@ console.log(
 );
 console.log(locale === 'zh-CN' ? `存储：${demo.description}\n` : `Store: ${demo.description}\n`);
 const outcome = await playDemo(demo.store, demo.tamper, (line) => console.log(line), locale);
-const ok = outcome.verified.ok && !outcome.afterTamper.ok && outcome.afterRestore.ok && outcome.frozenDenied !== null;
+console.log(
+  locale === 'zh-CN'
+    ? '\n—— 流程：认领、公海、导出审批、批量删除拦截、离职交接 ——\n'
+    : '\n—— Workflows: claims, the public pool, export approval, a blocked bulk delete, offboarding ——\n',
+);
+const story = await playWorkflowStory(demo.store, (line) => console.log(line), locale);
+await demo.store.close();
+const f = story.findings;
+const ok =
+  outcome.verified.ok &&
+  !outcome.afterTamper.ok &&
+  outcome.afterRestore.ok &&
+  outcome.frozenDenied !== null &&
+  f.claimOutcome === 'owned' &&
+  f.bulkDelete === 'ACTOR_BLOCKED' &&
+  f.frozen === 'frozen' &&
+  f.closed === 'closed' &&
+  f.forgottenOwner === 'null' &&
+  f.auditOk === true;
 console.log(ok ? (locale === 'zh-CN' ? '\n✔ 演示完成\n' : '\n✔ demo finished\n') : '\n✖ demo found a problem\n');
 process.exitCode = ok ? 0 : 1;

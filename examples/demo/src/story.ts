@@ -161,7 +161,6 @@ export async function playDemo(
       : `⑧ The original row is restored from a backup; the chain verifies again: ${afterRestore.ok ? 'intact' : 'BROKEN'}`,
   );
 
-  await guard.close();
   return {
     ownRead,
     teammateRead,

@@ -1,6 +1,8 @@
 /**
  * Guard core: the access policy, the audit hash chain, the domain schemas,
- * the ports (store, clock, ids, keys) and the in-memory reference store.
+ * durable workflows (approvals, ownership claims, offboarding, agreements)
+ * on XState, anomaly detection, the ports (store, notifier, clock, ids,
+ * keys) and the in-memory reference store.
  *
  * @example
  * ```ts
@@ -10,11 +12,22 @@
  *
  * @packageDocumentation
  */
+export * from './agreements/index.js';
+export * from './alerts/index.js';
+export * from './anomaly/index.js';
+export * from './approvals/index.js';
 export * from './audit/index.js';
 export * from './domain/index.js';
 export * from './errors/index.js';
+export * from './evidence/index.js';
 export * from './guard/index.js';
 export * from './i18n/index.js';
+export * from './offboarding/index.js';
+export * from './ownership/index.js';
 export * from './policy/index.js';
 export * from './ports/index.js';
+export * from './requests/index.js';
+export * from './settings/index.js';
 export * from './store/index.js';
+export * from './worker/index.js';
+export * from './workflows/index.js';

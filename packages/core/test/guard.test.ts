@@ -178,8 +178,9 @@ describe('customers', () => {
     const error = await rejection(t.customers.upsert(customer('c-rep', 'rep', 'sh-1'), { expectedVersion: 1 }));
     expect(isGuardError(error, 'CONFLICT')).toBe(true);
     const entries = await t.audit.query({ subject: { type: 'customer', id: 'c-rep' }, limit: 10 });
-    expect(entries.items.map((e) => e.action)).toEqual(['customer.create', 'customer.update']);
-    expect(entries.items[1]?.data).toEqual({ version: 2, changedFields: ['name'] });
+    // the owner set at creation is an ownership change too (reason `sync`), listed in the ownership history
+    expect(entries.items.map((e) => e.action)).toEqual(['customer.create', 'customer.owner-change', 'customer.update']);
+    expect(entries.items[2]?.data).toEqual({ version: 2, changedFields: ['name'] });
   });
 
   it('reads are decided, masked and audited', async () => {
@@ -297,7 +298,9 @@ describe('audit', () => {
     const { t, store } = await seededGuard({ audit: { checkpointEvery: 5 } });
     const seqs = [...(store.raw.get('acme')?.checkpoints.keys() ?? [])];
     expect(seqs.length).toBeGreaterThan(0);
-    expect(seqs.every((s) => s % 5 === 0)).toBe(true);
+    // one checkpoint each time the head crosses a multiple of 5 (a write of several entries may cross it mid-batch)
+    const sorted = seqs.sort((a, b) => a - b);
+    expect(sorted.every((s, i) => i === 0 || Math.floor(s / 5) > Math.floor((sorted[i - 1] as number) / 5))).toBe(true);
     expect((await t.audit.verify()).ok).toBe(true);
   });
 });

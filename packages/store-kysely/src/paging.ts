@@ -22,6 +22,16 @@ export function afterNumber(page: PageRequest): number | undefined {
   return after;
 }
 
+/** The `(at, id)` pair a page of an `(at, id)`-ordered listing starts after, from its cursor. */
+export function afterAtAndId(page: PageRequest): readonly [at: string, id: string] | undefined {
+  if (page.cursor === undefined) return undefined;
+  const { after } = decodeCursor(page.cursor);
+  if (!Array.isArray(after) || after.length !== 2) throw badCursor();
+  const [at, id] = after;
+  if (typeof at !== 'string' || typeof id !== 'string') throw badCursor();
+  return [at, id];
+}
+
 /** Rows to fetch for a page: one more than the limit, to know whether another page follows. */
 export function rowsToFetch(page: PageRequest): number {
   return Math.max(0, Math.floor(page.limit)) + 1;
@@ -31,7 +41,11 @@ export function rowsToFetch(page: PageRequest): number {
  * The page made of `rows` (fetched with {@link rowsToFetch}): at most
  * `limit` items, and a cursor after the last one when more rows follow.
  */
-export function toPage<T>(rows: readonly T[], page: PageRequest, keyOf: (item: T) => string | number): Page<T> {
+export function toPage<T>(
+  rows: readonly T[],
+  page: PageRequest,
+  keyOf: (item: T) => string | number | readonly (string | number)[],
+): Page<T> {
   const limit = Math.max(0, Math.floor(page.limit));
   const items = rows.slice(0, limit);
   const last = items.at(-1);

@@ -6,6 +6,7 @@ import type {
   Json,
   OrgUnitRecord,
   OutboxEffect,
+  StoredRecord,
   SubjectRef,
   TenantRecord,
   TimerRecord,
@@ -18,6 +19,7 @@ import type {
   CustomersTable,
   EmployeesTable,
   OutboxTable,
+  RecordsTable,
   TenantsTable,
   TimersTable,
   UnitsTable,
@@ -268,6 +270,38 @@ export function toTimer(row: Selectable<TimersTable>): TimerRecord {
     attempts: toNumber(row.attempts),
     leaseOwner: row.lease_owner,
     leaseUntil: row.lease_until,
+  };
+}
+
+// ---- records
+
+export function recordRow(r: StoredRecord): Insertable<RecordsTable> {
+  return {
+    tenant_id: r.tenantId,
+    kind: r.kind,
+    id: r.id,
+    ref: r.ref,
+    status: r.status,
+    at: r.at,
+    data: json(r.data),
+    version: r.version,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+  };
+}
+
+export function toRecord(row: Selectable<RecordsTable>): StoredRecord {
+  return {
+    tenantId: row.tenant_id,
+    kind: row.kind,
+    id: row.id,
+    ref: row.ref,
+    status: row.status,
+    at: row.at,
+    data: parse<Json>(row.data),
+    version: toNumber(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 

@@ -4,10 +4,12 @@ import {
   type ClaimRequest,
   ConflictError,
   type CustomerRecord,
+  type EntityName,
   GENESIS_HASH,
   isGuardError,
   type OutboxEffect,
   type Page,
+  type StoredRecord,
   StoreError,
   type StoreTransaction,
   type TimerRecord,
@@ -15,13 +17,14 @@ import {
 import { type Insertable, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { batches } from './batches.js';
 import type { DialectAdapter } from './dialects/dialect-adapter.js';
-import { afterId, afterNumber, rowsToFetch, toPage } from './paging.js';
+import { afterAtAndId, afterId, afterNumber, rowsToFetch, toPage } from './paging.js';
 import {
   auditRow,
   checkpointRow,
   customerRow,
   employeeRow,
   jsonText,
+  recordRow,
   tenantRow,
   toAuditEntry,
   toCheckpoint,
@@ -29,6 +32,7 @@ import {
   toEffect,
   toEmployee,
   toNumber,
+  toRecord,
   toTenant,
   toTimer,
   toUnit,
@@ -36,7 +40,7 @@ import {
   unitRow,
   workflowRow,
 } from './rows.js';
-import type { CustomersTable, GuardDatabase, WorkflowsTable } from './schema/database.js';
+import type { CustomersTable, GuardDatabase, RecordsTable, WorkflowsTable } from './schema/database.js';
 import { type ErrorContext, toStoreError } from './store-errors.js';
 import { prefixThrough, subtreeRange } from './unit-path.js';
 
@@ -86,18 +90,51 @@ function groupByTenant(rows: readonly { tenant_id: string; id: string }[]): Map<
 
 const count = (n: bigint | undefined): number => Number(n ?? 0n);
 
-/** Every column of a row but its key (`tenant_id`, `id`), in the row's order: what an update of it sets. */
-function withoutKey<R extends { tenant_id: unknown; id: unknown }>(row: R): Omit<R, 'tenant_id' | 'id'> {
-  const { tenant_id: _tenantId, id: _id, ...rest } = row;
-  return rest;
+/** Every column of a row but its key columns, in the row's order: what an update of it sets. */
+function withoutKey<R extends object>(row: R, key: readonly string[]): Partial<R> {
+  return Object.fromEntries(Object.entries(row).filter(([column]) => !key.includes(column))) as Partial<R>;
+}
+
+/** `column = value` for every column of a key, as one condition. */
+function keyCondition(key: Readonly<Record<string, string>>) {
+  return sql<boolean>`${sql.join(
+    Object.entries(key).map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
+    sql` and `,
+  )}`;
 }
 
 /** The tables whose rows carry a version checked on every write, with their rows. */
 interface VersionedRows {
   customers: Insertable<CustomersTable>;
   workflows: Insertable<WorkflowsTable>;
+  records: Insertable<RecordsTable>;
 }
 type VersionedTable = keyof VersionedRows;
+
+/**
+ * The entity records' conflicts name. `EntityName` has no word for a record
+ * of any kind yet: until the message catalogue has one, the message names it
+ * by its `kind/id` alone (as the memory store does).
+ */
+const RECORD_ENTITY = 'record' as EntityName;
+
+/**
+ * What a versioned write needs to know of each table: the entity its
+ * conflicts name and the columns of its primary key, `tenant_id` first. A
+ * conflict names the row by the other key columns, joined with `/`.
+ */
+const VERSIONED: { readonly [T in VersionedTable]: { readonly entity: EntityName; readonly key: readonly string[] } } =
+  {
+    customers: { entity: 'customer', key: ['tenant_id', 'id'] },
+    workflows: { entity: 'workflow', key: ['tenant_id', 'id'] },
+    records: { entity: RECORD_ENTITY, key: ['tenant_id', 'kind', 'id'] },
+  };
+
+/** The key of a row of a versioned table, column by column. */
+function keyOf(table: VersionedTable, row: object): Record<string, string> {
+  const values = row as Readonly<Record<string, unknown>>;
+  return Object.fromEntries(VERSIONED[table].key.map((column) => [column, String(values[column])]));
+}
 
 /** The tables whose rows workers claim, with a lease. */
 type LeasedTable = 'outbox' | 'timers';
@@ -178,6 +215,18 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     'workflows.created_at',
     'workflows.updated_at',
   ] as const;
+  const recordColumns = [
+    'records.tenant_id',
+    'records.kind',
+    'records.id',
+    'records.ref',
+    'records.status',
+    'records.at',
+    a.jsonText('records.data', 'data'),
+    'records.version',
+    'records.created_at',
+    'records.updated_at',
+  ] as const;
   const auditColumns = [
     'audit_entries.tenant_id',
     'audit_entries.seq',
@@ -238,54 +287,56 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     return [...prefixes].map(subtreeRange);
   };
 
-  /** The stored version of a customer or workflow; `null` when there is none. */
-  const storedVersion = async (table: VersionedTable, tenantId: string, id: string): Promise<number | null> => {
-    const row = await db
-      .selectFrom(table)
-      .select('version')
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+  /** The stored version of the row of a versioned table with this key; `null` when there is none. */
+  const storedVersion = async (
+    table: VersionedTable,
+    key: Readonly<Record<string, string>>,
+  ): Promise<number | null> => {
+    const row = await db.selectFrom(table).select('version').where(keyCondition(key)).executeTakeFirst();
     return row ? toNumber(row.version) : null;
   };
 
   /**
-   * A versioned write of a customer or workflow (`toRow` makes the row of
-   * `table`): `record.version` must be `expectedVersion + 1`. A new record
-   * (`expectedVersion` null) is inserted unless one exists; an existing one
-   * is updated where its stored version is `expectedVersion` — the check and
-   * the write are one statement. When nothing was written, throws the
-   * ConflictError the memory store throws, with the same parameters.
+   * A versioned write of a customer, workflow or record (`row` is its row
+   * in `table`): its version must be `expectedVersion + 1`. A new row
+   * (`expectedVersion` null) is inserted unless one with its key exists; an
+   * existing one is updated where its stored version is `expectedVersion` —
+   * the check and the write are one statement. When nothing was written,
+   * throws the ConflictError the memory store throws, with the same
+   * parameters.
    */
   const putVersioned = async <T extends VersionedTable>(
     versioned: T,
-    record: { readonly tenantId: string; readonly id: string; readonly version: number },
+    row: VersionedRows[T],
     expectedVersion: number | null,
-    toRow: () => VersionedRows[T],
   ): Promise<void> => {
     const table: VersionedTable = versioned;
-    const { tenantId, id, version: given } = record;
+    const written: VersionedRows[VersionedTable] = row;
+    const key = keyOf(table, row);
+    const given = written.version;
     if (given === (expectedVersion ?? 0) + 1) {
-      const row: VersionedRows[VersionedTable] = toRow();
       // The version check and the write are one statement.
-      const written = count(
+      const changed = count(
         expectedVersion === null
-          ? (await a.insertIgnoringDuplicates(db.insertInto(table).values(row)).executeTakeFirst())
+          ? (await a.insertIgnoringDuplicates(db.insertInto(table).values(written)).executeTakeFirst())
               .numInsertedOrUpdatedRows
           : (
               await db
                 .updateTable(table)
-                .set(withoutKey(row))
-                .where('tenant_id', '=', tenantId)
-                .where('id', '=', id)
+                .set(withoutKey(written, VERSIONED[table].key))
+                .where(keyCondition(key))
                 .where('version', '=', expectedVersion)
                 .executeTakeFirst()
             ).numUpdatedRows,
       );
-      if (written === 1) return;
+      if (changed === 1) return;
     }
-    const entity = table === 'customers' ? 'customer' : 'workflow';
-    const actual = await storedVersion(table, tenantId, id);
+    const { entity, key: columns } = VERSIONED[table];
+    const id = columns
+      .slice(1)
+      .map((column) => key[column])
+      .join('/');
+    const actual = await storedVersion(table, key);
     throw actual !== expectedVersion
       ? new ConflictError({ entity, id, expected: expectedVersion, actual })
       : new ConflictError({ entity, id, expected: (expectedVersion ?? 0) + 1, actual: given });
@@ -476,7 +527,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
       }),
 
     putCustomer: (record, expectedVersion) =>
-      run('putCustomer', () => putVersioned('customers', record, expectedVersion, () => customerRow(record))),
+      run('putCustomer', () => putVersioned('customers', customerRow(record), expectedVersion)),
 
     listCustomers: (tenantId, filter, page) =>
       run('listCustomers', async () => {
@@ -541,7 +592,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
       }),
 
     putWorkflow: (record, expectedVersion) =>
-      run('putWorkflow', () => putVersioned('workflows', record, expectedVersion, () => workflowRow(record))),
+      run('putWorkflow', () => putVersioned('workflows', workflowRow(record), expectedVersion)),
 
     listWorkflows: (tenantId, filter, page) =>
       run('listWorkflows', async () => {
@@ -562,6 +613,65 @@ export function createStoreTransaction(s: Session): StoreTransaction {
           .execute();
         const result = toPage(rows, page, (w) => w.id);
         return { items: result.items.map(toWorkflow), nextCursor: result.nextCursor };
+      }),
+
+    getRecord: (tenantId, kind, id) =>
+      run('getRecord', async () => {
+        const row = await db
+          .selectFrom('records')
+          .select(recordColumns)
+          .where('tenant_id', '=', tenantId)
+          .where('kind', '=', kind)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return row ? toRecord(row) : null;
+      }),
+
+    putRecord: (record, expectedVersion) =>
+      run('putRecord', () => putVersioned('records', recordRow(record), expectedVersion)),
+
+    listRecords: (tenantId, filter, page) =>
+      run('listRecords', async (): Promise<Page<StoredRecord>> => {
+        const after = afterAtAndId(page);
+        const desc = filter.order === 'desc';
+        const from = filter.from === undefined ? undefined : normalizeInstant(filter.from);
+        const to = filter.to === undefined ? undefined : normalizeInstant(filter.to);
+        // An instant that is not a date matches nothing, as in the memory store.
+        if (from === null || to === null) return { items: [], nextCursor: null };
+        const { kind, ref, status } = filter;
+        const rows = await db
+          .selectFrom('records')
+          .select(recordColumns)
+          .where('tenant_id', '=', tenantId)
+          .where('kind', '=', kind)
+          .$if(ref !== undefined, (q) => q.where('ref', '=', ref as string))
+          .$if(status !== undefined, (q) => q.where('status', '=', status as string))
+          .$if(from !== undefined, (q) => q.where('at', '>=', from as string))
+          .$if(to !== undefined, (q) => q.where('at', '<', to as string))
+          // Keyset on (at, id): a range on `at`, then the tie on `at` broken by id.
+          .$if(after !== undefined, (q) => {
+            const [at, id] = after as readonly [string, string];
+            return q
+              .where('at', desc ? '<=' : '>=', at)
+              .where((eb) => eb.or([eb('at', desc ? '<' : '>', at), eb('id', desc ? '<' : '>', id)]));
+          })
+          .orderBy('at', desc ? 'desc' : 'asc')
+          .orderBy('id', desc ? 'desc' : 'asc')
+          .limit(rowsToFetch(page))
+          .execute();
+        const result = toPage(rows.map(toRecord), page, (r) => [r.at, r.id]);
+        return result;
+      }),
+
+    deleteRecord: (tenantId, kind, id) =>
+      run('deleteRecord', async () => {
+        const result = await db
+          .deleteFrom('records')
+          .where('tenant_id', '=', tenantId)
+          .where('kind', '=', kind)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        return count(result.numDeletedRows) > 0;
       }),
 
     enqueueEffects: (effects) =>

@@ -51,6 +51,11 @@ const num = (value: unknown): number => Number(value);
 const str = (value: unknown): string => String(value);
 const strOrNull = (value: unknown): string | null => (value === null ? null : String(value));
 const iso = (value: unknown): string => new Date(str(value)).toISOString();
+/** A JSON column's value: `pg` parses `jsonb` itself, the other drivers return its text. */
+const jsonOf =
+  (dialect: SqlDialectName) =>
+  (value: unknown): unknown =>
+    dialect === 'postgres' ? value : JSON.parse(str(value));
 
 /** How one field of a raw row is read: its converter (the column is the field in snake_case), or the column and converter. */
 type Field = ((value: unknown) => unknown) | readonly [column: string, read: (value: unknown) => unknown];
@@ -63,7 +68,7 @@ type FieldValue<F extends Field> = F extends readonly [string, (value: unknown) 
 const snakeCase = (field: string): string => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Reads Guard's tables with plain SQL, bypassing the store's code. */
-export function rawReader(db: Kysely<unknown>, prefix: string): RawReader {
+export function rawReader(db: Kysely<unknown>, prefix: string, dialect: SqlDialectName): RawReader {
   const table = (name: string) => sql.table(`${prefix}${name}`);
   const rows = async (query: RawBuilder<unknown>) => (await query.execute(db)).rows as Record<string, unknown>[];
   /** The tenant's rows of a table, with the given fields. */
@@ -99,6 +104,16 @@ export function rawReader(db: Kysely<unknown>, prefix: string): RawReader {
       ofTenant('outbox', tenantId, { id: str, idempotencyKey: str, status: str, attempts: num, leaseOwner: strOrNull }),
     timers: (tenantId) =>
       ofTenant('timers', tenantId, { id: str, key: ['timer_key', str], dueAt: iso, leaseOwner: strOrNull }),
+    records: (tenantId) =>
+      ofTenant('records', tenantId, {
+        kind: str,
+        id: str,
+        ref: strOrNull,
+        status: strOrNull,
+        at: str,
+        data: jsonOf(dialect),
+        version: num,
+      }),
   };
 }
 
@@ -146,7 +161,7 @@ export async function sqlHarness(options: SqlHarnessOptions): Promise<SqlHarness
     store,
     prefix,
     target,
-    raw: rawReader(raw, prefix),
+    raw: rawReader(raw, prefix, options.dialect),
     async cleanup() {
       try {
         await store.close();

@@ -53,6 +53,21 @@ function memoryRawReader(store: MemoryStore): RawReader {
         (t) => ({ id: t.id, key: t.key, dueAt: t.dueAt, leaseOwner: t.leaseOwner }),
       );
     },
+    async records(tenantId) {
+      return rows(
+        tenantId,
+        (d) => [...d.records.values()].flatMap((ofKind) => [...ofKind.values()]),
+        (r) => ({
+          kind: r.kind,
+          id: r.id,
+          ref: r.ref,
+          status: r.status,
+          at: r.at,
+          data: structuredClone(r.data),
+          version: r.version,
+        }),
+      );
+    },
   };
 }
 

@@ -32,7 +32,8 @@ export type AuditEntryBody = Omit<AuditEntry, 'prevHash' | 'hash'>;
 const oneShot: ((algorithm: string, data: string, encoding: 'hex') => string) | undefined =
   typeof crypto.hash === 'function' ? crypto.hash : undefined;
 
-function sha256Hex(text: string): string {
+/** SHA-256 of a UTF-8 string, as lowercase hex. */
+export function sha256Hex(text: string): string {
   return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 }
 

@@ -15,6 +15,9 @@ type ErrorRenderers = MessageCatalog['errors'];
  * | `CONFLICT` | {@link ConflictError} | optimistic version check failed |
  * | `STORE_FAILURE` | {@link StoreError} | the database failed; the transaction rolled back |
  * | `AUDIT_KEY_UNAVAILABLE` | {@link AuditKeyError} | the key provider has no key to sign or verify a checkpoint |
+ * | `WORKFLOW_REJECTED` | {@link WorkflowRejectedError} | the workflow's current state does not accept this event from this actor; nothing was written |
+ * | `WORKFLOW_VERSION_UNKNOWN` | {@link WorkflowVersionError} | a stored workflow was written by a newer machine version than this process knows |
+ * | `ACTOR_BLOCKED` | {@link ActorBlockedError} | unusual activity raised an alert that blocks the actor's bulk actions until a manager resolves it |
  *
  * @example
  * ```ts
@@ -32,6 +35,9 @@ export const errorCodes = Object.freeze({
   CONFLICT: 'CONFLICT',
   STORE_FAILURE: 'STORE_FAILURE',
   AUDIT_KEY_UNAVAILABLE: 'AUDIT_KEY_UNAVAILABLE',
+  WORKFLOW_REJECTED: 'WORKFLOW_REJECTED',
+  WORKFLOW_VERSION_UNKNOWN: 'WORKFLOW_VERSION_UNKNOWN',
+  ACTOR_BLOCKED: 'ACTOR_BLOCKED',
 } as const satisfies { [C in keyof ErrorRenderers]: C });
 
 /**
@@ -319,5 +325,60 @@ export class AuditKeyError extends GuardError<'AUDIT_KEY_UNAVAILABLE'> {
   constructor(params: Parameters<ErrorRenderers['AUDIT_KEY_UNAVAILABLE']>[0], options: GuardErrorOptions = {}) {
     super('AUDIT_KEY_UNAVAILABLE', params, options);
     this.name = 'AuditKeyError';
+  }
+}
+
+/**
+ * A workflow refused an event: its current state does not accept it, or a
+ * guard said no (e.g. the requester tried to approve their own request).
+ * Nothing was written.
+ *
+ * @example
+ * ```ts
+ * import { isGuardError } from '@guard/core';
+ * try { await acme.approvals.approve({ actor: 'e-7', approvalId }); }
+ * catch (e) { if (isGuardError(e, 'WORKFLOW_REJECTED')) showToast(e.message); else throw e; }
+ * ```
+ */
+export class WorkflowRejectedError extends GuardError<'WORKFLOW_REJECTED'> {
+  constructor(params: Parameters<ErrorRenderers['WORKFLOW_REJECTED']>[0], options: GuardErrorOptions = {}) {
+    super('WORKFLOW_REJECTED', params, options);
+    this.name = 'WorkflowRejectedError';
+  }
+}
+
+/**
+ * A stored workflow snapshot was written by a machine version this process
+ * does not know (a newer release wrote it). Nothing was changed.
+ *
+ * @example
+ * ```ts
+ * import { WorkflowVersionError } from '@guard/core';
+ * throw new WorkflowVersionError({ workflowId: 'wf-1', machine: 'approval', version: 3, known: 2 });
+ * ```
+ */
+export class WorkflowVersionError extends GuardError<'WORKFLOW_VERSION_UNKNOWN'> {
+  constructor(params: Parameters<ErrorRenderers['WORKFLOW_VERSION_UNKNOWN']>[0], options: GuardErrorOptions = {}) {
+    super('WORKFLOW_VERSION_UNKNOWN', params, options);
+    this.name = 'WorkflowVersionError';
+  }
+}
+
+/**
+ * The actor is blocked from bulk actions (list, export, delete, claim,
+ * transfer) by an open anomaly alert. The alert that explains why was
+ * committed before this error was thrown.
+ *
+ * @example
+ * ```ts
+ * import { isGuardError } from '@guard/core';
+ * try { await acme.customers.requestDelete({ actor: 'e-7', customerIds }); }
+ * catch (e) { if (isGuardError(e, 'ACTOR_BLOCKED')) console.warn(e.params.alertId); else throw e; }
+ * ```
+ */
+export class ActorBlockedError extends GuardError<'ACTOR_BLOCKED'> {
+  constructor(params: Parameters<ErrorRenderers['ACTOR_BLOCKED']>[0], options: GuardErrorOptions = {}) {
+    super('ACTOR_BLOCKED', params, options);
+    this.name = 'ActorBlockedError';
   }
 }

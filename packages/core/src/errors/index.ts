@@ -1,4 +1,5 @@
 export {
+  ActorBlockedError,
   AuditKeyError,
   ConflictError,
   errorCodes,
@@ -12,5 +13,7 @@ export {
   StoreError,
   ValidationError,
   type ValidationIssue,
+  WorkflowRejectedError,
+  WorkflowVersionError,
 } from './guard-error.js';
 export { parseInput } from './validate.js';

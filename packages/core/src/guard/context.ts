@@ -6,6 +6,7 @@ import type { CompiledPolicy, MaskKind } from '../policy/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/ids.js';
 import type { Store, StoreTransaction, TenantRecord } from '../ports/store.js';
+import { type WorkflowRegistry, WorkflowSession } from '../workflows/runtime/index.js';
 
 /** Everything the tenant-scoped APIs share. Built once by `createGuard`. */
 export interface GuardContext {
@@ -16,6 +17,8 @@ export interface GuardContext {
   readonly ids: IdGenerator;
   readonly locale: Locale;
   readonly masks: Readonly<Record<string, MaskKind>>;
+  /** The machines Guard runs and the handlers of their commands and timers. */
+  readonly workflows: WorkflowRegistry<GuardContext>;
 }
 
 /** The actor recorded when the host does not name one. */
@@ -37,4 +40,65 @@ export async function withTenant<T>(
     if (audit.length > 0) await ctx.audit.append(tx, tenantId, audit);
     return result;
   });
+}
+
+/** What a unit of work with workflows sees. */
+export interface UnitOfWork {
+  readonly tx: StoreTransaction;
+  readonly tenant: TenantRecord;
+  readonly session: WorkflowSession<GuardContext>;
+  /** The wall-clock instant of this transaction. */
+  readonly now: string;
+}
+
+/** A workflow session over a transaction; its audit drafts are the caller's to append. */
+export function sessionFor(ctx: GuardContext, tx: StoreTransaction, tenantId: string, now: string) {
+  return new WorkflowSession<GuardContext>({
+    tx,
+    tenantId,
+    registry: ctx.workflows,
+    ids: ctx.ids,
+    locale: ctx.locale,
+    now,
+    env: ctx,
+  });
+}
+
+/**
+ * Runs `work` in one transaction with a workflow session: every transition,
+ * effect, timer and the audit entries (the session's and `extra`'s) commit
+ * together, or nothing does.
+ */
+export async function inUnitOfWork<T>(
+  ctx: GuardContext,
+  tenantId: string,
+  work: (uow: UnitOfWork) => Promise<T>,
+): Promise<T> {
+  return withTenant(ctx, tenantId, async (tx, tenant) => {
+    const now = ctx.clock.now().toISOString();
+    const session = sessionFor(ctx, tx, tenantId, now);
+    const result = await work({ tx, tenant, session, now });
+    return { result, audit: session.audit };
+  });
+}
+
+/**
+ * Like {@link inUnitOfWork}, for actions that can be refused *and* leave a
+ * trace: `refuse(error)` makes the transaction commit what was written so
+ * far (e.g. the alert that explains the refusal) and then throws `error`.
+ * Work that calls `refuse` must not perform the action itself.
+ */
+export async function inRefusableUnitOfWork<T>(
+  ctx: GuardContext,
+  tenantId: string,
+  work: (uow: UnitOfWork, refuse: (error: Error) => void) => Promise<T>,
+): Promise<T> {
+  let refusal: Error | null = null;
+  const result = await inUnitOfWork(ctx, tenantId, (uow) =>
+    work(uow, (error) => {
+      refusal = error;
+    }),
+  );
+  if (refusal) throw refusal;
+  return result;
 }

@@ -1,4 +1,8 @@
 import * as z from 'zod';
+import { type AgreementsApi, agreementsApi, agreementsModule } from '../agreements/agreements.js';
+import { type TrainingApi, trainingApi } from '../agreements/training.js';
+import { type AlertsApi, alertsApi } from '../alerts/alerts.js';
+import { type ApprovalsApi, approvalsApi, approvalsModule } from '../approvals/approvals.js';
 import { AuditLog, type VerifyResult } from '../audit/index.js';
 import type { Decision } from '../domain/decision.js';
 import {
@@ -13,7 +17,10 @@ import {
 import { type Action, actionSchema } from '../domain/vocabulary.js';
 import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
+import { type EvidenceApi, evidenceApi } from '../evidence/evidence.js';
 import type { Locale } from '../i18n/locale.js';
+import { type OffboardingApi, offboardingApi, offboardingModule } from '../offboarding/offboarding.js';
+import { type OwnershipApi, ownershipApi, ownershipModule, transferDecided } from '../ownership/ownership.js';
 import { type CompiledPolicy, compilePolicy, defaultPolicy, type MaskKind } from '../policy/index.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { type IdGenerator, randomIds } from '../ports/ids.js';
@@ -27,7 +34,12 @@ import type {
   Store,
   TenantRecord,
 } from '../ports/store.js';
-import { type GuardContext, HOST_ACTOR, withTenant } from './context.js';
+import { type CustomerRequestsApi, customerRequestsApi, deleteDecided, exportDecided } from '../requests/requests.js';
+import type { TenantSettings } from '../settings/settings.js';
+import { loadSettings, saveSettings } from '../settings/tenant-settings.js';
+import { createWorker, type Worker, type WorkerOptions } from '../worker/worker.js';
+import { workflowRegistry } from '../workflows/runtime/index.js';
+import { type GuardContext, HOST_ACTOR, inUnitOfWork, withTenant } from './context.js';
 import {
   type CustomerView,
   type ListCustomersParams,
@@ -125,6 +137,8 @@ export interface Guard {
   };
   /** The API of one tenant. Nothing it returns ever belongs to another tenant. */
   tenant(tenantId: string): TenantGuard;
+  /** A worker that fires durable timers and delivers outbox effects; see {@link Worker}. */
+  worker(options?: WorkerOptions): Worker;
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -149,7 +163,7 @@ export interface TenantGuard {
     /** One employee, or `NotFoundError`. */
     employee(id: string): Promise<EmployeeRecord>;
   };
-  readonly customers: {
+  readonly customers: CustomerRequestsApi & {
     /** Inserts or replaces a customer (host/CRM sync); audited. */
     upsert(input: CustomerInput, options?: UpsertCustomerOptions): Promise<CustomerRecord>;
     /** A guarded read: decided, masked and audited. Denied → `ForbiddenError` (audited too). */
@@ -162,6 +176,19 @@ export interface TenantGuard {
      */
     decide(params: { actor: string; customerId: string; action: Action; exportSize?: number }): Promise<Decision>;
   };
+  /** Per-tenant rules (follow-up, claims, anomaly thresholds, approval chains) as validated JSON. */
+  readonly settings: {
+    get(): Promise<TenantSettings>;
+    /** Replaces the settings with `input` (missing fields take their defaults); audited. */
+    update(input: unknown, options?: { actor?: ActorRef }): Promise<TenantSettings>;
+  };
+  readonly approvals: ApprovalsApi;
+  readonly ownership: OwnershipApi;
+  readonly alerts: AlertsApi;
+  readonly offboarding: OffboardingApi;
+  readonly agreements: AgreementsApi;
+  readonly training: TrainingApi;
+  readonly evidence: EvidenceApi;
   readonly audit: {
     /** Verifies the tenant's whole chain and its signed checkpoints. */
     verify(options?: { trusted?: readonly AuditCheckpoint[] }): Promise<VerifyResult>;
@@ -201,6 +228,16 @@ export function createGuard(options: GuardOptions): Guard {
     locale,
     masks: parsed.masks ?? {},
     audit: new AuditLog({ clock, keys: parsed.keys, checkpointEvery: parsed.audit?.checkpointEvery ?? 1000, locale }),
+    workflows: workflowRegistry<GuardContext>(
+      approvalsModule({
+        'ownership-transfer': transferDecided,
+        'customer-export': exportDecided,
+        'customer-delete': deleteDecided,
+      }),
+      ownershipModule(),
+      offboardingModule(),
+      agreementsModule(),
+    ),
   };
 
   const tenants: Guard['tenants'] = {
@@ -237,6 +274,7 @@ export function createGuard(options: GuardOptions): Guard {
     locale,
     tenants,
     tenant: (tenantId) => tenantGuard(ctx, parseInput(idSchema, tenantId, { what: 'tenant id', locale })),
+    worker: (workerOptions) => createWorker(ctx, workerOptions),
     close: () => ctx.store.close(),
   };
 }
@@ -265,6 +303,7 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
         })),
     },
     customers: {
+      ...customerRequestsApi(ctx, tenantId),
       upsert: (input, options = {}) =>
         upsertCustomer(ctx, tenantId, input, { ...options, actor: actorOf(options.actor) }),
       read: (params) => readCustomer(ctx, tenantId, params),
@@ -291,6 +330,29 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
         });
       },
     },
+    settings: {
+      get: () => inUnitOfWork(ctx, tenantId, (uow) => loadSettings(uow.tx, tenantId, locale)),
+      update: (input, options = {}) => {
+        const actor = actorOf(options.actor);
+        return inUnitOfWork(ctx, tenantId, async (uow) => {
+          const settings = await saveSettings(uow.tx, tenantId, input, { locale, now: uow.now, actor });
+          uow.session.record({
+            actor,
+            action: 'settings.update',
+            subject: { type: 'tenant', id: tenantId },
+            data: settings as never,
+          });
+          return settings;
+        });
+      },
+    },
+    approvals: approvalsApi(ctx, tenantId),
+    ownership: ownershipApi(ctx, tenantId),
+    alerts: alertsApi(ctx, tenantId),
+    offboarding: offboardingApi(ctx, tenantId),
+    agreements: agreementsApi(ctx, tenantId),
+    training: trainingApi(ctx, tenantId),
+    evidence: evidenceApi(ctx, tenantId),
     audit: {
       verify: async (options = {}) => {
         await guardTenantExists(ctx, tenantId);

@@ -1,10 +1,12 @@
 import * as z from 'zod';
+import { assertNotBlocked, observeActivity } from '../anomaly/anomaly.js';
 import type { AuditDraft } from '../audit/index.js';
 import type { Decision } from '../domain/decision.js';
 import { type ActorRef, type CustomerInput, customerSchema, type FieldValue, idSchema } from '../domain/entities.js';
 import { ForbiddenError, NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { messages } from '../i18n/messages.js';
+import { afterCustomerWrite } from '../ownership/customer-hooks.js';
 import { type AccessResource, type AccessSubject, applyFieldLevels } from '../policy/index.js';
 import type {
   CustomerFilter,
@@ -15,7 +17,7 @@ import type {
   StoreTransaction,
   TenantRecord,
 } from '../ports/store.js';
-import { type GuardContext, HOST_ACTOR, withTenant } from './context.js';
+import { type GuardContext, HOST_ACTOR, inRefusableUnitOfWork, withTenant } from './context.js';
 import { requireEmployee } from './directory.js';
 
 /**
@@ -164,6 +166,7 @@ export async function upsertCustomer(
       updatedAt: now,
     };
     await tx.putCustomer(record, expected);
+    await afterCustomerWrite(tx, ctx, current, record, now);
     const audit: AuditDraft = {
       actor,
       action: current ? 'customer.update' : 'customer.create',
@@ -178,7 +181,18 @@ export async function upsertCustomer(
         ...(current && current.unitId !== record.unitId ? { unit: { from: current.unitId, to: record.unitId } } : {}),
       },
     };
-    return { result: record, audit: [audit] };
+    const ownerChange: AuditDraft[] =
+      (current?.ownerId ?? null) !== record.ownerId
+        ? [
+            {
+              actor,
+              action: 'customer.owner-change',
+              subject: { type: 'customer', id: customer.id },
+              data: { from: current?.ownerId ?? null, to: record.ownerId, reason: 'sync', version: record.version },
+            },
+          ]
+        : [];
+    return { result: record, audit: [audit, ...ownerChange] };
   });
 }
 
@@ -271,7 +285,11 @@ async function decideRows(
 
 /**
  * A guarded read: decides, masks and audits in one transaction. A denied read
- * is audited and then thrown as `ForbiddenError`.
+ * is audited and then thrown as `ForbiddenError`. Every read (allowed or not)
+ * counts as one `view` for the anomaly detector, plus one after-hours event
+ * outside the tenant's working hours. A single read is never blocked: when it
+ * breaches a limit, the alert (which blocks the actor's bulk actions) commits
+ * with the read.
  */
 export async function readCustomer(
   ctx: GuardContext,
@@ -279,39 +297,35 @@ export async function readCustomer(
   params: ReadCustomerParams,
 ): Promise<CustomerView> {
   const { actor, customerId } = parseInput(readSchema, params, { what: 'read request', locale: ctx.locale });
-  const outcome = await withTenant<{ denied: Decision } | { view: CustomerView }>(ctx, tenantId, async (tx, tenant) => {
+  return inRefusableUnitOfWork(ctx, tenantId, async (uow, refuse) => {
+    const { tx, tenant } = uow;
     const employee = await requireEmployee(ctx, tx, tenantId, actor);
     const customer = await tx.getCustomer(tenantId, customerId);
     if (!customer) throw new NotFoundError({ entity: 'customer', id: customerId, tenantId }, { locale: ctx.locale });
+    // A single read counts but is never refused: the returned block only concerns bulk actions.
+    await observeActivity(ctx, uow, employee, 'view', 1, { customerId, via: 'read' });
     const [{ decision }] = (await decideRows(ctx, tx, tenant, employee, [customer])) as [Decided];
     const subject = { type: 'customer', id: customerId } as const;
     const by: ActorRef = { type: 'employee', id: actor };
     if (!decision.allow) {
       const data = { decision: { code: decision.reason.code, rules: [...decision.reason.rules] } };
-      return {
-        result: { denied: decision } as const,
-        audit: [{ actor: by, action: 'customer.read-denied', subject, data }],
-      };
+      uow.session.record({ actor: by, action: 'customer.read-denied', subject, data });
+      refuse(new ForbiddenError({ actorId: actor, resourceId: customerId, decision }, { locale: ctx.locale }));
+      return undefined as never;
     }
     const { view, data } = viewOf(ctx, customer, decision);
-    return {
-      result: { view } as const,
-      audit: [{ actor: by, action: 'customer.read', subject, data: { via: 'read', ...data } }],
-    };
+    uow.session.record({ actor: by, action: 'customer.read', subject, data: { via: 'read', ...data } });
+    return view;
   });
-  if ('denied' in outcome) {
-    throw new ForbiddenError(
-      { actorId: actor, resourceId: customerId, decision: outcome.denied },
-      { locale: ctx.locale },
-    );
-  }
-  return outcome.view;
 }
 
 /**
  * A guarded, paged list: one page of the scope, each row decided and masked;
  * rows the actor may not read are left out. Every returned row is audited as
- * a read.
+ * a read. A list is a bulk action: refused with `ActorBlockedError` while the
+ * actor is blocked, and the rows returned count as `view`s — a page that
+ * breaches the limit is refused (nothing returned, nothing audited as read)
+ * while the blocking alert commits.
  */
 export async function listCustomers(
   ctx: GuardContext,
@@ -319,8 +333,10 @@ export async function listCustomers(
   params: ListCustomersParams,
 ): Promise<Page<CustomerView>> {
   const { actor, scope, cursor, limit } = parseInput(listSchema, params, { what: 'list request', locale: ctx.locale });
-  return withTenant(ctx, tenantId, async (tx, tenant) => {
+  return inRefusableUnitOfWork(ctx, tenantId, async (uow, refuse) => {
+    const { tx, tenant } = uow;
     const employee = await requireEmployee(ctx, tx, tenantId, actor);
+    await assertNotBlocked(ctx, uow, employee.id, 'list');
     const filter: CustomerFilter =
       scope === 'own'
         ? { ownerId: actor }
@@ -345,6 +361,12 @@ export async function listCustomers(
         data: { via: 'list', scope, ...data },
       });
     }
-    return { result: { items, nextCursor: page.nextCursor }, audit };
+    const blocked = await observeActivity(ctx, uow, employee, 'view', items.length, { via: 'list', scope });
+    if (blocked) {
+      refuse(blocked);
+      return undefined as never;
+    }
+    for (const draft of audit) uow.session.record(draft);
+    return { items, nextCursor: page.nextCursor };
   });
 }

@@ -13,6 +13,7 @@ import { NotFoundError, ValidationError, type ValidationIssue } from '../errors/
 import { parseInput } from '../errors/validate.js';
 import type { EmployeeRecord, OrgUnitRecord, StoreTransaction } from '../ports/store.js';
 import { type GuardContext, HOST_ACTOR, withTenant } from './context.js';
+import { syncRoleIndex } from './roles.js';
 
 /** At most this many units and employees per sync call; page larger directories. */
 const MAX_BATCH = 5000;
@@ -164,6 +165,7 @@ export async function syncDirectory(
 
     const employeeRecords: EmployeeRecord[] = employees.map((e) => ({ ...e, tenantId, updatedAt: now }));
     await tx.putEmployees(employeeRecords);
+    await syncRoleIndex(tx, tenantId, existingEmployees, employeeRecords, now);
 
     const statusChanges = employees
       .filter((e) => existingEmployees.get(e.id)?.status !== e.status)

@@ -7,3 +7,4 @@ export {
   type MessageCatalog,
   messages,
 } from './messages.js';
+export { type NotificationTemplate, renderNotification } from './notifications.js';

@@ -17,6 +17,9 @@ export type EntityName =
   | 'employee'
   | 'customer'
   | 'workflow'
+  | 'alert'
+  | 'agreement'
+  | 'order'
   | 'audit entry'
   | 'checkpoint'
   | 'key';
@@ -38,6 +41,9 @@ export interface ErrorMessageParams {
   CONFLICT: { entity: EntityName; id: string; expected: number | null; actual: number | null };
   STORE_FAILURE: { store: string; operation: string; detail: string };
   AUDIT_KEY_UNAVAILABLE: { tenantId: string; keyId?: string };
+  WORKFLOW_REJECTED: { workflowId: string; machine: string; state: string; event: string; actorId: string };
+  WORKFLOW_VERSION_UNKNOWN: { workflowId: string; machine: string; version: number; known: number };
+  ACTOR_BLOCKED: { actorId: string; action: string; alertId: string };
 }
 
 /**
@@ -82,6 +88,11 @@ export type BuiltInAlertKind =
   | 'bulk-export'
   | 'bulk-delete'
   | 'after-hours-access'
+  | 'bulk-ownership-change'
+  | 'follow-up-overdue'
+  | 'offboarding-escalated'
+  | 'non-compete-compensation-overdue'
+  | 'agreement-unsigned'
   | 'risk-threshold'
   | 'audit-chain-broken';
 
@@ -117,6 +128,18 @@ const en: MessageCatalog = {
       message: `No audit signing key ${keyId ? `"${keyId}" ` : ''}is available for tenant "${tenantId}".`,
       hint: 'Configure a KeyProvider (e.g. hmacKeys({ current, keys })) that knows this key; keep retired keys for verification.',
     }),
+    WORKFLOW_REJECTED: ({ workflowId, machine, state, event, actorId }) => ({
+      message: `The ${machine} workflow "${workflowId}" in state "${state}" does not accept ${event} from "${actorId}".`,
+      hint: 'Reload the workflow: it may have moved on, or this person may not act on it at this step.',
+    }),
+    WORKFLOW_VERSION_UNKNOWN: ({ workflowId, machine, version, known }) => ({
+      message: `Workflow "${workflowId}" was written by version ${version} of the ${machine} machine, but this Guard only knows versions up to ${known}.`,
+      hint: 'Upgrade Guard on this process to the release that wrote it; nothing was changed.',
+    }),
+    ACTOR_BLOCKED: ({ actorId, action, alertId }) => ({
+      message: `"${actorId}" may not ${action} in bulk: blocked by alert "${alertId}" after unusual activity.`,
+      hint: 'A manager must review and resolve the alert (alerts.resolve) before bulk actions are possible again.',
+    }),
   },
   obligations: {
     'confidentiality-notice':
@@ -139,6 +162,9 @@ const en: MessageCatalog = {
     employee: 'Employee',
     customer: 'Customer',
     workflow: 'Workflow',
+    alert: 'Alert',
+    agreement: 'Agreement',
+    order: 'Order',
     'audit entry': 'Audit entry',
     checkpoint: 'Audit checkpoint',
     key: 'Key',
@@ -148,6 +174,12 @@ const en: MessageCatalog = {
     'bulk-export': 'Unusually many customers exported in a short time',
     'bulk-delete': 'Unusually many customers deleted in a short time',
     'after-hours-access': 'Customer data accessed outside working hours',
+    'bulk-ownership-change': 'Unusually many customer ownership changes in a short time',
+    'follow-up-overdue': 'Customer without follow-up for too long',
+    'offboarding-escalated': 'Offboarding handover still open as the last working day nears',
+    'non-compete-compensation-overdue':
+      'Non-compete compensation not paid on time (the restriction may be unenforceable)',
+    'agreement-unsigned': 'Agreement still unsigned after every reminder',
     'risk-threshold': 'Risk score above the alert threshold',
     'audit-chain-broken': 'The audit trail failed verification',
   },
@@ -182,6 +214,18 @@ const zhCN: MessageCatalog = {
       message: `租户「${tenantId}」没有可用的审计签名密钥${keyId ? `「${keyId}」` : ''}。`,
       hint: '请配置能提供该密钥的 KeyProvider（例如 hmacKeys({ current, keys })），并保留旧密钥用于校验。',
     }),
+    WORKFLOW_REJECTED: ({ workflowId, machine, state, event, actorId }) => ({
+      message: `${machine} 流程「${workflowId}」当前处于「${state}」，不接受「${actorId}」的 ${event} 操作。`,
+      hint: '请重新加载流程：它可能已进入下一步，或此人在这一步无权操作。',
+    }),
+    WORKFLOW_VERSION_UNKNOWN: ({ workflowId, machine, version, known }) => ({
+      message: `流程「${workflowId}」由 ${machine} 状态机第 ${version} 版写入，而当前 Guard 只认识到第 ${known} 版。`,
+      hint: '请将此进程的 Guard 升级到写入它的版本；未做任何修改。',
+    }),
+    ACTOR_BLOCKED: ({ actorId, action, alertId }) => ({
+      message: `「${actorId}」因异常操作已被预警「${alertId}」拦截，暂不能批量执行 ${action}。`,
+      hint: '需由主管审核并处理该预警（alerts.resolve）后才能恢复批量操作。',
+    }),
   },
   obligations: {
     'confidentiality-notice': '保密提示：本客户信息属于公司商业秘密，禁止复制或泄露。',
@@ -203,6 +247,9 @@ const zhCN: MessageCatalog = {
     employee: '员工',
     customer: '客户',
     workflow: '流程',
+    alert: '预警',
+    agreement: '协议',
+    order: '订单',
     'audit entry': '审计记录',
     checkpoint: '审计检查点',
     key: '密钥',
@@ -212,6 +259,11 @@ const zhCN: MessageCatalog = {
     'bulk-export': '短时间内导出客户数量异常',
     'bulk-delete': '短时间内删除客户数量异常',
     'after-hours-access': '非工作时间访问客户数据',
+    'bulk-ownership-change': '短时间内客户归属变更次数异常',
+    'follow-up-overdue': '客户长时间未跟进',
+    'offboarding-escalated': '临近最后工作日，离职交接仍未完成',
+    'non-compete-compensation-overdue': '竞业限制补偿金未按时支付（竞业限制可能无法执行）',
+    'agreement-unsigned': '多次提醒后协议仍未签署',
     'risk-threshold': '风险评分超过预警阈值',
     'audit-chain-broken': '审计日志校验失败',
   },

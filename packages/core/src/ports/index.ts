@@ -1,6 +1,7 @@
 export { type Clock, type ManualClock, manualClock, systemClock } from './clock.js';
 export { type IdGenerator, randomIds, sequentialIds } from './ids.js';
 export { hmacKeys, type KeyProvider, type KeyPurpose, type SecretKey } from './keys.js';
+export { memoryNotifier, type Notification, type Notifier } from './notifier.js';
 export type {
   AuditCheckpoint,
   AuditHead,
@@ -17,8 +18,10 @@ export type {
   OwnerChange,
   Page,
   PageRequest,
+  RecordFilter,
   Store,
   StoreCapabilities,
+  StoredRecord,
   StoreTransaction,
   TenantRecord,
   TimerRecord,

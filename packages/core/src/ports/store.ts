@@ -250,6 +250,63 @@ export interface WorkflowFilter {
 }
 
 /**
+ * A secondary record of a tenant: a follow-up, an order, an alert, an
+ * agreement signature, a training assignment, a per-tenant setting. Core
+ * validates `data` with the zod schema of its `kind` before writing and after
+ * reading; the store keeps it as JSON and indexes `ref` (what the record
+ * belongs to: a customer id, an employee id), `status` and `at`. `version`
+ * starts at 1 and grows by one with every write (optimistic concurrency, as
+ * for customers and workflows).
+ *
+ * @example
+ * ```ts
+ * import type { StoredRecord } from '@guard/core';
+ * const followUp: StoredRecord = {
+ *   tenantId: 'acme', kind: 'follow-up', id: 'f-1', ref: 'c-1001', status: null,
+ *   at: '2026-11-02T02:00:00.000Z', data: { channel: 'visit', employeeId: 'e-7' },
+ *   version: 1, createdAt: '2026-11-02T02:00:00.000Z', updatedAt: '2026-11-02T02:00:00.000Z',
+ * };
+ * ```
+ */
+export interface StoredRecord {
+  readonly tenantId: string;
+  /** What the record is, e.g. `follow-up`, `order`, `alert`; at most 64 characters. */
+  readonly kind: string;
+  /** Unique per tenant and kind. */
+  readonly id: string;
+  /** What the record belongs to (indexed), e.g. the customer of a follow-up; `null` for none. */
+  readonly ref: string | null;
+  /** A short state for queries (indexed), e.g. `open` for an alert; `null` for none. */
+  readonly status: string | null;
+  /** When the record happened or is due; lists are ordered by it. */
+  readonly at: string;
+  readonly data: Json;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * Which records to list: one kind, optionally narrowed by `ref` and
+ * `status`, and by `at` (`from` inclusive, `to` exclusive). Ordered by `at`,
+ * then `id`; descending when `order: 'desc'`.
+ *
+ * @example
+ * ```ts
+ * import type { RecordFilter } from '@guard/core';
+ * const openAlerts: RecordFilter = { kind: 'alert', status: 'open' };
+ * ```
+ */
+export interface RecordFilter {
+  readonly kind: string;
+  readonly ref?: string | undefined;
+  readonly status?: string | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly order?: 'asc' | 'desc' | undefined;
+}
+
+/**
  * An atomic, conditional change of a customer's owner.
  *
  * @example
@@ -494,6 +551,20 @@ export interface StoreTransaction {
   putWorkflow(record: WorkflowRecord, expectedVersion: number | null): Promise<void>;
   /** One page of workflows matching `filter`, ordered by id. */
   listWorkflows(tenantId: string, filter: WorkflowFilter, page: PageRequest): Promise<Page<WorkflowRecord>>;
+
+  /** The record, or `null`. */
+  getRecord(tenantId: string, kind: string, id: string): Promise<StoredRecord | null>;
+  /**
+   * Writes a record if, and only if, its stored version is `expectedVersion`
+   * (`null`: it must not exist yet), atomically; otherwise throws
+   * `ConflictError` and writes nothing, and the transaction stays usable.
+   * `record.version` must be `expectedVersion + 1` (or 1).
+   */
+  putRecord(record: StoredRecord, expectedVersion: number | null): Promise<void>;
+  /** One page of records matching `filter`, ordered by `at`, then `id`. */
+  listRecords(tenantId: string, filter: RecordFilter, page: PageRequest): Promise<Page<StoredRecord>>;
+  /** Deletes the record; `false` if there was none. */
+  deleteRecord(tenantId: string, kind: string, id: string): Promise<boolean>;
 
   /**
    * Adds effects to the outbox (status `pending`, no attempts). An effect

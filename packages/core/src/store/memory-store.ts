@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../domain/entities.js';
 import { ConflictError, StoreError } from '../errors/guard-error.js';
+import type { EntityName } from '../i18n/messages.js';
 import type {
   AuditCheckpoint,
   AuditHead,
@@ -12,14 +13,16 @@ import type {
   OutboxEffect,
   Page,
   PageRequest,
+  RecordFilter,
   Store,
+  StoredRecord,
   StoreTransaction,
   TenantRecord,
   TimerRecord,
   WorkflowFilter,
   WorkflowRecord,
 } from '../ports/store.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
 
 /**
  * Everything a memory store holds for one tenant. Exposed through
@@ -48,6 +51,8 @@ export interface MemoryTenantData {
   readonly effects: Map<string, OutboxEffect>;
   /** Timers by key. */
   readonly timers: Map<string, TimerRecord>;
+  /** Records by kind, then id. */
+  readonly records: Map<string, Map<string, StoredRecord>>;
 }
 
 /**
@@ -102,6 +107,7 @@ export function memoryStore(): MemoryStore {
         workflows: new Map(),
         effects: new Map(),
         timers: new Map(),
+        records: new Map(),
       };
       // Reads of an unknown tenant see an empty, throw-away tenant; only writes create one.
       if (undo === null) return t;
@@ -164,17 +170,30 @@ function setWithUndo<K, V>(map: Map<K, V>, key: K, value: V, undo: Undo[]): void
   undo.push(() => (had ? map.set(key, previous as V) : map.delete(key)));
 }
 
-function pageOf<T>(sorted: readonly T[], keyOf: (item: T) => string | number, page: PageRequest): Page<T> {
-  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor).after;
+/** The sort key of a row, as a cursor holds it: one value, or one per ordering column. */
+type SortKey = string | number | readonly (string | number)[];
+
+/**
+ * The page of `sorted` that starts after the cursor's position. `pastOf`
+ * turns the decoded position into a test of whether a row comes after it
+ * (false, then true, along `sorted`: keys are unique and sorted), throwing
+ * `invalidCursor()` when the position is not of this listing's shape.
+ */
+function keysetPage<T, K extends SortKey>(
+  sorted: readonly T[],
+  page: PageRequest,
+  keyOf: (item: T) => K,
+  pastOf: (after: string | number | (string | number)[]) => (item: T) => boolean,
+): Page<T> {
   let start = 0;
-  if (after !== undefined) {
-    // first index whose key is past the cursor (keys are unique and sorted)
+  if (page.cursor !== undefined) {
+    const past = pastOf(decodeCursor(page.cursor).after);
     let lo = 0;
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (keyOf(sorted[mid] as T) <= after) lo = mid + 1;
-      else hi = mid;
+      if (past(sorted[mid] as T)) hi = mid;
+      else lo = mid + 1;
     }
     start = lo;
   }
@@ -184,8 +203,60 @@ function pageOf<T>(sorted: readonly T[], keyOf: (item: T) => string | number, pa
   return { items, nextCursor: more && last !== undefined ? encodeCursor({ after: keyOf(last) }) : null };
 }
 
+/** A page of rows sorted ascending by one key. */
+function pageOf<T>(sorted: readonly T[], keyOf: (item: T) => string | number, page: PageRequest): Page<T> {
+  return keysetPage(sorted, page, keyOf, (after) => {
+    if (Array.isArray(after)) throw invalidCursor();
+    return (item) => keyOf(item) > after;
+  });
+}
+
+/** An instant in `Date#toISOString()` form, for comparing strings; `null` when it is not a date. */
+function normalizeInstant(instant: string): string | null {
+  const ms = Date.parse(instant);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+/**
+ * The entity records' conflicts name. `EntityName` has no word for a record
+ * of any kind yet: until the message catalogue has one, the message names it
+ * by its `kind/id` alone.
+ */
+const RECORD_ENTITY = 'record' as EntityName;
+
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byId = (a: { id: string }, b: { id: string }) => compare(a.id, b.id);
+const byAtThenId = (a: StoredRecord, b: StoredRecord) => compare(a.at, b.at) || compare(a.id, b.id);
+
+/** The records of `filter` among `records` (of its kind), ordered by `at` then id, both descending for `desc`. */
+function listRecordsOf(records: Iterable<StoredRecord>, filter: RecordFilter, page: PageRequest): Page<StoredRecord> {
+  const from = filter.from === undefined ? undefined : normalizeInstant(filter.from);
+  const to = filter.to === undefined ? undefined : normalizeInstant(filter.to);
+  const desc = filter.order === 'desc';
+  // An instant that is not a date matches nothing, as in queryAudit.
+  const rows =
+    from === null || to === null
+      ? []
+      : [...records]
+          .filter(
+            (r) =>
+              (filter.ref === undefined || r.ref === filter.ref) &&
+              (filter.status === undefined || r.status === filter.status) &&
+              (from === undefined || r.at >= from) &&
+              (to === undefined || r.at < to),
+          )
+          .sort(desc ? (a, b) => byAtThenId(b, a) : byAtThenId);
+  return keysetPage(
+    rows,
+    page,
+    (r): [string, string] => [r.at, r.id],
+    (after) => {
+      const [at, id, ...rest] = Array.isArray(after) ? after : [];
+      if (typeof at !== 'string' || typeof id !== 'string' || rest.length > 0) throw invalidCursor();
+      return desc ? (r) => r.at < at || (r.at === at && r.id < id) : (r) => r.at > at || (r.at === at && r.id > id);
+    },
+  );
+}
 
 function createTransaction(
   tenant: (tenantId: string, write: boolean) => MemoryTenantData,
@@ -345,6 +416,43 @@ function createTransaction(
         .sort(byId);
       const result = pageOf(rows, (w) => w.id, page);
       return { items: result.items.map(clone), nextCursor: result.nextCursor };
+    },
+
+    async getRecord(tenantId, kind, id) {
+      const r = tenant(tenantId, false).records.get(kind)?.get(id);
+      return r ? clone(r) : null;
+    },
+    async putRecord(record, expectedVersion) {
+      const records = tenant(record.tenantId, true).records;
+      let ofKind = records.get(record.kind);
+      const actual = ofKind?.get(record.id)?.version ?? null;
+      const next = (expectedVersion ?? 0) + 1;
+      if (actual !== expectedVersion || record.version !== next) {
+        throw new ConflictError({
+          entity: RECORD_ENTITY,
+          id: `${record.kind}/${record.id}`,
+          expected: actual !== expectedVersion ? expectedVersion : next,
+          actual: actual !== expectedVersion ? actual : record.version,
+        });
+      }
+      if (!ofKind) {
+        ofKind = new Map();
+        setWithUndo(records, record.kind, ofKind, undo);
+      }
+      setWithUndo(ofKind, record.id, clone(record), undo);
+    },
+    async listRecords(tenantId, filter, page) {
+      const ofKind = tenant(tenantId, false).records.get(filter.kind)?.values() ?? [];
+      const result = listRecordsOf(ofKind, filter, page);
+      return { items: result.items.map(clone), nextCursor: result.nextCursor };
+    },
+    async deleteRecord(tenantId, kind, id) {
+      const ofKind = tenant(tenantId, false).records.get(kind);
+      const current = ofKind?.get(id);
+      if (!ofKind || !current) return false;
+      ofKind.delete(id);
+      undo.push(() => ofKind.set(id, current));
+      return true;
     },
 
     async enqueueEffects(effects) {

@@ -23,6 +23,7 @@ export interface GuardDatabase {
   audit_checkpoints: AuditCheckpointsTable;
   outbox: OutboxTable;
   timers: TimersTable;
+  records: RecordsTable;
 }
 
 /** The logical (unprefixed) name of one of Guard's tables. */
@@ -40,6 +41,7 @@ export const GUARD_TABLES: readonly GuardTableName[] = [
   'audit_checkpoints',
   'outbox',
   'timers',
+  'records',
 ];
 
 /** A 64-bit integer column: written as a number, read as a number or a decimal string. */
@@ -174,4 +176,19 @@ export interface TimersTable {
   attempts: IntColumn;
   lease_owner: string | null;
   lease_until: string | null;
+}
+
+export interface RecordsTable {
+  tenant_id: string;
+  /** At most 64 characters. */
+  kind: string;
+  id: string;
+  ref: string | null;
+  status: string | null;
+  at: string;
+  /** JSON value. */
+  data: string;
+  version: IntColumn;
+  created_at: string;
+  updated_at: string;
 }

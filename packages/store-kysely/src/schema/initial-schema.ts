@@ -15,8 +15,10 @@ export type ColumnKind =
   | 'id'
   /** Idempotency and timer keys. */
   | 'key'
-  /** Machine and state names, effect kinds. */
+  /** Machine and state names, effect kinds, record statuses. */
   | 'name'
+  /** Record kinds: at most 64 characters. */
+  | 'recordKind'
   /** Short enumerations: kinds, statuses, types, algorithms. */
   | 'short'
   /** Hashes and signatures. */
@@ -58,6 +60,7 @@ export const ORDERED_KINDS: readonly ColumnKind[] = [
   'id',
   'key',
   'name',
+  'recordKind',
   'short',
   'hex',
   'instant',
@@ -115,6 +118,7 @@ const ALL_KINDS: readonly ColumnKind[] = [
  */
 export const STANDARD_TYPES: ColumnTypes = typesOf('varchar(128)', {
   short: 'varchar(32)',
+  recordKind: 'varchar(64)',
   key: 'varchar(255)',
   instant: 'varchar(32)',
   longInstant: 'varchar(64)',
@@ -167,6 +171,7 @@ export function initialSchema(prefix: string, dialect: SchemaDialect): Migration
       const id = type('id');
       const key = type('key');
       const name = type('name');
+      const recordKind = type('recordKind');
       const short = type('short');
       const hex = type('hex');
       const instant = type('instant');
@@ -357,6 +362,36 @@ export function initialSchema(prefix: string, dialect: SchemaDialect): Migration
         .execute();
       await db.schema.createIndex(t('timers_due_idx')).on(t('timers')).columns(['due_at', 'id']).execute();
       await db.schema.createIndex(t('timers_id_idx')).on(t('timers')).column('id').execute();
+
+      // Secondary records of a tenant (follow-ups, orders, alerts, settings…), listed by (at, id) within a kind.
+      await createTable('records')
+        .addColumn('tenant_id', id, (c) => c.notNull())
+        .addColumn('kind', recordKind, (c) => c.notNull())
+        .addColumn('id', id, (c) => c.notNull())
+        .addColumn('ref', id)
+        .addColumn('status', name)
+        .addColumn('at', instant, (c) => c.notNull())
+        .addColumn('data', json, (c) => c.notNull())
+        .addColumn('version', integer, (c) => c.notNull())
+        .addColumn('created_at', instant, (c) => c.notNull())
+        .addColumn('updated_at', instant, (c) => c.notNull())
+        .addPrimaryKeyConstraint(t('records_pk'), ['tenant_id', 'kind', 'id'])
+        .execute();
+      await db.schema
+        .createIndex(t('records_ref_idx'))
+        .on(t('records'))
+        .columns(['tenant_id', 'kind', 'ref', 'at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex(t('records_status_idx'))
+        .on(t('records'))
+        .columns(['tenant_id', 'kind', 'status', 'at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex(t('records_at_idx'))
+        .on(t('records'))
+        .columns(['tenant_id', 'kind', 'at', 'id'])
+        .execute();
     },
   };
 }

@@ -6,6 +6,7 @@ import type { ConformanceSuite } from './define-suite.js';
 import { isolationSuite } from './isolation-suite.js';
 import { outboxSuite } from './outbox-suite.js';
 import { pagingSuite } from './paging-suite.js';
+import { recordsSuite } from './records-suite.js';
 import { tenantsSuite } from './tenants-suite.js';
 import type { ConformanceTestInfo } from './test-names.js';
 import { timersSuite } from './timers-suite.js';
@@ -19,6 +20,7 @@ export const suites: readonly ConformanceSuite[] = [
   customersSuite,
   claimsSuite,
   workflowsSuite,
+  recordsSuite,
   auditSuite,
   outboxSuite,
   timersSuite,

@@ -67,9 +67,9 @@ function checkOptOutAgainst(optOut: ReadonlySet<string>, storeName: string, capa
 
 /**
  * Registers the store conformance suite as vitest `describe`/`it` blocks:
- * one `describe(name)` holding a block per area (transactions, customers,
- * claims, workflows, audit, outbox, timers, paging, concurrency,
- * isolation). Every test gets a fresh harness and cleans it up. Tests that
+ * one `describe(name)` holding a block per area (transactions, tenants &
+ * directory, customers, claims, workflows, records, audit, outbox, timers,
+ * paging, concurrency, isolation). Every test gets a fresh harness and cleans it up. Tests that
  * need a capability the store declares `false` are skipped, and their titles
  * say so; nothing else is ever skipped.
  *

@@ -12,6 +12,7 @@ import {
   type OrgUnitKind,
   type OrgUnitRecord,
   type Page,
+  type StoredRecord,
   type StoreTransaction,
   type TenantRecord,
   type WorkflowRecord,
@@ -113,6 +114,26 @@ export const workflowRecord = (
   state: 'pending',
   snapshot: { value: 'pending', context: { level: 1 } },
   subject: null,
+  version: 1,
+  createdAt: instant(),
+  updatedAt: instant(),
+  ...overrides,
+});
+
+/** A record of `kind` at version 1, with no ref or status, at {@link BASE_TIME}. */
+export const storedRecord = (
+  tenantId: string,
+  kind: string,
+  id: string,
+  overrides: Partial<StoredRecord> = {},
+): StoredRecord => ({
+  tenantId,
+  kind,
+  id,
+  ref: null,
+  status: null,
+  at: instant(),
+  data: { note: `${kind} ${id}` },
   version: 1,
   createdAt: instant(),
   updatedAt: instant(),
@@ -274,6 +295,7 @@ export async function rawSnapshot(h: StoreHarness, tenantIds: readonly string[])
       workflows: sortBy(await h.raw.workflows(tenantId), (r) => r.id),
       effects: sortBy(await h.raw.effects(tenantId), (r) => r.id),
       timers: sortBy(await h.raw.timers(tenantId), (r) => r.id),
+      records: sortBy(await h.raw.records(tenantId), (r) => `${r.kind}\u0000${r.id}`),
     };
   }
   return out;

@@ -89,6 +89,30 @@ export interface RawTimerRow {
 }
 
 /**
+ * A record row as the database really holds it, its JSON `data` parsed.
+ *
+ * @example
+ * ```ts
+ * import type { RawRecordRow } from '@guard/testkit';
+ * const row: RawRecordRow = {
+ *   kind: 'alert', id: 'a-1', ref: 'e-7', status: 'open', at: '2026-11-02T02:00:00.000Z',
+ *   data: { score: 90 }, version: 1,
+ * };
+ * ```
+ */
+export interface RawRecordRow {
+  readonly kind: string;
+  readonly id: string;
+  readonly ref: string | null;
+  readonly status: string | null;
+  /** The instant exactly as stored (the store keeps `at` as it was given). */
+  readonly at: string;
+  /** The JSON value, parsed (whether the column holds text or the driver parses it). */
+  readonly data: unknown;
+  readonly version: number;
+}
+
+/**
  * Reads what a store really wrote, bypassing the store's code (raw SQL for a
  * SQL store, the backing maps for the memory store), so the conformance
  * suite checks the database and not only what the store says it wrote.
@@ -125,6 +149,8 @@ export interface RawReader {
   effects(tenantId: string): Promise<RawEffectRow[]>;
   /** The tenant's timer rows. */
   timers(tenantId: string): Promise<RawTimerRow[]>;
+  /** The tenant's record rows, of every kind. */
+  records(tenantId: string): Promise<RawRecordRow[]>;
 }
 
 /**

@@ -5,6 +5,7 @@ export type {
   RawCustomerRow,
   RawEffectRow,
   RawReader,
+  RawRecordRow,
   RawTimerRow,
   RawWorkflowRow,
   StoreHarness,

@@ -4,6 +4,7 @@ import type {
   EmployeeRecord,
   OrgUnitRecord,
   OutboxEffect,
+  StoredRecord,
   StoreTransaction,
   TenantRecord,
   TimerRecord,
@@ -22,6 +23,7 @@ import {
   newEffect,
   newTimer,
   sortBy,
+  storedRecord,
   tenantRecord,
   unitRecord,
   workflowRecord,
@@ -41,6 +43,9 @@ type UnitId = keyof typeof UNIT_PATHS;
 
 const id = fc.constantFrom(...IDS);
 const due = fc.constantFrom(-1000, 0, 1000);
+/** Record kinds: the same ids in each, so that a missing kind condition shows too. */
+const RECORD_KINDS = ['alert', 'order'] as const;
+const RECORD_STATUSES = ['open', 'done'] as const;
 
 /** One tenant's data; each tenant of a run gets its own. */
 const world = fc.record({
@@ -58,6 +63,16 @@ const world = fc.record({
   audit: fc.array(fc.record({ actorId: id, count: fc.integer({ min: 1, max: 2 }) }), { maxLength: 3 }),
   effects: fc.uniqueArray(fc.record({ key: id, due }), { selector: (e) => e.key, maxLength: 3 }),
   timers: fc.uniqueArray(fc.record({ key: id, due }), { selector: (t) => t.key, maxLength: 3 }),
+  records: fc.uniqueArray(
+    fc.record({
+      kind: fc.constantFrom(...RECORD_KINDS),
+      id,
+      ref: fc.option(id, { nil: null }),
+      status: fc.option(fc.constantFrom(...RECORD_STATUSES), { nil: null }),
+      due,
+    }),
+    { selector: (r) => `${r.kind}/${r.id}`, maxLength: 4 },
+  ),
 });
 type World = typeof world extends fc.Arbitrary<infer W> ? W : never;
 
@@ -71,6 +86,7 @@ interface Model {
   readonly audit: AuditEntry[];
   readonly effects: OutboxEffect[];
   readonly timers: TimerRecord[];
+  readonly records: StoredRecord[];
 }
 
 /** Writes `w` as tenant `tenantId`; every name, payload and effect or timer id carries the tenant id. */
@@ -105,6 +121,9 @@ async function write(h: StoreHarness, tenantId: string, w: World): Promise<Model
       leaseOwner: null,
       leaseUntil: null,
     })),
+    records: w.records.map((r) =>
+      storedRecord(tenantId, r.kind, r.id, { ref: r.ref, status: r.status, at: instant(r.due), data: { tenantId } }),
+    ),
   };
   await inTx(h, async (tx) => {
     if (model.tenant) await tx.putTenant(model.tenant);
@@ -123,6 +142,7 @@ async function write(h: StoreHarness, tenantId: string, w: World): Promise<Model
     }
     await tx.enqueueEffects(model.effects.map(({ status, attempts, lastError, leaseOwner, leaseUntil, ...e }) => e));
     for (const { attempts, leaseOwner, leaseUntil, ...t } of model.timers) await tx.scheduleTimer(t);
+    for (const r of model.records) await tx.putRecord(r, null);
   });
   return model;
 }
@@ -165,6 +185,21 @@ async function readAll(tx: StoreTransaction, tenantId: string) {
     latestCheckpoint: await tx.latestCheckpoint(tenantId),
     effects: await perId((key) => tx.getEffect(tenantId, key)),
     timers: await perId((key) => tx.getTimer(tenantId, key)),
+    records: await (async () => {
+      const out: StoredRecord[] = [];
+      for (const kind of RECORD_KINDS) out.push(...(await perId((i) => tx.getRecord(tenantId, kind, i))));
+      return out;
+    })(),
+    listedRecords: await (async () => {
+      const out: (readonly StoredRecord[])[] = [];
+      for (const kind of RECORD_KINDS) {
+        out.push((await tx.listRecords(tenantId, { kind }, all)).items);
+        out.push((await tx.listRecords(tenantId, { kind, order: 'desc', from: instant(0) }, all)).items);
+        for (const ref of IDS) out.push((await tx.listRecords(tenantId, { kind, ref }, all)).items);
+        for (const status of RECORD_STATUSES) out.push((await tx.listRecords(tenantId, { kind, status }, all)).items);
+      }
+      return out;
+    })(),
   };
 }
 
@@ -191,6 +226,19 @@ function expectedReads(m: Model) {
     head: last ? { seq: last.seq, hash: last.hash } : null,
     effects: sortBy(m.effects, (e) => e.idempotencyKey),
     timers: sortBy(m.timers, (t) => t.key),
+    records: RECORD_KINDS.flatMap((kind) => byId(m.records.filter((r) => r.kind === kind))),
+    listedRecords: RECORD_KINDS.flatMap((kind) => {
+      const ofKind = sortBy(
+        m.records.filter((r) => r.kind === kind),
+        (r) => `${r.at} ${r.id}`,
+      );
+      return [
+        ofKind,
+        ofKind.filter((r) => r.at >= instant(0)).reverse(),
+        ...IDS.map((ref) => ofKind.filter((r) => r.ref === ref)),
+        ...RECORD_STATUSES.map((status) => ofKind.filter((r) => r.status === status)),
+      ];
+    }),
   };
 }
 

@@ -291,6 +291,7 @@ export const pagingSuite = defineSuite('paging', {
       listCustomersByOwner: await errorOf(h, (tx) => tx.listCustomers(TENANT, { ownerId: 'e-1' }, page)),
       listUnitsUnder: await errorOf(h, (tx) => tx.listUnitsUnder(TENANT, 'hq', page)),
       listWorkflows: await errorOf(h, (tx) => tx.listWorkflows(TENANT, {}, page)),
+      listRecords: await errorOf(h, (tx) => tx.listRecords(TENANT, { kind: 'alert' }, page)),
       queryAudit: await errorOf(h, (tx) => tx.queryAudit(TENANT, page)),
     };
     for (const [method, error] of Object.entries(attempts)) {

@@ -13,6 +13,7 @@ import {
   newTimer,
   OTHER_TENANT,
   rawSnapshot,
+  storedRecord,
   TENANT,
   tenantRecord,
   unitRecord,
@@ -57,6 +58,7 @@ export const transactionsSuite = defineSuite('transactions', {
       await tx.putWorkflow(workflowRecord(TENANT, 'wf-1'), null);
       await tx.enqueueEffects([newEffect(TENANT, 'fx-1', 'fx-key-1')]);
       await tx.scheduleTimer(newTimer(TENANT, 'tm-1', 'tm-key-1'));
+      await tx.putRecord(storedRecord(TENANT, 'alert', 'a-1', { ref: 'e-1', status: 'open' }), null);
       const entries = await appendEntries(log, tx, TENANT, 2);
       return { answer: 42, head: entries.at(-1)?.hash };
     });
@@ -69,6 +71,9 @@ export const transactionsSuite = defineSuite('transactions', {
       { id: 'fx-1', idempotencyKey: 'fx-key-1', status: 'pending', attempts: 0, leaseOwner: null },
     ]);
     expect(await h.raw.timers(TENANT)).toEqual([{ id: 'tm-1', key: 'tm-key-1', dueAt: instant(), leaseOwner: null }]);
+    expect(await h.raw.records(TENANT)).toEqual([
+      { kind: 'alert', id: 'a-1', ref: 'e-1', status: 'open', at: instant(), data: { note: 'alert a-1' }, version: 1 },
+    ]);
     expect((await h.raw.auditEntries(TENANT)).map((r) => r.seq).sort()).toEqual([1, 2]);
     expect(await h.raw.auditHead(TENANT)).toEqual({ seq: 2, hash: result.head });
     const port = await portSnapshot(h);
@@ -87,6 +92,8 @@ export const transactionsSuite = defineSuite('transactions', {
       await tx.putWorkflow(workflowRecord(TENANT, 'wf-1'), null);
       await tx.enqueueEffects([newEffect(TENANT, 'fx-1', 'fx-key-1')]);
       await tx.scheduleTimer(newTimer(TENANT, 'tm-1', 'tm-key-1'));
+      await tx.putRecord(storedRecord(TENANT, 'alert', 'a-1'), null);
+      await tx.putRecord(storedRecord(TENANT, 'alert', 'a-2'), null);
       await appendEntries(log, tx, TENANT, 2);
       await log.checkpoint(tx, TENANT);
     });
@@ -108,6 +115,10 @@ export const transactionsSuite = defineSuite('transactions', {
       await tx.putCustomer(customerRecord(OTHER_TENANT, 'c-1'), null);
       await tx.putWorkflow(workflowRecord(TENANT, 'wf-1', { state: 'done', version: 2 }), 1);
       await tx.putWorkflow(workflowRecord(TENANT, 'wf-2'), null);
+      await tx.putRecord(storedRecord(TENANT, 'alert', 'a-1', { status: 'closed', version: 2 }), 1);
+      await tx.putRecord(storedRecord(TENANT, 'alert', 'a-3'), null);
+      await tx.putRecord(storedRecord(OTHER_TENANT, 'alert', 'a-1'), null);
+      expect(await tx.deleteRecord(TENANT, 'alert', 'a-2')).toBe(true);
       await appendEntries(log, tx, TENANT, 3);
       await appendEntries(log, tx, OTHER_TENANT, 1);
       await log.checkpoint(tx, TENANT);

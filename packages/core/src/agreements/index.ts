@@ -1,0 +1,2 @@
+export type { AgreementsApi } from './agreements.js';
+export type { TrainingApi } from './training.js';

@@ -1,0 +1,335 @@
+import * as z from 'zod';
+import type { ActorRef, Json } from '../domain/entities.js';
+import { idSchema } from '../domain/entities.js';
+import type { Severity } from '../domain/vocabulary.js';
+import { ForbiddenError, NotFoundError } from '../errors/guard-error.js';
+import { parseInput } from '../errors/validate.js';
+import { type GuardContext, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
+import { requireEmployee } from '../guard/directory.js';
+import { alertTitle } from '../i18n/messages.js';
+import type { Page, StoredRecord, StoreTransaction } from '../ports/store.js';
+
+/** Alerts are records of this kind; `ref` is the employee the alert is about, `status` its status. */
+export const ALERT_KIND = 'alert';
+/** An active block of an employee's bulk actions; id = employee id. */
+export const BLOCK_KIND = 'block';
+
+/**
+ * An alert Guard raised (or the host raised through Guard): what happened,
+ * about whom, the evidence, and where it stands.
+ *
+ * @example
+ * ```ts
+ * const { items } = await acme.alerts.list({ status: 'open' });
+ * for (const a of items) console.log(a.severity, a.title, a.employeeId);
+ * ```
+ */
+export interface AlertView {
+  readonly id: string;
+  readonly kind: string;
+  readonly title: string;
+  readonly severity: Severity;
+  /** The employee the alert is about, if any. */
+  readonly employeeId: string | null;
+  readonly status: 'open' | 'acknowledged' | 'resolved';
+  readonly summary: string;
+  readonly evidence: Readonly<Record<string, Json>>;
+  /** Whether the alert blocks the employee's bulk actions until resolved. */
+  readonly blocking: boolean;
+  readonly raisedAt: string;
+  readonly acknowledgedBy: string | null;
+  readonly resolvedBy: string | null;
+  readonly resolution: string | null;
+  readonly version: number;
+}
+
+interface AlertData {
+  kind: string;
+  severity: Severity;
+  summary: string;
+  evidence: Record<string, Json>;
+  blocking: boolean;
+  notify: string[];
+  acknowledgedBy: string | null;
+  resolvedBy: string | null;
+  resolution: string | null;
+}
+
+function alertView(ctx: GuardContext, record: StoredRecord): AlertView {
+  const d = record.data as unknown as AlertData;
+  return {
+    id: record.id,
+    kind: d.kind,
+    title: alertTitle(d.kind, ctx.locale),
+    severity: d.severity,
+    employeeId: record.ref,
+    status: record.status as AlertView['status'],
+    summary: d.summary,
+    evidence: d.evidence,
+    blocking: d.blocking,
+    raisedAt: record.at,
+    acknowledgedBy: d.acknowledgedBy,
+    resolvedBy: d.resolvedBy,
+    resolution: d.resolution,
+    version: record.version,
+  };
+}
+
+/**
+ * Enqueues a `notify` effect outside any workflow; `key` makes it
+ * idempotent per tenant.
+ */
+export async function enqueueNotification(
+  ctx: GuardContext,
+  tx: StoreTransaction,
+  tenantId: string,
+  n: { key: string; to: readonly string[]; template: string; data: Record<string, Json>; now: string },
+): Promise<void> {
+  if (n.to.length === 0) return;
+  await tx.enqueueEffects([
+    {
+      id: ctx.ids.next('fx'),
+      tenantId,
+      idempotencyKey: n.key,
+      kind: 'notify',
+      payload: { template: n.template, to: [...new Set(n.to)], data: n.data },
+      availableAt: n.now,
+      createdAt: n.now,
+    },
+  ]);
+}
+
+/**
+ * Raises an alert inside the unit of work: persisted as `open`, audited, and
+ * the people in `notify` told through the outbox. With `blocking`, the
+ * employee's bulk actions are refused until a manager resolves it.
+ */
+export async function raiseAlert(
+  ctx: GuardContext,
+  uow: Pick<UnitOfWork, 'tx' | 'now'> & {
+    readonly tenantId: string;
+    readonly record: (d: import('../audit/index.js').AuditDraft) => void;
+  },
+  alert: {
+    readonly kind: string;
+    readonly severity: Severity;
+    readonly employeeId: string | null;
+    readonly summary: string;
+    readonly evidence: Record<string, Json>;
+    readonly blocking?: boolean;
+    readonly notify: readonly string[];
+    readonly actor: ActorRef;
+  },
+): Promise<string> {
+  const id = ctx.ids.next('al');
+  const data: AlertData = {
+    kind: alert.kind,
+    severity: alert.severity,
+    summary: alert.summary,
+    evidence: alert.evidence,
+    blocking: alert.blocking ?? false,
+    notify: [...alert.notify],
+    acknowledgedBy: null,
+    resolvedBy: null,
+    resolution: null,
+  };
+  const { tx, tenantId, now } = uow;
+  await tx.putRecord(
+    {
+      tenantId,
+      kind: ALERT_KIND,
+      id,
+      ref: alert.employeeId,
+      status: 'open',
+      at: now,
+      data: data as unknown as Json,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    },
+    null,
+  );
+  if (alert.blocking && alert.employeeId) {
+    const current = await tx.getRecord(tenantId, BLOCK_KIND, alert.employeeId);
+    await tx.putRecord(
+      {
+        tenantId,
+        kind: BLOCK_KIND,
+        id: alert.employeeId,
+        ref: id,
+        status: 'active',
+        at: now,
+        data: { alertId: id, kind: alert.kind },
+        version: (current?.version ?? 0) + 1,
+        createdAt: current?.createdAt ?? now,
+        updatedAt: now,
+      },
+      current?.version ?? null,
+    );
+  }
+  uow.record({
+    actor: alert.actor,
+    action: 'alert.raise',
+    subject: alert.employeeId ? { type: 'employee', id: alert.employeeId } : null,
+    data: {
+      alertId: id,
+      kind: alert.kind,
+      severity: alert.severity,
+      blocking: data.blocking,
+      evidence: alert.evidence,
+    },
+  });
+  await enqueueNotification(ctx, tx, tenantId, {
+    key: `alert:${id}`,
+    to: alert.notify,
+    template: 'alert.raised',
+    data: { alertId: id, kind: alert.kind, title: alertTitle(alert.kind, ctx.locale), summary: alert.summary },
+    now,
+  });
+  return id;
+}
+
+/** The id of the alert blocking the employee's bulk actions, or `null`. */
+export async function activeBlock(tx: StoreTransaction, tenantId: string, employeeId: string): Promise<string | null> {
+  const block = await tx.getRecord(tenantId, BLOCK_KIND, employeeId);
+  return block && block.status === 'active' ? (block.data as { alertId: string }).alertId : null;
+}
+
+const listSchema = z.strictObject({
+  status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
+  employeeId: idSchema.optional(),
+  cursor: z.string().max(1024).optional(),
+  limit: z.int().min(1).max(200).default(50),
+});
+const changeSchema = z.strictObject({
+  actor: idSchema,
+  alertId: idSchema,
+  note: z.string().max(2000).optional(),
+});
+
+/**
+ * The alerts of a tenant: list, acknowledge, resolve. Resolving a blocking
+ * alert lifts the block; only the employee's manager (up the chain) or HR
+ * may resolve it, and never the employee themself.
+ *
+ * @example
+ * ```ts
+ * const [alert] = (await acme.alerts.list({ status: 'open' })).items;
+ * await acme.alerts.acknowledge({ actor: 'mgr', alertId: alert.id });
+ * await acme.alerts.resolve({ actor: 'mgr', alertId: alert.id, note: 'spoke to the employee; cleanup of duplicates' });
+ * ```
+ */
+export interface AlertsApi {
+  list(input?: {
+    status?: AlertView['status'];
+    employeeId?: string;
+    cursor?: string;
+    limit?: number;
+  }): Promise<Page<AlertView>>;
+  get(alertId: string): Promise<AlertView>;
+  acknowledge(input: { actor: string; alertId: string; note?: string }): Promise<AlertView>;
+  resolve(input: { actor: string; alertId: string; note?: string }): Promise<AlertView>;
+}
+
+/** Whether `actor` manages `employeeId` (directly or further up) or is HR. */
+async function mayClear(tx: StoreTransaction, tenantId: string, actor: string, employeeId: string | null) {
+  const [me] = await tx.getEmployees(tenantId, [actor]);
+  if (!me || (me.status !== 'active' && me.status !== 'resigning')) return false;
+  if (employeeId === null) return me.roles.includes('hr-admin') || me.roles.includes('manager');
+  if (actor === employeeId) return false;
+  if (me.roles.includes('hr-admin')) return true;
+  let current = employeeId;
+  for (let depth = 0; depth < 32; depth++) {
+    const [e] = await tx.getEmployees(tenantId, [current]);
+    if (!e?.managerId) return false;
+    if (e.managerId === actor) return true;
+    current = e.managerId;
+  }
+  return false;
+}
+
+/** The tenant-scoped alerts API. */
+export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
+  const { locale } = ctx;
+  const change = (to: 'acknowledged' | 'resolved') => async (input: unknown) => {
+    const { actor, alertId, note } = parseInput(changeSchema, input, { what: `alert ${to}`, locale });
+    return inUnitOfWork(ctx, tenantId, async (uow) => {
+      await requireEmployee(ctx, uow.tx, tenantId, actor);
+      const record = await uow.tx.getRecord(tenantId, ALERT_KIND, alertId);
+      if (!record) throw new NotFoundError({ entity: 'alert', id: alertId, tenantId }, { locale });
+      if (!(await mayClear(uow.tx, tenantId, actor, record.ref))) {
+        throw new ForbiddenError(
+          {
+            actorId: actor,
+            resourceId: alertId,
+            decision: {
+              allow: false,
+              action: 'update',
+              fields: {},
+              obligations: [],
+              reason: { code: 'no-matching-rule', rules: [] },
+            },
+          },
+          { locale },
+        );
+      }
+      const data = record.data as unknown as AlertData;
+      const next: AlertData =
+        to === 'resolved'
+          ? { ...data, resolvedBy: actor, resolution: note ?? null }
+          : { ...data, acknowledgedBy: actor };
+      const updated: StoredRecord = {
+        ...record,
+        status: record.status === 'resolved' ? 'resolved' : to,
+        data: next as unknown as Json,
+        version: record.version + 1,
+        updatedAt: uow.now,
+      };
+      await uow.tx.putRecord(updated, record.version);
+      if (to === 'resolved' && record.ref) {
+        const block = await uow.tx.getRecord(tenantId, BLOCK_KIND, record.ref);
+        if (block && block.status === 'active' && block.ref === alertId) {
+          await uow.tx.putRecord(
+            { ...block, status: 'cleared', version: block.version + 1, updatedAt: uow.now },
+            block.version,
+          );
+        }
+      }
+      uow.session.record({
+        actor: { type: 'employee', id: actor },
+        action: to === 'resolved' ? 'alert.resolve' : 'alert.acknowledge',
+        subject: record.ref ? { type: 'employee', id: record.ref } : null,
+        data: { alertId, note: note ?? null },
+      });
+      return alertView(ctx, updated);
+    });
+  };
+  return {
+    list: async (input = {}) => {
+      const q = parseInput(listSchema, input, { what: 'alert query', locale });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const page = await uow.tx.listRecords(
+          tenantId,
+          {
+            kind: ALERT_KIND,
+            ...(q.status === undefined ? {} : { status: q.status }),
+            ...(q.employeeId === undefined ? {} : { ref: q.employeeId }),
+            order: 'desc',
+          },
+          { limit: q.limit, ...(q.cursor === undefined ? {} : { cursor: q.cursor }) },
+        );
+        return { items: page.items.map((r) => alertView(ctx, r)), nextCursor: page.nextCursor };
+      });
+    },
+    get: async (alertId) => {
+      const id = parseInput(idSchema, alertId, { what: 'alert id', locale });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const record = await uow.tx.getRecord(tenantId, ALERT_KIND, id);
+        if (!record) throw new NotFoundError({ entity: 'alert', id, tenantId }, { locale });
+        return alertView(ctx, record);
+      });
+    },
+    acknowledge: change('acknowledged'),
+    resolve: change('resolved'),
+  };
+}

@@ -1,0 +1,1 @@
+export type { AlertsApi, AlertView } from './alerts.js';

@@ -1,0 +1,136 @@
+import { activeBlock, raiseAlert } from '../alerts/alerts.js';
+import type { ActorRef, Json } from '../domain/entities.js';
+import { ActorBlockedError } from '../errors/guard-error.js';
+import type { GuardContext, UnitOfWork } from '../guard/context.js';
+import { DAY_MS, isoWeekday, zoneOffsetMs } from '../policy/local-time.js';
+import type { EmployeeRecord } from '../ports/store.js';
+import type { TenantSettings } from '../settings/settings.js';
+import { loadSettings } from '../settings/tenant-settings.js';
+import { observeWindow, type WindowState } from './window.js';
+
+/**
+ * What the anomaly detector counts per employee, each in its own sliding
+ * window with a per-tenant limit (lower while the employee is resigning).
+ *
+ * @example
+ * ```ts
+ * import type { ActivitySignal } from '@guard/core';
+ * const signal: ActivitySignal = 'delete';
+ * ```
+ */
+export type ActivitySignal = 'view' | 'export' | 'delete' | 'ownershipChange' | 'afterHours';
+
+const ALERT_KIND_OF: Readonly<Record<ActivitySignal, string>> = {
+  view: 'bulk-view',
+  export: 'bulk-export',
+  delete: 'bulk-delete',
+  ownershipChange: 'bulk-ownership-change',
+  afterHours: 'after-hours-access',
+};
+
+const ACTIVITY_KIND = 'activity';
+
+/** Whether `at` falls outside the tenant's working hours, in its time zone. */
+export function isAfterHours(settings: TenantSettings, timeZone: string, at: Date): boolean {
+  const ms = at.getTime();
+  const local = ms + zoneOffsetMs(timeZone, ms);
+  const day = Math.floor(local / DAY_MS);
+  const minutes = Math.floor((local - day * DAY_MS) / 60_000);
+  const weekday = isoWeekday(day);
+  const { start, end, weekdays } = settings.anomaly.workingHours;
+  const toMin = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  if (!weekdays.includes(weekday)) return true;
+  return minutes < toMin(start) || minutes >= toMin(end);
+}
+
+/** The limit for an employee: lower while resigning. */
+function limitFor(settings: TenantSettings, signal: Exclude<ActivitySignal, never>, employee: EmployeeRecord) {
+  const base = settings.anomaly[signal].limit;
+  return employee.status === 'resigning' ? Math.max(1, Math.floor(base * settings.anomaly.resigningFactor)) : base;
+}
+
+/**
+ * Refuses a bulk action of a blocked employee with `ActorBlockedError`.
+ * (Call it before doing anything; nothing needs to commit.)
+ */
+export async function assertNotBlocked(ctx: GuardContext, uow: UnitOfWork, employeeId: string, action: string) {
+  const alertId = await activeBlock(uow.tx, uow.tenant.id, employeeId);
+  if (alertId) throw new ActorBlockedError({ actorId: employeeId, action, alertId }, { locale: ctx.locale });
+}
+
+/**
+ * Counts `count` events of `signal` by `employee` (plus one after-hours
+ * event when outside working hours). On a breach it raises a blocking alert
+ * (notifying the employee's manager and HR) and returns the
+ * `ActorBlockedError` the caller must throw after the transaction commits —
+ * the alert must survive while the action is refused.
+ */
+export async function observeActivity(
+  ctx: GuardContext,
+  uow: UnitOfWork,
+  employee: EmployeeRecord,
+  signal: ActivitySignal,
+  count: number,
+  evidence: Record<string, Json>,
+): Promise<ActorBlockedError | null> {
+  const settings = await loadSettings(uow.tx, uow.tenant.id, ctx.locale);
+  const at = new Date(uow.now);
+  const signals: [ActivitySignal, number][] = [[signal, count]];
+  if (signal !== 'afterHours' && isAfterHours(settings, uow.tenant.timeZone, at)) signals.push(['afterHours', 1]);
+  let blocked: ActorBlockedError | null = null;
+  for (const [s, n] of signals) {
+    if (n <= 0) continue;
+    const limit = limitFor(settings, s, employee);
+    const windowMs = settings.anomaly[s].windowMinutes * 60_000;
+    const id = `${employee.id}:${s}`;
+    const current = await uow.tx.getRecord(uow.tenant.id, ACTIVITY_KIND, id);
+    const state = (current?.data as unknown as WindowState | undefined) ?? { times: [] };
+    const result = observeWindow(state, at.getTime(), n, limit, windowMs);
+    await uow.tx.putRecord(
+      {
+        tenantId: uow.tenant.id,
+        kind: ACTIVITY_KIND,
+        id,
+        ref: employee.id,
+        status: null,
+        at: uow.now,
+        data: result.state as unknown as Json,
+        version: (current?.version ?? 0) + 1,
+        createdAt: current?.createdAt ?? uow.now,
+        updatedAt: uow.now,
+      },
+      current?.version ?? null,
+    );
+    if (!result.breach || blocked) continue;
+    const existing = await activeBlock(uow.tx, uow.tenant.id, employee.id);
+    const notify = employee.managerId ? [employee.managerId] : [];
+    const actor: ActorRef = { type: 'system', id: 'anomaly-detector' };
+    const alertId =
+      existing ??
+      (await raiseAlert(
+        ctx,
+        { tx: uow.tx, now: uow.now, tenantId: uow.tenant.id, record: (d) => uow.session.record(d) },
+        {
+          kind: ALERT_KIND_OF[s],
+          severity: employee.status === 'resigning' ? 'critical' : 'high',
+          employeeId: employee.id,
+          summary: `${employee.name} (${employee.id}): ${result.inWindow} ${s} events in ${settings.anomaly[s].windowMinutes} min (limit ${limit}${employee.status === 'resigning' ? ', lowered while resigning' : ''}).`,
+          evidence: {
+            ...evidence,
+            signal: s,
+            count: result.inWindow,
+            limit,
+            windowMinutes: settings.anomaly[s].windowMinutes,
+            status: employee.status,
+          },
+          blocking: s !== 'afterHours',
+          notify,
+          actor,
+        },
+      ));
+    if (s !== 'afterHours') {
+      blocked = new ActorBlockedError({ actorId: employee.id, action: signal, alertId }, { locale: ctx.locale });
+    }
+  }
+  return blocked;
+}

@@ -1,0 +1,1 @@
+export type { ActivitySignal } from './anomaly.js';

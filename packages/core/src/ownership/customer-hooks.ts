@@ -1,0 +1,177 @@
+import { sha256Hex } from '../audit/hash.js';
+import type { Json } from '../domain/entities.js';
+import type { Locale } from '../i18n/locale.js';
+import type { IdGenerator } from '../ports/ids.js';
+import type { CustomerRecord, StoreTransaction } from '../ports/store.js';
+import { loadSettings } from '../settings/tenant-settings.js';
+
+/** Likely-duplicate keys: one record per (key, customer), `ref` = the key. */
+export const DUPLICATE_KEY_KIND = 'customer-key';
+
+/** Digits only, without a leading +86 / 0086 country code. */
+export function normalisePhone(value: string): string | null {
+  let digits = value.replace(/\D+/g, '');
+  if (digits.startsWith('0086')) digits = digits.slice(4);
+  else if (digits.startsWith('86') && digits.length === 13) digits = digits.slice(2);
+  return digits.length >= 7 ? digits : null;
+}
+
+const COMPANY_SUFFIXES = [
+  '股份有限公司',
+  '有限责任公司',
+  '有限公司',
+  '集团',
+  '公司',
+  'co ltd',
+  'co., ltd.',
+  'limited',
+  'ltd',
+  'inc',
+  'llc',
+  'gmbh',
+  'corp',
+  'corporation',
+  'company',
+];
+
+/** Lower case, no punctuation or spaces, without legal-form suffixes (有限公司, Ltd…). */
+export function normaliseCompanyName(value: string): string | null {
+  let name = value.normalize('NFKC').toLowerCase().trim();
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const suffix of COMPANY_SUFFIXES) {
+      if (name.endsWith(suffix) && name.length > suffix.length) {
+        name = name
+          .slice(0, -suffix.length)
+          .trim()
+          .replace(/[,.\s]+$/u, '');
+        changed = true;
+      }
+    }
+  }
+  name = name.replace(/[\s\p{P}\p{S}]+/gu, '');
+  return name.length >= 2 ? name : null;
+}
+
+/** A bounded, index-friendly form of a duplicate key (names can be long). */
+const keyRef = (key: string) => `dk-${sha256Hex(key).slice(0, 40)}`;
+/** The id of the (key, customer) record; ids are at most 128 characters. */
+const keyRecordId = (key: string, customerId: string) => `dk-${sha256Hex(`${key}\u0000${customerId}`).slice(0, 48)}`;
+
+/** The duplicate keys of a customer: its normalised name and every phone-like field. */
+export function duplicateKeys(customer: Pick<CustomerRecord, 'name' | 'fields'>): string[] {
+  const keys = new Set<string>();
+  const name = normaliseCompanyName(customer.name);
+  if (name) keys.add(`name:${name}`);
+  for (const cls of Object.values(customer.fields)) {
+    for (const [field, value] of Object.entries(cls)) {
+      if (typeof value === 'string' && /phone|mobile|tel/i.test(field)) {
+        const phone = normalisePhone(value);
+        if (phone) keys.add(`phone:${phone}`);
+      }
+    }
+  }
+  return [...keys].sort();
+}
+
+/** Other customers sharing a duplicate key with this one (at most 20). */
+export async function likelyDuplicates(
+  tx: StoreTransaction,
+  tenantId: string,
+  customer: CustomerRecord,
+): Promise<string[]> {
+  const found = new Set<string>();
+  for (const key of duplicateKeys(customer)) {
+    const page = await tx.listRecords(tenantId, { kind: DUPLICATE_KEY_KIND, ref: keyRef(key) }, { limit: 21 });
+    for (const r of page.items) {
+      const id = (r.data as { customerId: string }).customerId;
+      if (id !== customer.id) found.add(id);
+    }
+  }
+  return [...found].sort().slice(0, 20);
+}
+
+/** The follow-up timer of a customer; one per customer, moved by every follow-up or owner change. */
+export const followUpTimerKey = (customerId: string) => `follow-up:${customerId}`;
+
+/** The event of a follow-up timer. */
+export interface FollowUpDue {
+  readonly type: 'follow-up.due';
+  readonly customerId: string;
+  readonly ownerId: string;
+  /** The last follow-up (or the assignment) the clock runs from. */
+  readonly since: string;
+  readonly stage: 'remind' | 'alert-manager' | 'return-to-pool';
+}
+
+/** Schedules (or moves) the customer's follow-up timer: the first stage is due `remindAfterDays` after `since`. */
+export async function scheduleFollowUp(
+  tx: StoreTransaction,
+  deps: { readonly ids: IdGenerator; readonly locale: Locale },
+  tenantId: string,
+  customerId: string,
+  ownerId: string | null,
+  since: string,
+  now: string,
+): Promise<void> {
+  if (ownerId === null) {
+    await tx.cancelTimer(tenantId, followUpTimerKey(customerId));
+    return;
+  }
+  const settings = await loadSettings(tx, tenantId, deps.locale);
+  const due = new Date(Date.parse(since) + settings.followUp.remindAfterDays * 86_400_000).toISOString();
+  const event: FollowUpDue = { type: 'follow-up.due', customerId, ownerId, since, stage: 'remind' };
+  await tx.scheduleTimer({
+    id: deps.ids.next('tm'),
+    tenantId,
+    key: followUpTimerKey(customerId),
+    workflowId: null,
+    event: event as unknown as Json,
+    dueAt: due,
+    createdAt: now,
+  });
+}
+
+/**
+ * Keeps the duplicate index and the follow-up timer in step with a customer
+ * write: new keys are added and stale ones removed; a new owner starts a
+ * fresh follow-up clock; a customer returned to the pool has none.
+ */
+export async function afterCustomerWrite(
+  tx: StoreTransaction,
+  deps: { readonly ids: IdGenerator; readonly locale: Locale },
+  before: CustomerRecord | null,
+  after: CustomerRecord,
+  now: string,
+): Promise<void> {
+  const tenantId = after.tenantId;
+  const old = new Set(before ? duplicateKeys(before) : []);
+  const next = new Set(duplicateKeys(after));
+  for (const key of old) {
+    if (!next.has(key)) await tx.deleteRecord(tenantId, DUPLICATE_KEY_KIND, keyRecordId(key, after.id));
+  }
+  for (const key of next) {
+    if (old.has(key)) continue;
+    const id = keyRecordId(key, after.id);
+    if (await tx.getRecord(tenantId, DUPLICATE_KEY_KIND, id)) continue;
+    await tx.putRecord(
+      {
+        tenantId,
+        kind: DUPLICATE_KEY_KIND,
+        id,
+        ref: keyRef(key),
+        status: null,
+        at: now,
+        data: { customerId: after.id },
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      },
+      null,
+    );
+  }
+  if ((before?.ownerId ?? null) !== after.ownerId) {
+    await scheduleFollowUp(tx, deps, tenantId, after.id, after.ownerId, now, now);
+  }
+}

@@ -1,0 +1,1 @@
+export type { ClaimView, FollowUpView, OwnershipApi, OwnershipChange } from './ownership.js';

@@ -1,0 +1,744 @@
+import * as z from 'zod';
+import { enqueueNotification, raiseAlert } from '../alerts/alerts.js';
+import { assertNotBlocked, observeActivity } from '../anomaly/anomaly.js';
+import { type ApprovalOutcomeHandler, startApproval } from '../approvals/approvals.js';
+import type { ActorRef, AuditEntry, Json } from '../domain/entities.js';
+import { idSchema, isoDateTimeSchema } from '../domain/entities.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors/guard-error.js';
+import { parseInput } from '../errors/validate.js';
+import { type GuardContext, inRefusableUnitOfWork, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
+import { resourceOf, subjectOf } from '../guard/customers.js';
+import { requireEmployee } from '../guard/directory.js';
+import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
+import type { CustomerRecord, EmployeeRecord, Page, StoreTransaction, WorkflowRecord } from '../ports/store.js';
+import { loadSettings } from '../settings/tenant-settings.js';
+import { CLAIM_MACHINE_ID, CLAIM_MACHINE_VERSION, type ClaimContext, claimMachine } from '../workflows/claim/index.js';
+import { defineWorkflow, type TimerHandler, type WorkflowModule, WorkflowSession } from '../workflows/runtime/index.js';
+import {
+  afterCustomerWrite,
+  type FollowUpDue,
+  followUpTimerKey,
+  likelyDuplicates,
+  scheduleFollowUp,
+} from './customer-hooks.js';
+
+/** A pending claim holds this marker (id = customer id): creating it is the atomic "one claim at a time". */
+const PENDING_CLAIM_KIND = 'pending-claim';
+/** Claims started, per claimant (`ref`), for the daily quota. */
+const CLAIM_LOG_KIND = 'claim-log';
+/** Follow-up records (跟进记录), `ref` = customer id. */
+export const FOLLOW_UP_KIND = 'follow-up';
+
+/**
+ * A claim (认领) as the host shows it.
+ *
+ * @example
+ * ```ts
+ * const claim = await acme.ownership.claim({ actor: 'e-7', customerId: 'c-1001' });
+ * claim.state; // 'review'
+ * claim.duplicates; // ['c-0042'] — flagged to the reviewer
+ * ```
+ */
+export interface ClaimView {
+  readonly id: string;
+  readonly customerId: string;
+  readonly claimantId: string;
+  readonly state: string;
+  readonly outcome: ClaimContext['outcome'];
+  readonly approvalId: string | null;
+  readonly duplicates: readonly string[];
+  readonly reason: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+function claimView(record: WorkflowRecord): ClaimView {
+  const c = WorkflowSession.contextOf(record) as unknown as ClaimContext;
+  return {
+    id: record.id,
+    customerId: c.customerId,
+    claimantId: c.claimantId,
+    state: record.state,
+    outcome: c.outcome,
+    approvalId: c.approvalId,
+    duplicates: c.duplicates,
+    reason: c.reason,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/**
+ * A follow-up record (跟进记录).
+ *
+ * @example
+ * ```ts
+ * import type { FollowUpView } from '@guard/core';
+ * declare const f: FollowUpView;
+ * console.log(f.at, f.channel, f.employeeId);
+ * ```
+ */
+export interface FollowUpView {
+  readonly id: string;
+  readonly customerId: string;
+  readonly employeeId: string;
+  readonly channel: 'visit' | 'call' | 'message' | 'email' | 'meeting' | 'other';
+  readonly at: string;
+  readonly note: string | null;
+}
+
+/**
+ * One change of a customer's owner, from the audit trail.
+ *
+ * @example
+ * ```ts
+ * const history = await acme.ownership.history('c-1001');
+ * for (const h of history.items) console.log(h.at, h.from ?? '公海', '→', h.to ?? '公海', h.reason);
+ * ```
+ */
+export interface OwnershipChange {
+  readonly seq: number;
+  readonly at: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  /** `claim`, `transfer`, `release`, `follow-up-rule`, `handover`, `sync`. */
+  readonly reason: string;
+  readonly actor: ActorRef;
+}
+
+const claimSchema = z.strictObject({
+  actor: idSchema,
+  customerId: idSchema,
+  reason: z.string().min(1).max(2000).optional(),
+});
+const claimActionSchema = z.strictObject({ actor: idSchema, claimId: idSchema });
+const transferSchema = z.strictObject({
+  actor: idSchema,
+  customerId: idSchema,
+  to: idSchema,
+  reason: z.string().min(1).max(2000),
+});
+const releaseSchema = z.strictObject({ actor: idSchema, customerId: idSchema, reason: z.string().min(1).max(2000) });
+const followUpSchema = z.strictObject({
+  actor: idSchema,
+  customerId: idSchema,
+  channel: z.enum(['visit', 'call', 'message', 'email', 'meeting', 'other']),
+  at: isoDateTimeSchema.optional(),
+  note: z.string().max(4000).optional(),
+});
+const pageSchema = z.strictObject({
+  cursor: z.string().max(1024).optional(),
+  limit: z.int().min(1).max(200).default(50),
+});
+
+/**
+ * Customer ownership (客户归属) and the public pool (公海): claims that a
+ * manager reviews, transfers that need approval, release to the pool,
+ * follow-up records, and the per-tenant follow-up rules that remind the
+ * owner, alert the manager and finally return a forgotten customer to the
+ * pool. Every owner change is audited and listed by {@link OwnershipApi.history}.
+ *
+ * @example
+ * ```ts
+ * const claim = await acme.ownership.claim({ actor: 'e-7', customerId: 'c-1001', reason: 'met them at the trade fair' });
+ * await acme.approvals.approve({ actor: 'mgr', approvalId: claim.approvalId! });
+ * await acme.ownership.recordFollowUp({ actor: 'e-7', customerId: 'c-1001', channel: 'visit' });
+ * ```
+ */
+export interface OwnershipApi {
+  /** Claims a pool customer; a manager reviews it. One pending claim per customer; quota and cap apply. */
+  claim(input: { actor: string; customerId: string; reason?: string }): Promise<ClaimView>;
+  /** The claimant withdraws a pending claim. */
+  withdrawClaim(input: { actor: string; claimId: string }): Promise<ClaimView>;
+  getClaim(claimId: string): Promise<ClaimView>;
+  /** Asks to hand a customer to another employee; the owner's manager approves. Returns the approval id. */
+  requestTransfer(input: {
+    actor: string;
+    customerId: string;
+    to: string;
+    reason: string;
+  }): Promise<{ approvalId: string }>;
+  /** The owner (or their manager, or HR) returns the customer to the public pool. */
+  release(input: { actor: string; customerId: string; reason: string }): Promise<CustomerRecord>;
+  /** Records a follow-up (跟进记录) and restarts the customer's follow-up clock. */
+  recordFollowUp(input: {
+    actor: string;
+    customerId: string;
+    channel: FollowUpView['channel'];
+    at?: string;
+    note?: string;
+  }): Promise<FollowUpView>;
+  followUps(customerId: string, page?: { cursor?: string; limit?: number }): Promise<Page<FollowUpView>>;
+  /** Every owner change of a customer, oldest first. */
+  history(customerId: string, page?: { cursor?: string; limit?: number }): Promise<Page<OwnershipChange>>;
+}
+
+/** Changes a customer's owner atomically, audits it, and restarts the follow-up clock. */
+export async function changeOwner(
+  ctx: GuardContext,
+  uow: UnitOfWork,
+  customerId: string,
+  change: { from: string | null; to: string | null; reason: string; actor: ActorRef; data?: Record<string, Json> },
+): Promise<CustomerRecord | null> {
+  const before = await uow.tx.getCustomer(uow.tenant.id, customerId);
+  const updated = await uow.tx.setCustomerOwner(uow.tenant.id, customerId, {
+    from: change.from,
+    to: change.to,
+    at: uow.now,
+  });
+  if (!updated) return null;
+  await afterCustomerWrite(uow.tx, ctx, before, updated, uow.now);
+  uow.session.record({
+    actor: change.actor,
+    action: 'customer.owner-change',
+    subject: { type: 'customer', id: customerId },
+    data: { from: change.from, to: change.to, reason: change.reason, version: updated.version, ...(change.data ?? {}) },
+  });
+  return updated;
+}
+
+/** Start of the current day in the tenant's time zone, as an ISO instant. */
+function startOfLocalDay(now: string, timeZone: string): string {
+  const ms = Date.parse(now);
+  const offset = zoneOffsetMs(timeZone, ms);
+  const localDay = Math.floor((ms + offset) / DAY_MS);
+  return new Date(localDay * DAY_MS - offset).toISOString();
+}
+
+async function countUpTo(fetch: (cursor: string | undefined) => Promise<Page<unknown>>, max: number): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await fetch(cursor);
+    count += page.items.length;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && count <= max);
+  return count;
+}
+
+function forbidden(
+  ctx: GuardContext,
+  actorId: string,
+  resourceId: string,
+  decision: import('../domain/decision.js').Decision,
+) {
+  return new ForbiddenError({ actorId, resourceId, decision }, { locale: ctx.locale });
+}
+
+async function requireCustomer(ctx: GuardContext, tx: StoreTransaction, tenantId: string, id: string) {
+  const customer = await tx.getCustomer(tenantId, id);
+  if (!customer) throw new NotFoundError({ entity: 'customer', id, tenantId }, { locale: ctx.locale });
+  return customer;
+}
+
+async function decide(
+  ctx: GuardContext,
+  uow: UnitOfWork,
+  employee: EmployeeRecord,
+  customer: CustomerRecord,
+  action: 'claim' | 'transfer',
+) {
+  const [unit] = await uow.tx.getUnits(uow.tenant.id, [customer.unitId]);
+  return ctx.policy.decide(subjectOf(employee), action, resourceOf(customer, unit), {
+    now: new Date(uow.now),
+    timeZone: uow.tenant.timeZone,
+  });
+}
+
+/** Whether `actor` manages `employee` (directly or further up the chain). */
+async function manages(tx: StoreTransaction, tenantId: string, actor: string, employee: string): Promise<boolean> {
+  let current = employee;
+  for (let depth = 0; depth < 32; depth++) {
+    const [e] = await tx.getEmployees(tenantId, [current]);
+    if (!e?.managerId) return false;
+    if (e.managerId === actor) return true;
+    current = e.managerId;
+  }
+  return false;
+}
+
+/** The claim machine and its commands; the ownership-transfer approval hook; the follow-up timer. */
+export function ownershipModule(): WorkflowModule<GuardContext> {
+  const followUpDue: TimerHandler<GuardContext> = async (event, c) => {
+    const ctx = c.env;
+    const due = event as unknown as FollowUpDue;
+    const customer = await c.tx.getCustomer(c.tenantId, due.customerId);
+    if (!customer || customer.ownerId !== due.ownerId) return; // owner changed: the clock moved with it
+    const tenant = await c.tx.getTenant(c.tenantId);
+    if (!tenant) return;
+    const settings = await loadSettings(c.tx, c.tenantId, ctx.locale);
+    const [owner] = await c.tx.getEmployees(c.tenantId, [due.ownerId]);
+    const managerId = owner?.managerId ?? null;
+    const sinceMs = Date.parse(due.since);
+    const days = Math.floor((Date.parse(c.at) - sinceMs) / DAY_MS);
+    const data = { customerId: customer.id, customerName: customer.name, ownerId: due.ownerId, days };
+    const schedule = async (stage: FollowUpDue['stage'], afterDays: number) => {
+      const next: FollowUpDue = { ...due, stage };
+      await c.tx.scheduleTimer({
+        id: ctx.ids.next('tm'),
+        tenantId: c.tenantId,
+        key: followUpTimerKey(customer.id),
+        workflowId: null,
+        event: next as unknown as Json,
+        dueAt: new Date(sinceMs + afterDays * DAY_MS).toISOString(),
+        createdAt: c.at,
+      });
+    };
+    const system: ActorRef = { type: 'system', id: 'follow-up-rules' };
+    const key = `follow-up:${customer.id}:${due.since}:${due.stage}`;
+    if (due.stage === 'remind') {
+      await enqueueNotification(ctx, c.tx, c.tenantId, {
+        key,
+        to: [due.ownerId],
+        template: 'follow-up.reminder',
+        data,
+        now: c.at,
+      });
+      c.session.record({
+        actor: system,
+        action: 'follow-up.remind',
+        subject: { type: 'customer', id: customer.id },
+        data,
+      });
+      await schedule('alert-manager', settings.followUp.alertManagerAfterDays);
+      return;
+    }
+    if (due.stage === 'alert-manager') {
+      await raiseAlert(
+        ctx,
+        { tx: c.tx, now: c.at, tenantId: c.tenantId, record: (d) => c.session.record(d) },
+        {
+          kind: 'follow-up-overdue',
+          severity: 'medium',
+          employeeId: due.ownerId,
+          summary: `${customer.name} (${customer.id}) has had no follow-up from ${due.ownerId} for ${days} days.`,
+          evidence: data,
+          notify: managerId ? [managerId] : [],
+          actor: system,
+        },
+      );
+      if (settings.followUp.returnToPoolAfterDays !== null) {
+        await schedule('return-to-pool', settings.followUp.returnToPoolAfterDays);
+      }
+      return;
+    }
+    const uow: UnitOfWork = { tx: c.tx, tenant, session: c.session, now: c.at };
+    const updated = await changeOwner(ctx, uow, customer.id, {
+      from: due.ownerId,
+      to: null,
+      reason: 'follow-up-rule',
+      actor: system,
+      data: { days },
+    });
+    if (updated) {
+      await enqueueNotification(ctx, c.tx, c.tenantId, {
+        key,
+        to: [due.ownerId, ...(managerId ? [managerId] : [])],
+        template: 'follow-up.returned-to-pool',
+        data,
+        now: c.at,
+      });
+    }
+  };
+
+  return {
+    definitions: [defineWorkflow({ machine: claimMachine, version: CLAIM_MACHINE_VERSION })],
+    commands: {
+      'claim.review': async (payload, c) => {
+        const context = c.context as unknown as ClaimContext;
+        const tenant = await c.tx.getTenant(c.tenantId);
+        if (!tenant) return [];
+        const customer = await c.tx.getCustomer(c.tenantId, context.customerId);
+        const approval = await startApproval(
+          c.env,
+          { tx: c.tx, tenant, session: c.session, now: c.at },
+          {
+            requester: context.claimantId,
+            kind: 'ownership-claim',
+            title: `Claim ${customer?.name ?? context.customerId}`,
+            subject: { type: 'customer', id: context.customerId },
+            payload: {
+              claimId: c.workflow.id,
+              customerId: context.customerId,
+              duplicates: [...context.duplicates],
+              reason: context.reason,
+              ...(payload.duplicates ? {} : {}),
+            },
+            parentId: c.workflow.id,
+            actor: c.actor,
+          },
+        );
+        return [{ type: 'APPROVAL_STARTED', approvalId: approval.id }];
+      },
+      'claim.assign': async (_payload, c) => {
+        const context = c.context as unknown as ClaimContext;
+        const tenant = await c.tx.getTenant(c.tenantId);
+        if (!tenant) return [{ type: 'LOST', reason: 'tenant gone' }];
+        const updated = await changeOwner(
+          c.env,
+          { tx: c.tx, tenant, session: c.session, now: c.at },
+          context.customerId,
+          { from: null, to: context.claimantId, reason: 'claim', actor: c.actor, data: { claimId: c.workflow.id } },
+        );
+        return updated
+          ? [{ type: 'ASSIGNED' }]
+          : [{ type: 'LOST', reason: 'the customer is no longer in the public pool' }];
+      },
+      'claim.withdraw': async (payload, c) => {
+        const approvalId = payload.approvalId;
+        if (typeof approvalId !== 'string') return [];
+        const approval = await c.session.find(approvalId);
+        if (
+          approval &&
+          approval.state !== 'approved' &&
+          approval.state !== 'rejected' &&
+          approval.state !== 'withdrawn'
+        ) {
+          await c.session.send(approvalId, { type: 'WITHDRAW' }, { actor: c.actor, at: c.at });
+        }
+        return [];
+      },
+      'claim.done': async (_payload, c) => {
+        const context = c.context as unknown as ClaimContext;
+        const marker = await c.tx.getRecord(c.tenantId, PENDING_CLAIM_KIND, context.customerId);
+        if (marker && (marker.data as { claimId: string }).claimId === c.workflow.id) {
+          await c.tx.deleteRecord(c.tenantId, PENDING_CLAIM_KIND, context.customerId);
+        }
+        return [];
+      },
+    },
+    timers: { 'follow-up.due': followUpDue },
+  };
+}
+
+/** Approval hook: an approved transfer moves the customer, if its owner is still the one the request named. */
+export const transferDecided: ApprovalOutcomeHandler = async (approval, c) => {
+  if (approval.outcome !== 'approved') return;
+  const p = approval.payload as { customerId: string; from: string; to: string };
+  const tenant = await c.tx.getTenant(c.tenantId);
+  if (!tenant) return;
+  const moved = await changeOwner(c.env, { tx: c.tx, tenant, session: c.session, now: c.at }, p.customerId, {
+    from: p.from,
+    to: p.to,
+    reason: 'transfer',
+    actor: c.actor,
+    data: { approvalId: approval.id },
+  });
+  if (moved) {
+    await c.tx.enqueueEffects([
+      {
+        id: c.env.ids.next('fx'),
+        tenantId: c.tenantId,
+        idempotencyKey: `${approval.id}:crm-transfer`,
+        kind: 'crm.transfer',
+        payload: { customerId: p.customerId, from: p.from, to: p.to },
+        availableAt: c.at,
+        createdAt: c.at,
+      },
+    ]);
+  } else {
+    c.session.record({
+      actor: c.actor,
+      action: 'customer.transfer-skipped',
+      subject: { type: 'customer', id: p.customerId },
+      data: { approvalId: approval.id, reason: 'the owner changed after the request' },
+    });
+  }
+};
+
+/** The tenant-scoped ownership API. */
+export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi {
+  const { locale } = ctx;
+  const employee = (id: string): ActorRef => ({ type: 'employee', id });
+  return {
+    claim: async (input) => {
+      const p = parseInput(claimSchema, input, { what: 'claim', locale });
+      return inRefusableUnitOfWork(ctx, tenantId, async (uow, refuse) => {
+        const claimant = await requireEmployee(ctx, uow.tx, tenantId, p.actor);
+        await assertNotBlocked(ctx, uow, claimant.id, 'claim');
+        const customer = await requireCustomer(ctx, uow.tx, tenantId, p.customerId);
+        const decision = await decide(ctx, uow, claimant, customer, 'claim');
+        if (!decision.allow || customer.ownerId !== null) {
+          throw forbidden(ctx, claimant.id, customer.id, decision.allow ? { ...decision, allow: false } : decision);
+        }
+        const settings = await loadSettings(uow.tx, tenantId, locale);
+        const today = await countUpTo(
+          (cursor) =>
+            uow.tx.listRecords(
+              tenantId,
+              { kind: CLAIM_LOG_KIND, ref: claimant.id, from: startOfLocalDay(uow.now, uow.tenant.timeZone) },
+              { limit: 200, ...(cursor ? { cursor } : {}) },
+            ),
+          settings.claims.dailyQuota,
+        );
+        const owned = await countUpTo(
+          (cursor) =>
+            uow.tx.listCustomers(tenantId, { ownerId: claimant.id }, { limit: 1000, ...(cursor ? { cursor } : {}) }),
+          settings.claims.maxCustomersPerRep,
+        );
+        const issues = [
+          ...(today >= settings.claims.dailyQuota
+            ? [
+                {
+                  path: ['actor'],
+                  code: 'custom',
+                  message: `daily claim quota of ${settings.claims.dailyQuota} reached`,
+                },
+              ]
+            : []),
+          ...(owned >= settings.claims.maxCustomersPerRep
+            ? [
+                {
+                  path: ['actor'],
+                  code: 'custom',
+                  message: `already owns ${owned} customers (cap ${settings.claims.maxCustomersPerRep})`,
+                },
+              ]
+            : []),
+        ];
+        if (issues.length > 0) throw new ValidationError('claim', issues, { locale });
+        const blocked = await observeActivity(ctx, uow, claimant, 'ownershipChange', 1, {
+          customerId: customer.id,
+          via: 'claim',
+        });
+        if (blocked) {
+          refuse(blocked);
+          return undefined as never;
+        }
+        const id = ctx.ids.next('cl');
+        try {
+          await uow.tx.putRecord(
+            {
+              tenantId,
+              kind: PENDING_CLAIM_KIND,
+              id: customer.id,
+              ref: claimant.id,
+              status: null,
+              at: uow.now,
+              data: { claimId: id },
+              version: 1,
+              createdAt: uow.now,
+              updatedAt: uow.now,
+            },
+            null,
+          );
+        } catch (error) {
+          if (error instanceof ConflictError) {
+            throw new ConflictError(
+              { entity: 'customer', id: customer.id, expected: null, actual: 1 },
+              { locale, cause: error },
+            );
+          }
+          throw error;
+        }
+        await uow.tx.putRecord(
+          {
+            tenantId,
+            kind: CLAIM_LOG_KIND,
+            id,
+            ref: claimant.id,
+            status: null,
+            at: uow.now,
+            data: { customerId: customer.id },
+            version: 1,
+            createdAt: uow.now,
+            updatedAt: uow.now,
+          },
+          null,
+        );
+        const duplicates = await likelyDuplicates(uow.tx, tenantId, customer);
+        const record = await uow.session.start(
+          CLAIM_MACHINE_ID,
+          { id, customerId: customer.id, claimantId: claimant.id, reason: p.reason ?? null, duplicates, at: uow.now },
+          { actor: employee(claimant.id), subject: { type: 'customer', id: customer.id }, at: uow.now },
+        );
+        return claimView(record);
+      });
+    },
+    withdrawClaim: async (input) => {
+      const p = parseInput(claimActionSchema, input, { what: 'claim withdrawal', locale });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        await requireEmployee(ctx, uow.tx, tenantId, p.actor);
+        const record = await uow.session.get(p.claimId);
+        if (record.machine !== CLAIM_MACHINE_ID)
+          throw new NotFoundError({ entity: 'workflow', id: p.claimId, tenantId }, { locale });
+        return claimView(
+          await uow.session.send(p.claimId, { type: 'WITHDRAW' }, { actor: employee(p.actor), at: uow.now }),
+        );
+      });
+    },
+    getClaim: async (claimId) => {
+      const id = parseInput(idSchema, claimId, { what: 'claim id', locale });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const record = await uow.session.get(id);
+        if (record.machine !== CLAIM_MACHINE_ID)
+          throw new NotFoundError({ entity: 'workflow', id, tenantId }, { locale });
+        return claimView(record);
+      });
+    },
+    requestTransfer: async (input) => {
+      const p = parseInput(transferSchema, input, { what: 'transfer request', locale });
+      return inRefusableUnitOfWork(ctx, tenantId, async (uow, refuse) => {
+        const actor = await requireEmployee(ctx, uow.tx, tenantId, p.actor);
+        await assertNotBlocked(ctx, uow, actor.id, 'transfer');
+        const target = await requireEmployee(ctx, uow.tx, tenantId, p.to);
+        const customer = await requireCustomer(ctx, uow.tx, tenantId, p.customerId);
+        const decision = await decide(ctx, uow, actor, customer, 'transfer');
+        if (!decision.allow) throw forbidden(ctx, actor.id, customer.id, decision);
+        if (target.status !== 'active' || customer.ownerId === target.id || customer.ownerId === null) {
+          throw new ValidationError(
+            'transfer request',
+            [
+              {
+                path: ['to'],
+                code: 'custom',
+                message:
+                  customer.ownerId === null
+                    ? 'the customer is in the public pool: claim it instead'
+                    : target.status !== 'active'
+                      ? `employee "${target.id}" is ${target.status}`
+                      : `employee "${target.id}" already owns the customer`,
+              },
+            ],
+            { locale },
+          );
+        }
+        const blocked = await observeActivity(ctx, uow, actor, 'ownershipChange', 1, {
+          customerId: customer.id,
+          via: 'transfer',
+        });
+        if (blocked) {
+          refuse(blocked);
+          return undefined as never;
+        }
+        const approval = await startApproval(ctx, uow, {
+          requester: actor.id,
+          kind: 'ownership-transfer',
+          title: `Transfer ${customer.name} to ${target.name}`,
+          subject: { type: 'customer', id: customer.id },
+          payload: { customerId: customer.id, from: customer.ownerId, to: target.id, reason: p.reason },
+          actor: employee(actor.id),
+        });
+        return { approvalId: approval.id };
+      });
+    },
+    release: async (input) => {
+      const p = parseInput(releaseSchema, input, { what: 'release to the public pool', locale });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const actor = await requireEmployee(ctx, uow.tx, tenantId, p.actor);
+        const customer = await requireCustomer(ctx, uow.tx, tenantId, p.customerId);
+        const allowed =
+          customer.ownerId !== null &&
+          (customer.ownerId === actor.id ||
+            actor.roles.includes('hr-admin') ||
+            (await manages(uow.tx, tenantId, actor.id, customer.ownerId)));
+        if (!allowed || actor.status !== 'active') {
+          const decision = await decide(ctx, uow, actor, customer, 'transfer');
+          throw forbidden(ctx, actor.id, customer.id, { ...decision, allow: false });
+        }
+        const updated = await changeOwner(ctx, uow, customer.id, {
+          from: customer.ownerId,
+          to: null,
+          reason: 'release',
+          actor: employee(actor.id),
+          data: { note: p.reason },
+        });
+        if (!updated)
+          throw new ConflictError(
+            { entity: 'customer', id: customer.id, expected: customer.version, actual: null },
+            { locale },
+          );
+        return updated;
+      });
+    },
+    recordFollowUp: async (input) => {
+      const p = parseInput(followUpSchema, input, { what: 'follow-up', locale });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const actor = await requireEmployee(ctx, uow.tx, tenantId, p.actor);
+        const customer = await requireCustomer(ctx, uow.tx, tenantId, p.customerId);
+        const at = p.at === undefined ? uow.now : new Date(p.at).toISOString();
+        if (Date.parse(at) > Date.parse(uow.now) + 60_000) {
+          throw new ValidationError(
+            'follow-up',
+            [{ path: ['at'], code: 'custom', message: 'a follow-up cannot be in the future' }],
+            { locale },
+          );
+        }
+        const view: FollowUpView = {
+          id: ctx.ids.next('fu'),
+          customerId: customer.id,
+          employeeId: actor.id,
+          channel: p.channel,
+          at,
+          note: p.note ?? null,
+        };
+        await uow.tx.putRecord(
+          {
+            tenantId,
+            kind: FOLLOW_UP_KIND,
+            id: view.id,
+            ref: customer.id,
+            status: p.channel,
+            at,
+            data: { employeeId: actor.id, channel: p.channel, note: view.note },
+            version: 1,
+            createdAt: uow.now,
+            updatedAt: uow.now,
+          },
+          null,
+        );
+        if (customer.ownerId === actor.id) {
+          const timer = await uow.tx.getTimer(tenantId, followUpTimerKey(customer.id));
+          const since = (timer?.event as unknown as FollowUpDue | undefined)?.since;
+          if (!since || Date.parse(at) > Date.parse(since)) {
+            await scheduleFollowUp(uow.tx, ctx, tenantId, customer.id, customer.ownerId, at, uow.now);
+          }
+        }
+        uow.session.record({
+          actor: employee(actor.id),
+          action: 'customer.follow-up',
+          subject: { type: 'customer', id: customer.id },
+          data: { followUpId: view.id, channel: p.channel, at },
+        });
+        return view;
+      });
+    },
+    followUps: async (customerId, page = {}) => {
+      const id = parseInput(idSchema, customerId, { what: 'customer id', locale });
+      const { cursor, limit } = parseInput(pageSchema, page, { what: 'page', locale });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const result = await uow.tx.listRecords(
+          tenantId,
+          { kind: FOLLOW_UP_KIND, ref: id },
+          { limit, ...(cursor === undefined ? {} : { cursor }) },
+        );
+        return {
+          items: result.items.map((r) => {
+            const d = r.data as { employeeId: string; channel: FollowUpView['channel']; note: string | null };
+            return { id: r.id, customerId: id, employeeId: d.employeeId, channel: d.channel, at: r.at, note: d.note };
+          }),
+          nextCursor: result.nextCursor,
+        };
+      });
+    },
+    history: async (customerId, page = {}) => {
+      const id = parseInput(idSchema, customerId, { what: 'customer id', locale });
+      const { cursor, limit } = parseInput(pageSchema, page, { what: 'page', locale });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const result = await uow.tx.queryAudit(tenantId, {
+          subject: { type: 'customer', id },
+          action: 'customer.owner-change',
+          limit,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        return {
+          items: result.items.map((e: AuditEntry) => {
+            const d = e.data as { from: string | null; to: string | null; reason: string };
+            return { seq: e.seq, at: e.at, from: d.from, to: d.to, reason: d.reason, actor: e.actor };
+          }),
+          nextCursor: result.nextCursor,
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export type { CustomerRequestsApi, DeleteRequestView, ExportDownload, ExportRequestView } from './requests.js';

@@ -1,0 +1,603 @@
+import * as z from 'zod';
+import { assertNotBlocked, observeActivity } from '../anomaly/anomaly.js';
+import { type ApprovalOutcomeHandler, approvalView, startApproval } from '../approvals/approvals.js';
+import type { Decision } from '../domain/decision.js';
+import type { ActorRef, FieldValue, Json, SubjectRef } from '../domain/entities.js';
+import { idSchema } from '../domain/entities.js';
+import type { FieldLevel } from '../domain/vocabulary.js';
+import { ForbiddenError, NotFoundError, ValidationError, WorkflowRejectedError } from '../errors/guard-error.js';
+import { parseInput } from '../errors/validate.js';
+import { type GuardContext, inRefusableUnitOfWork, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
+import { resourceOf, subjectOf } from '../guard/customers.js';
+import { requireEmployee } from '../guard/directory.js';
+import { applyFieldLevels } from '../policy/index.js';
+import type { CustomerRecord, EmployeeRecord, StoredRecord } from '../ports/store.js';
+import { loadSettings } from '../settings/tenant-settings.js';
+
+/** Export requests are records of this kind; `ref` = the requester, `status` = {@link ExportRequestView.status}. */
+const EXPORT_KIND = 'export';
+
+/**
+ * An export request as the host shows it.
+ *
+ * - `pending-approval` — waiting for the approval `approvalId`
+ * - `ready` — the requester may download it, once
+ * - `rejected` — the approval was rejected or withdrawn
+ * - `delivered` — downloaded; it cannot be downloaded again
+ *
+ * @example
+ * ```ts
+ * const request = await acme.customers.requestExport({ actor: 'e-7', customerIds: ['c-1', 'c-2'], reason: 'quarterly review' });
+ * if (request.status === 'pending-approval') console.log('waiting for approval', request.approvalId);
+ * ```
+ */
+export interface ExportRequestView {
+  readonly id: string;
+  readonly status: 'pending-approval' | 'ready' | 'rejected' | 'delivered';
+  /** The `customer-export` approval, or `null` when none was needed. */
+  readonly approvalId: string | null;
+  /** How many customers the export holds. */
+  readonly count: number;
+  /** The field classes asked for. */
+  readonly classes: readonly string[];
+}
+
+/**
+ * A delivered export: every row masked as the policy says for the requester
+ * *at download time*, and the watermark to stamp on the file.
+ *
+ * @example
+ * ```ts
+ * const file = await acme.customers.downloadExport({ actor: 'e-7', exportId: request.id });
+ * writeCsv(file.rows, { footer: file.watermark.text });
+ * ```
+ */
+export interface ExportDownload {
+  readonly exportId: string;
+  /** One row per customer; only the classes asked for and visible, masked classes masked. */
+  readonly rows: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly ownerId: string | null;
+    readonly unitId: string;
+    readonly fields: Readonly<Record<string, Readonly<Record<string, FieldValue>>>>;
+  }[];
+  /** Stamp `text` on every page or sheet: it names the tenant, the person, the export and the instant. */
+  readonly watermark: {
+    readonly text: string;
+    readonly by: string;
+    readonly exportId: string;
+    readonly at: string;
+  };
+}
+
+/**
+ * A delete request: Guard never deletes a customer itself. Once the
+ * `customer-delete` approval is approved, a `customer.delete` outbox effect
+ * asks the host to delete the customers in its own system.
+ *
+ * @example
+ * ```ts
+ * const request = await acme.customers.requestDelete({ actor: 'mgr', customerIds: ['c-1'], reason: 'duplicate' });
+ * request.status; // 'pending-approval'
+ * ```
+ */
+export interface DeleteRequestView {
+  /** The `customer-delete` approval that tracks the request. */
+  readonly approvalId: string;
+  readonly customerIds: readonly string[];
+  readonly status: 'pending-approval' | 'approved' | 'rejected';
+}
+
+/**
+ * Bulk requests on customers: exports and deletes. Both are watched by the
+ * anomaly detector (an employee over the limit is blocked and the manager
+ * alerted) and both go through approvals; a blocked employee's requests are
+ * refused with `ActorBlockedError` until a manager resolves the alert.
+ *
+ * @example
+ * ```ts
+ * const request = await acme.customers.requestExport({ actor: 'e-7', customerIds: ['c-1'], classes: ['public', 'contact'], reason: 'visit plan' });
+ * // … the manager and then HR approve request.approvalId …
+ * const file = await acme.customers.downloadExport({ actor: 'e-7', exportId: request.id });
+ * ```
+ */
+export interface CustomerRequestsApi {
+  /**
+   * Requests an export of 1–10 000 customers. Refused with `ActorBlockedError`
+   * while the actor is blocked, or when this request breaches the export
+   * limit (the alert is committed); with `ForbiddenError` naming the first
+   * customer the policy does not let the actor export (audited). It needs
+   * approval (`customer-export`) when it has more rows than
+   * `exports.approvalAboveRows`, includes the `contact` class while
+   * `exports.contactFieldsNeedApproval`, or the policy asks for one.
+   *
+   * @example
+   * ```ts
+   * const request = await acme.customers.requestExport({
+   *   actor: 'e-7',
+   *   customerIds: ['c-1', 'c-2'],
+   *   classes: ['public', 'contact'],
+   *   reason: 'visit plan for next week',
+   * });
+   * request.status; // 'pending-approval'
+   * ```
+   */
+  requestExport(input: {
+    actor: string;
+    customerIds: readonly string[];
+    classes?: readonly string[];
+    reason: string;
+  }): Promise<ExportRequestView>;
+  /**
+   * One export request, or `NotFoundError`.
+   *
+   * @example
+   * ```ts
+   * const { status } = await acme.customers.getExport(exportId);
+   * if (status === 'ready') showDownloadButton();
+   * ```
+   */
+  getExport(exportId: string): Promise<ExportRequestView>;
+  /**
+   * Delivers a `ready` export to its requester, once (it becomes
+   * `delivered`). Every customer is decided again now: if the policy no longer
+   * lets the requester export one of them (e.g. they started resigning), the
+   * download is refused with `ForbiddenError` (audited). Rows are masked per
+   * the policy; the download is audited as `customer.export` with the row
+   * count and the watermark, never the data.
+   *
+   * @example
+   * ```ts
+   * const file = await acme.customers.downloadExport({ actor: 'e-7', exportId });
+   * file.rows[0]?.fields.contact?.phone; // '138****5678' for a sales rep
+   * file.watermark.text; // 'acme/e-7/ex-1/2026-11-02T02:00:00.000Z'
+   * ```
+   */
+  downloadExport(input: { actor: string; exportId: string }): Promise<ExportDownload>;
+  /**
+   * Requests deleting 1–1 000 customers; nothing is deleted by Guard. Refused
+   * with `ActorBlockedError` while blocked or when the request breaches the
+   * delete limit (default 5 per hour; the blocking `bulk-delete` alert is
+   * committed and the manager notified) — attempts count, even ones the
+   * policy would deny. Then `ForbiddenError` for the first customer the
+   * policy does not let the actor delete (audited). Otherwise a
+   * `customer-delete` approval starts; once approved, a `customer.delete`
+   * outbox effect asks the host to delete them.
+   *
+   * @example
+   * ```ts
+   * const request = await acme.customers.requestDelete({ actor: 'mgr', customerIds: ['c-1'], reason: 'duplicate of c-2' });
+   * await acme.approvals.approve({ actor: 'director', approvalId: request.approvalId });
+   * // the worker's `customer.delete` handler deletes c-1 in the CRM
+   * ```
+   */
+  requestDelete(input: { actor: string; customerIds: readonly string[]; reason: string }): Promise<DeleteRequestView>;
+}
+
+interface ExportData {
+  requester: string;
+  customerIds: string[];
+  classes: string[];
+  reason: string;
+  approvalId: string | null;
+  deliveredAt: string | null;
+}
+
+const uniqueIds = (max: number) =>
+  z
+    .array(idSchema)
+    .min(1)
+    .max(max)
+    .refine((ids) => new Set(ids).size === ids.length, { error: 'must not repeat a customer' });
+const reasonSchema = z.string().trim().min(1).max(2000);
+const exportSchema = z.strictObject({
+  actor: idSchema,
+  customerIds: uniqueIds(10_000),
+  classes: z
+    .array(z.string().min(1).max(64))
+    .min(1)
+    .max(64)
+    .refine((c) => new Set(c).size === c.length, { error: 'must not repeat a class' })
+    .optional(),
+  reason: reasonSchema,
+});
+const downloadSchema = z.strictObject({ actor: idSchema, exportId: idSchema });
+const deleteSchema = z.strictObject({ actor: idSchema, customerIds: uniqueIds(1000), reason: reasonSchema });
+
+const employeeRef = (id: string): ActorRef => ({ type: 'employee', id });
+
+function exportView(record: StoredRecord): ExportRequestView {
+  const d = record.data as unknown as ExportData;
+  return {
+    id: record.id,
+    status: record.status as ExportRequestView['status'],
+    approvalId: d.approvalId,
+    count: d.customerIds.length,
+    classes: d.classes,
+  };
+}
+
+/** The customers, in the order asked; the first missing one is `NotFoundError`. */
+async function requireCustomers(ctx: GuardContext, uow: UnitOfWork, ids: readonly string[]) {
+  const found = new Map((await uow.tx.getCustomers(uow.tenant.id, ids)).map((c) => [c.id, c]));
+  return ids.map((id) => {
+    const customer = found.get(id);
+    if (!customer) throw new NotFoundError({ entity: 'customer', id, tenantId: uow.tenant.id }, { locale: ctx.locale });
+    return customer;
+  });
+}
+
+/** Decides `action` on every customer for `employee`, now. */
+async function decideAll(
+  ctx: GuardContext,
+  uow: UnitOfWork,
+  employee: EmployeeRecord,
+  customers: readonly CustomerRecord[],
+  action: 'export' | 'delete',
+): Promise<{ customer: CustomerRecord; decision: Decision }[]> {
+  const unitIds = [...new Set(customers.map((c) => c.unitId))];
+  const units = new Map((await uow.tx.getUnits(uow.tenant.id, unitIds)).map((u) => [u.id, u]));
+  const subject = subjectOf(employee);
+  const context = {
+    now: new Date(uow.now),
+    timeZone: uow.tenant.timeZone,
+    ...(action === 'export' ? { exportSize: customers.length } : {}),
+  };
+  return customers.map((customer) => ({
+    customer,
+    decision: ctx.policy.decide(subject, action, resourceOf(customer, units.get(customer.unitId)), context),
+  }));
+}
+
+/**
+ * If any decision denies, audits the attempt and returns the `ForbiddenError`
+ * naming the first denied customer (to throw after the audit commits).
+ */
+function denial(
+  ctx: GuardContext,
+  uow: UnitOfWork,
+  actor: string,
+  decided: readonly { customer: CustomerRecord; decision: Decision }[],
+  action: string,
+  data: Record<string, Json>,
+): ForbiddenError | null {
+  const denied = decided.find((d) => !d.decision.allow);
+  if (!denied) return null;
+  const { customer, decision } = denied;
+  uow.session.record({
+    actor: employeeRef(actor),
+    action,
+    subject: { type: 'customer', id: customer.id },
+    data: { ...data, decision: { code: decision.reason.code, rules: [...decision.reason.rules] } },
+  });
+  return new ForbiddenError({ actorId: actor, resourceId: customer.id, decision }, { locale: ctx.locale });
+}
+
+/** A denial for someone who is not the requester (no policy rule grants it). */
+function notRequester(ctx: GuardContext, actor: string, exportId: string): ForbiddenError {
+  const fields: Record<string, FieldLevel> = Object.fromEntries(ctx.policy.fieldClasses.map((c) => [c, 'hide']));
+  const decision: Decision = {
+    allow: false,
+    action: 'export',
+    fields,
+    obligations: [],
+    reason: { code: 'no-matching-rule', rules: [] },
+  };
+  return new ForbiddenError({ actorId: actor, resourceId: exportId, decision }, { locale: ctx.locale });
+}
+
+const subjectFor = (ids: readonly string[]): SubjectRef | null =>
+  ids.length === 1 && ids[0] !== undefined ? { type: 'customer', id: ids[0] } : null;
+
+/**
+ * Approval hook for `customer-export`: approved → `ready` (the approval
+ * machine already told the requester with `approval.approved`); rejected or
+ * withdrawn → `rejected`.
+ *
+ * @example
+ * ```ts
+ * import { approvalsModule } from '@guard/core';
+ * const module = approvalsModule({ 'customer-export': exportDecided });
+ * ```
+ */
+export const exportDecided: ApprovalOutcomeHandler = async (approval, c) => {
+  const exportId = approval.payload.exportId;
+  if (typeof exportId !== 'string') return;
+  const record = await c.tx.getRecord(c.tenantId, EXPORT_KIND, exportId);
+  if (record?.status !== 'pending-approval') return;
+  const status = approval.outcome === 'approved' ? 'ready' : 'rejected';
+  await c.tx.putRecord({ ...record, status, version: record.version + 1, updatedAt: c.at }, record.version);
+  c.session.record({
+    actor: c.actor,
+    action: status === 'ready' ? 'customer.export-approved' : 'customer.export-rejected',
+    subject: null,
+    data: { exportId, approvalId: approval.id, outcome: approval.outcome, requester: approval.requester },
+  });
+};
+
+/**
+ * Approval hook for `customer-delete`: once approved, enqueues one
+ * `customer.delete` outbox effect (idempotency key `<approvalId>:delete`)
+ * for the host to delete the customers in its own system, and audits
+ * `customer.delete-approved` per customer. Guard never removes the rows.
+ *
+ * @example
+ * ```ts
+ * import { approvalsModule } from '@guard/core';
+ * const module = approvalsModule({ 'customer-delete': deleteDecided });
+ * ```
+ */
+export const deleteDecided: ApprovalOutcomeHandler = async (approval, c) => {
+  if (approval.outcome !== 'approved') return;
+  const p = approval.payload as { customerIds?: unknown; reason?: unknown };
+  const customerIds = Array.isArray(p.customerIds) ? p.customerIds.filter((id) => typeof id === 'string') : [];
+  if (customerIds.length === 0) return;
+  const reason = typeof p.reason === 'string' ? p.reason : null;
+  await c.tx.enqueueEffects([
+    {
+      id: c.env.ids.next('fx'),
+      tenantId: c.tenantId,
+      idempotencyKey: `${approval.id}:delete`,
+      kind: 'customer.delete',
+      payload: { customerIds, reason, requestedBy: approval.requester, approvalId: approval.id },
+      availableAt: c.at,
+      createdAt: c.at,
+    },
+  ]);
+  for (const id of customerIds) {
+    c.session.record({
+      actor: c.actor,
+      action: 'customer.delete-approved',
+      subject: { type: 'customer', id },
+      data: { approvalId: approval.id, requestedBy: approval.requester, reason },
+    });
+  }
+};
+
+/**
+ * The tenant-scoped export and delete requests; `createGuard` spreads them
+ * into `guard.tenant(id).customers`.
+ *
+ * @example
+ * ```ts
+ * const requests = customerRequestsApi(ctx, 'acme');
+ * await requests.requestDelete({ actor: 'mgr', customerIds: ['c-1'], reason: 'duplicate' });
+ * ```
+ */
+export function customerRequestsApi(ctx: GuardContext, tenantId: string): CustomerRequestsApi {
+  const { locale } = ctx;
+  return {
+    requestExport: async (input) => {
+      const p = parseInput(exportSchema, input, { what: 'export request', locale });
+      const classes = p.classes ?? [...ctx.policy.fieldClasses];
+      const unknown = classes.flatMap((cls, i) =>
+        ctx.policy.fieldClasses.includes(cls)
+          ? []
+          : [
+              {
+                path: ['classes', i],
+                code: 'custom',
+                message: `"${cls}" is not a field class of the policy (${ctx.policy.fieldClasses.join(', ')})`,
+              },
+            ],
+      );
+      if (unknown.length > 0) throw new ValidationError('export request', unknown, { locale });
+      const count = p.customerIds.length;
+      return inRefusableUnitOfWork(ctx, tenantId, async (uow, refuse) => {
+        const employee = await requireEmployee(ctx, uow.tx, tenantId, p.actor);
+        await assertNotBlocked(ctx, uow, employee.id, 'export');
+        const customers = await requireCustomers(ctx, uow, p.customerIds);
+        // The attempt counts (one export, whatever its size) before the policy is asked.
+        const blocked = await observeActivity(ctx, uow, employee, 'export', 1, { rows: count, classes });
+        if (blocked) {
+          refuse(blocked);
+          return undefined as never;
+        }
+        const decided = await decideAll(ctx, uow, employee, customers, 'export');
+        const denied = denial(ctx, uow, employee.id, decided, 'customer.export-denied', { count, classes });
+        if (denied) {
+          refuse(denied);
+          return undefined as never;
+        }
+        const settings = await loadSettings(uow.tx, tenantId, locale);
+        const why = [
+          ...(count > settings.exports.approvalAboveRows ? ['rows'] : []),
+          ...(classes.includes('contact') && settings.exports.contactFieldsNeedApproval ? ['contact'] : []),
+          ...(decided.some((d) => d.decision.obligations.some((o) => o.type === 'approval')) ? ['policy'] : []),
+        ];
+        const id = ctx.ids.next('ex');
+        const data: ExportData = {
+          requester: employee.id,
+          customerIds: [...p.customerIds],
+          classes,
+          reason: p.reason,
+          approvalId: null,
+          deliveredAt: null,
+        };
+        // Written before the approval starts: an approval can end at once (no eligible approver), and its hook updates this record.
+        await uow.tx.putRecord(
+          {
+            tenantId,
+            kind: EXPORT_KIND,
+            id,
+            ref: employee.id,
+            status: why.length > 0 ? 'pending-approval' : 'ready',
+            at: uow.now,
+            data: data as unknown as Json,
+            version: 1,
+            createdAt: uow.now,
+            updatedAt: uow.now,
+          },
+          null,
+        );
+        let approvalId: string | null = null;
+        if (why.length > 0) {
+          const approval = await startApproval(ctx, uow, {
+            requester: employee.id,
+            kind: 'customer-export',
+            title: `Export ${count} customer${count === 1 ? '' : 's'}`,
+            subject: subjectFor(p.customerIds),
+            payload: { exportId: id, count, classes, reason: p.reason },
+            actor: employeeRef(employee.id),
+          });
+          approvalId = approval.id;
+        }
+        uow.session.record({
+          actor: employeeRef(employee.id),
+          action: 'customer.export-requested',
+          subject: subjectFor(p.customerIds),
+          data: { exportId: id, count, classes, approvalId, approvalBecause: why, reason: p.reason },
+        });
+        const current = (await uow.tx.getRecord(tenantId, EXPORT_KIND, id)) as StoredRecord;
+        if (approvalId === null) return exportView(current);
+        const updated: StoredRecord = {
+          ...current,
+          data: { ...(current.data as unknown as ExportData), approvalId } as unknown as Json,
+          version: current.version + 1,
+          updatedAt: uow.now,
+        };
+        await uow.tx.putRecord(updated, current.version);
+        return exportView(updated);
+      });
+    },
+
+    getExport: async (exportId) => {
+      const id = parseInput(idSchema, exportId, { what: 'export id', locale });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const record = await uow.tx.getRecord(tenantId, EXPORT_KIND, id);
+        if (!record) throw new NotFoundError({ entity: 'workflow', id, tenantId }, { locale });
+        return exportView(record);
+      });
+    },
+
+    downloadExport: async (input) => {
+      const p = parseInput(downloadSchema, input, { what: 'export download', locale });
+      return inRefusableUnitOfWork(ctx, tenantId, async (uow, refuse) => {
+        const employee = await requireEmployee(ctx, uow.tx, tenantId, p.actor);
+        const record = await uow.tx.getRecord(tenantId, EXPORT_KIND, p.exportId);
+        if (!record) throw new NotFoundError({ entity: 'workflow', id: p.exportId, tenantId }, { locale });
+        const data = record.data as unknown as ExportData;
+        if (data.requester !== employee.id) throw notRequester(ctx, employee.id, record.id);
+        await assertNotBlocked(ctx, uow, employee.id, 'export');
+        if (record.status !== 'ready') {
+          throw new WorkflowRejectedError(
+            {
+              workflowId: record.id,
+              machine: 'customer-export',
+              state: record.status ?? 'unknown',
+              event: 'DOWNLOAD',
+              actorId: employee.id,
+            },
+            { locale },
+          );
+        }
+        // Customers the host removed since the request are left out: there is nothing to deliver.
+        const found = new Map((await uow.tx.getCustomers(tenantId, data.customerIds)).map((c) => [c.id, c]));
+        const customers = data.customerIds.flatMap((id) => found.get(id) ?? []);
+        const decided = await decideAll(ctx, uow, employee, customers, 'export');
+        const denied = denial(ctx, uow, employee.id, decided, 'customer.export-denied', {
+          exportId: record.id,
+          count: customers.length,
+          classes: data.classes,
+        });
+        if (denied) {
+          refuse(denied);
+          return undefined as never;
+        }
+        const wanted = new Set(data.classes);
+        const rows = decided.map(({ customer, decision }) => {
+          const levels = Object.fromEntries(
+            Object.entries(decision.fields).map(([cls, level]) => [cls, wanted.has(cls) ? level : 'hide']),
+          );
+          return {
+            id: customer.id,
+            name: customer.name,
+            ownerId: customer.ownerId,
+            unitId: customer.unitId,
+            fields: applyFieldLevels(customer.fields, levels, ctx.masks).fields,
+          };
+        });
+        const watermark = {
+          text: `${tenantId}/${employee.id}/${record.id}/${uow.now}`,
+          by: employee.id,
+          exportId: record.id,
+          at: uow.now,
+        };
+        await uow.tx.putRecord(
+          {
+            ...record,
+            status: 'delivered',
+            data: { ...data, deliveredAt: uow.now } as unknown as Json,
+            version: record.version + 1,
+            updatedAt: uow.now,
+          },
+          record.version,
+        );
+        uow.session.record({
+          actor: employeeRef(employee.id),
+          action: 'customer.export',
+          subject: subjectFor(data.customerIds),
+          data: {
+            exportId: record.id,
+            rows: rows.length,
+            classes: data.classes,
+            customerIds: rows.map((r) => r.id),
+            approvalId: data.approvalId,
+            watermark,
+          },
+        });
+        return { exportId: record.id, rows, watermark };
+      });
+    },
+
+    requestDelete: async (input) => {
+      const p = parseInput(deleteSchema, input, { what: 'delete request', locale });
+      const count = p.customerIds.length;
+      return inRefusableUnitOfWork(ctx, tenantId, async (uow, refuse) => {
+        const employee = await requireEmployee(ctx, uow.tx, tenantId, p.actor);
+        await assertNotBlocked(ctx, uow, employee.id, 'delete');
+        const customers = await requireCustomers(ctx, uow, p.customerIds);
+        // Attempts count before the policy is asked: a sales rep trying to delete 12 customers is the signal, allowed or not.
+        const blocked = await observeActivity(ctx, uow, employee, 'delete', count, {
+          customerIds: [...p.customerIds],
+        });
+        if (blocked) {
+          refuse(blocked);
+          return undefined as never;
+        }
+        const decided = await decideAll(ctx, uow, employee, customers, 'delete');
+        const denied = denial(ctx, uow, employee.id, decided, 'customer.delete-denied', { count });
+        if (denied) {
+          refuse(denied);
+          return undefined as never;
+        }
+        const approval = await startApproval(ctx, uow, {
+          requester: employee.id,
+          kind: 'customer-delete',
+          title: `Delete ${count} customer${count === 1 ? '' : 's'}`,
+          subject: subjectFor(p.customerIds),
+          payload: { customerIds: [...p.customerIds], reason: p.reason },
+          actor: employeeRef(employee.id),
+        });
+        uow.session.record({
+          actor: employeeRef(employee.id),
+          action: 'customer.delete-requested',
+          subject: subjectFor(p.customerIds),
+          data: { approvalId: approval.id, customerIds: [...p.customerIds], reason: p.reason },
+        });
+        const state = approvalView(approval).state;
+        return {
+          approvalId: approval.id,
+          customerIds: [...p.customerIds],
+          status:
+            state === 'approved'
+              ? 'approved'
+              : state === 'rejected' || state === 'withdrawn'
+                ? 'rejected'
+                : 'pending-approval',
+        };
+      });
+    },
+  };
+}

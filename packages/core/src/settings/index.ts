@@ -1,0 +1,6 @@
+export {
+  defaultTenantSettings,
+  type TenantSettings,
+  type TenantSettingsInput,
+  tenantSettingsSchema,
+} from './settings.js';

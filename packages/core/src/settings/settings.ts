@@ -1,0 +1,145 @@
+import * as z from 'zod';
+import { approvalLevelSchema } from '../workflows/approval/types.js';
+
+const days = (max: number) => z.int().min(1).max(max);
+const windowSchema = z.strictObject({
+  /** Events allowed in the window; one more is a breach. */
+  limit: z.int().min(1).max(1_000_000),
+  windowMinutes: z
+    .int()
+    .min(1)
+    .max(60 * 24 * 31),
+});
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time of day as HH:MM' });
+
+/**
+ * Per-tenant rules, as JSON: the public-pool (公海) follow-up rules, claim
+ * limits, anomaly thresholds, when exports and discounts need approval, and
+ * the approval chains of each kind. Every field has a default, so `{}` is a
+ * valid settings document. Validated with zod; a bad document is a
+ * `ValidationError` that names the path.
+ *
+ * @example
+ * ```ts
+ * import { tenantSettingsSchema } from '@guard/core';
+ * const settings = tenantSettingsSchema.parse({ followUp: { remindAfterDays: 3, alertManagerAfterDays: 7, returnToPoolAfterDays: 14 } });
+ * settings.claims.dailyQuota; // 10 (default)
+ * ```
+ */
+export const tenantSettingsSchema = z.strictObject({
+  followUp: z
+    .strictObject({
+      /** Remind the owner after this many days without a follow-up (default 3). */
+      remindAfterDays: days(365).default(3),
+      /** Alert the owner's manager after this many days (default 7). */
+      alertManagerAfterDays: days(365).default(7),
+      /** Return the customer to the public pool after this many days; `null` (default) never does. */
+      returnToPoolAfterDays: days(3650).nullable().default(null),
+    })
+    .refine((f) => f.alertManagerAfterDays >= f.remindAfterDays, {
+      error: 'alertManagerAfterDays must be at least remindAfterDays',
+      path: ['alertManagerAfterDays'],
+    })
+    .refine((f) => f.returnToPoolAfterDays === null || f.returnToPoolAfterDays >= f.alertManagerAfterDays, {
+      error: 'returnToPoolAfterDays must be at least alertManagerAfterDays',
+      path: ['returnToPoolAfterDays'],
+    })
+    .default({ remindAfterDays: 3, alertManagerAfterDays: 7, returnToPoolAfterDays: null }),
+  claims: z
+    .strictObject({
+      /** Claims one employee may start per day (in the tenant's time zone). */
+      dailyQuota: z.int().min(0).max(10_000).default(10),
+      /** Customers one employee may own at most; claims beyond it are refused. */
+      maxCustomersPerRep: z.int().min(0).max(1_000_000).default(500),
+    })
+    .default({ dailyQuota: 10, maxCustomersPerRep: 500 }),
+  anomaly: z
+    .strictObject({
+      view: windowSchema.default({ limit: 200, windowMinutes: 60 }),
+      export: windowSchema.default({ limit: 3, windowMinutes: 24 * 60 }),
+      delete: windowSchema.default({ limit: 5, windowMinutes: 60 }),
+      ownershipChange: windowSchema.default({ limit: 20, windowMinutes: 24 * 60 }),
+      afterHours: windowSchema.default({ limit: 20, windowMinutes: 24 * 60 }),
+      /** Limits are multiplied by this while an employee is resigning (rounded down, at least 1). */
+      resigningFactor: z.number().min(0.01).max(1).default(0.5),
+      workingHours: z
+        .strictObject({
+          start: hhmm.default('08:00'),
+          end: hhmm.default('20:00'),
+          /** ISO weekdays: 1 = Monday … 7 = Sunday. */
+          weekdays: z.array(z.int().min(1).max(7)).min(1).max(7).default([1, 2, 3, 4, 5]),
+        })
+        .default({ start: '08:00', end: '20:00', weekdays: [1, 2, 3, 4, 5] }),
+    })
+    .prefault({}),
+  exports: z
+    .strictObject({
+      /** Exports of more rows than this need approval. */
+      approvalAboveRows: z.int().min(0).max(1_000_000).default(20),
+      /** Exports that include the `contact` field class need approval whatever their size. */
+      contactFieldsNeedApproval: z.boolean().default(true),
+    })
+    .default({ approvalAboveRows: 20, contactFieldsNeedApproval: true }),
+  discounts: z
+    .strictObject({
+      /** Discounts above this percentage need approval (`large-discount`). */
+      approvalAbovePercent: z.number().min(0).max(100).default(15),
+    })
+    .default({ approvalAbovePercent: 15 }),
+  /** Approval chains per kind (`customer-export`, `large-discount`…), replacing the defaults. */
+  approvals: z
+    .partialRecord(
+      z.enum([
+        'customer-export',
+        'large-discount',
+        'special-terms',
+        'ownership-claim',
+        'ownership-transfer',
+        'offboarding-signoff',
+        'customer-delete',
+      ]),
+      z.array(approvalLevelSchema).min(1).max(10),
+    )
+    .default({}),
+  offboarding: z
+    .strictObject({
+      /** Escalate when the handover is still open this many days before the last working day. */
+      escalateDaysBefore: z.int().min(0).max(90).default(3),
+    })
+    .default({ escalateDaysBefore: 3 }),
+});
+
+/**
+ * A tenant's settings as JSON, before defaults are applied; see
+ * {@link tenantSettingsSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { TenantSettingsInput } from '@guard/core';
+ * const input: TenantSettingsInput = { claims: { dailyQuota: 5 } };
+ * ```
+ */
+export type TenantSettingsInput = z.input<typeof tenantSettingsSchema>;
+
+/**
+ * A tenant's settings with every default filled in.
+ *
+ * @example
+ * ```ts
+ * import type { TenantSettings } from '@guard/core';
+ * declare const s: TenantSettings;
+ * s.followUp.remindAfterDays; // 3
+ * ```
+ */
+export type TenantSettings = z.output<typeof tenantSettingsSchema>;
+
+/**
+ * The settings every tenant starts with.
+ *
+ * @example
+ * ```ts
+ * import { defaultTenantSettings } from '@guard/core';
+ * defaultTenantSettings.anomaly.delete; // { limit: 5, windowMinutes: 60 }
+ * ```
+ */
+export const defaultTenantSettings: TenantSettings = Object.freeze(tenantSettingsSchema.parse({}));

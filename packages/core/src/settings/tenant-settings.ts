@@ -1,0 +1,43 @@
+import type { ActorRef, Json } from '../domain/entities.js';
+import { parseInput } from '../errors/validate.js';
+import type { Locale } from '../i18n/locale.js';
+import type { StoreTransaction } from '../ports/store.js';
+import { defaultTenantSettings, type TenantSettings, tenantSettingsSchema } from './settings.js';
+
+/** Settings live in one record of this kind per tenant. */
+export const SETTINGS_KIND = 'settings';
+const SETTINGS_ID = 'tenant';
+
+/** The tenant's settings with defaults filled in (defaults when none were saved). */
+export async function loadSettings(tx: StoreTransaction, tenantId: string, locale: Locale): Promise<TenantSettings> {
+  const record = await tx.getRecord(tenantId, SETTINGS_KIND, SETTINGS_ID);
+  if (!record) return defaultTenantSettings;
+  return parseInput(tenantSettingsSchema, record.data, { what: 'stored tenant settings', locale });
+}
+
+/** Validates and saves a settings document (replacing the previous one); returns it with defaults. */
+export async function saveSettings(
+  tx: StoreTransaction,
+  tenantId: string,
+  input: unknown,
+  options: { readonly locale: Locale; readonly now: string; readonly actor: ActorRef },
+): Promise<TenantSettings> {
+  const settings = parseInput(tenantSettingsSchema, input, { what: 'tenant settings', locale: options.locale });
+  const current = await tx.getRecord(tenantId, SETTINGS_KIND, SETTINGS_ID);
+  await tx.putRecord(
+    {
+      tenantId,
+      kind: SETTINGS_KIND,
+      id: SETTINGS_ID,
+      ref: null,
+      status: null,
+      at: options.now,
+      data: settings as unknown as Json,
+      version: (current?.version ?? 0) + 1,
+      createdAt: current?.createdAt ?? options.now,
+      updatedAt: options.now,
+    },
+    current?.version ?? null,
+  );
+  return settings;
+}

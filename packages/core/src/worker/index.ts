@@ -1,0 +1,1 @@
+export type { EffectHandler, RunDueResult, Worker, WorkerOptions } from './worker.js';

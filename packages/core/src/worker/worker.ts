@@ -1,0 +1,241 @@
+import * as z from 'zod';
+import type { Json } from '../domain/entities.js';
+import { parseInput } from '../errors/validate.js';
+import { type GuardContext, sessionFor } from '../guard/context.js';
+import { renderNotification } from '../i18n/notifications.js';
+import type { Notifier } from '../ports/notifier.js';
+import type { OutboxEffect } from '../ports/store.js';
+import type { WorkflowInputEvent } from '../workflows/runtime/index.js';
+
+/**
+ * Delivers one outbox effect of a kind (e.g. `crm.transfer`). Throw to have
+ * it retried later; the effect's `idempotencyKey` is stable across retries,
+ * so pass it to the remote API where it takes one.
+ *
+ * @example
+ * ```ts
+ * import type { EffectHandler } from '@guard/core';
+ * const transfer: EffectHandler = async (effect) => {
+ *   await crm.transferOwner(effect.payload, { idempotencyKey: effect.idempotencyKey });
+ * };
+ * ```
+ */
+export type EffectHandler = (effect: OutboxEffect) => Promise<void>;
+
+/**
+ * Options of {@link Guard.worker}.
+ *
+ * @example
+ * ```ts
+ * import type { WorkerOptions } from '@guard/core';
+ * const options: WorkerOptions = { notifier, workerId: `worker-${process.pid}`, effects: { 'crm.transfer': transfer } };
+ * ```
+ */
+export interface WorkerOptions {
+  /** Where `notify` effects go. Without one, notifications stay pending in the outbox. */
+  readonly notifier?: Notifier;
+  /** Handlers of other effect kinds, e.g. `crm.transfer`. */
+  readonly effects?: Readonly<Record<string, EffectHandler>>;
+  /** Identifies this worker in leases; unique per process. Default: a random id. */
+  readonly workerId?: string;
+  /** How long a claimed row is this worker's (default 60 s). */
+  readonly leaseMs?: number;
+  /** Rows claimed per round (default 100). */
+  readonly batchSize?: number;
+  /** Delivery attempts before an effect is marked `dead` (default 10). */
+  readonly maxAttempts?: number;
+  /** First retry delay; doubles per attempt up to one hour (default 30 s). */
+  readonly retryBaseMs?: number;
+}
+
+/**
+ * What one {@link Worker.runDue} call did.
+ *
+ * @example
+ * ```ts
+ * const r = await worker.runDue();
+ * console.log(`${r.timersFired} timers, ${r.effectsDelivered} effects delivered, ${r.effectsFailed} to retry`);
+ * ```
+ */
+export interface RunDueResult {
+  /** Timers whose event a workflow or a rule accepted. */
+  readonly timersFired: number;
+  /** Stale timers (the workflow moved on) that were dropped. */
+  readonly timersDropped: number;
+  readonly effectsDelivered: number;
+  /** Deliveries that failed and will be retried. */
+  readonly effectsFailed: number;
+  /** Effects given up on after `maxAttempts`. */
+  readonly effectsDead: number;
+  /** Timers whose handling failed; each is retried after its lease runs out. */
+  readonly timerErrors: readonly string[];
+}
+
+/**
+ * Runs what is due: fires durable timers (each in its own transaction, with
+ * the event, its audit entries and the timer's completion committed
+ * together), then delivers outbox effects at least once. Call `runDue` from
+ * a cron job or a loop; several workers may run at once.
+ *
+ * @example
+ * ```ts
+ * const worker = guard.worker({ notifier });
+ * setInterval(() => worker.runDue().catch(console.error), 30_000);
+ * ```
+ */
+export interface Worker {
+  readonly workerId: string;
+  /** Fires every timer due at `now` (default: the clock) and delivers due effects. */
+  runDue(now?: Date): Promise<RunDueResult>;
+}
+
+const optionsSchema = z.strictObject({
+  notifier: z
+    .custom<Notifier>((v) => typeof (v as Notifier | undefined)?.send === 'function', {
+      error: 'must be a Notifier with send(notification)',
+    })
+    .optional(),
+  effects: z
+    .record(
+      z.string(),
+      z.custom<EffectHandler>((v) => typeof v === 'function', { error: 'must be a function' }),
+    )
+    .optional(),
+  workerId: z.string().min(1).max(128).optional(),
+  leaseMs: z.int().min(1000).max(3_600_000).optional(),
+  batchSize: z.int().min(1).max(1000).optional(),
+  maxAttempts: z.int().min(1).max(1000).optional(),
+  retryBaseMs: z.int().min(0).max(3_600_000).optional(),
+});
+
+/** At most this many claim rounds per `runDue`, so one call always ends. */
+const MAX_ROUNDS = 50;
+
+/** Creates a worker over a Guard's context. */
+export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Worker {
+  const o = parseInput(optionsSchema, options, { what: 'worker options', locale: ctx.locale });
+  const workerId = o.workerId ?? ctx.ids.next('worker');
+  const leaseMs = o.leaseMs ?? 60_000;
+  const limit = o.batchSize ?? 100;
+  const maxAttempts = o.maxAttempts ?? 10;
+  const retryBaseMs = o.retryBaseMs ?? 30_000;
+
+  async function fireTimers(now: string, errors: string[]) {
+    let fired = 0;
+    let dropped = 0;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const timers = await ctx.store.transaction((tx) => tx.claimTimers({ now, limit, workerId, leaseMs }));
+      if (timers.length === 0) break;
+      for (const timer of timers) {
+        const accepted = await ctx.store
+          .transaction(async (tx) => {
+            const session = sessionFor(ctx, tx, timer.tenantId, now);
+            const event = timer.event as unknown as WorkflowInputEvent;
+            let ok = false;
+            if (timer.workflowId !== null) {
+              ok = await session.deliverTimer(timer.workflowId, event, timer.dueAt);
+            } else {
+              const handler = ctx.workflows.timers.get(event.type);
+              if (handler) {
+                await handler(event, { env: ctx, tx, tenantId: timer.tenantId, at: timer.dueAt, session });
+                ok = true;
+              }
+            }
+            if (!(await tx.completeTimer(timer.id, workerId))) {
+              // Another worker took the timer over (our lease ran out): undo everything.
+              throw new LeaseLost();
+            }
+            if (session.audit.length > 0) await ctx.audit.append(tx, timer.tenantId, session.audit);
+            return ok;
+          })
+          .catch((error: unknown) => {
+            if (error instanceof LeaseLost) return null;
+            // The timer stays leased and is retried when the lease runs out; other timers go on.
+            errors.push(`timer ${timer.key}: ${error instanceof Error ? error.message : String(error)}`);
+            return null;
+          });
+        if (accepted === true) fired++;
+        else if (accepted === false) dropped++;
+      }
+    }
+    return { fired, dropped };
+  }
+
+  async function deliver(effect: OutboxEffect): Promise<void> {
+    if (effect.kind === 'notify') {
+      if (!o.notifier) throw new Error('no notifier configured: pass worker({ notifier })');
+      const p = effect.payload as { template: string; to: string[]; data: { [key: string]: Json } };
+      const { title, body } = renderNotification(ctx.locale, p.template, p.data);
+      await o.notifier.send({
+        id: `${effect.tenantId}:${effect.idempotencyKey}`,
+        tenantId: effect.tenantId,
+        to: p.to,
+        template: p.template,
+        title,
+        body,
+        locale: ctx.locale,
+        data: p.data,
+      });
+      return;
+    }
+    const handler = o.effects?.[effect.kind];
+    if (!handler)
+      throw new Error(`no handler for effect kind "${effect.kind}": pass worker({ effects: { '${effect.kind}': … } })`);
+    await handler(effect);
+  }
+
+  async function deliverEffects(now: string) {
+    let delivered = 0;
+    let failed = 0;
+    let dead = 0;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const effects = await ctx.store.transaction((tx) => tx.claimEffects({ now, limit, workerId, leaseMs }));
+      if (effects.length === 0) break;
+      for (const effect of effects) {
+        let outcome: Parameters<import('../ports/store.js').StoreTransaction['settleEffect']>[2];
+        try {
+          await deliver(effect);
+          outcome = { status: 'done' };
+          delivered++;
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          if (effect.attempts >= maxAttempts) {
+            outcome = { status: 'dead', error: message };
+            dead++;
+          } else {
+            const delay = Math.min(retryBaseMs * 2 ** Math.max(0, effect.attempts - 1), 3_600_000);
+            outcome = {
+              status: 'pending',
+              availableAt: new Date(Date.parse(now) + delay).toISOString(),
+              error: message,
+            };
+            failed++;
+          }
+        }
+        await ctx.store.transaction((tx) => tx.settleEffect(effect.id, workerId, outcome));
+      }
+      if (effects.length < limit) break;
+    }
+    return { delivered, failed, dead };
+  }
+
+  return {
+    workerId,
+    async runDue(at) {
+      const now = (at ?? ctx.clock.now()).toISOString();
+      const errors: string[] = [];
+      const timers = await fireTimers(now, errors);
+      const effects = await deliverEffects(now);
+      return {
+        timersFired: timers.fired,
+        timersDropped: timers.dropped,
+        effectsDelivered: effects.delivered,
+        effectsFailed: effects.failed,
+        effectsDead: effects.dead,
+        timerErrors: errors,
+      };
+    },
+  };
+}
+
+class LeaseLost extends Error {}

@@ -1,0 +1,13 @@
+export { APPROVAL_MACHINE_ID, APPROVAL_MACHINE_VERSION, approvalMachine } from './machine.js';
+export {
+  type ApprovalContext,
+  type ApprovalDecision,
+  type ApprovalEvent,
+  type ApprovalInput,
+  type ApprovalKind,
+  type ApprovalLevel,
+  type ApprovalOutcome,
+  type ApproverSpec,
+  approvalLevelSchema,
+  approverSpecSchema,
+} from './types.js';

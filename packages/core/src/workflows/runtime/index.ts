@@ -1,0 +1,17 @@
+export {
+  defineWorkflow,
+  type PersistedWorkflowSnapshot,
+  type SnapshotMigration,
+  type WorkflowDefinition,
+} from './definition.js';
+export {
+  type TimerHandler,
+  type WorkflowCommandContext,
+  type WorkflowCommandHandler,
+  type WorkflowInputEvent,
+  type WorkflowModule,
+  type WorkflowRegistry,
+  WorkflowSession,
+  type WorkflowSessionOptions,
+  workflowRegistry,
+} from './session.js';

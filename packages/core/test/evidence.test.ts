@@ -1,0 +1,252 @@
+import { describe, expect, it } from 'vitest';
+import { type EvidencePack, verifyEvidencePack } from '../src/evidence/evidence.js';
+import { type AuditEntry, entryHash, hmacKeys, isGuardError } from '../src/index.js';
+import { seededGuard, testKeys } from './fixtures.js';
+
+const clone = (pack: EvidencePack): EvidencePack => JSON.parse(JSON.stringify(pack)) as EvidencePack;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+
+async function scenario() {
+  const env = await seededGuard();
+  const { t, store, clock } = env;
+  const nda = await t.agreements.publishTemplate({
+    templateId: 'nda',
+    kind: 'confidentiality',
+    title: '保密协议',
+    version: 1,
+    text: '乙方对客户资料负有保密义务。',
+  });
+  const agreement = await t.agreements.assign({ employeeId: 'leaver', templateId: 'nda' });
+  await t.agreements.sign({
+    actor: 'leaver',
+    agreementId: agreement.id,
+    contentHash: nda.contentHash,
+    channel: 'web',
+    ip: '198.51.100.4',
+    userAgent: 'Mozilla/5.0',
+  });
+  clock.advance({ hours: 1 });
+  await t.customers.read({ actor: 'mate', customerId: 'c-mate' }); // someone else, in between
+  await t.customers.read({ actor: 'leaver', customerId: 'c-leaver' });
+  const requested = await t.approvals.request({ actor: 'leaver', kind: 'special-terms', title: 'Net 90 for c-leaver' });
+  await t.approvals.approve({ actor: 'mgr', approvalId: requested.id });
+  const decided = await t.approvals.request({ actor: 'mate', kind: 'special-terms', title: 'Net 60' });
+  const unrelated = await t.approvals.request({ actor: 'other', kind: 'special-terms', title: 'Net 30' });
+  await store.transaction(async (tx) => {
+    for (const [id, customerId] of [
+      ['o-1', 'c-leaver'],
+      ['o-2', 'c-leaver'],
+      ['o-3', 'c-mate'],
+    ] as const) {
+      await tx.putRecord(
+        {
+          tenantId: 'acme',
+          kind: 'order',
+          id,
+          ref: customerId,
+          status: 'won',
+          at: '2026-10-30T08:00:00.000Z',
+          data: {
+            id,
+            customerId,
+            ownerId: customerId === 'c-leaver' ? 'leaver' : 'mate',
+            amountMinor: 120_000_00,
+            currency: 'CNY',
+            orderedAt: '2026-10-30T08:00:00.000Z',
+            status: 'won',
+            receivableMinor: 0,
+          },
+          version: 1,
+          createdAt: '2026-10-30T08:00:00.000Z',
+          updatedAt: '2026-10-30T08:00:00.000Z',
+        },
+        null,
+      );
+    }
+  });
+  const handover = await t.offboarding.start({
+    employeeId: 'leaver',
+    resignationDate: '2026-11-02',
+    lastWorkingDay: '2026-11-30',
+    reason: 'moving to a competitor',
+  });
+  return { ...env, nda, agreement, requested, decided, unrelated, handover };
+}
+
+describe('evidence pack', () => {
+  it('holds what matters about the employee and verifies offline, also after a JSON round trip', async () => {
+    const { t, nda, agreement, requested, decided, unrelated, handover } = await scenario();
+    const pack = await t.evidence.pack({ employeeId: 'leaver', actor: { type: 'host', id: 'legal' } });
+
+    expect(pack).toMatchObject({ format: 'guard.evidence-pack/1', tenantId: 'acme', employeeId: 'leaver' });
+    expect(pack.employee).toMatchObject({ id: 'leaver', status: 'resigning' });
+    expect(pack.agreements).toHaveLength(1);
+    expect(pack.agreements[0]?.signature).toMatchObject({
+      agreementId: agreement.id,
+      templateId: 'nda',
+      templateVersion: 1,
+      signature: { signerId: 'leaver', contentHash: nda.contentHash, ip: '198.51.100.4', channel: 'web' },
+    });
+    expect(pack.agreements[0]?.template).toMatchObject({ text: nda.text, contentHash: nda.contentHash });
+    expect(pack.handovers.map((h) => h.workflowId)).toEqual([handover.id]);
+    expect(pack.approvals.map((a) => a.id)).toEqual([requested.id]);
+    expect(pack.approvals.map((a) => a.id)).not.toContain(decided.id);
+    expect(pack.approvals.map((a) => a.id)).not.toContain(unrelated.id);
+    expect(pack.customers.map((c) => c.id)).toEqual(['c-leaver']);
+    expect(pack.orders.map((o) => o.id)).toEqual(['o-1', 'o-2']);
+    expect(pack.ordersTruncated).toBe(false);
+
+    const access = pack.accessHistory.entries;
+    expect(access.length).toBeGreaterThanOrEqual(3);
+    expect(access.every((e) => e.actor.id === 'leaver')).toBe(true);
+    expect(access.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['workflow.agreement.sign', 'customer.read', 'workflow.approval.start']),
+    );
+    expect(pack.accessHistory.truncated).toBe(false);
+
+    // The run: contiguous from the first referenced entry to the checkpoint, other people's entries included.
+    const run = pack.audit.entries;
+    expect(run[0]?.seq).toBe(Math.min(...access.map((e) => e.seq)));
+    expect(run.map((e) => e.seq)).toEqual(run.map((_, i) => (run[0]?.seq ?? 0) + i));
+    expect(run.at(-1)).toMatchObject({ seq: pack.audit.checkpoint.seq, hash: pack.audit.checkpoint.hash });
+    expect(run.some((e) => e.actor.id === 'mate')).toBe(true);
+
+    expect(await verifyEvidencePack(pack, testKeys)).toEqual({
+      ok: true,
+      entries: run.length,
+      checkpointSeq: pack.audit.checkpoint.seq,
+    });
+    const roundTripped = JSON.parse(JSON.stringify(pack)) as unknown;
+    expect(roundTripped).toEqual(pack);
+    expect((await verifyEvidencePack(roundTripped, testKeys)).ok).toBe(true);
+
+    // The export is audited, after the run.
+    const exports = await t.audit.query({ action: 'evidence.export', limit: 10 });
+    expect(exports.items).toHaveLength(1);
+    expect(exports.items[0]).toMatchObject({
+      actor: { type: 'host', id: 'legal' },
+      subject: { type: 'employee', id: 'leaver' },
+    });
+    expect(exports.items[0]?.seq).toBeGreaterThan(pack.audit.checkpoint.seq);
+    expect((await t.audit.verify()).ok).toBe(true);
+  });
+
+  it('reuses a checkpoint that already covers the referenced entries', async () => {
+    const { t } = await scenario();
+    const first = await t.evidence.pack({ employeeId: 'leaver' });
+    await t.customers.read({ actor: 'mate', customerId: 'c-mate' });
+    const second = await t.evidence.pack({ employeeId: 'leaver' });
+    expect(second.audit.checkpoint).toEqual(first.audit.checkpoint);
+    expect(second.audit.entries).toEqual(first.audit.entries);
+    await t.customers.read({ actor: 'leaver', customerId: 'c-leaver' });
+    const third = await t.evidence.pack({ employeeId: 'leaver' });
+    expect(third.audit.checkpoint.seq).toBeGreaterThan(first.audit.checkpoint.seq);
+    expect((await verifyEvidencePack(third, testKeys)).ok).toBe(true);
+  });
+
+  it('packs an employee with no history', async () => {
+    const { t } = await seededGuard();
+    const pack = await t.evidence.pack({ employeeId: 'other' });
+    expect(pack.agreements).toEqual([]);
+    expect(pack.accessHistory.entries).toEqual([]);
+    expect(pack.audit.entries).toEqual([]);
+    expect(pack.customers.map((c) => c.id)).toEqual(['c-other']);
+    expect((await verifyEvidencePack(pack, testKeys)).ok).toBe(true);
+    expect(isGuardError(await t.evidence.pack({ employeeId: 'ghost' }).catch((e: unknown) => e), 'NOT_FOUND')).toBe(
+      true,
+    );
+  });
+
+  describe('tampering', () => {
+    async function packed() {
+      const { t } = await scenario();
+      return t.evidence.pack({ employeeId: 'leaver' });
+    }
+
+    it('names a modified entry of the run', async () => {
+      const pack = clone(await packed());
+      const victim = pack.audit.entries.find((e) => e.actor.id === 'mate') as Mutable<AuditEntry>;
+      victim.data = { ...victim.data, customerId: 'c-leaver' };
+      const result = await verifyEvidencePack(pack, testKeys);
+      expect(result).toMatchObject({ ok: false, problem: 'chain', reason: 'hash-mismatch', seq: victim.seq });
+      expect(result.ok ? '' : result.message).toContain(`#${victim.seq}`);
+    });
+
+    it('names a rewritten run, even with every hash recomputed', async () => {
+      const pack = clone(await packed());
+      const entries = pack.audit.entries as Mutable<AuditEntry>[];
+      const target = entries[1] as Mutable<AuditEntry>;
+      target.at = '2020-01-01T00:00:00.000Z';
+      let prev = target.prevHash;
+      for (const e of entries.slice(1)) {
+        e.prevHash = prev;
+        e.hash = entryHash(prev, e);
+        prev = e.hash;
+      }
+      const result = await verifyEvidencePack(pack, testKeys);
+      expect(result).toMatchObject({
+        ok: false,
+        problem: 'chain',
+        reason: 'checkpoint-mismatch',
+        seq: pack.audit.checkpoint.seq,
+      });
+    });
+
+    it('names a removed entry and a cut-off tail', async () => {
+      const gap = clone(await packed());
+      const removed = (gap.audit.entries as AuditEntry[]).splice(1, 1)[0];
+      expect(await verifyEvidencePack(gap, testKeys)).toMatchObject({ ok: false, problem: 'chain', seq: removed?.seq });
+
+      const cut = clone(await packed());
+      (cut.audit.entries as AuditEntry[]).pop();
+      expect(await verifyEvidencePack(cut, testKeys)).toMatchObject({
+        ok: false,
+        problem: 'chain',
+        reason: 'truncated',
+      });
+    });
+
+    it('names an altered or foreign checkpoint', async () => {
+      const pack = clone(await packed());
+      (pack.audit.checkpoint as Mutable<EvidencePack['audit']['checkpoint']>).seq += 1;
+      const result = await verifyEvidencePack(pack, testKeys);
+      expect(result).toMatchObject({ ok: false, problem: 'checkpoint-signature' });
+      expect(result.ok ? '' : result.message).toContain('checkpoint');
+
+      const other = hmacKeys({ current: 'k1', keys: { k1: 'another-secret-another-secret-another!' } });
+      expect(await verifyEvidencePack(clone(await packed()), other)).toMatchObject({
+        ok: false,
+        problem: 'checkpoint-signature',
+      });
+      const unknown = hmacKeys({ current: 'k2', keys: { k2: 'another-secret-another-secret-another!' } });
+      expect(await verifyEvidencePack(clone(await packed()), unknown)).toMatchObject({
+        ok: false,
+        problem: 'checkpoint-key-unknown',
+      });
+    });
+
+    it('names an access-history entry that is not the chain’s', async () => {
+      const pack = clone(await packed());
+      const entry = pack.accessHistory.entries[0] as Mutable<AuditEntry>;
+      entry.action = 'customer.list';
+      expect(await verifyEvidencePack(pack, testKeys)).toMatchObject({
+        ok: false,
+        problem: 'referenced-entry-mismatch',
+        seq: entry.seq,
+      });
+    });
+
+    it('names a swapped agreement text', async () => {
+      const pack = clone(await packed());
+      const template = pack.agreements[0]?.template as Mutable<NonNullable<EvidencePack['agreements'][0]['template']>>;
+      template.text = '乙方无任何保密义务。';
+      const result = await verifyEvidencePack(pack, testKeys);
+      expect(result).toMatchObject({ ok: false, problem: 'agreement-mismatch' });
+      expect(result.ok ? '' : result.message).toContain('template text');
+    });
+
+    it('refuses something that is not a pack', async () => {
+      expect(await verifyEvidencePack({ format: 'zip' }, testKeys)).toMatchObject({ ok: false, problem: 'malformed' });
+    });
+  });
+});
