@@ -659,8 +659,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
           .orderBy('id', desc ? 'desc' : 'asc')
           .limit(rowsToFetch(page))
           .execute();
-        const result = toPage(rows.map(toRecord), page, (r) => [r.at, r.id]);
-        return result;
+        return toPage(rows.map(toRecord), page, (r) => [r.at, r.id]);
       }),
 
     deleteRecord: (tenantId, kind, id) =>

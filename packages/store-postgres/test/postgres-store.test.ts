@@ -71,10 +71,10 @@ await describeWithDatabase('postgres', 'postgresStore on a server', (url) => {
     try {
       const { rows } = await sql<{ table_name: string; column_name: string; collation_name: string | null }>`
         select table_name, column_name, collation_name from information_schema.columns
-        where table_name in (${`${harness.prefix}customers`}, ${`${harness.prefix}units`}, ${`${harness.prefix}outbox`})
-          and column_name in ('tenant_id', 'id', 'owner_id', 'path_key', 'available_at')
+        where table_name in (${`${harness.prefix}customers`}, ${`${harness.prefix}units`}, ${`${harness.prefix}outbox`}, ${`${harness.prefix}records`})
+          and column_name in ('tenant_id', 'id', 'owner_id', 'path_key', 'available_at', 'kind', 'ref', 'status', 'at')
         order by table_name, column_name`.execute(db);
-      expect(rows.length).toBeGreaterThanOrEqual(8);
+      expect(rows.length).toBeGreaterThanOrEqual(15);
       for (const row of rows) expect(row.collation_name, `${row.table_name}.${row.column_name}`).toBe('C');
     } finally {
       await db.destroy();

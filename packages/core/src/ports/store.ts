@@ -274,11 +274,18 @@ export interface StoredRecord {
   readonly kind: string;
   /** Unique per tenant and kind. */
   readonly id: string;
-  /** What the record belongs to (indexed), e.g. the customer of a follow-up; `null` for none. */
+  /**
+   * What the record belongs to (indexed), e.g. the customer of a follow-up;
+   * `null` for none. At most 128 characters, like an id.
+   */
   readonly ref: string | null;
-  /** A short state for queries (indexed), e.g. `open` for an alert; `null` for none. */
+  /** A short state for queries (indexed), e.g. `open` for an alert; `null` for none. At most 128 characters. */
   readonly status: string | null;
-  /** When the record happened or is due; lists are ordered by it. */
+  /**
+   * When the record happened or is due, as `Date#toISOString()` writes it
+   * (the store keeps it as given and compares it as a string); lists are
+   * ordered by it.
+   */
   readonly at: string;
   readonly data: Json;
   readonly version: number;
@@ -288,8 +295,15 @@ export interface StoredRecord {
 
 /**
  * Which records to list: one kind, optionally narrowed by `ref` and
- * `status`, and by `at` (`from` inclusive, `to` exclusive). Ordered by `at`,
- * then `id`; descending when `order: 'desc'`.
+ * `status` (equal to the given value; there is no condition that matches
+ * `null`), and by `at` (`from` inclusive, `to` exclusive). Ordered by `at`,
+ * then `id` (both by UTF-16 code units, as {@link Page} says); both
+ * descending when `order: 'desc'`.
+ *
+ * `from` and `to` may be any ISO 8601 date-time `Date.parse` reads (e.g.
+ * without milliseconds, or with an offset): they are compared as the
+ * instant they name, in `Date#toISOString()` form. A `from` or `to` that is
+ * not a date matches nothing (as in {@link AuditQuery}).
  *
  * @example
  * ```ts
@@ -558,12 +572,18 @@ export interface StoreTransaction {
    * Writes a record if, and only if, its stored version is `expectedVersion`
    * (`null`: it must not exist yet), atomically; otherwise throws
    * `ConflictError` and writes nothing, and the transaction stays usable.
-   * `record.version` must be `expectedVersion + 1` (or 1).
+   * `record.version` must be `expectedVersion + 1` (or 1). The record is
+   * matched by `(record.tenantId, record.kind, record.id)`; the
+   * conflict's `params.id` is `kind/id`.
    */
   putRecord(record: StoredRecord, expectedVersion: number | null): Promise<void>;
-  /** One page of records matching `filter`, ordered by `at`, then `id`. */
+  /**
+   * One page of records matching `filter`, ordered by `at`, then `id`. The
+   * cursor holds the `(at, id)` of the page's last record; a cursor of
+   * another listing is a `ValidationError`.
+   */
   listRecords(tenantId: string, filter: RecordFilter, page: PageRequest): Promise<Page<StoredRecord>>;
-  /** Deletes the record; `false` if there was none. */
+  /** Deletes the record, whatever its version; `false` if there was none. */
   deleteRecord(tenantId: string, kind: string, id: string): Promise<boolean>;
 
   /**

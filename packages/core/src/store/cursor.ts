@@ -1,9 +1,6 @@
 import * as z from 'zod';
 import { ValidationError } from '../errors/guard-error.js';
 
-/** One value of a sort key. */
-type KeyPart = string | number;
-
 /**
  * Encodes a keyset position as an opaque, URL-safe cursor. For store
  * implementers: encode the sort key of the last row of a page — one value
@@ -17,7 +14,7 @@ type KeyPart = string | number;
  * const nextByTime = encodeCursor({ after: [lastRow.at, lastRow.id] });
  * ```
  */
-export function encodeCursor(position: { readonly after: KeyPart | readonly KeyPart[] }): string {
+export function encodeCursor(position: { readonly after: string | number | readonly (string | number)[] }): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
 
@@ -36,7 +33,7 @@ const positionSchema = z.strictObject({ after: z.union([part, z.array(part).min(
  * const { after } = decodeCursor(page.cursor);
  * ```
  */
-export function decodeCursor(cursor: string): { after: KeyPart | KeyPart[] } {
+export function decodeCursor(cursor: string): { after: string | number | (string | number)[] } {
   try {
     if (cursor.length > 2048) throw new Error('too long');
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -1023,7 +1023,7 @@ describe('offboarding machine: model-based paths (@xstate/graph)', () => {
       ['cancelled', 'closed', 'completed', 'handover', 'review', 'signOff', 'watch'].sort(),
     );
     expect(completions).toBeGreaterThan(0);
-  });
+  }, 60_000);
 });
 
 // ---------------------------------------------------------------------------
@@ -1146,7 +1146,7 @@ describe('offboarding machine: properties', () => {
   it('completes only with every item accepted and handed to a real successor; strangers never change anything', () => {
     const outcomes = { completed: 0, cancelled: 0, closed: 0 };
     fc.assert(
-      fc.property(fc.array(step, { minLength: 60, maxLength: 160 }), (steps) => {
+      fc.property(fc.array(step, { minLength: 1, maxLength: 160, size: 'max' }), (steps) => {
         const rt = new Runtime(SMALL);
         let completedSeen = false;
         let snapshot = rt.snapshot;

@@ -491,7 +491,7 @@ export const offboardingMachine = setup({
         ACCEPT_ITEMS: [
           {
             guard: ({ context, event }) =>
-              canAcceptItems(context, event) && acceptedItems(context, event).every((i) => i.status === 'accepted'),
+              canAcceptItems(context, event) && handoverComplete({ ...context, items: acceptedItems(context, event) }),
             target: 'signOff',
             actions: assign(({ context, event }) => ({ items: acceptedItems(context, event) })),
           },
@@ -543,7 +543,7 @@ export const offboardingMachine = setup({
       on: {
         APPROVAL_DONE: [
           {
-            guard: ({ context, event }) => isFreshApproval(context, event, 'approved'),
+            guard: ({ context, event }) => isFreshApproval(context, event, 'approved') && handoverComplete(context),
             target: 'completed',
             actions: assign(({ event }) => ({
               approvalId: event.approvalId,
