@@ -352,7 +352,10 @@ describe('offboarding', () => {
       evidence: { month: 2 },
     });
     expect((await acme.offboarding.get(caseId)).overdueMonths).toEqual([2]);
-    const alertNote = notifier.sent.find((n) => n.template === 'alert.raised');
+    // (the successors' customers raise follow-up alerts to the manager meanwhile: pick the non-compete one)
+    const alertNote = notifier.sent.find(
+      (n) => n.template === 'alert.raised' && n.data.kind === 'non-compete-compensation-overdue',
+    );
     expect([...(alertNote?.to ?? [])].sort()).toEqual(['fin', 'hr']);
     clock.set('2027-03-01T00:00:00Z');
     await worker.runDue();

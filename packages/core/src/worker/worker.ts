@@ -129,6 +129,11 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
       for (const timer of timers) {
         const accepted = await ctx.store
           .transaction(async (tx) => {
+            // Complete first: handling the event may schedule the same key again (a reminder's next round).
+            if (!(await tx.completeTimer(timer.id, workerId))) {
+              // Another worker took the timer over (our lease ran out): leave it to them.
+              throw new LeaseLost();
+            }
             const session = sessionFor(ctx, tx, timer.tenantId, now);
             const event = timer.event as unknown as WorkflowInputEvent;
             let ok = false;
@@ -140,10 +145,6 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
                 await handler(event, { env: ctx, tx, tenantId: timer.tenantId, at: timer.dueAt, session });
                 ok = true;
               }
-            }
-            if (!(await tx.completeTimer(timer.id, workerId))) {
-              // Another worker took the timer over (our lease ran out): undo everything.
-              throw new LeaseLost();
             }
             if (session.audit.length > 0) await ctx.audit.append(tx, timer.tenantId, session.audit);
             return ok;
