@@ -8,6 +8,7 @@ import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '..
 import { requireEmployee } from '../guard/directory.js';
 import { employeesWithRole } from '../guard/roles.js';
 import type { StoredRecord, StoreTransaction, WorkflowRecord } from '../ports/store.js';
+import { allRecords, allWorkflows } from '../store/pages.js';
 import {
   AGREEMENT_MACHINE_ID,
   AGREEMENT_MACHINE_VERSION,
@@ -288,22 +289,6 @@ function templateOf(record: StoredRecord): AgreementTemplate {
   return record.data as unknown as AgreementTemplate;
 }
 
-/** Every record of a filter, page by page. */
-async function allRecords(tx: StoreTransaction, tenantId: string, kind: string, ref?: string): Promise<StoredRecord[]> {
-  const result: StoredRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await tx.listRecords(
-      tenantId,
-      { kind, ...(ref === undefined ? {} : { ref }) },
-      { limit: 500, ...(cursor === undefined ? {} : { cursor }) },
-    );
-    result.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return result;
-}
-
 /**
  * Every agreement workflow of an employee, ordered by id.
  *
@@ -317,18 +302,7 @@ export async function agreementRecordsOf(
   tenantId: string,
   employeeId: string,
 ): Promise<WorkflowRecord[]> {
-  const result: WorkflowRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await tx.listWorkflows(
-      tenantId,
-      { machine: AGREEMENT_MACHINE_ID, subject: { type: 'employee', id: employeeId } },
-      { limit: 500, ...(cursor === undefined ? {} : { cursor }) },
-    );
-    result.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return result;
+  return allWorkflows(tx, tenantId, { machine: AGREEMENT_MACHINE_ID, subject: { type: 'employee', id: employeeId } });
 }
 
 /** The latest version of each template. */
@@ -359,7 +333,9 @@ async function findTemplate(
     }
     return templateOf(record);
   }
-  const [latest] = latestPerTemplate(await allRecords(tx, tenantId, AGREEMENT_TEMPLATE_KIND, templateId));
+  const [latest] = latestPerTemplate(
+    (await allRecords(tx, tenantId, { kind: AGREEMENT_TEMPLATE_KIND, ref: templateId })).items,
+  );
   if (!latest) throw new NotFoundError({ entity: 'agreement', id: templateId, tenantId }, { locale: ctx.locale });
   return latest;
 }
@@ -504,7 +480,7 @@ export function agreementsApi(ctx: GuardContext, tenantId: string): AgreementsAp
           if (t.contentHash === contentHash && t.kind === p.kind && t.title === p.title) return t;
           throw new ConflictError({ entity: 'agreement', id, expected: null, actual: existing.version }, { locale });
         }
-        const others = await allRecords(uow.tx, tenantId, AGREEMENT_TEMPLATE_KIND, p.templateId);
+        const others = (await allRecords(uow.tx, tenantId, { kind: AGREEMENT_TEMPLATE_KIND, ref: p.templateId })).items;
         const otherKind = others.map(templateOf).find((t) => t.kind !== p.kind);
         if (otherKind) {
           throw new ConflictError(
@@ -548,7 +524,7 @@ export function agreementsApi(ctx: GuardContext, tenantId: string): AgreementsAp
     },
     templates: () =>
       inUnitOfWork(ctx, tenantId, async (uow) =>
-        latestPerTemplate(await allRecords(uow.tx, tenantId, AGREEMENT_TEMPLATE_KIND)),
+        latestPerTemplate((await allRecords(uow.tx, tenantId, { kind: AGREEMENT_TEMPLATE_KIND })).items),
       ),
     template: async (templateId, version) => {
       const id = parseInput(templateIdSchema, templateId, { what: 'template id', locale });
@@ -574,7 +550,7 @@ export function agreementsApi(ctx: GuardContext, tenantId: string): AgreementsAp
       const p = parseInput(onboardingSchema, input, { what: 'onboarding agreements', locale });
       return inUnitOfWork(ctx, tenantId, async (uow) => {
         await requireEmployee(ctx, uow.tx, tenantId, p.employeeId);
-        const latest = latestPerTemplate(await allRecords(uow.tx, tenantId, AGREEMENT_TEMPLATE_KIND));
+        const latest = latestPerTemplate((await allRecords(uow.tx, tenantId, { kind: AGREEMENT_TEMPLATE_KIND })).items);
         const newestOfKind = new Map<AgreementKind, AgreementTemplate>();
         for (const t of latest) {
           const current = newestOfKind.get(t.kind);

@@ -5,7 +5,8 @@ import { ConflictError, NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, HOST_ACTOR, inUnitOfWork } from '../guard/context.js';
 import { requireEmployee } from '../guard/directory.js';
-import type { StoredRecord, StoreTransaction } from '../ports/store.js';
+import type { StoredRecord } from '../ports/store.js';
+import { allRecords } from '../store/pages.js';
 import type { AgreementContext, AgreementKind } from '../workflows/agreement/index.js';
 import { WorkflowSession } from '../workflows/runtime/index.js';
 import { agreementRecordsOf } from './agreements.js';
@@ -141,21 +142,6 @@ function assignmentOf(record: StoredRecord): TrainingAssignment {
   return { id: record.id, status: record.status as TrainingAssignment['status'], ...d };
 }
 
-async function allByRef(tx: StoreTransaction, tenantId: string, kind: string, ref: string): Promise<StoredRecord[]> {
-  const result: StoredRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await tx.listRecords(
-      tenantId,
-      { kind, ref },
-      { limit: 500, ...(cursor === undefined ? {} : { cursor }) },
-    );
-    result.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return result;
-}
-
 /**
  * The tenant-scoped training API; see {@link TrainingApi}.
  *
@@ -254,7 +240,7 @@ export function trainingApi(ctx: GuardContext, tenantId: string): TrainingApi {
     forEmployee: async (employeeId) => {
       const id = parseInput(idSchema, employeeId, { what: 'employee id', locale });
       return inUnitOfWork(ctx, tenantId, async (uow) =>
-        (await allByRef(uow.tx, tenantId, TRAINING_KIND, id)).map(assignmentOf),
+        (await allRecords(uow.tx, tenantId, { kind: TRAINING_KIND, ref: id })).items.map(assignmentOf),
       );
     },
     compliance: async (employeeId) => {
@@ -281,7 +267,9 @@ export function trainingApi(ctx: GuardContext, tenantId: string): TrainingApi {
             if (c.overdue) overdue++;
           } else if (record.state === 'revoked') revoked++;
         }
-        const trainings = (await allByRef(uow.tx, tenantId, TRAINING_KIND, id)).map(assignmentOf);
+        const trainings = (await allRecords(uow.tx, tenantId, { kind: TRAINING_KIND, ref: id })).items.map(
+          assignmentOf,
+        );
         const completed = trainings
           .filter((t) => t.status === 'completed')
           .map((t) => ({
@@ -297,7 +285,7 @@ export function trainingApi(ctx: GuardContext, tenantId: string): TrainingApi {
           .map((t) => ({ id: t.id, courseId: t.courseId, title: t.title, dueAt: t.dueAt }));
         const open = trainings.filter((t) => t.status === 'assigned' && t.dueAt >= uow.now).length;
         const violationsByKind: Record<string, { open: number; acknowledged: number; resolved: number }> = {};
-        const alerts = await allByRef(uow.tx, tenantId, ALERT_KIND, id);
+        const alerts = (await allRecords(uow.tx, tenantId, { kind: ALERT_KIND, ref: id })).items;
         for (const alert of alerts) {
           const kind = (alert.data as { kind: string }).kind;
           const counts = violationsByKind[kind] ?? { open: 0, acknowledged: 0, resolved: 0 };

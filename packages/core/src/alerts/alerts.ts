@@ -2,10 +2,10 @@ import * as z from 'zod';
 import type { ActorRef, Json } from '../domain/entities.js';
 import { idSchema } from '../domain/entities.js';
 import type { Severity } from '../domain/vocabulary.js';
-import { ForbiddenError, NotFoundError } from '../errors/guard-error.js';
+import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
-import { type GuardContext, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
-import { requireEmployee } from '../guard/directory.js';
+import { forbiddenOutsidePolicy, type GuardContext, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
+import { managesEmployee, requireEmployee } from '../guard/directory.js';
 import { alertTitle } from '../i18n/messages.js';
 import type { Page, StoredRecord, StoreTransaction } from '../ports/store.js';
 
@@ -238,14 +238,7 @@ async function mayClear(tx: StoreTransaction, tenantId: string, actor: string, e
   if (employeeId === null) return me.roles.includes('hr-admin') || me.roles.includes('manager');
   if (actor === employeeId) return false;
   if (me.roles.includes('hr-admin')) return true;
-  let current = employeeId;
-  for (let depth = 0; depth < 32; depth++) {
-    const [e] = await tx.getEmployees(tenantId, [current]);
-    if (!e?.managerId) return false;
-    if (e.managerId === actor) return true;
-    current = e.managerId;
-  }
-  return false;
+  return managesEmployee(tx, tenantId, actor, employeeId);
 }
 
 /** The tenant-scoped alerts API. */
@@ -258,20 +251,7 @@ export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
       const record = await uow.tx.getRecord(tenantId, ALERT_KIND, alertId);
       if (!record) throw new NotFoundError({ entity: 'alert', id: alertId, tenantId }, { locale });
       if (!(await mayClear(uow.tx, tenantId, actor, record.ref))) {
-        throw new ForbiddenError(
-          {
-            actorId: actor,
-            resourceId: alertId,
-            decision: {
-              allow: false,
-              action: 'update',
-              fields: {},
-              obligations: [],
-              reason: { code: 'no-matching-rule', rules: [] },
-            },
-          },
-          { locale },
-        );
+        throw forbiddenOutsidePolicy(ctx, actor, alertId, 'update');
       }
       const data = record.data as unknown as AlertData;
       const next: AlertData =

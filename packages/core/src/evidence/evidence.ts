@@ -28,9 +28,8 @@ import type {
   EmployeeRecord,
   StoredRecord,
   StoreTransaction,
-  WorkflowFilter,
-  WorkflowRecord,
 } from '../ports/store.js';
+import { allRecords, allWorkflows, pagedItems, readPages } from '../store/pages.js';
 import { AGREEMENT_MACHINE_ID } from '../workflows/agreement/index.js';
 import { APPROVAL_MACHINE_ID, type ApprovalContext } from '../workflows/approval/index.js';
 import { WorkflowSession } from '../workflows/runtime/index.js';
@@ -206,52 +205,13 @@ export interface EvidenceApi {
 
 const packSchema = z.strictObject({ employeeId: idSchema, actor: actorRefSchema.optional() });
 
-async function allWorkflows(tx: StoreTransaction, tenantId: string, filter: WorkflowFilter): Promise<WorkflowRecord[]> {
-  const result: WorkflowRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await tx.listWorkflows(tenantId, filter, { limit: PAGE, ...(cursor === undefined ? {} : { cursor }) });
-    result.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return result;
-}
-
-async function allRecords(tx: StoreTransaction, tenantId: string, kind: string, ref: string, max: number) {
-  const result: StoredRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await tx.listRecords(
-      tenantId,
-      { kind, ref },
-      { limit: PAGE, ...(cursor === undefined ? {} : { cursor }) },
-    );
-    result.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor && result.length <= max);
-  return { items: result.slice(0, max), truncated: result.length > max };
-}
-
 /** The employee's newest audit entries (at most `ACCESS_LIMIT`), oldest first. */
 async function accessHistory(tx: StoreTransaction, tenantId: string, employeeId: string) {
-  const newestFirst: AuditEntry[] = [];
-  let cursor: string | undefined;
-  let truncated = false;
-  do {
-    const page = await tx.queryAudit(tenantId, {
-      actorId: employeeId,
-      order: 'desc',
-      limit: PAGE,
-      ...(cursor === undefined ? {} : { cursor }),
-    });
-    newestFirst.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-    if (newestFirst.length >= ACCESS_LIMIT) {
-      truncated = newestFirst.length > ACCESS_LIMIT || cursor !== undefined;
-      break;
-    }
-  } while (cursor);
-  return { entries: newestFirst.slice(0, ACCESS_LIMIT).reverse(), truncated };
+  const { items, truncated } = await readPages(
+    (page) => tx.queryAudit(tenantId, { actorId: employeeId, order: 'desc', ...page }),
+    { pageSize: PAGE, max: ACCESS_LIMIT },
+  );
+  return { entries: items.reverse(), truncated };
 }
 
 /** The `seq` of the audit entry of an agreement's `SIGN` transition, or `null`. */
@@ -295,7 +255,7 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
         const employee = await requireEmployee(ctx, tx, tenantId, p.employeeId);
         const id = employee.id;
 
-        const signatures = await allRecords(tx, tenantId, SIGNATURE_KIND, id, Number.MAX_SAFE_INTEGER);
+        const signatures = await allRecords(tx, tenantId, { kind: SIGNATURE_KIND, ref: id });
         const agreements: EvidenceAgreement[] = [];
         for (const record of signatures.items) {
           const signature = record.data as unknown as SignatureEvidence;
@@ -331,19 +291,9 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
         const access = await accessHistory(tx, tenantId, id);
 
         const customerIds = new Set<string>();
-        let cursor: string | undefined;
-        do {
-          const page = await tx.listCustomers(
-            tenantId,
-            { ownerId: id },
-            {
-              limit: PAGE,
-              ...(cursor === undefined ? {} : { cursor }),
-            },
-          );
-          for (const c of page.items) customerIds.add(c.id);
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor);
+        for await (const c of pagedItems((page) => tx.listCustomers(tenantId, { ownerId: id }, page), PAGE)) {
+          customerIds.add(c.id);
+        }
         for (const h of handovers) {
           for (const item of (h.context.items ?? []) as readonly { customerId?: unknown }[]) {
             if (typeof item.customerId === 'string') customerIds.add(item.customerId);
@@ -362,7 +312,7 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
             ordersTruncated = true; // conservatively: more customers remain
             break;
           }
-          const found = await allRecords(tx, tenantId, ORDER_KIND, customerId, room);
+          const found = await allRecords(tx, tenantId, { kind: ORDER_KIND, ref: customerId }, room);
           orders.push(...found.items);
           if (found.truncated) {
             ordersTruncated = true;

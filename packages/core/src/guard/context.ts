@@ -1,6 +1,8 @@
 import type { AuditDraft, AuditLog } from '../audit/index.js';
+import type { Decision } from '../domain/decision.js';
 import type { ActorRef } from '../domain/entities.js';
-import { NotFoundError } from '../errors/guard-error.js';
+import type { Action, FieldLevel } from '../domain/vocabulary.js';
+import { ForbiddenError, NotFoundError } from '../errors/guard-error.js';
 import type { Locale } from '../i18n/locale.js';
 import type { CompiledPolicy, MaskKind } from '../policy/index.js';
 import type { Clock } from '../ports/clock.js';
@@ -101,4 +103,26 @@ export async function inRefusableUnitOfWork<T>(
   );
   if (refusal) throw refusal;
   return result;
+}
+
+/**
+ * A `ForbiddenError` for an action the access policy does not cover (who
+ * may resolve an alert, open an offboarding case, download an export): a
+ * default-deny decision with every field class hidden.
+ */
+export function forbiddenOutsidePolicy(
+  ctx: Pick<GuardContext, 'policy' | 'locale'>,
+  actorId: string,
+  resourceId: string,
+  action: Action,
+): ForbiddenError {
+  const fields: Record<string, FieldLevel> = Object.fromEntries(ctx.policy.fieldClasses.map((c) => [c, 'hide']));
+  const decision: Decision = {
+    allow: false,
+    action,
+    fields,
+    obligations: [],
+    reason: { code: 'no-matching-rule', rules: [] },
+  };
+  return new ForbiddenError({ actorId, resourceId, decision }, { locale: ctx.locale });
 }

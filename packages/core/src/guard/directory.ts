@@ -242,3 +242,20 @@ export async function requireEmployee(
   if (!employee) throw new NotFoundError({ entity: 'employee', id, tenantId }, { locale: ctx.locale });
   return employee;
 }
+
+/** Whether `managerId` manages `employeeId`, directly or further up the chain (at most 32 levels). */
+export async function managesEmployee(
+  tx: StoreTransaction,
+  tenantId: string,
+  managerId: string,
+  employeeId: string,
+): Promise<boolean> {
+  let current = employeeId;
+  for (let depth = 0; depth < 32; depth++) {
+    const [e] = await tx.getEmployees(tenantId, [current]);
+    if (!e?.managerId) return false;
+    if (e.managerId === managerId) return true;
+    current = e.managerId;
+  }
+  return false;
+}

@@ -3,9 +3,15 @@ import { raiseAlert } from '../alerts/alerts.js';
 import { startApproval } from '../approvals/approvals.js';
 import type { ActorRef } from '../domain/entities.js';
 import { idSchema, isoDateSchema, isoDateTimeSchema } from '../domain/entities.js';
-import { ForbiddenError, NotFoundError, ValidationError, WorkflowRejectedError } from '../errors/guard-error.js';
+import { NotFoundError, ValidationError, WorkflowRejectedError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
-import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
+import {
+  forbiddenOutsidePolicy,
+  type GuardContext,
+  HOST_ACTOR,
+  inUnitOfWork,
+  type UnitOfWork,
+} from '../guard/context.js';
 import { requireEmployee } from '../guard/directory.js';
 import { employeesWithRole } from '../guard/roles.js';
 import type { Locale } from '../i18n/locale.js';
@@ -13,6 +19,7 @@ import { changeOwner, FOLLOW_UP_KIND } from '../ownership/ownership.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { EmployeeRecord, StoreTransaction, WorkflowRecord } from '../ports/store.js';
 import { loadSettings } from '../settings/tenant-settings.js';
+import { pagedItems } from '../store/pages.js';
 import { APPROVAL_MACHINE_ID, type ApprovalContext } from '../workflows/approval/index.js';
 import {
   type HandoverItem,
@@ -76,7 +83,6 @@ export const orderRecordSchema = z.looseObject({
 const OPEN_CASE_KIND = 'offboarding-open';
 /** States in which the handover is still in progress. */
 const IN_PROGRESS = new Set(['handover', 'review', 'signOff']);
-const PAGE = 500;
 
 /**
  * Who acts on an offboarding case: an employee id, or an explicit actor —
@@ -326,27 +332,15 @@ function invalid(what: string, path: (string | number)[], message: string, local
   return new ValidationError(what, [{ path, code: 'custom', message }], { locale });
 }
 
-/** All pages of a paged listing. */
-async function* pages<T>(
-  fetch: (cursor: string | undefined) => Promise<{ items: readonly T[]; nextCursor: string | null }>,
-) {
-  let cursor: string | undefined;
-  do {
-    const page = await fetch(cursor);
-    yield* page.items;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-}
-
 /** The sign-off approval of a case that still waits for decisions, if any. */
 async function pendingApproval(uow: Pick<UnitOfWork, 'tx' | 'session'>, tenantId: string, record: WorkflowRecord) {
   if (record.state !== 'signOff') return null;
   const employeeId = contextOf(record).employeeId;
-  const listed = pages((cursor) =>
+  const listed = pagedItems((page) =>
     uow.tx.listWorkflows(
       tenantId,
       { machine: APPROVAL_MACHINE_ID, state: 'pending', subject: { type: 'employee', id: employeeId } },
-      { limit: PAGE, ...(cursor === undefined ? {} : { cursor }) },
+      page,
     ),
   );
   for await (const approval of listed) {
@@ -482,9 +476,7 @@ async function buildChecklist(ctx: GuardContext, tx: StoreTransaction, tenantId:
       returnReason: null,
     });
   };
-  const customers = pages((cursor) =>
-    tx.listCustomers(tenantId, { ownerId: employeeId }, { limit: PAGE, ...(cursor === undefined ? {} : { cursor }) }),
-  );
+  const customers = pagedItems((page) => tx.listCustomers(tenantId, { ownerId: employeeId }, page));
   for await (const customer of customers) {
     add('customer', customer.id, customer.id, customer.name);
     add('communication', customer.id, customer.id, text.communication(customer.name));
@@ -495,13 +487,7 @@ async function buildChecklist(ctx: GuardContext, tx: StoreTransaction, tenantId:
       { limit: 1 },
     );
     if (visits.items.length > 0) add('visit', customer.id, customer.id, text.visit(customer.name));
-    const orders = pages((cursor) =>
-      tx.listRecords(
-        tenantId,
-        { kind: ORDER_KIND, ref: customer.id },
-        { limit: PAGE, ...(cursor === undefined ? {} : { cursor }) },
-      ),
-    );
+    const orders = pagedItems((page) => tx.listRecords(tenantId, { kind: ORDER_KIND, ref: customer.id }, page));
     for await (const order of orders) {
       const parsed = orderRecordSchema.safeParse(order.data);
       if (!parsed.success) {
@@ -825,20 +811,7 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
           const [starter] = await uow.tx.getEmployees(tenantId, [actor.id]);
           if (!starter?.roles.includes('hr-admin') || starter.id === employee.id) {
             // Only HR (never for themself) or the host opens a case: it restricts the employee at once.
-            throw new ForbiddenError(
-              {
-                actorId: actor.id,
-                resourceId: employee.id,
-                decision: {
-                  allow: false,
-                  action: 'update',
-                  fields: {},
-                  obligations: [],
-                  reason: { code: 'no-matching-rule', rules: [] },
-                },
-              },
-              { locale },
-            );
+            throw forbiddenOutsidePolicy(ctx, actor.id, employee.id, 'update');
           }
         }
         if (employee.status !== 'active' && employee.status !== 'resigning') {
@@ -941,12 +914,8 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
       return inUnitOfWork(ctx, tenantId, async (uow) => {
         let open: WorkflowRecord | null = null;
         let latest: WorkflowRecord | null = null;
-        const listed = pages((cursor) =>
-          uow.tx.listWorkflows(
-            tenantId,
-            { machine: OFFBOARDING_MACHINE_ID, subject: { type: 'employee', id } },
-            { limit: PAGE, ...(cursor === undefined ? {} : { cursor }) },
-          ),
+        const listed = pagedItems((page) =>
+          uow.tx.listWorkflows(tenantId, { machine: OFFBOARDING_MACHINE_ID, subject: { type: 'employee', id } }, page),
         );
         for await (const record of listed) {
           if (IN_PROGRESS.has(record.state)) open = record;

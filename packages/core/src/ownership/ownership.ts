@@ -8,10 +8,11 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, inRefusableUnitOfWork, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
 import { resourceOf, subjectOf } from '../guard/customers.js';
-import { requireEmployee } from '../guard/directory.js';
+import { managesEmployee, requireEmployee } from '../guard/directory.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { CustomerRecord, EmployeeRecord, Page, StoreTransaction, WorkflowRecord } from '../ports/store.js';
 import { loadSettings } from '../settings/tenant-settings.js';
+import { allRecords, readPages } from '../store/pages.js';
 import { CLAIM_MACHINE_ID, CLAIM_MACHINE_VERSION, type ClaimContext, claimMachine } from '../workflows/claim/index.js';
 import { defineWorkflow, type TimerHandler, type WorkflowModule, WorkflowSession } from '../workflows/runtime/index.js';
 import {
@@ -205,17 +206,6 @@ function startOfLocalDay(now: string, timeZone: string): string {
   return new Date(localDay * DAY_MS - offset).toISOString();
 }
 
-async function countUpTo(fetch: (cursor: string | undefined) => Promise<Page<unknown>>, max: number): Promise<number> {
-  let count = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await fetch(cursor);
-    count += page.items.length;
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor && count <= max);
-  return count;
-}
-
 function forbidden(
   ctx: GuardContext,
   actorId: string,
@@ -243,18 +233,6 @@ async function decide(
     now: new Date(uow.now),
     timeZone: uow.tenant.timeZone,
   });
-}
-
-/** Whether `actor` manages `employee` (directly or further up the chain). */
-async function manages(tx: StoreTransaction, tenantId: string, actor: string, employee: string): Promise<boolean> {
-  let current = employee;
-  for (let depth = 0; depth < 32; depth++) {
-    const [e] = await tx.getEmployees(tenantId, [current]);
-    if (!e?.managerId) return false;
-    if (e.managerId === actor) return true;
-    current = e.managerId;
-  }
-  return false;
 }
 
 /** The claim machine and its commands; the ownership-transfer approval hook; the follow-up timer. */
@@ -462,20 +440,20 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
           throw forbidden(ctx, claimant.id, customer.id, decision.allow ? { ...decision, allow: false } : decision);
         }
         const settings = await loadSettings(uow.tx, tenantId, locale);
-        const today = await countUpTo(
-          (cursor) =>
-            uow.tx.listRecords(
-              tenantId,
-              { kind: CLAIM_LOG_KIND, ref: claimant.id, from: startOfLocalDay(uow.now, uow.tenant.timeZone) },
-              { limit: 200, ...(cursor ? { cursor } : {}) },
-            ),
-          settings.claims.dailyQuota,
-        );
-        const owned = await countUpTo(
-          (cursor) =>
-            uow.tx.listCustomers(tenantId, { ownerId: claimant.id }, { limit: 1000, ...(cursor ? { cursor } : {}) }),
-          settings.claims.maxCustomersPerRep,
-        );
+        // Counted only as far as the limits: a rep with 100,000 customers costs one page, not 100.
+        const today = (
+          await allRecords(
+            uow.tx,
+            tenantId,
+            { kind: CLAIM_LOG_KIND, ref: claimant.id, from: startOfLocalDay(uow.now, uow.tenant.timeZone) },
+            settings.claims.dailyQuota,
+          )
+        ).items.length;
+        const owned = (
+          await readPages((page) => uow.tx.listCustomers(tenantId, { ownerId: claimant.id }, page), {
+            max: settings.claims.maxCustomersPerRep,
+          })
+        ).items.length;
         const issues = [
           ...(today >= settings.claims.dailyQuota
             ? [
@@ -631,7 +609,7 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
           customer.ownerId !== null &&
           (customer.ownerId === actor.id ||
             actor.roles.includes('hr-admin') ||
-            (await manages(uow.tx, tenantId, actor.id, customer.ownerId)));
+            (await managesEmployee(uow.tx, tenantId, actor.id, customer.ownerId)));
         if (!allowed || actor.status !== 'active') {
           const decision = await decide(ctx, uow, actor, customer, 'transfer');
           throw forbidden(ctx, actor.id, customer.id, { ...decision, allow: false });

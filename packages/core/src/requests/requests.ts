@@ -4,10 +4,15 @@ import { type ApprovalOutcomeHandler, approvalView, startApproval } from '../app
 import type { Decision } from '../domain/decision.js';
 import type { ActorRef, FieldValue, Json, SubjectRef } from '../domain/entities.js';
 import { idSchema } from '../domain/entities.js';
-import type { FieldLevel } from '../domain/vocabulary.js';
 import { ForbiddenError, NotFoundError, ValidationError, WorkflowRejectedError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
-import { type GuardContext, inRefusableUnitOfWork, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
+import {
+  forbiddenOutsidePolicy,
+  type GuardContext,
+  inRefusableUnitOfWork,
+  inUnitOfWork,
+  type UnitOfWork,
+} from '../guard/context.js';
 import { resourceOf, subjectOf } from '../guard/customers.js';
 import { requireEmployee } from '../guard/directory.js';
 import { applyFieldLevels } from '../policy/index.js';
@@ -274,19 +279,6 @@ function denial(
   return new ForbiddenError({ actorId: actor, resourceId: customer.id, decision }, { locale: ctx.locale });
 }
 
-/** A denial for someone who is not the requester (no policy rule grants it). */
-function notRequester(ctx: GuardContext, actor: string, exportId: string): ForbiddenError {
-  const fields: Record<string, FieldLevel> = Object.fromEntries(ctx.policy.fieldClasses.map((c) => [c, 'hide']));
-  const decision: Decision = {
-    allow: false,
-    action: 'export',
-    fields,
-    obligations: [],
-    reason: { code: 'no-matching-rule', rules: [] },
-  };
-  return new ForbiddenError({ actorId: actor, resourceId: exportId, decision }, { locale: ctx.locale });
-}
-
 const subjectFor = (ids: readonly string[]): SubjectRef | null =>
   ids.length === 1 && ids[0] !== undefined ? { type: 'customer', id: ids[0] } : null;
 
@@ -478,7 +470,7 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
         const record = await uow.tx.getRecord(tenantId, EXPORT_KIND, p.exportId);
         if (!record) throw new NotFoundError({ entity: 'workflow', id: p.exportId, tenantId }, { locale });
         const data = record.data as unknown as ExportData;
-        if (data.requester !== employee.id) throw notRequester(ctx, employee.id, record.id);
+        if (data.requester !== employee.id) throw forbiddenOutsidePolicy(ctx, employee.id, record.id, 'export');
         await assertNotBlocked(ctx, uow, employee.id, 'export');
         if (record.status !== 'ready') {
           throw new WorkflowRejectedError(
