@@ -1,16 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isGuardError, memoryNotifier } from '../src/index.js';
-import { seededGuard } from './fixtures.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection, seededGuard } from './fixtures.js';
 
 const NDA_TEXT = '保密协议：乙方对在职期间知悉的客户资料负有保密义务。';
 

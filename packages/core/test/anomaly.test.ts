@@ -2,16 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { observeWindow, type WindowState } from '../src/anomaly/window.js';
 import { type ActorBlockedError, isGuardError } from '../src/index.js';
-import { seededGuard } from './fixtures.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection, seededGuard } from './fixtures.js';
 
 describe('observeWindow', () => {
   it('agrees with a naive count of every event in the window', () => {

@@ -93,3 +93,13 @@ export function snapshot(store: MemoryStore, tenantId = 'acme'): string {
     checkpoints: [...data.checkpoints.entries()],
   });
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}

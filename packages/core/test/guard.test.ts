@@ -8,16 +8,7 @@ import {
   memoryStore,
   type ValidationError,
 } from '../src/index.js';
-import { customer, seededGuard, snapshot, testKeys } from './fixtures.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import { customer, rejection, seededGuard, snapshot, testKeys } from './fixtures.js';
 
 function paths(error: unknown): string[] {
   expect(isGuardError(error, 'VALIDATION_FAILED')).toBe(true);

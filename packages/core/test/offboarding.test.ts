@@ -11,24 +11,12 @@ import {
   type ValidationError,
 } from '../src/index.js';
 import type { OffboardingView } from '../src/offboarding/offboarding.js';
-import { customer, testKeys, units } from './fixtures.js';
+import { customer, employees, rejection, testKeys, units } from './fixtures.js';
 
+/** The shared staff (without the already-resigning `leaver`), plus someone in finance for the sign-off. */
 const people: EmployeeInput[] = [
-  { id: 'hr', name: 'HR', unitId: 'hq', roles: ['hr-admin'], hireDate: '2015-01-01' },
   { id: 'fin', name: 'Finance', unitId: 'hq', roles: ['finance'], hireDate: '2015-01-01' },
-  { id: 'mgr', name: 'Manager', unitId: 'sh', managerId: null, roles: ['manager'], hireDate: '2016-01-01' },
-  { id: 'rep', name: 'Rep', unitId: 'sh-1', managerId: 'mgr', roles: ['sales'], hireDate: '2022-01-01' },
-  { id: 'mate', name: 'Mate', unitId: 'sh-1', managerId: 'mgr', roles: ['sales'], hireDate: '2022-01-01' },
-  { id: 'other', name: 'Other', unitId: 'sh-2', managerId: 'mgr', roles: ['sales'], hireDate: '2022-01-01' },
-  {
-    id: 'ice',
-    name: 'Frozen',
-    unitId: 'sh-1',
-    managerId: 'mgr',
-    roles: ['sales'],
-    hireDate: '2020-01-01',
-    status: 'frozen',
-  },
+  ...employees.filter((e) => e.id !== 'leaver'),
 ];
 
 const nonCompete = {
@@ -79,15 +67,6 @@ async function setup(options: { orders?: boolean; secondCustomer?: boolean } = {
   }
   await acme.ownership.recordFollowUp({ actor: 'rep', customerId: 'c-1', channel: 'call' });
   return { guard, acme, store, clock };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 const kindsAndRefs = (view: OffboardingView) => view.items.map((i) => `${i.kind}:${i.ref}`);

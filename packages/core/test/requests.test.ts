@@ -8,16 +8,7 @@ import {
   memoryNotifier,
   type OutboxEffect,
 } from '../src/index.js';
-import { customer, employees, seededGuard } from './fixtures.js';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
+import { customer, employees, rejection, seededGuard } from './fixtures.js';
 
 /** The default policy, except that a manager's export carries no approval obligation. */
 const noApprovalForManagers = definePolicy({

@@ -15,6 +15,7 @@ import {
   type ApprovalKind,
   type ApprovalLevel,
   type ApproverSpec,
+  approvalKindSchema,
   approvalLevelSchema,
   approvalMachine,
 } from '../workflows/approval/index.js';
@@ -87,16 +88,6 @@ export function approvalView(record: WorkflowRecord): ApprovalView {
     updatedAt: record.updatedAt,
   };
 }
-
-const approvalKindSchema = z.enum([
-  'customer-export',
-  'large-discount',
-  'special-terms',
-  'ownership-claim',
-  'ownership-transfer',
-  'offboarding-signoff',
-  'customer-delete',
-]);
 
 const requestSchema = z.strictObject({
   actor: idSchema,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { approvalLevelSchema } from '../workflows/approval/types.js';
+import { approvalKindSchema, approvalLevelSchema } from '../workflows/approval/types.js';
 
 const days = (max: number) => z.int().min(1).max(max);
 const windowSchema = z.strictObject({
@@ -87,20 +87,7 @@ export const tenantSettingsSchema = z.strictObject({
     })
     .default({ approvalAbovePercent: 15 }),
   /** Approval chains per kind (`customer-export`, `large-discount`…), replacing the defaults. */
-  approvals: z
-    .partialRecord(
-      z.enum([
-        'customer-export',
-        'large-discount',
-        'special-terms',
-        'ownership-claim',
-        'ownership-transfer',
-        'offboarding-signoff',
-        'customer-delete',
-      ]),
-      z.array(approvalLevelSchema).min(1).max(10),
-    )
-    .default({}),
+  approvals: z.partialRecord(approvalKindSchema, z.array(approvalLevelSchema).min(1).max(10)).default({}),
   offboarding: z
     .strictObject({
       /** Escalate when the handover is still open this many days before the last working day. */

@@ -8,6 +8,7 @@ export {
   type ApprovalLevel,
   type ApprovalOutcome,
   type ApproverSpec,
+  approvalKindSchema,
   approvalLevelSchema,
   approverSpecSchema,
 } from './types.js';

@@ -25,6 +25,26 @@ export type ApproverSpec =
   | { readonly type: 'employee'; readonly id: string };
 
 /**
+ * The approval kinds, as a zod enum for untrusted JSON (tenant settings,
+ * host requests).
+ *
+ * @example
+ * ```ts
+ * import { approvalKindSchema } from '@guard/core';
+ * approvalKindSchema.parse('large-discount');
+ * ```
+ */
+export const approvalKindSchema = z.enum([
+  'customer-export',
+  'large-discount',
+  'special-terms',
+  'ownership-claim',
+  'ownership-transfer',
+  'offboarding-signoff',
+  'customer-delete',
+]);
+
+/**
  * What an approval is for; the module that starts it decides what happens
  * once it is approved.
  *
@@ -34,14 +54,7 @@ export type ApproverSpec =
  * const kind: ApprovalKind = 'customer-export';
  * ```
  */
-export type ApprovalKind =
-  | 'customer-export'
-  | 'large-discount'
-  | 'special-terms'
-  | 'ownership-claim'
-  | 'ownership-transfer'
-  | 'offboarding-signoff'
-  | 'customer-delete';
+export type ApprovalKind = z.infer<typeof approvalKindSchema>;
 
 /**
  * One level of an approval chain. Each entry of `approvers` becomes a group
