@@ -17,6 +17,7 @@ import {
   signatureInputSchema,
 } from '../../src/workflows/agreement/index.js';
 import type { WorkflowEmitted } from '../../src/workflows/protocol.js';
+import { durableHarness, type Durable as HarnessDurable } from './durable-harness.js';
 
 // ---------------------------------------------------------------------------
 // A miniature of the durable runtime: every step restores the machine from
@@ -50,59 +51,11 @@ const input: AgreementInput = {
   at: T0,
 };
 
-interface Durable {
-  readonly json: string;
-  readonly value: string;
-  readonly status: string;
-  readonly context: AgreementContext;
-}
-
-function persist(actor: ReturnType<typeof createActor<typeof agreementMachine>>): Durable {
-  const snapshot = actor.getSnapshot();
-  if (snapshot.status === 'error') throw snapshot.error;
-  const context = snapshot.context;
-  expect(JSON.parse(JSON.stringify(context))).toStrictEqual(context);
-  return {
-    json: JSON.stringify(actor.getPersistedSnapshot()),
-    value: String(snapshot.value),
-    status: snapshot.status,
-    context,
-  };
-}
-
-function start(agreementInput: AgreementInput = input): { state: Durable; emitted: WorkflowEmitted[] } {
-  const actor = createActor(agreementMachine, { input: agreementInput });
-  const emitted: WorkflowEmitted[] = [];
-  actor.on('*', (e) => emitted.push(e));
-  actor.start();
-  const state = persist(actor);
-  actor.stop();
-  return { state, emitted };
-}
-
-function deliver(
-  state: Durable,
-  event: AgreementEvent,
-  agreementInput: AgreementInput = input,
-): { accepted: boolean; state: Durable; emitted: WorkflowEmitted[] } {
-  const actor = createActor(agreementMachine, { snapshot: JSON.parse(state.json), input: agreementInput });
-  const emitted: WorkflowEmitted[] = [];
-  actor.on('*', (e) => emitted.push(e));
-  actor.start();
-  // Restoring must not re-run entry actions (no second `agreement.assigned`).
-  expect(emitted).toEqual([]);
-  const before = actor.getSnapshot();
-  expect(String(before.value)).toBe(state.value);
-  expect(before.context).toEqual(state.context);
-  if (before.status !== 'active' || !before.can(event)) {
-    actor.stop();
-    return { accepted: false, state, emitted };
-  }
-  actor.send(event);
-  const next = persist(actor);
-  actor.stop();
-  return { accepted: true, state: next, emitted };
-}
+type Durable = HarnessDurable<AgreementContext>;
+const harness = durableHarness<AgreementContext, AgreementEvent, AgreementInput>(agreementMachine);
+const start = (agreementInput: AgreementInput = input) => harness.start(agreementInput);
+const deliver = (state: Durable, event: AgreementEvent, agreementInput: AgreementInput = input) =>
+  harness.deliver(state, event, agreementInput);
 
 function run(events: readonly AgreementEvent[], agreementInput: AgreementInput = input) {
   const started = start(agreementInput);

@@ -13,6 +13,7 @@ import {
   claimMachine,
 } from '../../src/workflows/claim/index.js';
 import type { WorkflowEmitted } from '../../src/workflows/protocol.js';
+import { durableHarness, type Durable as HarnessDurable } from './durable-harness.js';
 
 // ---------------------------------------------------------------------------
 // A miniature of the durable runtime: every step restores the machine from
@@ -38,61 +39,11 @@ const input: ClaimInput = {
   at: T0,
 };
 
-interface Durable {
-  /** The persisted snapshot as the database would hold it. */
-  readonly json: string;
-  readonly value: string;
-  readonly status: string;
-  readonly context: ClaimContext;
-}
-
-function persist(actor: ReturnType<typeof createActor<typeof claimMachine>>): Durable {
-  const snapshot = actor.getSnapshot();
-  if (snapshot.status === 'error') throw snapshot.error;
-  const context = snapshot.context;
-  // The context must survive JSON unchanged (no undefined, no class instances).
-  expect(JSON.parse(JSON.stringify(context))).toStrictEqual(context);
-  return {
-    json: JSON.stringify(actor.getPersistedSnapshot()),
-    value: String(snapshot.value),
-    status: snapshot.status,
-    context,
-  };
-}
-
-function start(claimInput: ClaimInput = input): { state: Durable; emitted: WorkflowEmitted[] } {
-  const actor = createActor(claimMachine, { input: claimInput });
-  const emitted: WorkflowEmitted[] = [];
-  actor.on('*', (e) => emitted.push(e));
-  actor.start();
-  const state = persist(actor);
-  actor.stop();
-  return { state, emitted };
-}
-
-function deliver(
-  state: Durable,
-  event: ClaimEvent,
-  claimInput: ClaimInput = input,
-): { accepted: boolean; state: Durable; emitted: WorkflowEmitted[] } {
-  const actor = createActor(claimMachine, { snapshot: JSON.parse(state.json), input: claimInput });
-  const emitted: WorkflowEmitted[] = [];
-  actor.on('*', (e) => emitted.push(e));
-  actor.start();
-  // Restoring must not re-run entry actions.
-  expect(emitted).toEqual([]);
-  const before = actor.getSnapshot();
-  expect(String(before.value)).toBe(state.value);
-  expect(before.context).toEqual(state.context);
-  if (before.status !== 'active' || !before.can(event)) {
-    actor.stop();
-    return { accepted: false, state, emitted };
-  }
-  actor.send(event);
-  const next = persist(actor);
-  actor.stop();
-  return { accepted: true, state: next, emitted };
-}
+type Durable = HarnessDurable<ClaimContext>;
+const harness = durableHarness<ClaimContext, ClaimEvent, ClaimInput>(claimMachine);
+const start = (claimInput: ClaimInput = input) => harness.start(claimInput);
+const deliver = (state: Durable, event: ClaimEvent, claimInput: ClaimInput = input) =>
+  harness.deliver(state, event, claimInput);
 
 /** Delivers events that must all be accepted; returns the final state and everything emitted per step. */
 function run(events: readonly ClaimEvent[]) {
