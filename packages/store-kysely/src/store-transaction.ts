@@ -116,7 +116,7 @@ type VersionedTable = keyof VersionedRows;
  * of any kind yet: until the message catalogue has one, the message names it
  * by its `kind/id` alone (as the memory store does).
  */
-const RECORD_ENTITY = 'record' as EntityName;
+const RECORD_ENTITY: EntityName = 'record';
 
 /**
  * What a versioned write needs to know of each table: the entity its

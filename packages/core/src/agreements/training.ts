@@ -207,10 +207,10 @@ export function trainingApi(ctx: GuardContext, tenantId: string): TrainingApi {
       return inUnitOfWork(ctx, tenantId, async (uow) => {
         const record = await uow.tx.getRecord(tenantId, TRAINING_KIND, p.assignmentId);
         // There is no entity name for training assignments yet; they belong to the agreements module.
-        if (!record) throw new NotFoundError({ entity: 'agreement', id: p.assignmentId, tenantId }, { locale });
+        if (!record) throw new NotFoundError({ entity: 'training', id: p.assignmentId, tenantId }, { locale });
         if (record.status === 'completed') {
           throw new ConflictError(
-            { entity: 'agreement', id: p.assignmentId, expected: record.version - 1, actual: record.version },
+            { entity: 'training', id: p.assignmentId, expected: record.version - 1, actual: record.version },
             { locale },
           );
         }

@@ -44,7 +44,7 @@ export function isAfterHours(settings: TenantSettings, timeZone: string, at: Dat
 }
 
 /** The limit for an employee: lower while resigning. */
-function limitFor(settings: TenantSettings, signal: Exclude<ActivitySignal, never>, employee: EmployeeRecord) {
+function limitFor(settings: TenantSettings, signal: ActivitySignal, employee: EmployeeRecord) {
   const base = settings.anomaly[signal].limit;
   return employee.status === 'resigning' ? Math.max(1, Math.floor(base * settings.anomaly.resigningFactor)) : base;
 }
@@ -61,7 +61,7 @@ export async function assertNotBlocked(ctx: GuardContext, uow: UnitOfWork, emplo
 /**
  * Counts `count` events of `signal` by `employee` (plus one after-hours
  * event when outside working hours). On a breach it raises a blocking alert
- * (notifying the employee's manager and HR) and returns the
+ * (notifying the employee's manager) and returns the
  * `ActorBlockedError` the caller must throw after the transaction commits —
  * the alert must survive while the action is refused.
  */

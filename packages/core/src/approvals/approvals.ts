@@ -197,19 +197,19 @@ async function approverFor(
   context: ApprovalContext,
   actor: string,
 ): Promise<string> {
+  const waiting = waitingFor(context);
+  if (waiting.includes(actor)) return actor;
+  const delegators = await delegatorsOf(uow.tx, tenantId, actor, uow.now);
+  return waiting.find((person) => delegators.has(person)) ?? actor;
+}
+
+/** Who may still decide the current level: escalation targets and members of unsatisfied groups who have not decided yet. */
+function waitingFor(context: ApprovalContext): string[] {
   const decided = new Set(
     context.decisions.filter((d) => d.round === context.round && d.level === context.level).map((d) => d.approver),
   );
-  const open = new Set<string>([
-    ...context.escalatedTo,
-    ...context.groups.flatMap((g, i) => (context.satisfied[i] ? [] : g)),
-  ]);
-  if (open.has(actor) && !decided.has(actor)) return actor;
-  const delegators = await delegatorsOf(uow.tx, tenantId, actor, uow.now);
-  for (const person of open) {
-    if (delegators.has(person) && !decided.has(person)) return person;
-  }
-  return actor;
+  const open = new Set([...context.escalatedTo, ...context.groups.flatMap((g, i) => (context.satisfied[i] ? [] : g))]);
+  return [...open].filter((person) => !decided.has(person));
 }
 
 /** Active employees among `ids`, without the requester. */
@@ -434,14 +434,11 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
           { limit, ...(cursor === undefined ? {} : { cursor }) },
         );
         const delegators = await delegatorsOf(uow.tx, tenantId, actor, uow.now);
-        const mayDecide = (v: ApprovalView) => {
-          const decided = new Set(
-            v.decisions.filter((d) => d.round === v.round && d.level === v.level).map((d) => d.approver),
+        const mayDecide = (record: WorkflowRecord) =>
+          waitingFor(WorkflowSession.contextOf(record) as unknown as ApprovalContext).some(
+            (p) => p === actor || delegators.has(p),
           );
-          const open = [...v.escalatedTo, ...v.approvers.flatMap((g, i) => (v.satisfied[i] ? [] : g))];
-          return open.some((p) => !decided.has(p) && (p === actor || delegators.has(p)));
-        };
-        return { items: page.items.map(approvalView).filter(mayDecide), nextCursor: page.nextCursor };
+        return { items: page.items.filter(mayDecide).map(approvalView), nextCursor: page.nextCursor };
       });
     },
     delegate: async (input) => {

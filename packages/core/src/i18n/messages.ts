@@ -20,6 +20,8 @@ export type EntityName =
   | 'alert'
   | 'agreement'
   | 'order'
+  | 'record'
+  | 'training'
   | 'audit entry'
   | 'checkpoint'
   | 'key';
@@ -165,6 +167,8 @@ const en: MessageCatalog = {
     alert: 'Alert',
     agreement: 'Agreement',
     order: 'Order',
+    record: 'Record',
+    training: 'Training assignment',
     'audit entry': 'Audit entry',
     checkpoint: 'Audit checkpoint',
     key: 'Key',
@@ -250,6 +254,8 @@ const zhCN: MessageCatalog = {
     alert: '预警',
     agreement: '协议',
     order: '订单',
+    record: '记录',
+    training: '培训任务',
     'audit entry': '审计记录',
     checkpoint: '审计检查点',
     key: '密钥',

@@ -322,7 +322,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
   return {
     definitions: [defineWorkflow({ machine: claimMachine, version: CLAIM_MACHINE_VERSION })],
     commands: {
-      'claim.review': async (payload, c) => {
+      'claim.review': async (_payload, c) => {
         const context = c.context as unknown as ClaimContext;
         const tenant = await c.tx.getTenant(c.tenantId);
         if (!tenant) return [];
@@ -340,7 +340,6 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
               customerId: context.customerId,
               duplicates: [...context.duplicates],
               reason: context.reason,
-              ...(payload.duplicates ? {} : {}),
             },
             parentId: c.workflow.id,
             actor: c.actor,

@@ -222,7 +222,7 @@ function normalizeInstant(instant: string): string | null {
  * of any kind yet: until the message catalogue has one, the message names it
  * by its `kind/id` alone.
  */
-const RECORD_ENTITY = 'record' as EntityName;
+const RECORD_ENTITY: EntityName = 'record';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byId = (a: { id: string }, b: { id: string }) => compare(a.id, b.id);
