@@ -221,8 +221,8 @@ export const workflowSteps: readonly StoryStep[] = [
       say('');
       say(
         zh
-          ? `⑫ 李雷提出离职（最后工作日 ${lastDay}）：账号立即受限（${employee.status}），生成交接清单 ${kase.items.length} 项`
-          : `⑫ Li Lei resigns (last working day ${lastDay}): restricted at once (${employee.status}); handover checklist of ${kase.items.length} items`,
+          ? `⑪ 李雷提出离职（最后工作日 ${lastDay}）：账号立即受限（${employee.status}），生成交接清单 ${kase.items.length} 项`
+          : `⑪ Li Lei resigns (last working day ${lastDay}): restricted at once (${employee.status}); handover checklist of ${kase.items.length} items`,
       );
       memo.findings.statusAfterResignation = employee.status;
       memo.findings.handoverItems = kase.items.length;
@@ -293,8 +293,8 @@ export const workflowSteps: readonly StoryStep[] = [
       say('');
       say(
         zh
-          ? `⑬ 主管、HR、财务（确认应收款）三方会签 → ${kase.state}；客户移交韩梅梅（现有 ${left.items.length} 个），李雷账号 ${employee.status}，CRM 转移已投递 ${delivered.transfers.length} 条，通知 ${sent.length} 条`
-          : `⑬ Manager, HR and finance (receivables confirmed) sign off → ${kase.state}; customers moved to Han Meimei (now ${left.items.length}), Li Lei's account ${employee.status}, ${delivered.transfers.length} CRM transfers delivered, ${sent.length} notifications`,
+          ? `⑫ 主管、HR、财务（确认应收款）三方会签 → ${kase.state}；客户移交韩梅梅（现有 ${left.items.length} 个），李雷账号 ${employee.status}，CRM 转移已投递 ${delivered.transfers.length} 条，通知 ${sent.length} 条`
+          : `⑫ Manager, HR and finance (receivables confirmed) sign off → ${kase.state}; customers moved to Han Meimei (now ${left.items.length}), Li Lei's account ${employee.status}, ${delivered.transfers.length} CRM transfers delivered, ${sent.length} notifications`,
       );
     },
   },
@@ -316,8 +316,8 @@ export const workflowSteps: readonly StoryStep[] = [
       say('');
       say(
         zh
-          ? `⑪ 韩梅梅试图一次删除 ${ids.length} 个客户 → 被拦截（${refused}），预警：${alert.title}（${alert.severity}）`
-          : `⑪ Han Meimei tries to delete ${ids.length} customers at once → stopped (${refused}); alert: ${alert.title} (${alert.severity})`,
+          ? `⑬ 韩梅梅试图一次删除 ${ids.length} 个客户 → 被拦截（${refused}），预警：${alert.title}（${alert.severity}）`
+          : `⑬ Han Meimei tries to delete ${ids.length} customers at once → stopped (${refused}); alert: ${alert.title} (${alert.severity})`,
       );
       let listed = 'allowed';
       try {
@@ -411,18 +411,14 @@ export const workflowSteps: readonly StoryStep[] = [
   },
 ];
 
-/** A memo for a fresh run: the story starts the Monday after the last thing the tenant recorded. */
+/** A memo for a fresh run: the first run starts on Monday 2026-11-09, each later run on the same database 52 weeks on. */
 export async function newMemo(store: Store): Promise<StoryMemo> {
-  const last = await store.transaction(async (tx) => {
-    const page = await tx.queryAudit(tenant.id, { limit: 1, order: 'desc' });
-    return page.items[0]?.at ?? null;
-  });
-  const base = Math.max(Date.parse('2026-11-09T02:00:00.000Z'), last === null ? 0 : Date.parse(last) + DAY);
-  const day = new Date(base);
-  const toMonday = (8 - day.getUTCDay()) % 7;
-  const monday = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + toMonday, 2, 0, 0);
-  const now = new Date(monday).toISOString();
-  return { now, ids: {}, runTag: now.slice(0, 10).replaceAll('-', ''), findings: {} };
+  // Each run starts with a settings update; later runs on the same database start a year later each.
+  const runs = await store.transaction(
+    async (tx) => (await tx.queryAudit(tenant.id, { action: 'settings.update', limit: 1000 })).items.length,
+  );
+  const start = new Date(Date.parse('2026-11-09T02:00:00.000Z') + runs * 364 * DAY).toISOString();
+  return { now: start, ids: {}, runTag: `r${runs + 1}`, findings: {} };
 }
 
 /** Plays every step on one Guard. */

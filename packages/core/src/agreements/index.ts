@@ -1,2 +1,2 @@
-export type { AgreementsApi } from './agreements.js';
-export type { TrainingApi } from './training.js';
+export type { AgreementsApi, AgreementTemplate, AgreementView, SignatureEvidence } from './agreements.js';
+export type { ComplianceSummary, TrainingApi, TrainingAssignment } from './training.js';

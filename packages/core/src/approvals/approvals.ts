@@ -136,7 +136,18 @@ const inboxSchema = z.strictObject({
  * };
  * ```
  */
-export type ApprovalRequestInput = z.input<typeof requestSchema>;
+export interface ApprovalRequestInput {
+  /** The requester's employee id. */
+  readonly actor: string;
+  readonly kind: ApprovalKind;
+  readonly title: string;
+  /** What the request is about, if anything. */
+  readonly subject?: SubjectRef | null;
+  /** Kind-specific details (amount, percentage, terms…), as JSON. */
+  readonly payload?: Readonly<Record<string, Json>>;
+  /** Overrides the tenant's chain for this kind. */
+  readonly levels?: readonly ApprovalLevel[];
+}
 
 /**
  * The approval API of a tenant: generic, multi-level approvals whose

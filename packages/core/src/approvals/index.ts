@@ -1,5 +1,4 @@
 export type {
-  ApprovalOutcomeHandler,
   ApprovalRequestInput,
   ApprovalsApi,
   ApprovalView,

@@ -35,7 +35,16 @@ import { APPROVAL_MACHINE_ID, type ApprovalContext } from '../workflows/approval
 import { WorkflowSession } from '../workflows/runtime/index.js';
 
 /** The format tag of {@link EvidencePack}; bumped when its shape changes incompatibly. */
-const FORMAT = 'guard.evidence-pack/1';
+/**
+ * The format tag of an {@link EvidencePack}; a verifier refuses packs of another format.
+ *
+ * @example
+ * ```ts
+ * import { EVIDENCE_PACK_FORMAT } from '@guard/core';
+ * if (pack.format !== EVIDENCE_PACK_FORMAT) throw new Error('not a Guard evidence pack');
+ * ```
+ */
+export const EVIDENCE_PACK_FORMAT = 'guard.evidence-pack/1';
 /** The most access-history entries a pack holds (the newest ones). */
 const ACCESS_LIMIT = 10_000;
 /** The most orders a pack holds. */
@@ -95,7 +104,7 @@ export type EvidenceHandover = {
  *   Redact by hand before giving the pack to a third party; per-subject
  *   encryption of audit data is planned separately.
  * - `accessHistory` — the employee's own audit entries (actor = the
- *   employee), the newest {@link EvidencePack.accessHistory.limit} at most
+ *   employee), the newest `accessHistory.limit` at most
  *   (`truncated` says whether older ones were left out); each is also in
  *   the run, and {@link verifyEvidencePack} checks they are identical.
  *
@@ -108,7 +117,7 @@ export type EvidenceHandover = {
  * ```
  */
 export type EvidencePack = {
-  readonly format: typeof FORMAT;
+  readonly format: typeof EVIDENCE_PACK_FORMAT;
   readonly tenantId: string;
   readonly employeeId: string;
   readonly generatedAt: string;
@@ -332,7 +341,7 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
         const entries = first === null ? [] : await auditRun(tx, tenantId, first, checkpoint.seq);
 
         const pack: EvidencePack = {
-          format: FORMAT,
+          format: EVIDENCE_PACK_FORMAT,
           tenantId,
           employeeId: id,
           generatedAt: now,
@@ -370,7 +379,7 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
 }
 
 const verifiableSchema = z.object({
-  format: z.literal(FORMAT),
+  format: z.literal(EVIDENCE_PACK_FORMAT),
   tenantId: idSchema,
   employeeId: idSchema,
   agreements: z.array(

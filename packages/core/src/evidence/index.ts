@@ -1,5 +1,8 @@
 export {
+  EVIDENCE_PACK_FORMAT,
+  type EvidenceAgreement,
   type EvidenceApi,
+  type EvidenceHandover,
   type EvidencePack,
   type EvidenceProblem,
   type EvidenceVerification,

@@ -202,7 +202,7 @@ const catalogs: Readonly<Record<Locale, Readonly<Record<NotificationTemplate, Re
 export function renderNotification(
   locale: Locale,
   template: string,
-  data: Data,
+  data: { readonly [key: string]: Json },
 ): { readonly title: string; readonly body: string } {
   const render = (catalogs[locale] as Readonly<Record<string, Render>>)[template];
   return render ? render(data) : { title: template, body: JSON.stringify(data) };

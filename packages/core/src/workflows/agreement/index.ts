@@ -8,6 +8,7 @@ export {
   type AgreementEvent,
   type AgreementInput,
   type AgreementKind,
+  SIGNATURE_CHANNELS,
   type SignatureChannel,
   type SignatureInput,
   type SignatureRecord,

@@ -105,7 +105,16 @@ export interface AgreementInput {
  */
 export type SignatureChannel = (typeof SIGNATURE_CHANNELS)[number];
 
-const SIGNATURE_CHANNELS = ['web', 'mobile', 'wecom', 'paper-scan', 'other'] as const;
+/**
+ * The channels a signature can be given through.
+ *
+ * @example
+ * ```ts
+ * import { SIGNATURE_CHANNELS } from '@guard/core';
+ * SIGNATURE_CHANNELS.includes('wecom'); // true
+ * ```
+ */
+export const SIGNATURE_CHANNELS = ['web', 'mobile', 'wecom', 'paper-scan', 'other'] as const;
 
 /**
  * The part of a signature the host supplies when the employee signs: the

@@ -192,7 +192,16 @@ function topState(value: unknown): string {
   return 'unknown';
 }
 
-/** The settings a session needs from its Guard. */
+/**
+ * The settings a {@link WorkflowSession} needs from its Guard.
+ *
+ * @example
+ * ```ts
+ * import { WorkflowSession, type WorkflowSessionOptions } from '@guard/core';
+ * const options: WorkflowSessionOptions<unknown> = { tx, tenantId: 'acme', registry, ids, locale: 'en', now: new Date().toISOString(), env: {} };
+ * const session = new WorkflowSession(options);
+ * ```
+ */
 export interface WorkflowSessionOptions<TEnv> {
   readonly tx: StoreTransaction;
   readonly tenantId: string;
