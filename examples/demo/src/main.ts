@@ -24,8 +24,8 @@ console.log(locale === 'zh-CN' ? `存储：${demo.description}\n` : `Store: ${de
 const outcome = await playDemo(demo.store, demo.tamper, (line) => console.log(line), locale);
 console.log(
   locale === 'zh-CN'
-    ? '\n—— 流程：认领、公海、导出审批、批量删除拦截、离职交接 ——\n'
-    : '\n—— Workflows: claims, the public pool, export approval, a blocked bulk delete, offboarding ——\n',
+    ? '\n—— 流程：认领、公海、导出审批、批量删除拦截、离职交接、风险评分 ——\n'
+    : '\n—— Workflows: claims, the public pool, export approval, a blocked bulk delete, offboarding, risk scoring ——\n',
 );
 const story = await playWorkflowStory(demo.store, (line) => console.log(line), locale);
 await demo.store.close();
@@ -40,6 +40,8 @@ const ok =
   f.frozen === 'frozen' &&
   f.closed === 'closed' &&
   f.forgottenOwner === 'null' &&
-  f.auditOk === true;
+  f.auditOk === true &&
+  Number(f.flightRisk) >= 60 &&
+  f.divertedFlagged === 4;
 console.log(ok ? (locale === 'zh-CN' ? '\n✔ 演示完成\n' : '\n✔ demo finished\n') : '\n✖ demo found a problem\n');
 process.exitCode = ok ? 0 : 1;

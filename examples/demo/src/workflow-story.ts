@@ -10,30 +10,10 @@ import {
   type Store,
 } from '@guard/core';
 import { customers, employees, people, poolCustomers, tenant, units } from './company.js';
+import { diversionWatch, riskWatch } from './risk-story.js';
+import type { StoryMemo, StoryStep } from './story-types.js';
 
-/**
- * What the workflow story remembers between steps: what a host's UI would
- * know (ids it was given back), the time, and the id counters. It is plain
- * JSON, so a test can restart the process between any two steps.
- */
-export interface StoryMemo {
-  now: string;
-  ids: Record<string, number>;
-  runTag: string;
-  claimId?: string;
-  claimApprovalId?: string;
-  exportId?: string;
-  exportApprovalId?: string;
-  deleteAlertId?: string;
-  caseId?: string;
-  findings: Record<string, string | number | boolean>;
-}
-
-/** One step of the story; `say` narrates. */
-export interface StoryStep {
-  readonly name: string;
-  run(guard: Guard, memo: StoryMemo, say: (line: string) => void, zh: boolean): Promise<void>;
-}
+export type { StoryMemo, StoryStep } from './story-types.js';
 
 /** The customer nobody follows up with. */
 const FORGOTTEN = 'c-006';
@@ -228,6 +208,7 @@ export const workflowSteps: readonly StoryStep[] = [
       memo.findings.handoverItems = kase.items.length;
     },
   },
+  riskWatch,
   {
     name: 'handover',
     async run(guard, memo, say, zh) {
@@ -293,8 +274,8 @@ export const workflowSteps: readonly StoryStep[] = [
       say('');
       say(
         zh
-          ? `⑫ 主管、HR、财务（确认应收款）三方会签 → ${kase.state}；客户移交韩梅梅（现有 ${left.items.length} 个），李雷账号 ${employee.status}，CRM 转移已投递 ${delivered.transfers.length} 条，通知 ${sent.length} 条`
-          : `⑫ Manager, HR and finance (receivables confirmed) sign off → ${kase.state}; customers moved to Han Meimei (now ${left.items.length}), Li Lei's account ${employee.status}, ${delivered.transfers.length} CRM transfers delivered, ${sent.length} notifications`,
+          ? `⑬ 主管、HR、财务（确认应收款）三方会签 → ${kase.state}；客户移交韩梅梅（现有 ${left.items.length} 个），李雷账号 ${employee.status}，CRM 转移已投递 ${delivered.transfers.length} 条，通知 ${sent.length} 条`
+          : `⑬ Manager, HR and finance (receivables confirmed) sign off → ${kase.state}; customers moved to Han Meimei (now ${left.items.length}), Li Lei's account ${employee.status}, ${delivered.transfers.length} CRM transfers delivered, ${sent.length} notifications`,
       );
     },
   },
@@ -316,8 +297,8 @@ export const workflowSteps: readonly StoryStep[] = [
       say('');
       say(
         zh
-          ? `⑬ 韩梅梅试图一次删除 ${ids.length} 个客户 → 被拦截（${refused}），预警：${alert.title}（${alert.severity}）`
-          : `⑬ Han Meimei tries to delete ${ids.length} customers at once → stopped (${refused}); alert: ${alert.title} (${alert.severity})`,
+          ? `⑭ 韩梅梅试图一次删除 ${ids.length} 个客户 → 被拦截（${refused}），预警：${alert.title}（${alert.severity}）`
+          : `⑭ Han Meimei tries to delete ${ids.length} customers at once → stopped (${refused}); alert: ${alert.title} (${alert.severity})`,
       );
       let listed = 'allowed';
       try {
@@ -355,7 +336,7 @@ export const workflowSteps: readonly StoryStep[] = [
       const forgotten = await t(guard).customers.read({ actor: people.hr, customerId: FORGOTTEN });
       memo.findings.forgottenOwner = String(forgotten.ownerId);
       say('');
-      say(zh ? `⑭ 客户 ${FORGOTTEN} 无人跟进：` : `⑭ Nobody follows up with ${FORGOTTEN}:`);
+      say(zh ? `⑮ 客户 ${FORGOTTEN} 无人跟进：` : `⑮ Nobody follows up with ${FORGOTTEN}:`);
       for (const n of notes) say(`   ${n}`);
       say(zh ? `   → 归属：${forgotten.ownerId ?? '公海'}` : `   → owner: ${forgotten.ownerId ?? 'the public pool'}`);
     },
@@ -389,7 +370,7 @@ export const workflowSteps: readonly StoryStep[] = [
       memo.findings.closed = kase.state;
       memo.findings.overdueAlerts = overdue.items.filter((a) => a.kind === 'non-compete-compensation-overdue').length;
       say('');
-      say(zh ? '⑮ 离职后竞业限制期：' : '⑮ The non-compete period after departure:');
+      say(zh ? '⑯ 离职后竞业限制期：' : '⑯ The non-compete period after departure:');
       for (const m of [...new Set(months)]) say(`   • ${m}`);
       say(zh ? `   流程状态：${kase.state}` : `   case: ${kase.state}`);
     },
@@ -404,11 +385,12 @@ export const workflowSteps: readonly StoryStep[] = [
       say('');
       say(
         zh
-          ? `⑯ 审计链：${verified.ok ? '完好' : '已损坏'}（${verified.entries} 条）；李雷的证据包含 ${pack.audit.entries.length} 条可离线校验的审计记录`
-          : `⑯ Audit chain ${verified.ok ? 'intact' : 'BROKEN'} (${verified.entries} entries); Li Lei's evidence pack carries ${pack.audit.entries.length} audit entries verifiable offline`,
+          ? `⑰ 审计链：${verified.ok ? '完好' : '已损坏'}（${verified.entries} 条）；李雷的证据包含 ${pack.audit.entries.length} 条可离线校验的审计记录`
+          : `⑰ Audit chain ${verified.ok ? 'intact' : 'BROKEN'} (${verified.entries} entries); Li Lei's evidence pack carries ${pack.audit.entries.length} audit entries verifiable offline`,
       );
     },
   },
+  diversionWatch,
 ];
 
 /** A memo for a fresh run: the first run starts on Monday 2026-11-09, each later run on the same database 52 weeks on. */

@@ -91,6 +91,11 @@ describe('the workflow story (issue #4)', () => {
       forgottenOwner: 'null',
       closed: 'closed',
       auditOk: true,
+      // issue #5: the flight-risk pack alerts once on the resigning rep; the diversion pack flags the former customers who went quiet
+      flightRisk: 65,
+      riskAlertsRaised: 1,
+      formerCustomers: 8,
+      divertedFlagged: 4,
     });
     expect(String(memoOnce.findings.exportPhone)).toMatch(/^138\*{4}\d{4}$/);
     expect(Number(memoOnce.findings.overdueAlerts)).toBeGreaterThanOrEqual(1);

@@ -27,6 +27,7 @@ export * from './ownership/index.js';
 export * from './policy/index.js';
 export * from './ports/index.js';
 export * from './requests/index.js';
+export * from './risk/index.js';
 export * from './settings/index.js';
 export * from './store/index.js';
 export * from './worker/index.js';

@@ -4,6 +4,7 @@ import {
   alertTitle,
   ConflictError,
   customerSchema,
+  didYouMean,
   formatPath,
   GuardError,
   isGuardError,
@@ -112,5 +113,24 @@ describe('messages', () => {
     expect(alertTitle('bulk-delete', 'zh-CN')).toBe('短时间内删除客户数量异常');
     expect(alertTitle('bulk-delete', 'en')).toMatch(/deleted/);
     expect(alertTitle('constructor', 'en')).toBe('constructor');
+  });
+});
+
+describe('didYouMean', () => {
+  it('suggests the closest candidate within a few edits, ignoring case', () => {
+    expect(didYouMean('resumeUpdate30d', ['logins30d', 'resumeUpdates30d'])).toBe('resumeUpdates30d');
+    expect(didYouMean('EXPORTS30D', ['views30d', 'exports30d'])).toBe('exports30d');
+    expect(didYouMean('scroe', ['score', 'schema'])).toBe('score');
+  });
+
+  it('suggests nothing when every candidate is far, or there is none', () => {
+    expect(didYouMean('zzzzzzzzzz', ['exports30d', 'views30d'])).toBeNull();
+    expect(didYouMean('abc', [])).toBeNull();
+  });
+
+  it('allows more edits for longer words: up to a third of the length', () => {
+    expect(didYouMean('followUpsTrend30', ['followUpTrend'])).toBe('followUpTrend'); // 3 edits, 16 letters
+    expect(didYouMean('logs', ['logins'])).toBe('logins'); // 2 edits
+    expect(didYouMean('lg', ['login'])).toBeNull(); // 3 edits, 2 letters
   });
 });

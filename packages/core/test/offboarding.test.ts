@@ -273,6 +273,8 @@ describe('offboarding', () => {
     });
     const history = await acme.ownership.history('c-1');
     expect(history.items.at(-1)).toMatchObject({ from: 'rep', to: 'mate', reason: 'handover' });
+    // Risk scoring learns that the owner left: the diversion pack watches these customers now.
+    expect((await acme.risk.facts({ type: 'customer', id: 'c-1' })).daysSinceOwnerLeft).toBe(0);
     expect((await acme.directory.employee('rep')).status).toBe('frozen');
     const transfer = await store.transaction((tx) => tx.getEffect('acme', `${caseId}:crm-transfer:c-1`));
     expect(transfer).toMatchObject({ kind: 'crm.transfer', payload: { customerId: 'c-1', from: 'rep', to: 'mate' } });

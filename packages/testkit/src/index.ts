@@ -13,4 +13,6 @@
  *
  * @packageDocumentation
  */
+
+export * from './simulation/index.js';
 export * from './store-conformance/index.js';

@@ -4,6 +4,8 @@ import { ActorBlockedError } from '../errors/guard-error.js';
 import type { GuardContext, UnitOfWork } from '../guard/context.js';
 import { DAY_MS, isoWeekday, zoneOffsetMs } from '../policy/local-time.js';
 import type { EmployeeRecord } from '../ports/store.js';
+import { recordOwnSignals } from '../risk/service.js';
+import type { SignalKind } from '../risk/signals.js';
 import type { TenantSettings } from '../settings/settings.js';
 import { loadSettings } from '../settings/tenant-settings.js';
 import { observeWindow, type WindowState } from './window.js';
@@ -58,6 +60,15 @@ export async function assertNotBlocked(ctx: GuardContext, uow: UnitOfWork, emplo
   if (alertId) throw new ActorBlockedError({ actorId: employeeId, action, alertId }, { locale: ctx.locale });
 }
 
+/** The risk signal each observed activity feeds (ownership changes have none). */
+const RISK_SIGNAL_OF: Readonly<Record<ActivitySignal, SignalKind | null>> = {
+  view: 'view',
+  export: 'export',
+  delete: 'delete',
+  afterHours: 'after-hours',
+  ownershipChange: null,
+};
+
 /**
  * Counts `count` events of `signal` by `employee` (plus one after-hours
  * event when outside working hours). On a breach it raises a blocking alert
@@ -77,6 +88,12 @@ export async function observeActivity(
   const at = new Date(uow.now);
   const signals: [ActivitySignal, number][] = [[signal, count]];
   if (signal !== 'afterHours' && isAfterHours(settings, uow.tenant.timeZone, at)) signals.push(['afterHours', 1]);
+  await recordOwnSignals(
+    uow,
+    signals.flatMap(([s, n]) =>
+      n > 0 && RISK_SIGNAL_OF[s] ? [{ kind: RISK_SIGNAL_OF[s], employeeId: employee.id, at: uow.now, value: n }] : [],
+    ),
+  );
   let blocked: ActorBlockedError | null = null;
   for (const [s, n] of signals) {
     if (n <= 0) continue;

@@ -1,3 +1,4 @@
+export { didYouMean } from './did-you-mean.js';
 export {
   ActorBlockedError,
   AuditKeyError,

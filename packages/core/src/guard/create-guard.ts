@@ -35,6 +35,7 @@ import type {
   TenantRecord,
 } from '../ports/store.js';
 import { type CustomerRequestsApi, customerRequestsApi, deleteDecided, exportDecided } from '../requests/requests.js';
+import { type RiskApi, riskApi, riskModule, type SignalsApi, signalsApi } from '../risk/service.js';
 import type { TenantSettings } from '../settings/settings.js';
 import { loadSettings, saveSettings } from '../settings/tenant-settings.js';
 import { createWorker, type Worker, type WorkerOptions } from '../worker/worker.js';
@@ -189,6 +190,10 @@ export interface TenantGuard {
   readonly agreements: AgreementsApi;
   readonly training: TrainingApi;
   readonly evidence: EvidenceApi;
+  /** Host-reported risk signals (leave, résumé updates, competitor contacts, logins, follow-ups, orders). */
+  readonly signals: SignalsApi;
+  /** Risk scores, scans that raise alerts, and the tenant's rule packs. */
+  readonly risk: RiskApi;
   readonly audit: {
     /** Verifies the tenant's whole chain and its signed checkpoints. */
     verify(options?: { trusted?: readonly AuditCheckpoint[] }): Promise<VerifyResult>;
@@ -237,6 +242,7 @@ export function createGuard(options: GuardOptions): Guard {
       ownershipModule(),
       offboardingModule(),
       agreementsModule(),
+      riskModule(),
     ),
   };
 
@@ -353,6 +359,8 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
     agreements: agreementsApi(ctx, tenantId),
     training: trainingApi(ctx, tenantId),
     evidence: evidenceApi(ctx, tenantId),
+    signals: signalsApi(ctx, tenantId),
+    risk: riskApi(ctx, tenantId),
     audit: {
       verify: async (options = {}) => {
         await guardTenantExists(ctx, tenantId);

@@ -22,6 +22,7 @@ export type EntityName =
   | 'order'
   | 'record'
   | 'training'
+  | 'rule pack'
   | 'audit entry'
   | 'checkpoint'
   | 'key';
@@ -169,6 +170,7 @@ const en: MessageCatalog = {
     order: 'Order',
     record: 'Record',
     training: 'Training assignment',
+    'rule pack': 'Rule pack',
     'audit entry': 'Audit entry',
     checkpoint: 'Audit checkpoint',
     key: 'Key',
@@ -256,6 +258,7 @@ const zhCN: MessageCatalog = {
     order: '订单',
     record: '记录',
     training: '培训任务',
+    'rule pack': '规则包',
     'audit entry': '审计记录',
     checkpoint: '审计检查点',
     key: '密钥',

@@ -18,6 +18,7 @@ import type { Locale } from '../i18n/locale.js';
 import { changeOwner, FOLLOW_UP_KIND } from '../ownership/ownership.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { EmployeeRecord, StoreTransaction, WorkflowRecord } from '../ports/store.js';
+import { recordOwnSignals } from '../risk/service.js';
 import { loadSettings } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';
 import { APPROVAL_MACHINE_ID, type ApprovalContext } from '../workflows/approval/index.js';
@@ -608,7 +609,9 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
             data: { offboardingId: c.workflow.id },
           })
         : null;
-    if (!moved) {
+    if (moved) {
+      await recordOwnSignals(uow, [{ kind: 'owner-left', customerId, at: c.at }]);
+    } else {
       c.session.record({
         actor: c.actor,
         action: 'offboarding.transfer-skipped',

@@ -1,0 +1,101 @@
+/** `guard --help` */
+export const mainHelp = `guard — Guard's command line for risk rule packs
+
+Usage:
+  guard rules <command> [options]
+  guard --help | --version
+
+Commands:
+  guard rules validate <pack.json|builtin:id>…    check packs; print every problem with its path
+  guard rules score --pack <p> --facts <f.jsonl>   score subjects' facts with a pack
+  guard rules backtest --pack <p> --history <h.jsonl> [--baseline <p>]
+                                                   replay a labelled history: precision, recall, alert load
+  guard rules schema                               print the JSON Schema of a rule pack
+
+A pack is a JSON file or builtin:<id> (employee-flight-risk, employee-data-exfiltration,
+customer-churn, post-departure-order-diversion).
+
+Exit codes: 0 ok, 1 invalid pack or input, 2 usage error, 70 internal error.
+Run guard rules <command> --help for the options of a command.
+`;
+
+/** `guard rules --help` */
+export const rulesHelp = `guard rules — validate, score and backtest risk rule packs
+
+Usage:
+  guard rules validate <pack.json|builtin:id>… [--locale en|zh-CN]
+  guard rules score --pack <pack> --facts <facts.jsonl> [--format table|json] [--explain] [--locale en|zh-CN]
+  guard rules backtest --pack <pack> --history <labelled.jsonl> [--baseline <pack>]
+                       [--format table|json|html] [--out <file>] [--progress] [--locale en|zh-CN]
+  guard rules schema
+
+Run guard rules <command> --help for details.
+`;
+
+/** Help of each `guard rules` command. */
+export const commandHelp: Readonly<Record<'validate' | 'score' | 'backtest' | 'schema', string>> = {
+  validate: `guard rules validate — check rule packs
+
+Usage:
+  guard rules validate <pack.json|builtin:id>… [--locale en|zh-CN]
+
+Prints "ok <id>@<version> (<n> rules, compiled)" for each valid pack, and every
+problem of an invalid one as "<file>: <path>: <message>".
+"compiled" means every rule runs on Guard's fast path; "interpreted" packs compare
+facts with facts and run on json-rules-engine.
+
+Options:
+  --locale en|zh-CN   language of the messages (default: from LANG, else en)
+
+Exit codes: 0 every pack is valid, 1 a pack is invalid (or not JSON), 2 usage error.
+`,
+  score: `guard rules score — score facts with a pack
+
+Usage:
+  guard rules score --pack <pack.json|builtin:id> --facts <facts.jsonl> [options]
+
+facts.jsonl holds one JSON object per line:
+  {"subject":"e-7","at":"2026-10-01T00:00:00Z","facts":{"resumeUpdates30d":2,"competitorContacts30d":1}}
+
+Options:
+  --pack <p>            the rule pack (a JSON file or builtin:<id>)
+  --facts <file>        the facts, JSON lines
+  --format table|json   a table (default) or one JSON object per line
+  --explain             print why each rule fired
+  --locale en|zh-CN     language of explanations and labels (default: from LANG, else en)
+
+Exit codes: 0 ok, 1 invalid pack or facts line (the message names the line), 2 usage error.
+`,
+  backtest: `guard rules backtest — replay a labelled history through a pack
+
+Usage:
+  guard rules backtest --pack <pack> --history <labelled.jsonl> [options]
+
+labelled.jsonl holds one snapshot per line, for the subjects of the pack:
+  {"subject":"e-7","at":"2026-10-01T00:00:00Z","facts":{…},"label":{"positive":true,"deadline":"2026-11-30T00:00:00Z"},"group":"poacher"}
+
+An alert episode starts where a subject's band becomes "alert"; a subject counts as
+caught when an episode starts at or before its deadline. Reported: precision, recall,
+F1, alerts per 100 staff per month, the confusion matrix, lead time, counts per group
+and, with --baseline, the subjects the change adds and removes.
+
+Options:
+  --pack <p>                 the pack to test (a JSON file or builtin:<id>)
+  --history <file>           the labelled history, JSON lines
+  --baseline <p>             the pack in production, to compare with
+  --format table|json|html   a table (default), the report as JSON, or one self-contained HTML page
+                             (default html when --out ends in .html, json when it ends in .json)
+  --out <file>               write the report to a file instead of stdout
+  --progress                 show progress on stderr even when it is not a terminal
+  --locale en|zh-CN          language of the report (default: from LANG, else en)
+
+Exit codes: 0 ok, 1 invalid pack or history line (the message names the line), 2 usage error.
+`,
+  schema: `guard rules schema — print the JSON Schema of a rule pack
+
+Usage:
+  guard rules schema > rule-pack.schema.json
+
+Put its path in a pack's "$schema" for completion and inline errors in your editor.
+`,
+};

@@ -1,0 +1,245 @@
+import type { Locale, RiskBand, RiskSubjectType } from '@guard/core';
+
+/** The words of the CLI's reports (table and HTML), in each locale. */
+export interface Labels {
+  readonly locale: Locale;
+  readonly band: Record<RiskBand, string>;
+  readonly scoreHeader: readonly [subject: string, score: string, band: string, rules: string];
+  readonly scored: (n: number, bands: Record<RiskBand, number>) => string;
+  readonly moreRules: (n: number) => string;
+  readonly backtestOf: string;
+  readonly vsBaseline: string;
+  readonly history: (
+    snapshots: number,
+    subjects: number,
+    noun: string,
+    positives: number,
+    from: string,
+    to: string,
+  ) => string;
+  readonly subjects: Record<RiskSubjectType, string>;
+  readonly pack: string;
+  readonly baseline: string;
+  readonly change: string;
+  readonly precision: string;
+  readonly recall: string;
+  readonly f1: string;
+  readonly alertRate: (subject: RiskSubjectType) => string;
+  readonly episodes: string;
+  readonly staffMonths: string;
+  readonly tp: string;
+  readonly fp: string;
+  readonly fn: string;
+  readonly tn: string;
+  readonly late: string;
+  readonly leadMedian: string;
+  readonly leadQuartiles: string;
+  readonly confusion: string;
+  readonly labelledPositive: string;
+  readonly labelledNegative: string;
+  readonly alertedInTime: string;
+  readonly notAlerted: (late: number) => string;
+  readonly byGroup: string;
+  readonly groupHeader: readonly string[];
+  readonly noGroup: string;
+  readonly changes: string;
+  readonly added: (n: number, catches: number, falseAlarms: number) => string;
+  readonly removed: (n: number, catches: number, falseAlarms: number) => string;
+  readonly noChanges: string;
+  readonly positive: string;
+  readonly negative: string;
+  readonly firstAlert: string;
+  readonly score: string;
+  readonly more: (n: number) => string;
+  readonly histogram: string;
+  readonly monthly: string;
+  readonly alerts: string;
+  readonly alertsHeader: readonly string[];
+  readonly lateMark: string;
+  readonly none: string;
+}
+
+const en: Labels = {
+  locale: 'en',
+  band: { alert: 'alert', watch: 'watch', normal: 'normal' },
+  scoreHeader: ['SUBJECT', 'SCORE', 'BAND', 'TOP RULES'],
+  scored: (n, b) => `${n} scored: ${b.alert} alert, ${b.watch} watch, ${b.normal} normal`,
+  moreRules: (n) => `${n} more`,
+  backtestOf: 'Backtest of',
+  vsBaseline: 'against the baseline',
+  history: (snapshots, subjects, noun, positives, from, to) =>
+    `History: ${num(snapshots)} snapshots of ${num(subjects)} ${noun} (${num(positives)} labelled positive), ${from} to ${to}`,
+  subjects: { employee: 'employees', customer: 'customers' },
+  pack: 'pack',
+  baseline: 'baseline',
+  change: 'change',
+  precision: 'Precision',
+  recall: 'Recall',
+  f1: 'F1',
+  alertRate: (s) => `Alerts per 100 ${s === 'employee' ? 'staff' : 'customers'} per month`,
+  episodes: 'Alert episodes',
+  staffMonths: 'Subject-months',
+  tp: 'True positives (caught)',
+  fp: 'False positives (false alarms)',
+  fn: 'False negatives (missed)',
+  tn: 'True negatives',
+  late: '  of which alerted too late',
+  leadMedian: 'Lead time, median (days)',
+  leadQuartiles: 'Lead time, p25–p75 (days)',
+  confusion: 'Confusion matrix (subjects)',
+  labelledPositive: 'labelled positive',
+  labelledNegative: 'labelled negative',
+  alertedInTime: 'alerted in time',
+  notAlerted: (late) => `not alerted${late > 0 ? ` (${late} late)` : ''}`,
+  byGroup: 'By group',
+  groupHeader: ['GROUP', 'SUBJECTS', 'POSITIVE', 'ALERTED', 'TP', 'FP', 'FN', 'TN'],
+  noGroup: '(no group)',
+  changes: 'Changes against the baseline',
+  added: (n, c, f) =>
+    `+ ${n} newly alerted: ${c} true catch${c === 1 ? '' : 'es'} gained, ${f} false alarm${f === 1 ? '' : 's'} added`,
+  removed: (n, c, f) =>
+    `− ${n} no longer alerted: ${c} true catch${c === 1 ? '' : 'es'} lost, ${f} false alarm${f === 1 ? '' : 's'} removed`,
+  noChanges: 'The same subjects are alerted in time.',
+  positive: 'positive',
+  negative: 'negative',
+  firstAlert: 'first alert',
+  score: 'score',
+  more: (n) => `… and ${num(n)} more (see --format json)`,
+  histogram: 'Highest score per subject',
+  monthly: 'Alert episodes per month',
+  alerts: 'Alert episodes',
+  alertsHeader: ['at', 'subject', 'group', 'label', 'score', 'rules'],
+  lateMark: 'after the deadline',
+  none: '–',
+};
+
+const zhCN: Labels = {
+  locale: 'zh-CN',
+  band: { alert: '警报', watch: '关注', normal: '正常' },
+  scoreHeader: ['对象', '分数', '等级', '主要规则'],
+  scored: (n, b) => `已评分 ${n} 个：警报 ${b.alert}，关注 ${b.watch}，正常 ${b.normal}`,
+  moreRules: (n) => `另 ${n} 条`,
+  backtestOf: '回测',
+  vsBaseline: '对比基线',
+  history: (snapshots, subjects, noun, positives, from, to) =>
+    `历史数据：${num(subjects)} 名${noun}的 ${num(snapshots)} 个快照（${num(positives)} 名标注为阳性），${from} 至 ${to}`,
+  subjects: { employee: '员工', customer: '客户' },
+  pack: '规则包',
+  baseline: '基线',
+  change: '变化',
+  precision: '精确率',
+  recall: '召回率',
+  f1: 'F1',
+  alertRate: (s) => `每 100 名${s === 'employee' ? '员工' : '客户'}每月警报数`,
+  episodes: '警报次数',
+  staffMonths: '对象·月数',
+  tp: '真阳性（抓到）',
+  fp: '假阳性（误报）',
+  fn: '假阴性（漏报）',
+  tn: '真阴性',
+  late: '  其中警报过晚',
+  leadMedian: '提前天数（中位数）',
+  leadQuartiles: '提前天数（p25–p75）',
+  confusion: '混淆矩阵（对象数）',
+  labelledPositive: '标注阳性',
+  labelledNegative: '标注阴性',
+  alertedInTime: '及时警报',
+  notAlerted: (late) => `未警报${late > 0 ? `（${late} 个过晚）` : ''}`,
+  byGroup: '按分组',
+  groupHeader: ['分组', '对象', '阳性', '警报', 'TP', 'FP', 'FN', 'TN'],
+  noGroup: '（无分组）',
+  changes: '相对基线的变化',
+  added: (n, c, f) => `+ 新增警报 ${n} 个：多抓到 ${c} 个，多误报 ${f} 个`,
+  removed: (n, c, f) => `− 不再警报 ${n} 个：少抓到 ${c} 个，少误报 ${f} 个`,
+  noChanges: '及时警报的对象与基线相同。',
+  positive: '阳性',
+  negative: '阴性',
+  firstAlert: '首次警报',
+  score: '分数',
+  more: (n) => `… 另有 ${num(n)} 个（见 --format json）`,
+  histogram: '每个对象的最高分',
+  monthly: '每月警报次数',
+  alerts: '警报',
+  alertsHeader: ['时间', '对象', '分组', '标注', '分数', '规则'],
+  lateMark: '晚于截止时间',
+  none: '–',
+};
+
+/** The labels of a locale. */
+export function labelsFor(locale: Locale): Labels {
+  return locale === 'zh-CN' ? zhCN : en;
+}
+
+/** 1,234,567 */
+export function num(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** 0.8182 → `81.8%`; null → `–`. */
+export function pct(x: number | null): string {
+  return x === null ? '–' : `${(x * 100).toFixed(1)}%`;
+}
+
+/** A number with `digits` decimals; null → `–`. */
+export function fixed(x: number | null, digits = 1): string {
+  return x === null ? '–' : x.toFixed(digits);
+}
+
+/** The date part of an ISO time (UTC). */
+export function day(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Display width: CJK characters take two columns. */
+export function width(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    w +=
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6)
+        ? 2
+        : 1;
+  }
+  return w;
+}
+
+/** Pads to a display width, on the right (`left`) or on the left. */
+export function pad(s: string, w: number, align: 'left' | 'right' = 'left'): string {
+  const fill = ' '.repeat(Math.max(0, w - width(s)));
+  return align === 'left' ? s + fill : fill + s;
+}
+
+/** Lays out rows as columns; `right` lists the right-aligned column indexes. */
+export function columns(rows: readonly (readonly string[])[], right: readonly number[] = [], indent = ''): string[] {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, width(cell));
+    });
+  }
+  return rows.map(
+    (row) =>
+      indent +
+      row
+        .map((cell, i) =>
+          i === row.length - 1 && !right.includes(i)
+            ? cell
+            : pad(cell, widths[i] as number, right.includes(i) ? 'right' : 'left'),
+        )
+        .join('  ')
+        .trimEnd(),
+  );
+}
+
+/** A subject string made safe for one terminal line (no control characters). */
+export function printable(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

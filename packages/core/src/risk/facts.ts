@@ -1,0 +1,432 @@
+import type { EmployeeStatus } from '../domain/vocabulary.js';
+import type { RiskSubjectType, SignalKind, SignalLedger } from './signals.js';
+
+/**
+ * Text in both languages Guard speaks.
+ *
+ * @example
+ * ```ts
+ * import type { LocalizedText } from '@guard/core';
+ * const t: LocalizedText = { en: 'Flight risk', 'zh-CN': '离职风险' };
+ * ```
+ */
+export interface LocalizedText {
+  readonly en: string;
+  readonly 'zh-CN': string;
+}
+
+/**
+ * A fact's value. Facts are flat: numbers, booleans, strings, or lists of
+ * strings. A fact that is absent (or `null`) is *missing*, and a condition on
+ * a missing fact is never true.
+ *
+ * @example
+ * ```ts
+ * import type { FactValue } from '@guard/core';
+ * const v: FactValue = 3;
+ * ```
+ */
+export type FactValue = number | boolean | string | readonly string[] | null;
+
+/**
+ * A subject's facts by name, as rule conditions read them.
+ *
+ * @example
+ * ```ts
+ * import type { Facts } from '@guard/core';
+ * const facts: Facts = { resumeUpdates30d: 2, exports30d: 14, daysSinceResignation: 5 };
+ * ```
+ */
+export type Facts = Readonly<Record<string, FactValue | undefined>>;
+
+/**
+ * The type of a built-in fact, which decides the operators and values a
+ * condition on it may use.
+ *
+ * @example
+ * ```ts
+ * import type { FactType } from '@guard/core';
+ * const t: FactType = 'number';
+ * ```
+ */
+export type FactType = 'number' | 'boolean' | 'string' | 'string[]';
+
+/**
+ * The definition of one built-in fact: its subject, type, unit and meaning.
+ *
+ * @example
+ * ```ts
+ * import { builtInFacts } from '@guard/core';
+ * const f = builtInFacts.employee.exports30d;
+ * console.log(f.type, f.description.en);
+ * ```
+ */
+export interface FactDefinition {
+  readonly name: string;
+  readonly subject: RiskSubjectType;
+  readonly type: FactType;
+  /** When the fact is missing, in plain words. */
+  readonly missingWhen: string | null;
+  readonly description: LocalizedText;
+}
+
+/**
+ * Days of history a fact may look back: the longest window any fact uses
+ * (a 90-day trend compares the last 90 days with the 180 before them).
+ *
+ * @example
+ * ```ts
+ * import { FACT_HISTORY_DAYS } from '@guard/core';
+ * FACT_HISTORY_DAYS; // 270
+ * ```
+ */
+export const FACT_HISTORY_DAYS = 270;
+
+/** `ordersSinceOwnerLeft` counts orders for this many days after the owner left. */
+const OWNER_LEFT_DAYS = 180;
+
+type Def = Omit<FactDefinition, 'name' | 'subject'>;
+
+const count30 = (en: string, zh: string): Def => ({
+  type: 'number',
+  missingWhen: null,
+  description: { en: `${en} in the last 30 days`, 'zh-CN': `近 30 天${zh}` },
+});
+const trend = (en: string, zh: string, days: number): Def => ({
+  type: 'number',
+  missingWhen: `no ${en} in the ${days * 2} days before the last ${days}`,
+  description: {
+    en: `${en} in the last ${days} days ÷ the average ${days} days of the ${days * 2} days before (1 = unchanged, 0.5 = halved)`,
+    'zh-CN': `近 ${days} 天${zh} ÷ 此前 ${days * 2} 天的每 ${days} 天平均（1 为持平，0.5 为减半）`,
+  },
+});
+
+const employeeDefs = {
+  leaveDays30d: { ...count30('days of leave', '请假天数') },
+  resumeUpdates30d: { ...count30('résumé updates (host signal)', '简历更新次数（宿主上报）') },
+  jobSiteVisits30d: { ...count30('job-site visits (host signal)', '招聘网站访问次数（宿主上报）') },
+  competitorContacts30d: { ...count30('contacts with competitors (host signal)', '与竞争对手接触次数（宿主上报）') },
+  logins30d: { ...count30('logins', '登录次数') },
+  loginTrend: trend('logins', '登录次数', 30),
+  followUps30d: { ...count30('customer follow-ups made', '客户跟进次数') },
+  followUpTrend: trend('follow-ups', '跟进次数', 30),
+  orderAmount90d: {
+    type: 'number',
+    missingWhen: null,
+    description: { en: 'order amount booked in the last 90 days', 'zh-CN': '近 90 天成交订单金额' },
+  },
+  orderAmountTrend: trend('order amount', '订单金额', 90),
+  views30d: { ...count30('customer records viewed', '查看客户记录数') },
+  viewsTrend: trend('views', '查看次数', 30),
+  exports30d: { ...count30('customer rows exported', '导出客户行数') },
+  exportsTrend: trend('exported rows', '导出行数', 30),
+  deletes30d: { ...count30('customer records deleted', '删除客户记录数') },
+  afterHours30d: { ...count30('accesses outside working hours', '非工作时间访问次数') },
+  status: {
+    type: 'string',
+    missingWhen: null,
+    description: {
+      en: 'the employee status: active, resigning, frozen or departed',
+      'zh-CN': '员工状态：active（在职）、resigning（离职中）、frozen（冻结）、departed（已离职）',
+    },
+  },
+  daysSinceResignation: {
+    type: 'number',
+    missingWhen: 'the employee has not resigned',
+    description: {
+      en: 'days since the resignation date (0 on the day); the departing window',
+      'zh-CN': '距提出离职的天数（当天为 0），即离职窗口期',
+    },
+  },
+  daysToLastDay: {
+    type: 'number',
+    missingWhen: 'no last working day is known',
+    description: {
+      en: 'days until the last working day (negative after it)',
+      'zh-CN': '距最后工作日的天数（之后为负）',
+    },
+  },
+  openHandoverItems: {
+    type: 'number',
+    missingWhen: 'the employee has no offboarding case',
+    description: { en: 'handover items not yet done', 'zh-CN': '尚未完成的交接事项数' },
+  },
+  customersOwned: {
+    type: 'number',
+    missingWhen: null,
+    description: { en: 'customers the employee owns', 'zh-CN': '名下客户数' },
+  },
+} satisfies Record<EmployeeFactName, Def>; // exactly the names of EmployeeFactName: none missing, none extra
+
+const customerDefs = {
+  followUps30d: { ...count30('follow-ups', '跟进次数') },
+  followUpTrend: trend('follow-ups', '跟进次数', 30),
+  daysSinceLastFollowUp: {
+    type: 'number',
+    missingWhen: 'the customer never had a follow-up',
+    description: { en: 'days since the latest follow-up', 'zh-CN': '距最近一次跟进的天数' },
+  },
+  orders90d: {
+    type: 'number',
+    missingWhen: null,
+    description: { en: 'orders in the last 90 days', 'zh-CN': '近 90 天订单数' },
+  },
+  orderAmount90d: {
+    type: 'number',
+    missingWhen: null,
+    description: { en: 'order amount in the last 90 days', 'zh-CN': '近 90 天订单金额' },
+  },
+  orderAmountTrend: trend('order amount', '订单金额', 90),
+  daysSinceLastOrder: {
+    type: 'number',
+    missingWhen: 'the customer never ordered',
+    description: { en: 'days since the latest order', 'zh-CN': '距最近一笔订单的天数' },
+  },
+  ordersSinceOwnerLeft: {
+    type: 'number',
+    missingWhen: `no owner of the customer left in the last ${OWNER_LEFT_DAYS} days`,
+    description: {
+      en: `orders since the customer's (former) owner left, within ${OWNER_LEFT_DAYS} days`,
+      'zh-CN': `客户（原）负责人离职后的订单数（${OWNER_LEFT_DAYS} 天内）`,
+    },
+  },
+  daysSinceOwnerLeft: {
+    type: 'number',
+    missingWhen: 'no owner of the customer has left',
+    description: {
+      en: "days since the customer's (former) owner left the company",
+      'zh-CN': '客户（原）负责人离职至今的天数',
+    },
+  },
+} satisfies Record<CustomerFactName, Def>; // exactly the names of CustomerFactName
+
+function withNames<T extends Record<string, Def>>(
+  subject: RiskSubjectType,
+  defs: T,
+): { readonly [K in keyof T]: FactDefinition } {
+  return Object.freeze(
+    Object.fromEntries(Object.entries(defs).map(([name, d]) => [name, Object.freeze({ name, subject, ...d })])),
+  ) as { readonly [K in keyof T]: FactDefinition };
+}
+
+/**
+ * Every built-in fact, by subject and name. Rule conditions may only use
+ * the facts of their pack's subject; `guard rules validate` names the
+ * closest one when a name is misspelt.
+ *
+ * @example
+ * ```ts
+ * import { builtInFacts } from '@guard/core';
+ * Object.keys(builtInFacts.customer); // ['followUps30d', 'followUpTrend', …]
+ * ```
+ */
+export const builtInFacts = Object.freeze({
+  employee: withNames('employee', employeeDefs),
+  customer: withNames('customer', customerDefs),
+});
+
+/**
+ * The name of a built-in employee fact.
+ *
+ * @example
+ * ```ts
+ * import type { EmployeeFactName } from '@guard/core';
+ * const f: EmployeeFactName = 'exports30d';
+ * ```
+ */
+export type EmployeeFactName =
+  | 'leaveDays30d'
+  | 'resumeUpdates30d'
+  | 'jobSiteVisits30d'
+  | 'competitorContacts30d'
+  | 'logins30d'
+  | 'loginTrend'
+  | 'followUps30d'
+  | 'followUpTrend'
+  | 'orderAmount90d'
+  | 'orderAmountTrend'
+  | 'views30d'
+  | 'viewsTrend'
+  | 'exports30d'
+  | 'exportsTrend'
+  | 'deletes30d'
+  | 'afterHours30d'
+  | 'status'
+  | 'daysSinceResignation'
+  | 'daysToLastDay'
+  | 'openHandoverItems'
+  | 'customersOwned';
+
+/**
+ * The name of a built-in customer fact.
+ *
+ * @example
+ * ```ts
+ * import type { CustomerFactName } from '@guard/core';
+ * const f: CustomerFactName = 'daysSinceLastOrder';
+ * ```
+ */
+export type CustomerFactName =
+  | 'followUps30d'
+  | 'followUpTrend'
+  | 'daysSinceLastFollowUp'
+  | 'orders90d'
+  | 'orderAmount90d'
+  | 'orderAmountTrend'
+  | 'daysSinceLastOrder'
+  | 'ordersSinceOwnerLeft'
+  | 'daysSinceOwnerLeft';
+
+/**
+ * What Guard knows about an employee besides signals: the status, and the
+ * resignation and offboarding details when there are any.
+ *
+ * @example
+ * ```ts
+ * import type { EmployeeRiskState } from '@guard/core';
+ * const state: EmployeeRiskState = { status: 'resigning', resignationDate: '2026-11-02', lastWorkingDay: '2026-11-30', openHandoverItems: 12 };
+ * ```
+ */
+export interface EmployeeRiskState {
+  readonly status: EmployeeStatus;
+  /** `YYYY-MM-DD`. */
+  readonly resignationDate?: string | null | undefined;
+  /** `YYYY-MM-DD`. */
+  readonly lastWorkingDay?: string | null | undefined;
+  readonly openHandoverItems?: number | null | undefined;
+  readonly customersOwned?: number | null | undefined;
+}
+
+const DAY = 86_400_000;
+
+/** The day keys of the last call: scoring many subjects at one `asOf` computes them once. */
+let keyCache: { day: number; keys: string[] } = { day: Number.NaN, keys: [] };
+
+/** `YYYY-MM-DD` of `asOf`'s UTC day (index 0) and of the `count - 1` days before it. */
+function dayKeysBack(asOf: Date, count: number): readonly string[] {
+  const day = Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate());
+  if (keyCache.day !== day) keyCache = { day, keys: [] };
+  const { keys } = keyCache;
+  for (let i = keys.length; i < count; i++) keys.push(new Date(day - i * DAY).toISOString().slice(0, 10));
+  return keys;
+}
+
+/** Sums of `kind` over the `days` UTC days ending `endOffset` days before `asOf` (inclusive). */
+function windowTotals(
+  ledger: SignalLedger,
+  kind: SignalKind,
+  asOf: Date,
+  days: number,
+  endOffset = 0,
+): { count: number; sum: number } {
+  let count = 0;
+  let sum = 0;
+  const keys = dayKeysBack(asOf, endOffset + days);
+  for (let i = endOffset; i < endOffset + days; i++) {
+    const t = ledger.days[keys[i] as string]?.[kind];
+    if (t) {
+      count += t.count;
+      sum += t.sum;
+    }
+  }
+  return { count, sum };
+}
+
+/** Last `days` vs the average `days` of the `2 × days` before; missing when that baseline is 0. */
+function trendOf(ledger: SignalLedger, kind: SignalKind, asOf: Date, days: number, by: 'count' | 'sum'): number | null {
+  const recent = windowTotals(ledger, kind, asOf, days)[by];
+  const before = windowTotals(ledger, kind, asOf, days * 2, days)[by] / 2;
+  if (before <= 0) return null;
+  return Math.round((recent / before) * 1000) / 1000;
+}
+
+function daysBetween(fromDay: string, asOf: Date): number {
+  const a = Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate());
+  return Math.round((a - Date.parse(`${fromDay.slice(0, 10)}T00:00:00Z`)) / DAY);
+}
+
+function daysSinceLast(ledger: SignalLedger, kind: SignalKind, asOf: Date): number | null {
+  const last = ledger.last[kind];
+  if (last === undefined || Date.parse(last) > asOf.getTime()) return null;
+  return daysBetween(last, asOf);
+}
+
+/** Signals of `kind` from the day of `since` through `asOf`; missing when `since` is unknown or too old. */
+function countSince(ledger: SignalLedger, kind: SignalKind, since: string | undefined, asOf: Date): number | null {
+  if (since === undefined || Date.parse(since) > asOf.getTime()) return null;
+  const days = daysBetween(since, asOf) + 1;
+  if (days > OWNER_LEFT_DAYS) return null;
+  return windowTotals(ledger, kind, asOf, days).count;
+}
+
+/**
+ * Computes the built-in employee facts at `asOf` from the employee's signal
+ * ledger and state. Windows are whole UTC days ending on `asOf`'s day.
+ * Facts that cannot be known are `null` (missing), so conditions on them
+ * never fire.
+ *
+ * @example
+ * ```ts
+ * import { emptyLedger, employeeFacts } from '@guard/core';
+ * const facts = employeeFacts(emptyLedger(), { status: 'resigning', resignationDate: '2026-11-02' }, new Date('2026-11-12T00:00:00Z'));
+ * facts.daysSinceResignation; // 10
+ * ```
+ */
+export function employeeFacts(
+  ledger: SignalLedger,
+  state: EmployeeRiskState,
+  asOf: Date,
+): Record<EmployeeFactName, FactValue> {
+  const sum30 = (kind: SignalKind) => windowTotals(ledger, kind, asOf, 30).sum;
+  return {
+    leaveDays30d: sum30('leave'),
+    resumeUpdates30d: sum30('resume-update'),
+    jobSiteVisits30d: sum30('job-site-visit'),
+    competitorContacts30d: sum30('competitor-contact'),
+    logins30d: sum30('login'),
+    loginTrend: trendOf(ledger, 'login', asOf, 30, 'sum'),
+    followUps30d: sum30('follow-up'),
+    followUpTrend: trendOf(ledger, 'follow-up', asOf, 30, 'sum'),
+    orderAmount90d: windowTotals(ledger, 'order', asOf, 90).sum,
+    orderAmountTrend: trendOf(ledger, 'order', asOf, 90, 'sum'),
+    views30d: sum30('view'),
+    viewsTrend: trendOf(ledger, 'view', asOf, 30, 'sum'),
+    exports30d: sum30('export'),
+    exportsTrend: trendOf(ledger, 'export', asOf, 30, 'sum'),
+    deletes30d: sum30('delete'),
+    afterHours30d: sum30('after-hours'),
+    status: state.status,
+    daysSinceResignation:
+      state.resignationDate && daysBetween(state.resignationDate, asOf) >= 0
+        ? daysBetween(state.resignationDate, asOf)
+        : null,
+    daysToLastDay: state.lastWorkingDay ? -daysBetween(state.lastWorkingDay, asOf) : null,
+    openHandoverItems: state.openHandoverItems ?? null,
+    customersOwned: state.customersOwned ?? null,
+  };
+}
+
+/**
+ * Computes the built-in customer facts at `asOf` from the customer's signal
+ * ledger (follow-ups, orders, and `owner-left` when an owner departs).
+ *
+ * @example
+ * ```ts
+ * import { addSignal, customerFacts, emptyLedger } from '@guard/core';
+ * const ledger = addSignal(emptyLedger(), { kind: 'order', employeeId: 'e-7', customerId: 'c-1', at: '2026-09-01T00:00:00Z', value: 5000 });
+ * customerFacts(ledger, new Date('2026-11-01T00:00:00Z')).daysSinceLastOrder; // 61
+ * ```
+ */
+export function customerFacts(ledger: SignalLedger, asOf: Date): Record<CustomerFactName, FactValue> {
+  return {
+    followUps30d: windowTotals(ledger, 'follow-up', asOf, 30).sum,
+    followUpTrend: trendOf(ledger, 'follow-up', asOf, 30, 'sum'),
+    daysSinceLastFollowUp: daysSinceLast(ledger, 'follow-up', asOf),
+    orders90d: windowTotals(ledger, 'order', asOf, 90).count,
+    orderAmount90d: windowTotals(ledger, 'order', asOf, 90).sum,
+    orderAmountTrend: trendOf(ledger, 'order', asOf, 90, 'sum'),
+    daysSinceLastOrder: daysSinceLast(ledger, 'order', asOf),
+    ordersSinceOwnerLeft: countSince(ledger, 'order', ledger.last['owner-left'], asOf),
+    daysSinceOwnerLeft: daysSinceLast(ledger, 'owner-left', asOf),
+  };
+}

@@ -1,0 +1,461 @@
+import * as z from 'zod';
+import { ALERT_KIND, raiseAlert } from '../alerts/alerts.js';
+import type { ActorRef, Json } from '../domain/entities.js';
+import { idSchema } from '../domain/entities.js';
+import { NotFoundError } from '../errors/guard-error.js';
+import { parseInput } from '../errors/validate.js';
+import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
+import type { StoredRecord, StoreTransaction } from '../ports/store.js';
+import { pagedItems } from '../store/pages.js';
+import { OFFBOARDING_MACHINE_ID } from '../workflows/offboarding/index.js';
+import type { OffboardingContext } from '../workflows/offboarding/types.js';
+import type { TimerHandler, WorkflowModule } from '../workflows/runtime/index.js';
+import { WorkflowSession } from '../workflows/runtime/index.js';
+import { defaultRulePacks } from './defaults.js';
+import { type RiskScore, riskEvaluator } from './evaluate.js';
+import { customerFacts, type EmployeeRiskState, employeeFacts, type Facts } from './facts.js';
+import { appendSignals, readLedger, SIGNAL_SUBJECT_KIND } from './ledger-store.js';
+import { parseRulePack, type RulePack } from './pack.js';
+import { type RiskSubjectRef, type RiskSubjectType, type SignalInput, signalInputSchema } from './signals.js';
+
+/** Tenant-installed packs: `id` = the pack id, `data` = the pack. They replace a default pack with the same id. */
+export const RISK_PACK_KIND = 'risk-pack';
+/** Alert state per pack and subject: whether the score is above the threshold, and the alert raised. */
+export const RISK_ALERT_STATE_KIND = 'risk-alert';
+const SCAN_TIMER = 'risk.scan';
+const SCAN_PAGE = 200;
+
+const subjectSchema = z.strictObject({ type: z.enum(['employee', 'customer']), id: idSchema });
+const signalsSchema = z.array(signalInputSchema).min(1).max(10_000);
+
+/**
+ * What {@link SignalsApi.record} did.
+ *
+ * @example
+ * ```ts
+ * const r = await acme.signals.record(batch);
+ * console.log(`${r.recorded} new, ${r.duplicates} already recorded`);
+ * ```
+ */
+export interface RecordSignalsResult {
+  readonly recorded: number;
+  readonly duplicates: number;
+}
+
+/**
+ * Signals a host reports: what only the host knows (leave, résumé updates,
+ * job-site visits, competitor contacts, logins, follow-ups, orders). Guard
+ * records data access (views, exports, deletes, after-hours access) and
+ * owners leaving by itself.
+ *
+ * @example
+ * ```ts
+ * await acme.signals.record([
+ *   { kind: 'leave', employeeId: 'e-7', at: '2026-11-02T09:00:00+08:00', value: 2, id: 'leave-881' },
+ *   { kind: 'order', employeeId: 'e-7', customerId: 'c-1001', at: '2026-11-03T10:00:00+08:00', value: 12000, id: 'o-9' },
+ * ]);
+ * ```
+ */
+export interface SignalsApi {
+  /** Validates and records one signal or a batch (up to 10,000) in one transaction; signals with a known `id` are skipped. */
+  record(signals: SignalInput | readonly SignalInput[]): Promise<RecordSignalsResult>;
+}
+
+/**
+ * What one {@link RiskApi.scan} page did.
+ *
+ * @example
+ * ```ts
+ * let cursor: string | undefined;
+ * do { const r = await acme.risk.scan({ subject: 'employee', cursor }); cursor = r.nextCursor ?? undefined; } while (cursor);
+ * ```
+ */
+export interface RiskScanResult {
+  readonly scored: number;
+  /** Alerts raised by this page (a subject already alerted is not alerted again). */
+  readonly alertsRaised: number;
+  readonly nextCursor: string | null;
+}
+
+/**
+ * Risk scoring for a tenant: the active rule packs, facts and scores of one
+ * subject, scans that raise alerts, and installing tuned packs.
+ *
+ * @example
+ * ```ts
+ * const [exfil] = await acme.risk.score({ type: 'employee', id: 'e-7' }, { pack: 'employee-data-exfiltration' });
+ * console.log(exfil.score, exfil.band, exfil.fired.map((f) => f.explanation['zh-CN']));
+ * ```
+ */
+export interface RiskApi {
+  /** The packs in force: the defaults, with tenant-installed packs replacing those with the same id. */
+  packs(): Promise<RulePack[]>;
+  /** Validates a pack (JSON) and installs it for the tenant; audited. Returns the pack. */
+  installPack(pack: unknown, options?: { actor?: ActorRef }): Promise<RulePack>;
+  /** The built-in facts of a subject now. */
+  facts(subject: RiskSubjectRef): Promise<Facts>;
+  /** Scores a subject with every pack for its type (or one pack); reads only, raises nothing. */
+  score(subject: RiskSubjectRef, options?: { pack?: string }): Promise<RiskScore[]>;
+  /**
+   * Scores one page of subjects of a type that have signals, and raises an
+   * alert for each that crosses a pack's alert threshold — once: while the
+   * score stays above it, no new alert.
+   */
+  scan(input: { subject: RiskSubjectType; cursor?: string | undefined; limit?: number }): Promise<RiskScanResult>;
+  /**
+   * Has the worker scan every subject every `everyHours` (default 24),
+   * starting at `startAt` (default now). Durable: the schedule survives
+   * restarts; calling it again moves it.
+   */
+  schedule(options?: { everyHours?: number; startAt?: string }): Promise<void>;
+}
+
+interface AlertState {
+  above: boolean;
+  alertId: string | null;
+}
+
+async function tenantPacks(
+  tx: StoreTransaction,
+  tenantId: string,
+  locale: GuardContext['locale'],
+): Promise<RulePack[]> {
+  const byId = new Map<string, RulePack>(Object.values(defaultRulePacks).map((p) => [p.id, p]));
+  for await (const r of pagedItems((page) => tx.listRecords(tenantId, { kind: RISK_PACK_KIND }, page))) {
+    byId.set(r.id, parseRulePack(r.data, { locale }));
+  }
+  return [...byId.values()];
+}
+
+async function employeeState(
+  tx: StoreTransaction,
+  tenantId: string,
+  employeeId: string,
+): Promise<EmployeeRiskState | null> {
+  const [employee] = await tx.getEmployees(tenantId, [employeeId]);
+  if (!employee) return null;
+  let chosen: OffboardingContext | null = null;
+  for await (const record of pagedItems((page) =>
+    tx.listWorkflows(
+      tenantId,
+      { machine: OFFBOARDING_MACHINE_ID, subject: { type: 'employee', id: employeeId } },
+      page,
+    ),
+  )) {
+    if (record.state === 'cancelled') continue;
+    const context = WorkflowSession.contextOf(record) as unknown as OffboardingContext;
+    if (chosen === null || context.resignationDate > chosen.resignationDate) chosen = context;
+  }
+  let customersOwned = 0;
+  for await (const _ of pagedItems((page) => tx.listCustomers(tenantId, { ownerId: employeeId }, page), 1000)) {
+    customersOwned++;
+  }
+  return {
+    status: employee.status,
+    customersOwned,
+    resignationDate: chosen?.resignationDate ?? null,
+    lastWorkingDay: chosen?.lastWorkingDay ?? null,
+    openHandoverItems: chosen ? chosen.items.filter((i) => i.status !== 'accepted').length : null,
+  };
+}
+
+async function factsOf(
+  tx: StoreTransaction,
+  tenantId: string,
+  subject: RiskSubjectRef,
+  asOf: Date,
+): Promise<Facts | null> {
+  if (subject.type === 'employee') {
+    const state = await employeeState(tx, tenantId, subject.id);
+    if (!state) return null;
+    return employeeFacts(await readLedger(tx, tenantId, subject, asOf), state, asOf);
+  }
+  const customer = await tx.getCustomer(tenantId, subject.id);
+  if (!customer) return null;
+  return customerFacts(await readLedger(tx, tenantId, subject, asOf), asOf);
+}
+
+/** Raises an alert when a score crosses its pack's threshold; remembers being above it so a run does not repeat it. */
+async function settleAlert(
+  ctx: GuardContext,
+  uow: UnitOfWork,
+  subject: RiskSubjectRef,
+  pack: RulePack,
+  result: RiskScore,
+): Promise<boolean> {
+  const tenantId = uow.tenant.id;
+  const id = `${pack.id}:${subject.type}:${subject.id}`;
+  const current = await uow.tx.getRecord(tenantId, RISK_ALERT_STATE_KIND, id);
+  const state = (current?.data as unknown as AlertState | undefined) ?? { above: false, alertId: null };
+  const above = result.band === 'alert';
+  if (above === state.above) return false;
+  let alertId = state.alertId;
+  let raised = false;
+  if (above) {
+    const open = alertId ? await uow.tx.getRecord(tenantId, ALERT_KIND, alertId) : null;
+    if (!open || open.status === 'resolved') {
+      const { employeeId, notify } = await alertTargets(uow.tx, tenantId, subject);
+      alertId = await raiseAlert(
+        ctx,
+        { tx: uow.tx, now: uow.now, tenantId, record: (d) => uow.session.record(d) },
+        {
+          kind: 'risk-threshold',
+          severity: pack.severity ?? 'high',
+          employeeId,
+          summary: `${pack.title[ctx.locale]}: ${subject.type} ${subject.id} scored ${result.score} (alert at ${pack.thresholds.alert}) — ${result.fired
+            .slice(0, 3)
+            .map((f) => f.explanation[ctx.locale])
+            .join('; ')}`,
+          evidence: {
+            pack: { id: pack.id, version: pack.version },
+            subject: { type: subject.type, id: subject.id },
+            score: result.score,
+            fired: result.fired.map((f) => ({ rule: f.rule, points: f.points, facts: f.facts as unknown as Json })),
+            modifiers: [...result.modifiers],
+          },
+          notify,
+          actor: { type: 'system', id: 'risk-scoring' },
+        },
+      );
+      raised = true;
+    }
+  }
+  const record: StoredRecord = {
+    tenantId,
+    kind: RISK_ALERT_STATE_KIND,
+    id,
+    ref: `${subject.type}:${subject.id}`,
+    status: above ? 'above' : 'below',
+    at: uow.now,
+    data: { above, alertId } as unknown as Json,
+    version: (current?.version ?? 0) + 1,
+    createdAt: current?.createdAt ?? uow.now,
+    updatedAt: uow.now,
+  };
+  await uow.tx.putRecord(record, current?.version ?? null);
+  return raised;
+}
+
+async function alertTargets(tx: StoreTransaction, tenantId: string, subject: RiskSubjectRef) {
+  let employeeId: string | null = null;
+  if (subject.type === 'employee') employeeId = subject.id;
+  else employeeId = (await tx.getCustomer(tenantId, subject.id))?.ownerId ?? null;
+  const notify: string[] = [];
+  if (employeeId) {
+    const [employee] = await tx.getEmployees(tenantId, [employeeId]);
+    if (subject.type === 'customer' && employee?.status === 'active') notify.push(employeeId);
+    if (employee?.managerId) notify.push(employee.managerId);
+  }
+  return { employeeId, notify };
+}
+
+async function scanPage(
+  ctx: GuardContext,
+  uow: UnitOfWork,
+  subjectType: RiskSubjectType,
+  cursor: string | undefined,
+  limit: number,
+): Promise<RiskScanResult> {
+  const tenantId = uow.tenant.id;
+  const packs = (await tenantPacks(uow.tx, tenantId, ctx.locale)).filter((p) => p.subject === subjectType);
+  const page = await uow.tx.listRecords(
+    tenantId,
+    { kind: SIGNAL_SUBJECT_KIND, ref: subjectType },
+    cursor === undefined ? { limit } : { cursor, limit },
+  );
+  const asOf = new Date(uow.now);
+  let scored = 0;
+  let alertsRaised = 0;
+  for (const record of page.items) {
+    const subject: RiskSubjectRef = { type: subjectType, id: record.id.slice(subjectType.length + 1) };
+    const facts = await factsOf(uow.tx, tenantId, subject, asOf);
+    if (!facts) continue;
+    scored++;
+    for (const pack of packs) {
+      const result = await riskEvaluator(pack).score(facts);
+      if (await settleAlert(ctx, uow, subject, pack, result)) alertsRaised++;
+    }
+  }
+  return { scored, alertsRaised, nextCursor: page.nextCursor };
+}
+
+interface ScanTimerEvent {
+  type: typeof SCAN_TIMER;
+  subject: RiskSubjectType;
+  cursor: string | null;
+  everyHours: number;
+  /** When this round of the scan started; the next round is due `everyHours` after it. */
+  roundStartedAt: string;
+}
+
+async function scheduleScan(
+  ctx: GuardContext,
+  tx: StoreTransaction,
+  tenantId: string,
+  event: ScanTimerEvent,
+  dueAt: string,
+  now: string,
+) {
+  await tx.scheduleTimer({
+    id: ctx.ids.next('tm'),
+    tenantId,
+    key: `risk-scan:${event.subject}`,
+    workflowId: null,
+    event: event as unknown as Json,
+    dueAt,
+    createdAt: now,
+  });
+}
+
+/** The risk module's durable timer: one page of a scheduled scan per firing, then the next page or the next round. */
+export function riskModule(): WorkflowModule<GuardContext> {
+  const scan: TimerHandler<GuardContext> = async (raw, c) => {
+    const event = raw as unknown as ScanTimerEvent;
+    const tenant = await c.tx.getTenant(c.tenantId);
+    if (!tenant) return;
+    const uow: UnitOfWork = { tx: c.tx, tenant, session: c.session, now: c.at };
+    const result = await scanPage(c.env, uow, event.subject, event.cursor ?? undefined, SCAN_PAGE);
+    if (result.nextCursor !== null) {
+      await scheduleScan(c.env, c.tx, c.tenantId, { ...event, cursor: result.nextCursor }, c.at, c.at);
+    } else {
+      const next = new Date(Date.parse(event.roundStartedAt) + event.everyHours * 3_600_000);
+      const dueAt = next.getTime() > Date.parse(c.at) ? next.toISOString() : c.at;
+      await scheduleScan(c.env, c.tx, c.tenantId, { ...event, cursor: null, roundStartedAt: dueAt }, dueAt, c.at);
+    }
+  };
+  return { timers: { [SCAN_TIMER]: scan } };
+}
+
+/**
+ * Records signals from Guard's own checks (views, exports, deletes,
+ * after-hours access, owners leaving) in the caller's transaction.
+ */
+export async function recordOwnSignals(uow: UnitOfWork, signals: readonly SignalInput[]): Promise<void> {
+  if (signals.length > 0) await appendSignals(uow.tx, uow.tenant.id, uow.now, signals);
+}
+
+/** The signals API of a tenant. */
+export function signalsApi(ctx: GuardContext, tenantId: string): SignalsApi {
+  return {
+    record: async (input) => {
+      const list = parseInput(signalsSchema, Array.isArray(input) ? input : [input], {
+        what: 'signals',
+        locale: ctx.locale,
+      });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const recorded = await appendSignals(uow.tx, tenantId, uow.now, list);
+        return { recorded, duplicates: list.length - recorded };
+      });
+    },
+  };
+}
+
+/** The risk API of a tenant. */
+export function riskApi(ctx: GuardContext, tenantId: string): RiskApi {
+  const { locale } = ctx;
+  const subjectOf = (subject: RiskSubjectRef) => parseInput(subjectSchema, subject, { what: 'risk subject', locale });
+  const requireFacts = async (uow: UnitOfWork, subject: RiskSubjectRef) => {
+    const facts = await factsOf(uow.tx, tenantId, subject, new Date(uow.now));
+    if (!facts) throw new NotFoundError({ entity: subject.type, id: subject.id }, { locale });
+    return facts;
+  };
+  return {
+    packs: () => inUnitOfWork(ctx, tenantId, (uow) => tenantPacks(uow.tx, tenantId, locale)),
+    installPack: async (input, options = {}) => {
+      const pack = parseRulePack(input, { locale });
+      const actor = options.actor ?? HOST_ACTOR;
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const current = await uow.tx.getRecord(tenantId, RISK_PACK_KIND, pack.id);
+        await uow.tx.putRecord(
+          {
+            tenantId,
+            kind: RISK_PACK_KIND,
+            id: pack.id,
+            ref: pack.subject,
+            status: null,
+            at: uow.now,
+            data: pack as unknown as Json,
+            version: (current?.version ?? 0) + 1,
+            createdAt: current?.createdAt ?? uow.now,
+            updatedAt: uow.now,
+          },
+          current?.version ?? null,
+        );
+        uow.session.record({
+          actor,
+          action: 'risk.pack-install',
+          subject: { type: 'tenant', id: tenantId },
+          data: {
+            pack: pack.id,
+            version: pack.version,
+            previous: (current?.data as { version?: string } | undefined)?.version ?? null,
+            key: riskEvaluator(pack).key,
+          },
+        });
+        return pack;
+      });
+    },
+    facts: async (subject) => {
+      const s = subjectOf(subject);
+      return inUnitOfWork(ctx, tenantId, (uow) => requireFacts(uow, s));
+    },
+    score: async (subject, options = {}) => {
+      const s = subjectOf(subject);
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const facts = await requireFacts(uow, s);
+        const packs = (await tenantPacks(uow.tx, tenantId, locale)).filter(
+          (p) => p.subject === s.type && (options.pack === undefined || p.id === options.pack),
+        );
+        if (options.pack !== undefined && packs.length === 0) {
+          throw new NotFoundError({ entity: 'rule pack', id: options.pack }, { locale });
+        }
+        return Promise.all(packs.map((p) => riskEvaluator(p).score(facts)));
+      });
+    },
+    scan: async (input) => {
+      const p = parseInput(
+        z.strictObject({
+          subject: z.enum(['employee', 'customer']),
+          cursor: z.string().min(1).max(2000).optional(),
+          limit: z.int().min(1).max(1000).optional(),
+        }),
+        input,
+        { what: 'risk scan', locale },
+      );
+      return inUnitOfWork(ctx, tenantId, (uow) => scanPage(ctx, uow, p.subject, p.cursor, p.limit ?? SCAN_PAGE));
+    },
+    schedule: async (options = {}) => {
+      const p = parseInput(
+        z.strictObject({
+          everyHours: z
+            .number()
+            .min(1)
+            .max(24 * 31)
+            .optional(),
+          startAt: z.iso.datetime({ offset: true }).optional(),
+        }),
+        options,
+        { what: 'risk schedule', locale },
+      );
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const startAt = p.startAt ? new Date(p.startAt).toISOString() : uow.now;
+        for (const subject of ['employee', 'customer'] as const) {
+          const event: ScanTimerEvent = {
+            type: SCAN_TIMER,
+            subject,
+            cursor: null,
+            everyHours: p.everyHours ?? 24,
+            roundStartedAt: startAt,
+          };
+          await scheduleScan(ctx, uow.tx, tenantId, event, startAt, uow.now);
+        }
+        uow.session.record({
+          actor: HOST_ACTOR,
+          action: 'risk.schedule',
+          subject: { type: 'tenant', id: tenantId },
+          data: { everyHours: p.everyHours ?? 24, startAt },
+        });
+      });
+    },
+  };
+}
