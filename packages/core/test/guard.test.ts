@@ -184,7 +184,7 @@ describe('customers', () => {
     expect(mate.fields).toEqual({ public: { industry: 'retail' } });
 
     const hr = await t.customers.read({ actor: 'hr', customerId: 'c-mate' });
-    expect(hr.fields.contact).toEqual({ phone: '138****5678', email: 'b***@example.com' });
+    expect(hr.fields.contact).toEqual({ phone: '1******5678', email: 'b***@e***.com' });
 
     const audit = await t.audit.query({ actorId: 'hr', action: 'customer.read', limit: 5 });
     expect(audit.items).toHaveLength(1);

@@ -8,20 +8,25 @@ const digitCount = (s: string) => [...s].filter((c) => c >= '0' && c <= '9').len
 
 describe('maskValue', () => {
   it.each<[MaskKind, FieldValue, string | null]>([
-    ['phone', '13812345678', '138****5678'],
-    ['phone', '+86 138-1234-5678', '+86 1**-****-5678'],
-    ['phone', '010-6552 1234', '010-**** 1234'],
-    ['phone', 13812345678, '138****5678'],
-    ['phone', '1234567', '*****67'],
-    ['phone', '12', '**'],
-    ['phone', '1234', '****'],
+    ['phone', '13812345678', '1******5678'],
+    ['phone', '62345678', '****5678'],
+    ['phone', '+86 138-1234-5678', '+86 ***-****-5678'],
+    ['phone', '010-6552 1234', '0**-**** 1234'],
+    ['phone', 13812345678, '1******5678'],
+    ['phone', '1234567', '****567'],
+    ['phone', 'wx13812345678', '**1******5678'],
+    ['phone', '12', '*2'],
+    ['phone', '1', '*'],
     ['phone', 'ask reception', 'a***'],
-    ['email', 'alice@example.com', 'a***@example.com'],
-    ['email', '王小明@例子.cn', '王***@例子.cn'],
+    ['email', 'alice@example.com', 'a***@e***.com'],
+    ['email', 'a@x.cn', '***@x***'],
+    ['email', '王小明@例子.cn', '王***@例***'],
     ['email', 'no-at-sign', 'n***'],
-    ['email', '@example.com', '***@example.com'],
+    ['email', '@example.com', '***@e***.com'],
+    ['email', '@', '***'],
     ['name', '张三丰', '张**'],
     ['name', '𠀋山', '𠀋**'],
+    ['name', '张', '**'],
     ['name', 'Alice Wong', 'A**'],
     ['id-number', '110101199003071234', '**************1234'],
     ['id-number', 'E12345678', '*****5678'],
@@ -30,6 +35,7 @@ describe('maskValue', () => {
     ['id-number', 'A123456', '*******'],
     ['default', 'Shanghai', 'S***'],
     ['default', '𠀋xyz', '𠀋***'],
+    ['default', 'x', '***'],
     ['default', 42, '***'],
     ['default', true, '***'],
     ['name', 7, '***'],
@@ -54,26 +60,43 @@ describe('maskValue', () => {
     );
   });
 
+  /** @see issue #16, hole 8 (`62345678` masked to `623*5678`, `a@x.cn` shown whole) */
+  it('never reveals more than half of a value: of its characters, or of a phone its digits', () => {
+    const unit = fc.constantFrom('0', '1', '5', '9', '+', '-', ' ', '(', '@', '.', 'a', 'Z', '张', '𠀋', '😀', 'x');
+    fc.assert(
+      fc.property(fc.constantFrom(...kinds), fc.string({ unit, maxLength: 24 }), (kind, text) => {
+        const out = maskValue(kind, text) ?? '';
+        if (kind === 'phone' && digitCount(text) > 0) {
+          expect(digitCount(out)).toBeLessThanOrEqual(Math.floor(digitCount(text) / 2));
+        } else {
+          const shown = [...out].filter((ch) => ch !== '*').length;
+          expect(shown).toBeLessThanOrEqual(Math.floor([...text].length / 2));
+        }
+      }),
+    );
+  });
+
   it('keeps null as null for every kind', () => {
     for (const kind of kinds) expect(maskValue(kind, null)).toBeNull();
   });
 
-  it('phone: keeps every non-digit, masks exactly the digits at index 3..n-5 (all but the last 2 for 5–7 digits, all for fewer)', () => {
+  it('phone: keeps format characters in place, the last min(4, n/2) digits and leading ones within half', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom('0', '1', '5', '9', '+', '-', ' ', '(', ')', '中') }), (text) => {
         fc.pre(digitCount(text) > 0);
         const out = maskValue('phone', text) ?? '';
         const n = digitCount(text);
+        const tail = Math.min(4, Math.floor(n / 2));
+        const head = Math.min(3, Math.floor(n / 2) - tail);
         expect(out.length).toBe(text.length);
         let d = 0;
         for (let i = 0; i < text.length; i++) {
           const ch = text[i] ?? '';
           if (ch < '0' || ch > '9') {
-            expect(out[i]).toBe(ch);
+            expect(out[i]).toBe(ch === '中' ? '*' : ch);
             continue;
           }
-          const kept = n >= 8 ? d < 3 || d >= n - 4 : n >= 5 && d >= n - 2;
-          expect(out[i]).toBe(kept ? ch : '*');
+          expect(out[i]).toBe(d < head || d >= n - tail ? ch : '*');
           d++;
         }
       }),
@@ -91,7 +114,7 @@ describe('maskValue', () => {
     );
   });
 
-  it('name and default reveal only the first code point', () => {
+  it('name and default reveal only the first code point, and only of values of two or more', () => {
     fc.assert(
       fc.property(
         fc.string({
@@ -100,7 +123,7 @@ describe('maskValue', () => {
           maxLength: 12,
         }),
         (text) => {
-          const first = String.fromCodePoint(text.codePointAt(0) ?? 0);
+          const first = [...text].length >= 2 ? String.fromCodePoint(text.codePointAt(0) ?? 0) : '';
           expect(maskValue('name', text)).toBe(`${first}**`);
           expect(maskValue('default', text)).toBe(`${first}***`);
         },
@@ -150,7 +173,7 @@ describe('applyFieldLevels', () => {
     const out = applyFieldLevels(fields, { public: 'show', contact: 'mask', commercial: 'hide' });
     expect(out.fields).toEqual({
       public: { industry: '制造业', city: '上海' },
-      contact: { contactName: '王**', phone: '138****5678', email: 'w***@hdjd.cn', wechat: 'w***' },
+      contact: { contactName: '王**', phone: '1******5678', email: 'w***@h***.cn', wechat: 'w***' },
     });
     expect(out.shown).toEqual(['public']);
     expect(out.masked).toEqual(['contact']);
@@ -160,7 +183,7 @@ describe('applyFieldLevels', () => {
   it('masks every value of a masked class, using the overrides', () => {
     const out = applyFieldLevels(fields, { commercial: 'mask', contact: 'mask' }, { wechat: 'phone' });
     expect(out.fields.commercial).toEqual({ creditLimit: '***', vip: '***' });
-    expect(out.fields.contact?.wechat).toBe('wx138****5678');
+    expect(out.fields.contact?.wechat).toBe('**1******5678');
     expect(out.shown).toEqual([]);
     expect(out.masked).toEqual(['commercial', 'contact']);
     expect(out.hidden).toEqual(['legacy', 'public']);

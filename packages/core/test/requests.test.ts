@@ -124,7 +124,7 @@ describe('customer exports', () => {
         name: 'Customer c-rep',
         ownerId: 'rep',
         unitId: 'sh-1',
-        fields: { public: { industry: 'retail' }, contact: { phone: '138****5678', email: 'b***@example.com' } },
+        fields: { public: { industry: 'retail' }, contact: { phone: '1******5678', email: 'b***@e***.com' } },
       },
     ]);
     expect(

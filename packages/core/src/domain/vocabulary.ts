@@ -66,7 +66,7 @@ export type EmployeeStatus = z.infer<typeof employeeStatusSchema>;
 
 /**
  * How a class of customer fields is returned to a subject: in full, masked
- * (`138****5678`, `a***@example.com`) or not at all.
+ * (`1******5678`, `a***@e***.com`) or not at all.
  *
  * @example
  * ```ts

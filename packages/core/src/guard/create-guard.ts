@@ -85,7 +85,7 @@ export interface GuardOptions {
     /** Sign a checkpoint every N entries per tenant (0 disables automatic checkpoints). Default 1000. */
     readonly checkpointEvery?: number;
   };
-  /** How to mask fields by name, on top of the defaults (`phone` → `138****5678`…). */
+  /** How to mask fields by name, on top of the defaults (`phone` → `1******5678`…). */
   readonly masks?: Readonly<Record<string, MaskKind>>;
 }
 

@@ -22,13 +22,13 @@ import { requireEmployee } from './directory.js';
 
 /**
  * A customer as one subject may see it: hidden field classes are absent,
- * masked classes hold masked values (`138****5678`), and `decision` says why.
+ * masked classes hold masked values (`1******5678`), and `decision` says why.
  * Show `notices` (e.g. the confidentiality notice 保密提示) next to the data.
  *
  * @example
  * ```ts
  * const view = await guard.tenant('acme').customers.read({ actor: 'e-7', customerId: 'c-1001' });
- * view.fields.contact?.phone; // '13812345678' for the owner, '138****5678' for HR
+ * view.fields.contact?.phone; // '13812345678' for the owner, '1******5678' for HR
  * view.notices; // ['Confidential: …']
  * ```
  */

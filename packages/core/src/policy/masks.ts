@@ -2,19 +2,24 @@ import type { FieldValue } from '../domain/entities.js';
 import type { FieldLevel } from '../domain/vocabulary.js';
 
 /**
- * How a value is masked:
+ * How a value is masked. Every mask reveals at most half of a value (for
+ * phones, half of its digits) and nothing of a value too short to halve:
  *
- * - `phone` — digits kept at both ends: `13812345678` → `138****5678`
- * - `email` — first character of the local part: `alice@example.com` → `a***@example.com`
+ * - `phone` — the last 4 digits and, when the budget allows, up to 3 leading
+ *   ones; format characters (space `+ - ( ) . /`) stay, anything else is
+ *   masked: `13812345678` → `1******5678`, `62345678` → `****5678`
+ * - `email` — the local part's first character, `@`, and as much of the
+ *   domain as half the value allows: `alice@example.com` → `a***@e***.com`
  * - `name` — first character: `张三丰` → `张**`
- * - `id-number` — last four kept, length preserved: `110101199003071234` → `**************1234`
+ * - `id-number` — last four kept when at least 8, length preserved:
+ *   `110101199003071234` → `**************1234`
  * - `default` — first character: `Shanghai` → `S***`
  *
  * @example
  * ```ts
  * import { maskValue, type MaskKind } from '@guard/core';
  * const kind: MaskKind = 'phone';
- * maskValue(kind, '13812345678'); // '138****5678'
+ * maskValue(kind, '13812345678'); // '1******5678'
  * ```
  */
 export type MaskKind = 'phone' | 'email' | 'name' | 'id-number' | 'default';
@@ -27,7 +32,7 @@ const NUMERIC_KINDS: ReadonlySet<MaskKind> = new Set(['phone', 'id-number']);
 const maskers: Readonly<Record<MaskKind, (text: string) => string>> = {
   phone: maskPhone,
   email: maskEmail,
-  name: (text) => `${firstCodePoint(text)}**`,
+  name: (text) => `${revealFirst(text)}**`,
   'id-number': maskIdNumber,
   default: maskDefault,
 };
@@ -37,17 +42,24 @@ const maskers: Readonly<Record<MaskKind, (text: string) => string>> = {
  * masked as text by `phone` and `id-number` and become `***` otherwise.
  * Text is handled by code point, so `张三丰` → `张**`.
  *
- * Phones keep every non-digit character; of the digits the first 3 and last 4
- * are kept (only the last 2 when there are 5–7, none when there are fewer).
- * Id numbers keep their last 4 characters when they have at least 8. A phone without any
- * digit, or an email without `@`, is masked as `default`.
+ * The rule every kind keeps: a mask reveals at most half of the value's
+ * characters (rounded down) and so never the whole of a short one — `a`,
+ * `张` and `12` mask to stars only. Phones count digits: of `n` digits the
+ * last `min(4, n/2)` are kept, then leading ones up to 3 while the total
+ * stays within half; format characters (space `+ - ( ) . /`) stay in place
+ * and everything else is masked. Id numbers keep their last 4 characters
+ * when they have at least 8. A phone without any digit, or an email without
+ * `@`, is masked as `default`.
  *
  * @example
  * ```ts
  * import { maskValue } from '@guard/core';
- * maskValue('phone', '13812345678'); // '138****5678'
- * maskValue('email', 'alice@example.com'); // 'a***@example.com'
+ * maskValue('phone', '13812345678'); // '1******5678'
+ * maskValue('phone', '62345678'); // '****5678'
+ * maskValue('email', 'alice@example.com'); // 'a***@e***.com'
+ * maskValue('email', 'a@x.cn'); // '***@x***'
  * maskValue('name', '张三丰'); // '张**'
+ * maskValue('name', '张'); // '**'
  * maskValue('id-number', '110101199003071234'); // '**************1234'
  * maskValue('default', 42); // '***'
  * ```
@@ -59,32 +71,44 @@ export function maskValue(kind: MaskKind, value: FieldValue): string | null {
   return (maskers[kind] ?? maskDefault)(String(value));
 }
 
-function firstCodePoint(text: string): string {
+/** Half of a text's code points, rounded down: what a mask may reveal of it. */
+function budgetOf(text: string): number {
+  return Math.floor(Array.from(text).length / 2);
+}
+
+/** The first code point when a value is long enough to reveal one, else nothing. */
+function revealFirst(text: string): string {
   const cp = text.codePointAt(0);
-  return cp === undefined ? '' : String.fromCodePoint(cp);
+  return cp === undefined || budgetOf(text) < 1 ? '' : String.fromCodePoint(cp);
 }
 
 function maskDefault(text: string): string {
-  return `${firstCodePoint(text)}${STARS}`;
+  return `${revealFirst(text)}${STARS}`;
 }
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
+/** Characters that only format a phone number; they stay in place. */
+const PHONE_FORMAT = new Set([' ', '+', '-', '(', ')', '.', '/']);
+
 function maskPhone(text: string): string {
   let count = 0;
   for (let i = 0; i < text.length; i++) if (isDigit(text.charCodeAt(i))) count++;
   if (count === 0) return maskDefault(text);
-  // Long numbers keep 3 + 4 digits, short ones the last 2; very short ones nothing, so a mask never shows a whole value.
-  const keep =
-    count >= 8 ? (d: number) => d < 3 || d >= count - 4 : count >= 5 ? (d: number) => d >= count - 2 : () => false;
+  const budget = Math.floor(count / 2);
+  const tail = Math.min(4, budget);
+  const head = Math.min(3, budget - tail);
   let out = '';
   let d = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] ?? '';
-    if (!isDigit(text.charCodeAt(i))) out += ch;
-    else out += keep(d++) ? ch : '*';
+  for (const ch of text) {
+    if (isDigit(ch.charCodeAt(0))) {
+      out += d < head || d >= count - tail ? ch : '*';
+      d++;
+    } else {
+      out += PHONE_FORMAT.has(ch) ? ch : '*';
+    }
   }
   return out;
 }
@@ -92,7 +116,28 @@ function maskPhone(text: string): string {
 function maskEmail(text: string): string {
   const at = text.lastIndexOf('@');
   if (at < 0) return maskDefault(text);
-  return `${firstCodePoint(text.slice(0, at))}${STARS}${text.slice(at)}`;
+  let left = budgetOf(text) - 1; // the '@'
+  if (left < 0) return STARS;
+  const local = text.slice(0, at);
+  const domain = text.slice(at + 1);
+  const first = Array.from(local).length >= 2 && left >= 1 ? revealFirst(local) : '';
+  left -= Array.from(first).length;
+  const dot = domain.lastIndexOf('.');
+  const suffix = dot > 0 ? domain.slice(dot) : '';
+  const domainFirst = String.fromCodePoint(domain.codePointAt(0) ?? 0x2a);
+  // The most of the domain that fits in what is left of half the value.
+  const shown = [
+    domain,
+    suffix === '' ? '' : `${domainFirst}${STARS}${suffix}`,
+    suffix === '' ? '' : `${STARS}${suffix}`,
+    domain === '' ? '' : `${domainFirst}${STARS}`,
+  ].find((candidate) => candidate !== '' && revealed(candidate) <= left);
+  return `${first}${STARS}@${shown ?? (domain === '' ? '' : STARS)}`;
+}
+
+/** How many characters of a mask are not stars. */
+function revealed(mask: string): number {
+  return Array.from(mask).filter((ch) => ch !== '*').length;
 }
 
 function maskIdNumber(text: string): string {
@@ -170,7 +215,7 @@ export interface MaskedFields {
  *   { public: { city: '上海' }, contact: { phone: '13812345678' }, commercial: { creditLimit: 5e5 } },
  *   { public: 'show', contact: 'mask', commercial: 'hide' },
  * );
- * out.fields; // { public: { city: '上海' }, contact: { phone: '138****5678' } }
+ * out.fields; // { public: { city: '上海' }, contact: { phone: '1******5678' } }
  * out.hidden; // ['commercial']
  * ```
  */

@@ -155,7 +155,7 @@ export interface CustomerRequestsApi {
    * @example
    * ```ts
    * const file = await acme.customers.downloadExport({ actor: 'e-7', exportId });
-   * file.rows[0]?.fields.contact?.phone; // '138****5678' for a sales rep
+   * file.rows[0]?.fields.contact?.phone; // '1******5678' for a sales rep
    * file.watermark.text; // 'acme/e-7/ex-1/2026-11-02T02:00:00.000Z'
    * ```
    */
