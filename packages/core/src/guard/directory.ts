@@ -8,7 +8,7 @@ import {
   type OrgUnitKind,
   orgUnitSchema,
 } from '../domain/entities.js';
-import type { EmployeeStatus } from '../domain/vocabulary.js';
+import { type EmployeeStatus, employeeStatusSchema } from '../domain/vocabulary.js';
 import { NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import type { EmployeeRecord, OrgUnitRecord, StoreTransaction } from '../ports/store.js';
@@ -18,15 +18,34 @@ import { syncRoleIndex } from './roles.js';
 /** At most this many units and employees per sync call; page larger directories. */
 const MAX_BATCH = 5000;
 
+/** As {@link employeeSchema}, but an omitted status means "keep what Guard has". */
+const syncEmployeeSchema = employeeSchema.extend({ status: employeeStatusSchema.optional() });
+
 const syncSchema = z.strictObject({
   units: z.array(orgUnitSchema).max(MAX_BATCH).default([]),
-  employees: z.array(employeeSchema).max(MAX_BATCH).default([]),
+  employees: z.array(syncEmployeeSchema).max(MAX_BATCH).default([]),
 });
+
+/**
+ * How far along the way out each status is. A sync may move an employee
+ * further along (the HR system records a resignation or a departure), never
+ * back: once a leaver is restricted, only Guard's own audited commands
+ * (cancelling the offboarding) make them active again.
+ */
+const STATUS_STAGE: Readonly<Record<EmployeeStatus, number>> = { active: 0, resigning: 1, frozen: 2, departed: 3 };
 
 /**
  * A directory sync request: units and employees to insert or replace. Send
  * the whole directory in pages of up to 5,000 of each, parents before
  * children, or only what changed.
+ *
+ * An employee's `status` may be left out: a new employee is then `active`
+ * and an existing one keeps the status Guard has. A sync can move an
+ * employee further out (`active` → `resigning` → `frozen` → `departed`) but
+ * never back: a nightly sync that still says `active` for someone Guard
+ * has restricted leaves them restricted, and the result lists them in
+ * {@link DirectorySyncResult.statusKept}. Cancelling the offboarding is
+ * what makes a leaver active again.
  *
  * @example
  * ```ts
@@ -57,6 +76,13 @@ export interface DirectorySyncResult {
   /** Units below a moved unit whose path was rewritten. */
   readonly unitsRepathed: number;
   readonly statusChanges: readonly { employeeId: string; from: EmployeeStatus | null; to: EmployeeStatus }[];
+  /**
+   * Employees whose status the sync asked to move back towards `active`
+   * (e.g. a frozen leaver sent as `active` by the HR system): Guard kept its
+   * status, audited the attempt as `employee.status-kept`, and lists them
+   * here so the host can fix its data.
+   */
+  readonly statusKept: readonly { employeeId: string; status: EmployeeStatus; requested: EmployeeStatus }[];
 }
 
 const KIND_DEPTH: Readonly<Record<OrgUnitKind, number>> = { hq: 0, region: 1, branch: 2, team: 3 };
@@ -163,11 +189,20 @@ export async function syncDirectory(
     }
     await tx.putUnits(unitRecords);
 
-    const employeeRecords: EmployeeRecord[] = employees.map((e) => ({ ...e, tenantId, updatedAt: now }));
+    const statusKept: { employeeId: string; status: EmployeeStatus; requested: EmployeeStatus }[] = [];
+    const employeeRecords: EmployeeRecord[] = employees.map((e) => {
+      const before = existingEmployees.get(e.id)?.status;
+      let status: EmployeeStatus = e.status ?? before ?? 'active';
+      if (before !== undefined && STATUS_STAGE[status] < STATUS_STAGE[before]) {
+        statusKept.push({ employeeId: e.id, status: before, requested: status });
+        status = before;
+      }
+      return { ...e, status, tenantId, updatedAt: now };
+    });
     await tx.putEmployees(employeeRecords);
     await syncRoleIndex(tx, tenantId, existingEmployees, employeeRecords, now);
 
-    const statusChanges = employees
+    const statusChanges = employeeRecords
       .filter((e) => existingEmployees.get(e.id)?.status !== e.status)
       .map((e) => ({ employeeId: e.id, from: existingEmployees.get(e.id)?.status ?? null, to: e.status }));
 
@@ -188,9 +223,17 @@ export async function syncDirectory(
             data: { from: c.from, to: c.to },
           }),
         ),
+      ...statusKept.map(
+        (k): AuditDraft => ({
+          actor,
+          action: 'employee.status-kept',
+          subject: { type: 'employee', id: k.employeeId },
+          data: { status: k.status, requested: k.requested },
+        }),
+      ),
     ];
     return {
-      result: { units: units.length, employees: employees.length, unitsRepathed, statusChanges },
+      result: { units: units.length, employees: employees.length, unitsRepathed, statusChanges, statusKept },
       audit,
     };
   });
