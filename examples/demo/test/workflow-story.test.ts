@@ -97,7 +97,7 @@ describe('the workflow story (issue #4)', () => {
       formerCustomers: 8,
       divertedFlagged: 4,
     });
-    expect(String(memoOnce.findings.exportPhone)).toMatch(/^138\*{4}\d{4}$/);
+    expect(String(memoOnce.findings.exportPhone)).toMatch(/^1\*{6}\d{4}$/);
     expect(Number(memoOnce.findings.overdueAlerts)).toBeGreaterThanOrEqual(1);
     expect(memoOnce.findings.duplicates).toBe('c-001');
   });

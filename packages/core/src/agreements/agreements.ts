@@ -428,6 +428,7 @@ const overdueCommand: WorkflowCommandHandler<GuardContext> = async (_payload, c)
       },
       notify,
       actor: c.actor,
+      dedupeKey: `agreement-unsigned:${c.workflow.id}`,
     },
   );
   return [];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { ActorRef, Json } from '../domain/entities.js';
 import { idSchema } from '../domain/entities.js';
@@ -13,6 +14,8 @@ import type { Page, StoredRecord, StoreTransaction } from '../ports/store.js';
 export const ALERT_KIND = 'alert';
 /** An active block of an employee's bulk actions; id = employee id. */
 export const BLOCK_KIND = 'block';
+/** The unresolved alert of a dedupe key (id = the key, `ref` = the alert id): a repeat updates it. */
+const OPEN_ALERT_KIND = 'alert-open';
 
 /**
  * An alert Guard raised (or the host raised through Guard): what happened,
@@ -37,6 +40,14 @@ export interface AlertView {
   /** Whether the alert blocks the employee's bulk actions until resolved. */
   readonly blocking: boolean;
   readonly raisedAt: string;
+  /**
+   * How many times it happened while the alert was unresolved: a repeat of
+   * the same kind about the same subject updates this alert (count, last
+   * seen, latest summary and evidence) instead of raising another one.
+   */
+  readonly count: number;
+  /** When it last happened. */
+  readonly lastSeenAt: string;
   readonly acknowledgedBy: string | null;
   readonly resolvedBy: string | null;
   readonly resolution: string | null;
@@ -53,6 +64,12 @@ interface AlertData {
   acknowledgedBy: string | null;
   resolvedBy: string | null;
   resolution: string | null;
+  /** Absent on alerts written before repeats were counted: 1. */
+  count?: number;
+  /** Absent on alerts written before repeats were counted: the raise time. */
+  lastSeenAt?: string;
+  /** The key repeats are matched by, if any. */
+  dedupeKey?: string | null;
 }
 
 function alertView(ctx: GuardContext, record: StoredRecord): AlertView {
@@ -68,6 +85,8 @@ function alertView(ctx: GuardContext, record: StoredRecord): AlertView {
     evidence: d.evidence,
     blocking: d.blocking,
     raisedAt: record.at,
+    count: d.count ?? 1,
+    lastSeenAt: d.lastSeenAt ?? record.at,
     acknowledgedBy: d.acknowledgedBy,
     resolvedBy: d.resolvedBy,
     resolution: d.resolution,
@@ -103,6 +122,14 @@ export async function enqueueNotification(
  * Raises an alert inside the unit of work: persisted as `open`, audited, and
  * the people in `notify` told through the outbox. With `blocking`, the
  * employee's bulk actions are refused until a manager resolves it.
+ *
+ * While an alert with the same `dedupeKey` is unresolved, raising again
+ * updates that alert instead — count, last seen, the latest summary and
+ * evidence — audits `alert.repeat` and notifies nobody again; its id is
+ * returned. The key defaults to the kind and the employee
+ * (`bulk-view:e-7`); pass one naming the subject when one employee can have
+ * several of a kind at once (an agreement, a customer, a month), or `null`
+ * to never merge.
  */
 export async function raiseAlert(
   ctx: GuardContext,
@@ -119,8 +146,17 @@ export async function raiseAlert(
     readonly blocking?: boolean;
     readonly notify: readonly string[];
     readonly actor: ActorRef;
+    readonly dedupeKey?: string | null;
   },
 ): Promise<string> {
+  const { tx, tenantId, now } = uow;
+  const dedupeKey = indexIdOf(
+    alert.dedupeKey !== undefined ? alert.dedupeKey : alert.employeeId ? `${alert.kind}:${alert.employeeId}` : null,
+  );
+  if (dedupeKey !== null) {
+    const repeated = await repeatOpenAlert(uow, dedupeKey, alert);
+    if (repeated) return repeated;
+  }
   const id = ctx.ids.next('al');
   const data: AlertData = {
     kind: alert.kind,
@@ -132,8 +168,10 @@ export async function raiseAlert(
     acknowledgedBy: null,
     resolvedBy: null,
     resolution: null,
+    count: 1,
+    lastSeenAt: now,
+    dedupeKey,
   };
-  const { tx, tenantId, now } = uow;
   await tx.putRecord(
     {
       tenantId,
@@ -149,6 +187,24 @@ export async function raiseAlert(
     },
     null,
   );
+  if (dedupeKey !== null) {
+    const index = await tx.getRecord(tenantId, OPEN_ALERT_KIND, dedupeKey);
+    await tx.putRecord(
+      {
+        tenantId,
+        kind: OPEN_ALERT_KIND,
+        id: dedupeKey,
+        ref: id,
+        status: null,
+        at: now,
+        data: { alertId: id },
+        version: (index?.version ?? 0) + 1,
+        createdAt: index?.createdAt ?? now,
+        updatedAt: now,
+      },
+      index?.version ?? null,
+    );
+  }
   if (alert.blocking && alert.employeeId) {
     const current = await tx.getRecord(tenantId, BLOCK_KIND, alert.employeeId);
     await tx.putRecord(
@@ -187,6 +243,38 @@ export async function raiseAlert(
     now,
   });
   return id;
+}
+
+/** A dedupe key as a record id: itself when it fits the 128-character id, else its SHA-256. */
+function indexIdOf(key: string | null): string | null {
+  if (key === null || key.length <= 128) return key;
+  return `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+/** Updates the unresolved alert of `dedupeKey`, if there is one, and returns its id. */
+async function repeatOpenAlert(
+  uow: Parameters<typeof raiseAlert>[1],
+  dedupeKey: string,
+  alert: Parameters<typeof raiseAlert>[2],
+): Promise<string | null> {
+  const { tx, tenantId, now } = uow;
+  const index = await tx.getRecord(tenantId, OPEN_ALERT_KIND, dedupeKey);
+  const current = index?.ref ? await tx.getRecord(tenantId, ALERT_KIND, index.ref) : null;
+  if (!current || current.status === 'resolved') return null;
+  const data = current.data as unknown as AlertData;
+  const count = (data.count ?? 1) + 1;
+  const next: AlertData = { ...data, summary: alert.summary, evidence: alert.evidence, count, lastSeenAt: now };
+  await tx.putRecord(
+    { ...current, data: next as unknown as Json, version: current.version + 1, updatedAt: now },
+    current.version,
+  );
+  uow.record({
+    actor: alert.actor,
+    action: 'alert.repeat',
+    subject: alert.employeeId ? { type: 'employee', id: alert.employeeId } : null,
+    data: { alertId: current.id, kind: alert.kind, count, evidence: alert.evidence },
+  });
+  return current.id;
 }
 
 /** The id of the alert blocking the employee's bulk actions, or `null`. */
@@ -266,6 +354,10 @@ export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
         updatedAt: uow.now,
       };
       await uow.tx.putRecord(updated, record.version);
+      if (to === 'resolved' && typeof data.dedupeKey === 'string') {
+        const index = await uow.tx.getRecord(tenantId, OPEN_ALERT_KIND, data.dedupeKey);
+        if (index?.ref === alertId) await uow.tx.deleteRecord(tenantId, OPEN_ALERT_KIND, data.dedupeKey);
+      }
       if (to === 'resolved' && record.ref) {
         const block = await uow.tx.getRecord(tenantId, BLOCK_KIND, record.ref);
         if (block && block.status === 'active' && block.ref === alertId) {

@@ -60,6 +60,27 @@ export async function assertNotBlocked(ctx: GuardContext, uow: UnitOfWork, emplo
   if (alertId) throw new ActorBlockedError({ actorId: employeeId, action, alertId }, { locale: ctx.locale });
 }
 
+/** How a single read by a blocked employee is narrowed; see {@link blockedRead}. */
+export interface BlockedRead {
+  /** The alert that blocks the employee. */
+  readonly alertId: string;
+  /** Refuse the read (`whileBlocked.reads: 'deny'`). */
+  readonly deny: boolean;
+  /** Otherwise, the field classes still shown, at most as the policy would. */
+  readonly classes: readonly string[];
+}
+
+/**
+ * What the tenant's `anomaly.whileBlocked` setting makes of a single read
+ * by `employeeId`: `null` while the employee is not blocked.
+ */
+export async function blockedRead(ctx: GuardContext, uow: UnitOfWork, employeeId: string): Promise<BlockedRead | null> {
+  const alertId = await activeBlock(uow.tx, uow.tenant.id, employeeId);
+  if (!alertId) return null;
+  const { whileBlocked } = (await loadSettings(uow.tx, uow.tenant.id, ctx.locale)).anomaly;
+  return { alertId, deny: whileBlocked.reads === 'deny', classes: whileBlocked.readClasses };
+}
+
 /** The risk signal each observed activity feeds (ownership changes have none). */
 const RISK_SIGNAL_OF: Readonly<Record<ActivitySignal, SignalKind | null>> = {
   view: 'view',

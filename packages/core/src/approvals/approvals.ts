@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ActorRef, Json, SubjectRef } from '../domain/entities.js';
 import { idSchema, subjectRefSchema } from '../domain/entities.js';
-import { NotFoundError } from '../errors/guard-error.js';
+import { NotFoundError, ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
 import { requireEmployee } from '../guard/directory.js';
@@ -18,7 +18,10 @@ import {
   approvalKindSchema,
   approvalLevelSchema,
   approvalMachine,
+  type RequestableApprovalKind,
+  requestableApprovalKindSchema,
 } from '../workflows/approval/index.js';
+import { APPROVAL_KIND_OWNER } from '../workflows/approval/types.js';
 import {
   defineWorkflow,
   type WorkflowCommandHandler,
@@ -139,7 +142,12 @@ const inboxSchema = z.strictObject({
 export interface ApprovalRequestInput {
   /** The requester's employee id. */
   readonly actor: string;
-  readonly kind: ApprovalKind;
+  /**
+   * `large-discount` or `special-terms`: kinds whose outcome the host acts
+   * on. Kinds that change something in Guard (exports, deletes, transfers,
+   * claims, offboarding sign-offs) are started by their own APIs.
+   */
+  readonly kind: RequestableApprovalKind;
   readonly title: string;
   /** What the request is about, if anything. */
   readonly subject?: SubjectRef | null;
@@ -163,7 +171,13 @@ export interface ApprovalRequestInput {
  * ```
  */
 export interface ApprovalsApi {
-  /** Starts an approval. `levels` overrides the tenant's chain for the kind. */
+  /**
+   * Starts an approval of a kind the host acts on (`large-discount`,
+   * `special-terms`). `levels` overrides the tenant's chain for the kind.
+   * Any other kind is a `ValidationError` naming the API that starts it:
+   * its outcome changes Guard, so the owning feature asks the policy and
+   * takes the chain from the tenant settings.
+   */
   request(input: ApprovalRequestInput): Promise<ApprovalView>;
   /** Approves as `actor`, or on behalf of an approver who delegated to `actor`. */
   approve(input: { actor: string; approvalId: string; comment?: string }): Promise<ApprovalView>;
@@ -391,6 +405,20 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
   return {
     request: async (input) => {
       const parsed = parseInput(requestSchema, input, { what: 'approval request', locale });
+      if (!requestableApprovalKindSchema.safeParse(parsed.kind).success) {
+        const owner = APPROVAL_KIND_OWNER[parsed.kind as keyof typeof APPROVAL_KIND_OWNER];
+        throw new ValidationError(
+          'approval request',
+          [
+            {
+              path: ['kind'],
+              code: 'custom',
+              message: `"${parsed.kind}" approvals change Guard when approved and are started by ${owner}; approvals.request starts only large-discount and special-terms`,
+            },
+          ],
+          { locale },
+        );
+      }
       return inUnitOfWork(ctx, tenantId, async (uow) => {
         await requireEmployee(ctx, uow.tx, tenantId, parsed.actor);
         const record = await startApproval(ctx, uow, {

@@ -47,11 +47,10 @@ import {
   listCustomers,
   type ReadCustomerParams,
   readCustomer,
-  resourceOf,
-  subjectOf,
   type UpsertCustomerOptions,
   upsertCustomer,
 } from './customers.js';
+import { type Decided, decideOn } from './decide.js';
 import { type DirectorySyncInput, type DirectorySyncResult, requireEmployee, syncDirectory } from './directory.js';
 
 /**
@@ -323,16 +322,16 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
           const employee = await requireEmployee(ctx, tx, tenantId, actor);
           const customer = await tx.getCustomer(tenantId, customerId);
           if (!customer) throw new NotFoundError({ entity: 'customer', id: customerId, tenantId }, { locale });
-          const [unit] = await tx.getUnits(tenantId, [customer.unitId]);
-          const context = {
-            now: ctx.clock.now(),
-            timeZone: tenant.timeZone,
-            ...(exportSize === undefined ? {} : { exportSize }),
-          };
-          return {
-            result: ctx.policy.decide(subjectOf(employee), action, resourceOf(customer, unit), context),
-            audit: [],
-          };
+          const at = { tx, tenant, now: ctx.clock.now().toISOString() };
+          const [decided] = await decideOn(
+            ctx,
+            at,
+            employee,
+            [customer],
+            action,
+            exportSize === undefined ? {} : { exportSize },
+          );
+          return { result: (decided as Decided).decision, audit: [] };
         });
       },
     },

@@ -1,23 +1,22 @@
 import * as z from 'zod';
-import { assertNotBlocked, observeActivity } from '../anomaly/anomaly.js';
+import { assertNotBlocked, type BlockedRead, blockedRead, observeActivity } from '../anomaly/anomaly.js';
 import type { AuditDraft } from '../audit/index.js';
 import type { Decision } from '../domain/decision.js';
 import { type ActorRef, type CustomerInput, customerSchema, type FieldValue, idSchema } from '../domain/entities.js';
-import { ForbiddenError, NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
+import {
+  ActorBlockedError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  type ValidationIssue,
+} from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { messages } from '../i18n/messages.js';
 import { afterCustomerWrite } from '../ownership/customer-hooks.js';
-import { type AccessResource, type AccessSubject, applyFieldLevels } from '../policy/index.js';
-import type {
-  CustomerFilter,
-  CustomerRecord,
-  EmployeeRecord,
-  OrgUnitRecord,
-  Page,
-  StoreTransaction,
-  TenantRecord,
-} from '../ports/store.js';
+import { applyFieldLevels } from '../policy/index.js';
+import type { CustomerFilter, CustomerRecord, Page } from '../ports/store.js';
 import { type GuardContext, HOST_ACTOR, inRefusableUnitOfWork, withTenant } from './context.js';
+import { type Decided, decideOn } from './decide.js';
 import { requireEmployee } from './directory.js';
 
 /**
@@ -44,6 +43,12 @@ export interface CustomerView {
   readonly decision: Decision;
   /** Obligation texts in the guard's locale, for the host to display. */
   readonly notices: readonly string[];
+  /**
+   * The alert blocking the reader, when the view is narrowed because of it
+   * (tenant setting `anomaly.whileBlocked`: by default only the public
+   * class is shown until a manager resolves the alert); else `null`.
+   */
+  readonly restrictedBy: string | null;
 }
 
 /**
@@ -210,35 +215,18 @@ function changedFieldPaths(before: CustomerRecord | null, after: CustomerRecord)
   return [...paths].sort();
 }
 
-/** The pure-policy view of an employee. */
-export function subjectOf(employee: EmployeeRecord): AccessSubject {
-  return {
-    id: employee.id,
-    status: employee.status,
-    unitId: employee.unitId,
-    roles: employee.roles,
-    rank: employee.rank,
-    hireDate: employee.hireDate,
-    performanceBand: employee.performanceBand,
-  };
-}
-
-/** The pure-policy view of a customer, given its unit. */
-export function resourceOf(customer: CustomerRecord, unit: OrgUnitRecord | undefined): AccessResource {
-  return {
-    id: customer.id,
-    ownerId: customer.ownerId,
-    unitId: customer.unitId,
-    // A customer whose unit vanished is in no one's team.
-    unitPath: unit?.path ?? [],
-  };
-}
-
 function viewOf(
   ctx: GuardContext,
   customer: CustomerRecord,
-  decision: Decision,
+  decided: Decision,
+  block: BlockedRead | null = null,
 ): { view: CustomerView; data: AuditDraft['data'] } {
+  const decision: Decision = block
+    ? {
+        ...decided,
+        fields: Object.fromEntries(Object.entries(decided.fields).filter(([cls]) => block.classes.includes(cls))),
+      }
+    : decided;
   const masked = applyFieldLevels(customer.fields, decision.fields, ctx.masks);
   const catalog = messages(ctx.locale);
   const view: CustomerView = {
@@ -250,6 +238,7 @@ function viewOf(
     fields: masked.fields,
     decision,
     notices: decision.obligations.map((o) => catalog.obligations[o.type]),
+    restrictedBy: block?.alertId ?? null,
   };
   const data = {
     decision: { code: decision.reason.code, rules: [...decision.reason.rules] },
@@ -257,39 +246,20 @@ function viewOf(
     masked: masked.masked,
     hidden: masked.hidden,
     obligations: decision.obligations.map((o) => o.type),
+    ...(block ? { restrictedBy: block.alertId } : {}),
   };
   return { view, data };
-}
-
-interface Decided {
-  readonly customer: CustomerRecord;
-  readonly decision: Decision;
-}
-
-async function decideRows(
-  ctx: GuardContext,
-  tx: StoreTransaction,
-  tenant: TenantRecord,
-  actor: EmployeeRecord,
-  rows: readonly CustomerRecord[],
-): Promise<Decided[]> {
-  const unitIds = [...new Set(rows.map((c) => c.unitId))];
-  const units = new Map((await tx.getUnits(tenant.id, unitIds)).map((u) => [u.id, u]));
-  const subject = subjectOf(actor);
-  const context = { now: ctx.clock.now(), timeZone: tenant.timeZone };
-  return rows.map((customer) => ({
-    customer,
-    decision: ctx.policy.decide(subject, 'read', resourceOf(customer, units.get(customer.unitId)), context),
-  }));
 }
 
 /**
  * A guarded read: decides, masks and audits in one transaction. A denied read
  * is audited and then thrown as `ForbiddenError`. Every read (allowed or not)
  * counts as one `view` for the anomaly detector, plus one after-hours event
- * outside the tenant's working hours. A single read is never blocked: when it
- * breaches a limit, the alert (which blocks the actor's bulk actions) commits
- * with the read.
+ * outside the tenant's working hours. When a read breaches a limit, the
+ * alert (which blocks the actor's bulk actions) commits with the read. While
+ * the actor is blocked, reads follow the tenant's `anomaly.whileBlocked`:
+ * only the public class by default (`restrictedBy` names the alert), or
+ * refused with `ActorBlockedError`.
  */
 export async function readCustomer(
   ctx: GuardContext,
@@ -298,13 +268,13 @@ export async function readCustomer(
 ): Promise<CustomerView> {
   const { actor, customerId } = parseInput(readSchema, params, { what: 'read request', locale: ctx.locale });
   return inRefusableUnitOfWork(ctx, tenantId, async (uow, refuse) => {
-    const { tx, tenant } = uow;
+    const { tx } = uow;
     const employee = await requireEmployee(ctx, tx, tenantId, actor);
     const customer = await tx.getCustomer(tenantId, customerId);
     if (!customer) throw new NotFoundError({ entity: 'customer', id: customerId, tenantId }, { locale: ctx.locale });
     // A single read counts but is never refused: the returned block only concerns bulk actions.
     await observeActivity(ctx, uow, employee, 'view', 1, { customerId, via: 'read' });
-    const [{ decision }] = (await decideRows(ctx, tx, tenant, employee, [customer])) as [Decided];
+    const [{ decision }] = (await decideOn(ctx, uow, employee, [customer], 'read')) as [Decided];
     const subject = { type: 'customer', id: customerId } as const;
     const by: ActorRef = { type: 'employee', id: actor };
     if (!decision.allow) {
@@ -313,7 +283,13 @@ export async function readCustomer(
       refuse(new ForbiddenError({ actorId: actor, resourceId: customerId, decision }, { locale: ctx.locale }));
       return undefined as never;
     }
-    const { view, data } = viewOf(ctx, customer, decision);
+    const block = await blockedRead(ctx, uow, employee.id);
+    if (block?.deny) {
+      uow.session.record({ actor: by, action: 'customer.read-denied', subject, data: { blockedBy: block.alertId } });
+      refuse(new ActorBlockedError({ actorId: actor, action: 'read', alertId: block.alertId }, { locale: ctx.locale }));
+      return undefined as never;
+    }
+    const { view, data } = viewOf(ctx, customer, decision, block);
     uow.session.record({ actor: by, action: 'customer.read', subject, data: { via: 'read', ...data } });
     return view;
   });
@@ -334,7 +310,7 @@ export async function listCustomers(
 ): Promise<Page<CustomerView>> {
   const { actor, scope, cursor, limit } = parseInput(listSchema, params, { what: 'list request', locale: ctx.locale });
   return inRefusableUnitOfWork(ctx, tenantId, async (uow, refuse) => {
-    const { tx, tenant } = uow;
+    const { tx } = uow;
     const employee = await requireEmployee(ctx, tx, tenantId, actor);
     await assertNotBlocked(ctx, uow, employee.id, 'list');
     const filter: CustomerFilter =
@@ -346,7 +322,7 @@ export async function listCustomers(
             ? { pool: true }
             : {};
     const page = await tx.listCustomers(tenantId, filter, { cursor, limit });
-    const decided = await decideRows(ctx, tx, tenant, employee, page.items);
+    const decided = await decideOn(ctx, uow, employee, page.items, 'read');
     const by: ActorRef = { type: 'employee', id: actor };
     const items: CustomerView[] = [];
     const audit: AuditDraft[] = [];

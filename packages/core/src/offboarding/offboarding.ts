@@ -645,6 +645,7 @@ const escalateCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
       (id) => id !== context.employeeId,
     ),
     actor: c.actor,
+    dedupeKey: `offboarding-escalated:${c.workflow.id}`,
   });
   return [];
 };
@@ -667,6 +668,7 @@ const overdueCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) 
     },
     notify: [...new Set([...context.hrIds, ...context.financeIds])].filter((id) => id !== context.employeeId),
     actor: c.actor,
+    dedupeKey: `non-compete-compensation-overdue:${c.workflow.id}:${month}`,
   });
   return [];
 };

@@ -7,7 +7,7 @@ import { idSchema, isoDateTimeSchema } from '../domain/entities.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, inRefusableUnitOfWork, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
-import { resourceOf, subjectOf } from '../guard/customers.js';
+import { type Decided, decideOn } from '../guard/decide.js';
 import { managesEmployee, requireEmployee } from '../guard/directory.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { CustomerRecord, EmployeeRecord, Page, StoreTransaction, WorkflowRecord } from '../ports/store.js';
@@ -228,11 +228,8 @@ async function decide(
   customer: CustomerRecord,
   action: 'claim' | 'transfer',
 ) {
-  const [unit] = await uow.tx.getUnits(uow.tenant.id, [customer.unitId]);
-  return ctx.policy.decide(subjectOf(employee), action, resourceOf(customer, unit), {
-    now: new Date(uow.now),
-    timeZone: uow.tenant.timeZone,
-  });
+  const [decided] = await decideOn(ctx, uow, employee, [customer], action);
+  return (decided as Decided).decision;
 }
 
 /** The claim machine and its commands; the ownership-transfer approval hook; the follow-up timer. */
@@ -293,6 +290,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
           evidence: data,
           notify: managerId ? [managerId] : [],
           actor: system,
+          dedupeKey: `follow-up-overdue:${customer.id}`,
         },
       );
       if (settings.followUp.returnToPoolAfterDays !== null) {
@@ -388,13 +386,38 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
   };
 }
 
-/** Approval hook: an approved transfer moves the customer, if its owner is still the one the request named. */
+/**
+ * Approval hook: an approved transfer moves the customer if, now that it is
+ * carried out, the requester may still transfer it (the policy is asked
+ * again), the successor is still active, and the owner is still the one the
+ * request named. Otherwise nothing moves and `customer.transfer-skipped` says why.
+ */
 export const transferDecided: ApprovalOutcomeHandler = async (approval, c) => {
   if (approval.outcome !== 'approved') return;
   const p = approval.payload as { customerId: string; from: string; to: string };
   const tenant = await c.tx.getTenant(c.tenantId);
   if (!tenant) return;
-  const moved = await changeOwner(c.env, { tx: c.tx, tenant, session: c.session, now: c.at }, p.customerId, {
+  const uow: UnitOfWork = { tx: c.tx, tenant, session: c.session, now: c.at };
+  const skip = (reason: string, data: Record<string, Json> = {}) =>
+    c.session.record({
+      actor: c.actor,
+      action: 'customer.transfer-skipped',
+      subject: { type: 'customer', id: p.customerId },
+      data: { approvalId: approval.id, reason, ...data },
+    });
+  const people = await c.tx.getEmployees(c.tenantId, [approval.requester, p.to]);
+  const requester = people.find((e) => e.id === approval.requester);
+  const successor = people.find((e) => e.id === p.to);
+  const customer = await c.tx.getCustomer(c.tenantId, p.customerId);
+  if (!requester || !customer) return skip('the requester or the customer no longer exists');
+  const decision = await decide(c.env, uow, requester, customer, 'transfer');
+  if (!decision.allow) {
+    return skip('the requester may no longer transfer this customer', {
+      decision: { code: decision.reason.code, rules: [...decision.reason.rules] },
+    });
+  }
+  if (successor?.status !== 'active') return skip(`the successor "${p.to}" is no longer active`);
+  const moved = await changeOwner(c.env, uow, p.customerId, {
     from: p.from,
     to: p.to,
     reason: 'transfer',
@@ -414,12 +437,7 @@ export const transferDecided: ApprovalOutcomeHandler = async (approval, c) => {
       },
     ]);
   } else {
-    c.session.record({
-      actor: c.actor,
-      action: 'customer.transfer-skipped',
-      subject: { type: 'customer', id: p.customerId },
-      data: { approvalId: approval.id, reason: 'the owner changed after the request' },
-    });
+    skip('the owner changed after the request');
   }
 };
 

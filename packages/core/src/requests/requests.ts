@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { assertNotBlocked, observeActivity } from '../anomaly/anomaly.js';
-import { type ApprovalOutcomeHandler, approvalView, startApproval } from '../approvals/approvals.js';
+import { type ApprovalOutcomeHandler, type ApprovalView, approvalView, startApproval } from '../approvals/approvals.js';
 import type { Decision } from '../domain/decision.js';
 import type { ActorRef, FieldValue, Json, SubjectRef } from '../domain/entities.js';
 import { idSchema } from '../domain/entities.js';
@@ -13,10 +13,10 @@ import {
   inUnitOfWork,
   type UnitOfWork,
 } from '../guard/context.js';
-import { resourceOf, subjectOf } from '../guard/customers.js';
+import { decideOn } from '../guard/decide.js';
 import { requireEmployee } from '../guard/directory.js';
 import { applyFieldLevels } from '../policy/index.js';
-import type { CustomerRecord, EmployeeRecord, StoredRecord } from '../ports/store.js';
+import type { CustomerRecord, StoredRecord } from '../ports/store.js';
 import { loadSettings } from '../settings/tenant-settings.js';
 
 /** Export requests are records of this kind; `ref` = the requester, `status` = {@link ExportRequestView.status}. */
@@ -233,28 +233,6 @@ async function requireCustomers(ctx: GuardContext, uow: UnitOfWork, ids: readonl
   });
 }
 
-/** Decides `action` on every customer for `employee`, now. */
-async function decideAll(
-  ctx: GuardContext,
-  uow: UnitOfWork,
-  employee: EmployeeRecord,
-  customers: readonly CustomerRecord[],
-  action: 'export' | 'delete',
-): Promise<{ customer: CustomerRecord; decision: Decision }[]> {
-  const unitIds = [...new Set(customers.map((c) => c.unitId))];
-  const units = new Map((await uow.tx.getUnits(uow.tenant.id, unitIds)).map((u) => [u.id, u]));
-  const subject = subjectOf(employee);
-  const context = {
-    now: new Date(uow.now),
-    timeZone: uow.tenant.timeZone,
-    ...(action === 'export' ? { exportSize: customers.length } : {}),
-  };
-  return customers.map((customer) => ({
-    customer,
-    decision: ctx.policy.decide(subject, action, resourceOf(customer, units.get(customer.unitId)), context),
-  }));
-}
-
 /**
  * If any decision denies, audits the attempt and returns the `ForbiddenError`
  * naming the first denied customer (to throw after the audit commits).
@@ -284,8 +262,11 @@ const subjectFor = (ids: readonly string[]): SubjectRef | null =>
 
 /**
  * Approval hook for `customer-export`: approved → `ready` (the approval
- * machine already told the requester with `approval.approved`); rejected or
- * withdrawn → `rejected`.
+ * machine already told the requester with `approval.approved`) if the
+ * requester may still export every customer of it — the policy is asked
+ * again — else `rejected` with the refusal audited; rejected or withdrawn →
+ * `rejected`. Only the export's own approval (same requester, same id)
+ * changes it.
  *
  * @example
  * ```ts
@@ -298,18 +279,62 @@ export const exportDecided: ApprovalOutcomeHandler = async (approval, c) => {
   if (typeof exportId !== 'string') return;
   const record = await c.tx.getRecord(c.tenantId, EXPORT_KIND, exportId);
   if (record?.status !== 'pending-approval') return;
-  const status = approval.outcome === 'approved' ? 'ready' : 'rejected';
+  const data = record.data as unknown as ExportData;
+  // Only the export's own approval decides it.
+  if (data.requester !== approval.requester || (data.approvalId !== null && data.approvalId !== approval.id)) return;
+  let status: 'ready' | 'rejected' = approval.outcome === 'approved' ? 'ready' : 'rejected';
+  let denied: Json = null;
+  if (status === 'ready') {
+    // Approved: decided again now, so a right lost while the request waited is not used.
+    const refused = await refusedNow(approval, c, data.customerIds, 'export');
+    if (refused) {
+      status = 'rejected';
+      denied = refused;
+    }
+  }
   await c.tx.putRecord({ ...record, status, version: record.version + 1, updatedAt: c.at }, record.version);
   c.session.record({
     actor: c.actor,
     action: status === 'ready' ? 'customer.export-approved' : 'customer.export-rejected',
     subject: null,
-    data: { exportId, approvalId: approval.id, outcome: approval.outcome, requester: approval.requester },
+    data: {
+      exportId,
+      approvalId: approval.id,
+      outcome: approval.outcome,
+      requester: approval.requester,
+      ...(denied === null ? {} : { denied }),
+    },
   });
 };
 
 /**
- * Approval hook for `customer-delete`: once approved, enqueues one
+ * Decides `action` again for an approval's requester on the customers, when
+ * the approved outcome is carried out. Returns the first refusal (customer
+ * and the policy's reason), or `null` when everything is still allowed.
+ */
+async function refusedNow(
+  approval: ApprovalView,
+  c: Parameters<ApprovalOutcomeHandler>[1],
+  customerIds: readonly string[],
+  action: 'export' | 'delete',
+): Promise<{ customerId: string | null; code: string; rules: string[] } | null> {
+  const tenant = await c.tx.getTenant(c.tenantId);
+  const [requester] = await c.tx.getEmployees(c.tenantId, [approval.requester]);
+  const customers = await c.tx.getCustomers(c.tenantId, customerIds);
+  if (!tenant || !requester || customers.length !== new Set(customerIds).size) {
+    return { customerId: null, code: 'not-found', rules: [] };
+  }
+  const decided = await decideOn(c.env, { tx: c.tx, tenant, now: c.at }, requester, customers, action);
+  const first = decided.find((d) => !d.decision.allow);
+  return first
+    ? { customerId: first.customer.id, code: first.decision.reason.code, rules: [...first.decision.reason.rules] }
+    : null;
+}
+
+/**
+ * Approval hook for `customer-delete`: once approved, and if the requester
+ * may still delete every customer of it (the policy is asked again; else
+ * nothing happens and `customer.delete-skipped` says why), enqueues one
  * `customer.delete` outbox effect (idempotency key `<approvalId>:delete`)
  * for the host to delete the customers in its own system, and audits
  * `customer.delete-approved` per customer. Guard never removes the rows.
@@ -326,6 +351,17 @@ export const deleteDecided: ApprovalOutcomeHandler = async (approval, c) => {
   const customerIds = Array.isArray(p.customerIds) ? p.customerIds.filter((id) => typeof id === 'string') : [];
   if (customerIds.length === 0) return;
   const reason = typeof p.reason === 'string' ? p.reason : null;
+  const refused = await refusedNow(approval, c, customerIds, 'delete');
+  if (refused) {
+    // Nothing of the request is carried out: the requester may no longer delete all of it.
+    c.session.record({
+      actor: c.actor,
+      action: 'customer.delete-skipped',
+      subject: subjectFor(customerIds),
+      data: { approvalId: approval.id, requestedBy: approval.requester, customerIds, denied: refused },
+    });
+    return;
+  }
   await c.tx.enqueueEffects([
     {
       id: c.env.ids.next('fx'),
@@ -386,7 +422,7 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
           refuse(blocked);
           return undefined as never;
         }
-        const decided = await decideAll(ctx, uow, employee, customers, 'export');
+        const decided = await decideOn(ctx, uow, employee, customers, 'export');
         const denied = denial(ctx, uow, employee.id, decided, 'customer.export-denied', { count, classes });
         if (denied) {
           refuse(denied);
@@ -487,7 +523,7 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
         // Customers the host removed since the request are left out: there is nothing to deliver.
         const found = new Map((await uow.tx.getCustomers(tenantId, data.customerIds)).map((c) => [c.id, c]));
         const customers = data.customerIds.flatMap((id) => found.get(id) ?? []);
-        const decided = await decideAll(ctx, uow, employee, customers, 'export');
+        const decided = await decideOn(ctx, uow, employee, customers, 'export');
         const denied = denial(ctx, uow, employee.id, decided, 'customer.export-denied', {
           exportId: record.id,
           count: customers.length,
@@ -558,7 +594,7 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
           refuse(blocked);
           return undefined as never;
         }
-        const decided = await decideAll(ctx, uow, employee, customers, 'delete');
+        const decided = await decideOn(ctx, uow, employee, customers, 'delete');
         const denied = denial(ctx, uow, employee.id, decided, 'customer.delete-denied', { count });
         if (denied) {
           refuse(denied);

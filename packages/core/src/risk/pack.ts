@@ -180,7 +180,18 @@ export interface RulePack {
   readonly rules: readonly RiskRule[];
 }
 
-/** Limits that keep a pack small enough to evaluate fast and to review. */
+/**
+ * Limits that keep a pack small enough to evaluate fast and to review; a
+ * pack over any of them is refused by {@link parseRulePack} with the path
+ * at fault.
+ *
+ * @example
+ * ```ts
+ * import { RULE_PACK_LIMITS } from '@guard/core';
+ * RULE_PACK_LIMITS.rules; // 200
+ * RULE_PACK_LIMITS.depth; // 8 nested all/any/not levels
+ * ```
+ */
 export const RULE_PACK_LIMITS = Object.freeze({
   /** Rules in one pack. */
   rules: 200,

@@ -215,6 +215,7 @@ async function settleAlert(
           },
           notify,
           actor: { type: 'system', id: 'risk-scoring' },
+          dedupeKey: `risk-threshold:${pack.id}:${subject.type}:${subject.id}`,
         },
       );
       raised = true;

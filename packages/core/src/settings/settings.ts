@@ -70,6 +70,18 @@ export const tenantSettingsSchema = z.strictObject({
           weekdays: z.array(z.int().min(1).max(7)).min(1).max(7).default([1, 2, 3, 4, 5]),
         })
         .default({ start: '08:00', end: '20:00', weekdays: [1, 2, 3, 4, 5] }),
+      /**
+       * What a single customer read shows while the employee is blocked by an
+       * alert (lists, exports, deletes and transfers are refused outright):
+       * `restrict` (default) shows only the `readClasses` field classes, at
+       * most as the policy would; `deny` refuses the read.
+       */
+      whileBlocked: z
+        .strictObject({
+          reads: z.enum(['restrict', 'deny']).default('restrict'),
+          readClasses: z.array(z.string().trim().min(1).max(64)).max(32).default(['public']),
+        })
+        .default({ reads: 'restrict', readClasses: ['public'] }),
     })
     .prefault({}),
   exports: z

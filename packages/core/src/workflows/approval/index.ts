@@ -11,4 +11,6 @@ export {
   approvalKindSchema,
   approvalLevelSchema,
   approverSpecSchema,
+  type RequestableApprovalKind,
+  requestableApprovalKindSchema,
 } from './types.js';

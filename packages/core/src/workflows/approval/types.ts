@@ -57,6 +57,42 @@ export const approvalKindSchema = z.enum([
 export type ApprovalKind = z.infer<typeof approvalKindSchema>;
 
 /**
+ * The kinds a host may start with `approvals.request`: Guard carries out
+ * nothing when they end, the host reads the outcome. Every other kind
+ * changes something in Guard when approved (an export, a delete, an owner,
+ * an offboarding) and is started only by the feature that owns it, which
+ * asks the policy first and takes the chain from the tenant settings.
+ *
+ * @example
+ * ```ts
+ * import { requestableApprovalKindSchema } from '@guard/core';
+ * requestableApprovalKindSchema.options; // ['large-discount', 'special-terms']
+ * requestableApprovalKindSchema.safeParse('ownership-transfer').success; // false
+ * ```
+ */
+export const requestableApprovalKindSchema = z.enum(['large-discount', 'special-terms']);
+
+/**
+ * A kind the host may start with `approvals.request`; see {@link requestableApprovalKindSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { RequestableApprovalKind } from '@guard/core';
+ * const kind: RequestableApprovalKind = 'large-discount';
+ * ```
+ */
+export type RequestableApprovalKind = z.infer<typeof requestableApprovalKindSchema>;
+
+/** Which API starts each kind that carries an outcome. */
+export const APPROVAL_KIND_OWNER: Readonly<Record<Exclude<ApprovalKind, RequestableApprovalKind>, string>> = {
+  'customer-export': 'customers.requestExport',
+  'customer-delete': 'customers.requestDelete',
+  'ownership-claim': 'ownership.claim',
+  'ownership-transfer': 'ownership.requestTransfer',
+  'offboarding-signoff': 'offboarding (the sign-off step)',
+};
+
+/**
  * One level of an approval chain. Each entry of `approvers` becomes a group
  * of people; with `quorum: 'any'` one approval from any group completes the
  * level, with `'all'` every group needs an approval, each from a different
