@@ -60,7 +60,7 @@ function chain(tenantId: string, drafts: readonly Draft[], from: readonly AuditE
   for (const d of drafts) {
     const prevHash = out.at(-1)?.hash ?? GENESIS_HASH;
     const body = { tenantId, seq: out.length + 1, ...d };
-    out.push({ ...body, prevHash, hash: entryHash(prevHash, body) });
+    out.push({ ...body, prevHash, hash: entryHash(prevHash, body), seal: null });
   }
   return out;
 }
@@ -228,6 +228,7 @@ describe('verifyEntries', () => {
           ...s,
           seq: sameSeq ? k : s.seq,
           prevHash: s.prevHash ?? f.entries[k - 2]?.hash ?? GENESIS_HASH,
+          seal: null,
         };
         const tampered = [...f.entries.slice(0, k - 1), stranger, ...f.entries.slice(k - 1)];
         expectBadAt(verify(f, tampered), k, f.entries);

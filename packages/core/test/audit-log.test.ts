@@ -28,6 +28,15 @@ function setup(options: { checkpointEvery?: number; keys?: KeyProvider } = {}) {
   return { store, clock, keys, log, append };
 }
 
+/** A key provider that seals entries but has no key to sign checkpoints with. */
+const sealOnly: KeyProvider = (() => {
+  const keys = hmacKeys({ current: 'k1', keys: { k1: SECRET_1 } });
+  return {
+    currentKey: (tenantId, purpose) => (purpose === 'audit-seal' ? keys.currentKey(tenantId, purpose) : null),
+    keyById: (tenantId, purpose, id) => (purpose === 'audit-seal' ? keys.keyById(tenantId, purpose, id) : null),
+  };
+})();
+
 const draft = (n: number, extra: Partial<AuditDraft> = {}): AuditDraft => ({
   actor: { type: 'employee', id: `e-${n % 7}` },
   action: n % 2 === 0 ? 'customer.read' : 'customer.export',
@@ -194,10 +203,24 @@ describe('AuditLog.append', () => {
   });
 
   it('fails with AuditKeyError, writing nothing, when a checkpoint is due and there is no key', async () => {
-    const { store, append } = setup({ checkpointEvery: 2, keys: { currentKey: () => null, keyById: () => null } });
+    const { store, append } = setup({ checkpointEvery: 2, keys: sealOnly });
     await append(drafts(1, 1));
     await expect(append(drafts(2, 1))).rejects.toBeInstanceOf(AuditKeyError);
     expect(raw(store).audit).toHaveLength(1);
+  });
+
+  it('fails with AuditKeyError, writing nothing, when there is no key to seal entries with', async () => {
+    const { store, append } = setup({ keys: { currentKey: () => null, keyById: () => null } });
+    await expect(append(drafts(1, 1))).rejects.toBeInstanceOf(AuditKeyError);
+    expect(store.raw.get(T)?.audit ?? []).toHaveLength(0);
+  });
+
+  it('seals every entry and the head with the current audit-seal key', async () => {
+    const { store, append } = setup();
+    const entries = await append(drafts(1, 2));
+    for (const e of entries) expect(e.seal).toMatch(/^k1:[0-9a-f]{64}$/);
+    expect(new Set(entries.map((e) => e.seal)).size).toBe(2);
+    expect(raw(store).auditHead).toMatchObject({ seq: 2, hash: entries[1]?.hash, seal: expect.stringMatching(/^k1:/) });
   });
 });
 
@@ -232,11 +255,12 @@ describe('AuditLog.checkpoint', () => {
     entries[1] = { ...forged, hash: entryHash(forged.prevHash, forged) };
     expect(await store.transaction((tx) => log.checkpoint(tx, T))).toEqual(cp);
     expect(raw(store).checkpoints.get(2)).toEqual(cp);
-    expect(await log.verify(store, T)).toMatchObject({ ok: false, firstBadSeq: 2, reason: 'checkpoint-mismatch' });
+    // The rewritten entry kept its old seal, which does not match its new hash.
+    expect(await log.verify(store, T)).toMatchObject({ ok: false, firstBadSeq: 2, reason: 'seal-mismatch' });
   });
 
   it('fails with AuditKeyError when there is no current key', async () => {
-    const { store, log, append } = setup({ keys: { currentKey: () => null, keyById: () => null } });
+    const { store, log, append } = setup({ keys: sealOnly });
     await append(drafts(1, 1));
     await expect(store.transaction((tx) => log.checkpoint(tx, T))).rejects.toBeInstanceOf(AuditKeyError);
   });
@@ -292,7 +316,7 @@ describe('AuditLog.verify', () => {
     expect(await log.verify(store, T)).toMatchObject({ ok: false, firstBadSeq: 21, reason: 'truncated', entries: 20 });
   });
 
-  it('finds a rewritten tail only with a checkpoint kept outside the database', async () => {
+  it('finds a rewritten tail by its seals, with the stored checkpoints deleted and no external one', async () => {
     const { store, log } = await filled(23, 5);
     const exported = await store.transaction((tx) => log.checkpoint(tx, T));
     expect(exported?.seq).toBe(27);
@@ -308,11 +332,11 @@ describe('AuditLog.verify', () => {
       prev = next;
     }
     for (const seq of [...raw(store).checkpoints.keys()]) if (seq > 23) raw(store).checkpoints.delete(seq);
-    expect((await log.verify(store, T)).ok).toBe(true);
+    expect(await log.verify(store, T)).toMatchObject({ ok: false, firstBadSeq: 24, reason: 'seal-mismatch' });
     expect(await log.verify(store, T, { trusted: [exported as AuditCheckpoint] })).toMatchObject({
       ok: false,
-      firstBadSeq: 27,
-      reason: 'checkpoint-mismatch',
+      firstBadSeq: 24,
+      reason: 'seal-mismatch',
     });
   });
 

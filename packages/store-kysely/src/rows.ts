@@ -198,6 +198,7 @@ export function auditRow(e: AuditEntry): Insertable<AuditEntriesTable> {
     data: json(e.data),
     prev_hash: e.prevHash,
     hash: e.hash,
+    seal: e.seal ?? null,
   };
 }
 
@@ -212,6 +213,7 @@ export function toAuditEntry(row: Selectable<AuditEntriesTable>): AuditEntry {
     data: parse<AuditEntry['data']>(row.data),
     prevHash: row.prev_hash,
     hash: row.hash,
+    seal: row.seal ?? null,
   };
 }
 

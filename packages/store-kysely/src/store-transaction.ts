@@ -239,6 +239,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     a.jsonText('audit_entries.data', 'data'),
     'audit_entries.prev_hash',
     'audit_entries.hash',
+    'audit_entries.seal',
   ] as const;
   const effectColumns = [
     'outbox.tenant_id',
@@ -799,7 +800,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
         const read = () =>
           db
             .selectFrom('audit_heads')
-            .select(['seq', 'hash'])
+            .select(['seq', 'hash', 'seal'])
             .where('tenant_id', '=', tenantId)
             .$if(a.rowLocks, (q) => q.forUpdate())
             .executeTakeFirst();
@@ -816,10 +817,10 @@ export function createStoreTransaction(s: Session): StoreTransaction {
         }
         if (row === undefined) return null;
         const seq = toNumber(row.seq);
-        return seq === 0 ? null : { seq, hash: row.hash };
+        return seq === 0 ? null : { seq, hash: row.hash, seal: row.seal ?? null };
       }),
 
-    appendAudit: (entries) =>
+    appendAudit: (entries, headSeal = null) =>
       run('appendAudit', async () => {
         const first = entries[0];
         const last = entries.at(-1);
@@ -838,7 +839,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
         // Move the head first, guarded by where it must be now: a taken seq writes nothing.
         const moved = await db
           .updateTable('audit_heads')
-          .set({ seq: last.seq, hash: last.hash })
+          .set({ seq: last.seq, hash: last.hash, seal: headSeal })
           .where('tenant_id', '=', tenantId)
           .where('seq', '=', first.seq - 1)
           .executeTakeFirst();
@@ -847,7 +848,9 @@ export function createStoreTransaction(s: Session): StoreTransaction {
           // The head was never locked (so it has no row): the chain starts here.
           const created = await a
             .insertIgnoringDuplicates(
-              db.insertInto('audit_heads').values({ tenant_id: tenantId, seq: last.seq, hash: last.hash }),
+              db
+                .insertInto('audit_heads')
+                .values({ tenant_id: tenantId, seq: last.seq, hash: last.hash, seal: headSeal }),
             )
             .executeTakeFirst();
           ok = count(created.numInsertedOrUpdatedRows) === 1;
@@ -865,7 +868,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
             actual: first.seq,
           });
         }
-        for (const chunk of batches(entries.map(auditRow), a, 11)) {
+        for (const chunk of batches(entries.map(auditRow), a, 12)) {
           try {
             await db.insertInto('audit_entries').values(chunk).execute();
           } catch (error) {

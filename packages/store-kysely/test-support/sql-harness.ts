@@ -93,11 +93,20 @@ export function rawReader(db: Kysely<unknown>, prefix: string, dialect: SqlDiale
     customers: (tenantId) =>
       ofTenant('customers', tenantId, { id: str, name: str, ownerId: strOrNull, unitId: str, version: num }),
     auditEntries: (tenantId) =>
-      ofTenant('audit_entries', tenantId, { seq: num, action: str, actorId: str, prevHash: str, hash: str }),
+      ofTenant('audit_entries', tenantId, {
+        seq: num,
+        action: str,
+        actorId: str,
+        prevHash: str,
+        hash: str,
+        seal: strOrNull,
+      }),
     async auditHead(tenantId) {
-      const [head] = await rows(sql`select seq, hash from ${table('audit_heads')} where tenant_id = ${tenantId}`);
+      const [head] = await rows(sql`select seq, hash, seal from ${table('audit_heads')} where tenant_id = ${tenantId}`);
       // A head row at seq 0 is an empty chain that was locked once.
-      return head === undefined || num(head.seq) === 0 ? null : { seq: num(head.seq), hash: str(head.hash) };
+      return head === undefined || num(head.seq) === 0
+        ? null
+        : { seq: num(head.seq), hash: str(head.hash), seal: strOrNull(head.seal) };
     },
     workflows: (tenantId) => ofTenant('workflows', tenantId, { id: str, state: str, version: num }),
     effects: (tenantId) =>

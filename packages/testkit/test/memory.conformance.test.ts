@@ -19,12 +19,19 @@ function memoryRawReader(store: MemoryStore): RawReader {
       return rows(
         tenantId,
         (d) => d.audit,
-        (e) => ({ seq: e.seq, action: e.action, actorId: e.actor.id, prevHash: e.prevHash, hash: e.hash }),
+        (e) => ({
+          seq: e.seq,
+          action: e.action,
+          actorId: e.actor.id,
+          prevHash: e.prevHash,
+          hash: e.hash,
+          seal: e.seal,
+        }),
       );
     },
     async auditHead(tenantId) {
-      const last = store.raw.get(tenantId)?.audit.at(-1);
-      return last ? { seq: last.seq, hash: last.hash } : null;
+      const head = store.raw.get(tenantId)?.auditHead;
+      return head ? { seq: head.seq, hash: head.hash, seal: head.seal } : null;
     },
     async workflows(tenantId) {
       return rows(

@@ -9,7 +9,7 @@ import {
   type SubjectRef,
   subjectRefSchema,
 } from '../domain/entities.js';
-import { AuditKeyError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
+import { AuditIntegrityError, AuditKeyError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import type { Locale } from '../i18n/locale.js';
 import type { Clock } from '../ports/clock.js';
@@ -19,6 +19,7 @@ import { copyAuditData } from './audit-data.js';
 import { ChainVerifier, type CheckpointClaim, type VerifyFailure, type VerifyResult } from './chain.js';
 import { auditCheckpointSchema, signCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
 import { entryHash, GENESIS_HASH } from './hash.js';
+import { entrySealValid, headSealValid, sealEntry, sealHead, sealKeyId } from './seal.js';
 
 /**
  * One audit entry to append: what happened, by whom, to what. The log fills
@@ -138,6 +139,12 @@ const querySchema = z.strictObject({
 
 const CHECKPOINT_PAGE = 1000;
 const KEY_PURPOSE = 'audit-checkpoint';
+const SEAL_PURPOSE = 'audit-seal';
+
+const verifyOptionsSchema = z.strictObject({
+  trusted: z.array(z.unknown()).optional(),
+  pageSize: z.int().min(1).max(100_000).optional(),
+});
 
 /**
  * A tenant's append-only, hash-chained audit log over the store port.
@@ -201,6 +208,8 @@ export class AuditLog {
     this.#parseTenant(tenantId);
     const valid = this.#parseDrafts(drafts);
     if (valid.length === 0) return [];
+    // Fetch the keys first, so that a missing key fails before anything is written.
+    const sealKey = await this.#currentKey(tenantId, SEAL_PURPOSE);
     const head = (await tx.lockAuditHead(tenantId)) ?? { seq: 0, hash: GENESIS_HASH };
     const at = this.#clock.now().toISOString();
     const entries: AuditEntry[] = [];
@@ -209,15 +218,21 @@ export class AuditLog {
       const body = { tenantId, seq: head.seq + 1 + i, at, ...draft };
       // The drafts were checked to have a canonical form, so this cannot throw.
       const hash = entryHash(prevHash, body);
-      entries.push(Object.freeze({ ...body, prevHash, hash }));
+      entries.push(Object.freeze({ ...body, prevHash, hash, seal: sealEntry(hash, sealKey) }));
       prevHash = hash;
     }
     const last = entries[entries.length - 1] as AuditEntry;
     const due = this.#every > 0 && Math.floor(last.seq / this.#every) > Math.floor(head.seq / this.#every);
-    // Fetch the key first, so that a missing key fails before anything is written.
-    const key = due ? await this.#currentKey(tenantId) : null;
-    await tx.appendAudit(entries);
-    if (key) await this.#sign(tx, tenantId, last, key);
+    const key = due ? await this.#currentKey(tenantId, KEY_PURPOSE) : null;
+    const newHead: AuditHead = {
+      seq: last.seq,
+      hash: last.hash,
+      seal: sealHead(tenantId, last.seq, last.hash, sealKey),
+    };
+    await tx.appendAudit(entries, newHead.seal);
+    // An automatic checkpoint only vouches for a chain that verifies since the last one; if it
+    // does not, the append still stands (the audit trail must not stop) and verify() reports it.
+    if (key && (await this.#brokenSince(tx, tenantId, newHead)) === null) await this.#sign(tx, tenantId, newHead, key);
     return entries;
   }
 
@@ -280,13 +295,79 @@ export class AuditLog {
     if (head === null) return null;
     const latest = await tx.latestCheckpoint(tenantId);
     if (latest !== null && latest.seq === head.seq) return latest;
-    return this.#sign(tx, tenantId, head, await this.#currentKey(tenantId));
+    const key = await this.#currentKey(tenantId, KEY_PURPOSE);
+    const broken = await this.#brokenSince(tx, tenantId, head);
+    if (broken) {
+      throw new AuditIntegrityError(
+        { tenantId, firstBadSeq: broken.firstBadSeq, reason: broken.reason },
+        { locale: this.#locale },
+      );
+    }
+    return this.#sign(tx, tenantId, head, key);
   }
 
-  async #currentKey(tenantId: string): Promise<SecretKey> {
-    const key = await this.#keys.currentKey(tenantId, KEY_PURPOSE);
+  async #currentKey(tenantId: string, purpose: typeof KEY_PURPOSE | typeof SEAL_PURPOSE): Promise<SecretKey> {
+    const key = await this.#keys.currentKey(tenantId, purpose);
     if (key === null) throw new AuditKeyError({ tenantId }, { locale: this.#locale });
     return key;
+  }
+
+  /** A seal checker that knows every key it has been {@link SealKeys.load}ed with. */
+  #sealKeys(tenantId: string) {
+    const keys = new Map<string, SecretKey | null>();
+    return {
+      load: async (entries: readonly AuditEntry[]) => {
+        for (const entry of entries) {
+          const id = sealKeyId(entry.seal);
+          if (id !== null && !keys.has(id)) keys.set(id, await this.#keys.keyById(tenantId, SEAL_PURPOSE, id));
+        }
+      },
+      check: (entry: AuditEntry) => {
+        const key = keys.get(sealKeyId(entry.seal) ?? '');
+        return key != null && entrySealValid(entry.seal, entry.hash, key);
+      },
+      head: async (head: AuditHead) => {
+        const id = sealKeyId(head.seal);
+        const key = id === null ? null : await this.#keys.keyById(tenantId, SEAL_PURPOSE, id);
+        return key !== null && headSealValid(head.seal, tenantId, head.seq, head.hash, key);
+      },
+    };
+  }
+
+  /**
+   * Verifies, inside `tx`, the entries since the latest checkpoint whose
+   * signature holds (or since the genesis) up to `head`, seals included, and
+   * that the chain ends exactly at `head`. The first failure, or `null`.
+   */
+  async #brokenSince(tx: AuditTransaction, tenantId: string, head: AuditHead): Promise<VerifyFailure | null> {
+    const latest = await tx.latestCheckpoint(tenantId);
+    let start: AuditHead = { seq: 0, hash: GENESIS_HASH };
+    if (latest !== null && latest.tenantId === tenantId) {
+      const key = await this.#keys.keyById(tenantId, KEY_PURPOSE, latest.keyId);
+      if (key !== null && verifyCheckpointSignature(latest, key)) {
+        // A good checkpoint past the head: the tail was cut off and the head moved back.
+        if (latest.seq > head.seq) return failureAt(head.seq + 1, 'truncated', 0, { seq: 0, hash: GENESIS_HASH });
+        start = { seq: latest.seq, hash: latest.hash };
+      }
+    }
+    const seals = this.#sealKeys(tenantId);
+    if (!(await seals.head(head))) return failureAt(head.seq, 'head-mismatch', 0, { seq: 0, hash: GENESIS_HASH });
+    const verifier = new ChainVerifier({ tenantId, start, seals: seals.check });
+    while (verifier.head.seq < head.seq && !verifier.broken) {
+      const page = await tx.readAudit(
+        tenantId,
+        verifier.head.seq,
+        Math.min(CHECKPOINT_PAGE, head.seq - verifier.head.seq),
+      );
+      await seals.load(page);
+      for (const entry of page) if (!verifier.push(entry)) break;
+      if (page.length === 0) break;
+    }
+    const result = verifier.finish();
+    if (!result.ok) return result;
+    if (result.head.seq !== head.seq) return failureAt(result.head.seq + 1, 'truncated', result.entries, result.head);
+    if (result.head.hash !== head.hash) return failureAt(head.seq, 'head-mismatch', result.entries, result.head);
+    return null;
   }
 
   async #sign(tx: AuditTransaction, tenantId: string, head: AuditHead, key: SecretKey): Promise<AuditCheckpoint> {
@@ -321,15 +402,9 @@ export class AuditLog {
    */
   async verify(store: AuditStore, tenantId: string, options: AuditVerifyOptions = {}): Promise<VerifyResult> {
     this.#parseTenant(tenantId);
-    const pageSize = options.pageSize ?? 5000;
-    if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
-      throw new ValidationError(
-        'audit verify options',
-        [{ path: ['pageSize'], code: 'too_small', message: 'must be a whole number ≥ 1' }],
-        { locale: this.#locale },
-      );
-    }
-    const trusted = parseInput(trustedSchema, options.trusted ?? [], { what: 'checkpoint', locale: this.#locale });
+    const parsed = parseInput(verifyOptionsSchema, options, { what: 'audit verify options', locale: this.#locale });
+    const pageSize = parsed.pageSize ?? 5000;
+    const trusted = parseInput(trustedSchema, parsed.trusted ?? [], { what: 'checkpoint', locale: this.#locale });
 
     const stored: AuditCheckpoint[] = [];
     for (let after = 0; ; ) {
@@ -341,11 +416,18 @@ export class AuditLog {
     }
 
     const { claims, forgedAt } = await this.#checkSignatures(tenantId, [...stored, ...trusted]);
-    const verifier = new ChainVerifier({ tenantId, checkpoints: claims });
+    const seals = this.#sealKeys(tenantId);
+    const verifier = new ChainVerifier({ tenantId, checkpoints: claims, seals: seals.check });
     let stopped = false; // reached the forged checkpoint: nothing from there on can be trusted
+    let head: AuditHead | null = null; // the stored head, read with the last page
     read: for (;;) {
       const after = verifier.head.seq;
-      const page = await store.transaction((tx) => tx.readAudit(tenantId, after, pageSize));
+      // The head is locked while the page is read, so the last page and the head are one snapshot.
+      const { page, atHead } = await store.transaction(async (tx) => ({
+        atHead: await tx.lockAuditHead(tenantId),
+        page: await tx.readAudit(tenantId, after, pageSize),
+      }));
+      await seals.load(page);
       for (const entry of page) {
         // Verification starts at the genesis, so the next position is entries + 1.
         if (verifier.entries + 1 >= forgedAt) {
@@ -354,9 +436,13 @@ export class AuditLog {
         }
         if (!verifier.push(entry)) break read;
       }
-      if (page.length < pageSize) break;
+      if (page.length < pageSize) {
+        head = atHead;
+        break;
+      }
     }
-    const result = verifier.finish();
+    let result = verifier.finish();
+    if (result.ok && !stopped) result = await this.#againstHead(result, head, seals.head);
     if (forgedAt === Number.POSITIVE_INFINITY) return result;
     if (!stopped && !result.ok && result.firstBadSeq <= forgedAt) return result;
     const forged: VerifyFailure = Object.freeze({
@@ -367,6 +453,29 @@ export class AuditLog {
       head: Object.freeze(verifier.head),
     });
     return forged;
+  }
+
+  /**
+   * A chain that verified must end exactly at the stored head, and the head's
+   * seal must hold: otherwise entries were cut off (`truncated`) or added
+   * after it, or the head was moved (`head-mismatch`).
+   */
+  async #againstHead(
+    result: VerifyResult & { ok: true },
+    head: AuditHead | null,
+    headSealHolds: (head: AuditHead) => Promise<boolean>,
+  ): Promise<VerifyResult> {
+    const last = result.head;
+    if (head === null) {
+      return last.seq === 0 ? result : failureAt(1, 'head-mismatch', 0, { seq: 0, hash: GENESIS_HASH });
+    }
+    if (head.seq > last.seq) return failureAt(last.seq + 1, 'truncated', result.entries, last);
+    // Entries after the stored head: verification started at the genesis, so entry n is the n-th.
+    if (head.seq < last.seq) return failureAt(head.seq + 1, 'head-mismatch', head.seq, head);
+    if (head.hash !== last.hash || !(await headSealHolds(head))) {
+      return failureAt(head.seq, 'head-mismatch', result.entries, last);
+    }
+    return result;
   }
 
   async #checkSignatures(
@@ -434,4 +543,20 @@ function toUtcMillis(instant: string): string {
 
 function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
+}
+
+/** A failure at `firstBadSeq`, after `entries` good entries ending at `head`. */
+function failureAt(
+  firstBadSeq: number,
+  reason: VerifyFailure['reason'],
+  entries: number,
+  head: AuditHead,
+): VerifyFailure {
+  return Object.freeze({
+    ok: false,
+    firstBadSeq,
+    reason,
+    entries,
+    head: Object.freeze({ seq: head.seq, hash: head.hash }),
+  });
 }

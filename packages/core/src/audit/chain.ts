@@ -29,6 +29,8 @@ export type CheckpointClaim = Pick<AuditCheckpoint, 'seq' | 'hash'>;
  * | `checkpoint-mismatch` | the entry is self-consistent but a signed checkpoint says the chain had another hash here: the chain was rewritten |
  * | `truncated` | the chain ends before a signed checkpoint: the tail was cut off |
  * | `checkpoint-signature` | a checkpoint's signature is invalid: the checkpoint itself was forged or altered |
+ * | `seal-mismatch` | the entry's seal is missing, names an unknown key or does not match: Guard did not write it (added, or changed and re-hashed, by someone without the key) |
+ * | `head-mismatch` | the chain's stored head disagrees with its last entry, or its seal does not match: entries were cut off or added after the head, or the head was moved |
  *
  * @example
  * ```ts
@@ -44,7 +46,9 @@ export type VerifyFailureReason =
   | 'hash-mismatch'
   | 'checkpoint-mismatch'
   | 'truncated'
-  | 'checkpoint-signature';
+  | 'checkpoint-signature'
+  | 'seal-mismatch'
+  | 'head-mismatch';
 
 /**
  * The chain verified: `entries` entries (after the start), ending at `head`.
@@ -116,6 +120,12 @@ export interface VerifyOptions {
   readonly start?: AuditHead | undefined;
   /** The tenant every entry must belong to; by default the first entry's tenant. */
   readonly tenantId?: string | undefined;
+  /**
+   * Checks an entry's seal (see {@link AuditEntry.seal}); an entry it
+   * refuses fails with `seal-mismatch`. Without it seals are not checked:
+   * that is how a chain is verified by someone who holds no key.
+   */
+  readonly seals?: ((entry: AuditEntry) => boolean) | undefined;
 }
 
 /**
@@ -161,10 +171,12 @@ export class ChainVerifier {
   #failure: VerifyFailure | null = null;
   #finished: VerifyResult | null = null;
   readonly #claims = new Map<number, string[]>();
+  readonly #seals: ((entry: AuditEntry) => boolean) | undefined;
   #lastClaimSeq = 0;
 
   constructor(options: VerifyOptions = {}) {
     this.#tenantId = options.tenantId;
+    this.#seals = options.seals;
     this.#seq = options.start?.seq ?? 0;
     this.#hash = options.start?.hash ?? GENESIS_HASH;
     for (const claim of options.checkpoints ?? []) {
@@ -212,6 +224,7 @@ export class ChainVerifier {
       return 'hash-mismatch';
     }
     if (hash !== entry.hash) return 'hash-mismatch';
+    if (this.#seals && !this.#seals(entry)) return 'seal-mismatch';
     const claimed = this.#claims.get(i);
     if (claimed?.some((h) => h !== entry.hash)) return 'checkpoint-mismatch';
     return null;

@@ -26,7 +26,7 @@ export const GENESIS_HASH: string = '0'.repeat(64);
  * };
  * ```
  */
-export type AuditEntryBody = Omit<AuditEntry, 'prevHash' | 'hash'>;
+export type AuditEntryBody = Omit<AuditEntry, 'prevHash' | 'hash' | 'seal'>;
 
 /** Node ≥ 20.12 has a one-shot `crypto.hash`, about twice as fast as `createHash` for small inputs. */
 const oneShot: ((algorithm: string, data: string, encoding: 'hex') => string) | undefined =

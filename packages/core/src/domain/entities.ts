@@ -507,6 +507,13 @@ export const auditEntrySchema = z.strictObject({
   data: z.record(z.string(), jsonSchema),
   prevHash: z.string().regex(/^[0-9a-f]{64}$/),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * `<keyId>:<hex HMAC>` of `hash` with the tenant's `audit-seal` key,
+   * written with the entry: proves Guard wrote it. Not part of the hash, so
+   * a chain verifies without the key (as a court does with an evidence
+   * pack); `null` only on entries not written by Guard.
+   */
+  seal: z.string().max(400).nullable().default(null),
 });
 
 /**

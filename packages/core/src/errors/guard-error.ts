@@ -14,7 +14,8 @@ type ErrorRenderers = MessageCatalog['errors'];
  * | `FORBIDDEN` | {@link ForbiddenError} | the access policy denied the action |
  * | `CONFLICT` | {@link ConflictError} | optimistic version check failed |
  * | `STORE_FAILURE` | {@link StoreError} | the database failed; the transaction rolled back |
- * | `AUDIT_KEY_UNAVAILABLE` | {@link AuditKeyError} | the key provider has no key to sign or verify a checkpoint |
+ * | `AUDIT_KEY_UNAVAILABLE` | {@link AuditKeyError} | the key provider has no key to seal entries, sign or verify a checkpoint |
+ * | `AUDIT_CHAIN_BROKEN` | {@link AuditIntegrityError} | a checkpoint was asked for while the chain since the last one does not verify; nothing was signed |
  * | `WORKFLOW_REJECTED` | {@link WorkflowRejectedError} | the workflow's current state does not accept this event from this actor; nothing was written |
  * | `WORKFLOW_VERSION_UNKNOWN` | {@link WorkflowVersionError} | a stored workflow was written by a newer machine version than this process knows |
  * | `ACTOR_BLOCKED` | {@link ActorBlockedError} | unusual activity raised an alert that blocks the actor's bulk actions until a manager resolves it |
@@ -35,6 +36,7 @@ export const errorCodes = Object.freeze({
   CONFLICT: 'CONFLICT',
   STORE_FAILURE: 'STORE_FAILURE',
   AUDIT_KEY_UNAVAILABLE: 'AUDIT_KEY_UNAVAILABLE',
+  AUDIT_CHAIN_BROKEN: 'AUDIT_CHAIN_BROKEN',
   WORKFLOW_REJECTED: 'WORKFLOW_REJECTED',
   WORKFLOW_VERSION_UNKNOWN: 'WORKFLOW_VERSION_UNKNOWN',
   ACTOR_BLOCKED: 'ACTOR_BLOCKED',
@@ -325,6 +327,25 @@ export class AuditKeyError extends GuardError<'AUDIT_KEY_UNAVAILABLE'> {
   constructor(params: Parameters<ErrorRenderers['AUDIT_KEY_UNAVAILABLE']>[0], options: GuardErrorOptions = {}) {
     super('AUDIT_KEY_UNAVAILABLE', params, options);
     this.name = 'AuditKeyError';
+  }
+}
+
+/**
+ * Guard refused to sign a checkpoint because the chain since the last good
+ * one does not verify (`reason` is a {@link VerifyFailureReason}): a
+ * checkpoint must never vouch for a tampered chain.
+ *
+ * @example
+ * ```ts
+ * import { isGuardError } from '@guard/core';
+ * try { await acme.audit.checkpoint(); }
+ * catch (e) { if (isGuardError(e, 'AUDIT_CHAIN_BROKEN')) page(`tampering at #${e.params.firstBadSeq}`); else throw e; }
+ * ```
+ */
+export class AuditIntegrityError extends GuardError<'AUDIT_CHAIN_BROKEN'> {
+  constructor(params: Parameters<ErrorRenderers['AUDIT_CHAIN_BROKEN']>[0], options: GuardErrorOptions = {}) {
+    super('AUDIT_CHAIN_BROKEN', params, options);
+    this.name = 'AuditIntegrityError';
   }
 }
 

@@ -1,6 +1,7 @@
 export { didYouMean } from './did-you-mean.js';
 export {
   ActorBlockedError,
+  AuditIntegrityError,
   AuditKeyError,
   ConflictError,
   errorCodes,

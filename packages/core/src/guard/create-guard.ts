@@ -194,11 +194,22 @@ export interface TenantGuard {
   /** Risk scores, scans that raise alerts, and the tenant's rule packs. */
   readonly risk: RiskApi;
   readonly audit: {
-    /** Verifies the tenant's whole chain and its signed checkpoints. */
+    /**
+     * Verifies the tenant's whole chain: every entry's hash, link and seal,
+     * the stored head and its seal, and every stored and `trusted`
+     * checkpoint. Names the first entry that was added, changed, removed or
+     * reordered by someone without the key; a tail cut off shows against the
+     * sealed head, or (if the head was also put back) against a checkpoint
+     * kept outside the database.
+     */
     verify(options?: { trusted?: readonly AuditCheckpoint[] }): Promise<VerifyResult>;
     /** Entries by actor, subject, action and time range, paged. */
     query(query: AuditQuery): Promise<Page<AuditEntry>>;
-    /** Signs a checkpoint at the current head now; `null` while the log is empty. */
+    /**
+     * Signs a checkpoint at the current head now; `null` while the log is
+     * empty. Refuses (`AuditIntegrityError`) when the chain since the last
+     * checkpoint does not verify: a checkpoint never vouches for a forgery.
+     */
     checkpoint(): Promise<AuditCheckpoint | null>;
   };
 }
@@ -363,7 +374,8 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
     audit: {
       verify: async (options = {}) => {
         await guardTenantExists(ctx, tenantId);
-        return ctx.audit.verify(ctx.store, tenantId, options.trusted ? { trusted: options.trusted } : {});
+        // Passed on whole: a malformed option (`trusted: null`, a stray key) is a ValidationError, never ignored.
+        return ctx.audit.verify(ctx.store, tenantId, options);
       },
       query: (query) =>
         withTenant(ctx, tenantId, async (tx) => ({ result: await ctx.audit.query(tx, tenantId, query), audit: [] })),

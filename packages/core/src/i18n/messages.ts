@@ -44,6 +44,7 @@ export interface ErrorMessageParams {
   CONFLICT: { entity: EntityName; id: string; expected: number | null; actual: number | null };
   STORE_FAILURE: { store: string; operation: string; detail: string };
   AUDIT_KEY_UNAVAILABLE: { tenantId: string; keyId?: string };
+  AUDIT_CHAIN_BROKEN: { tenantId: string; firstBadSeq: number; reason: string };
   WORKFLOW_REJECTED: { workflowId: string; machine: string; state: string; event: string; actorId: string };
   WORKFLOW_VERSION_UNKNOWN: { workflowId: string; machine: string; version: number; known: number };
   ACTOR_BLOCKED: { actorId: string; action: string; alertId: string };
@@ -94,6 +95,7 @@ export type BuiltInAlertKind =
   | 'bulk-ownership-change'
   | 'follow-up-overdue'
   | 'offboarding-escalated'
+  | 'handover-successor-unavailable'
   | 'non-compete-compensation-overdue'
   | 'agreement-unsigned'
   | 'risk-threshold'
@@ -130,6 +132,10 @@ const en: MessageCatalog = {
     AUDIT_KEY_UNAVAILABLE: ({ tenantId, keyId }) => ({
       message: `No audit signing key ${keyId ? `"${keyId}" ` : ''}is available for tenant "${tenantId}".`,
       hint: 'Configure a KeyProvider (e.g. hmacKeys({ current, keys })) that knows this key; keep retired keys for verification.',
+    }),
+    AUDIT_CHAIN_BROKEN: ({ tenantId, firstBadSeq, reason }) => ({
+      message: `The audit chain of tenant "${tenantId}" is broken at entry #${firstBadSeq} (${reason}); a checkpoint would vouch for a tampered chain, so none was signed.`,
+      hint: 'Run audit.verify() for the details, restore the entries from a backup, and keep the evidence: someone changed the database.',
     }),
     WORKFLOW_REJECTED: ({ workflowId, machine, state, event, actorId }) => ({
       message: `The ${machine} workflow "${workflowId}" in state "${state}" does not accept ${event} from "${actorId}".`,
@@ -183,6 +189,7 @@ const en: MessageCatalog = {
     'bulk-ownership-change': 'Unusually many customer ownership changes in a short time',
     'follow-up-overdue': 'Customer without follow-up for too long',
     'offboarding-escalated': 'Offboarding handover still open as the last working day nears',
+    'handover-successor-unavailable': 'Customers could not go to their planned successor, who is no longer active',
     'non-compete-compensation-overdue':
       'Non-compete compensation not paid on time (the restriction may be unenforceable)',
     'agreement-unsigned': 'Agreement still unsigned after every reminder',
@@ -219,6 +226,10 @@ const zhCN: MessageCatalog = {
     AUDIT_KEY_UNAVAILABLE: ({ tenantId, keyId }) => ({
       message: `租户「${tenantId}」没有可用的审计签名密钥${keyId ? `「${keyId}」` : ''}。`,
       hint: '请配置能提供该密钥的 KeyProvider（例如 hmacKeys({ current, keys })），并保留旧密钥用于校验。',
+    }),
+    AUDIT_CHAIN_BROKEN: ({ tenantId, firstBadSeq, reason }) => ({
+      message: `租户「${tenantId}」的审计链在第 ${firstBadSeq} 条处断裂（${reason}）；为避免为被篡改的审计链背书，未签署检查点。`,
+      hint: '请调用 audit.verify() 查看详情，从备份恢复审计记录，并保留现场证据：有人改动过数据库。',
     }),
     WORKFLOW_REJECTED: ({ workflowId, machine, state, event, actorId }) => ({
       message: `${machine} 流程「${workflowId}」当前处于「${state}」，不接受「${actorId}」的 ${event} 操作。`,
@@ -271,6 +282,7 @@ const zhCN: MessageCatalog = {
     'bulk-ownership-change': '短时间内客户归属变更次数异常',
     'follow-up-overdue': '客户长时间未跟进',
     'offboarding-escalated': '临近最后工作日，离职交接仍未完成',
+    'handover-successor-unavailable': '原定接手人已不在职，客户无法按计划交接，需重新指定',
     'non-compete-compensation-overdue': '竞业限制补偿金未按时支付（竞业限制可能无法执行）',
     'agreement-unsigned': '多次提醒后协议仍未签署',
     'risk-threshold': '风险评分超过预警阈值',

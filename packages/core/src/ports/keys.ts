@@ -1,13 +1,21 @@
 /**
- * What a key is used for. Keys for different purposes are never shared.
+ * What a key is used for:
+ *
+ * - `audit-seal` — an HMAC on every audit entry and on the chain's head as
+ *   they are written, so that nobody without the key can add, change or
+ *   remove an entry unnoticed. Needed on every write.
+ * - `audit-checkpoint` — signs checkpoints of the chain.
+ *
+ * A provider may return the same secret for both: Guard derives a separate
+ * subkey for sealing, so no raw secret signs two kinds of material.
  *
  * @example
  * ```ts
  * import type { KeyPurpose } from '@guard/core';
- * const purpose: KeyPurpose = 'audit-checkpoint';
+ * const purpose: KeyPurpose = 'audit-seal';
  * ```
  */
-export type KeyPurpose = 'audit-checkpoint';
+export type KeyPurpose = 'audit-checkpoint' | 'audit-seal';
 
 /**
  * A secret key with its id. The id is stored next to whatever the key signed,

@@ -77,6 +77,12 @@ export interface CustomerRecord extends Customer {
 export interface AuditHead {
   readonly seq: number;
   readonly hash: string;
+  /**
+   * The head's seal (`<keyId>:<hex HMAC>` of tenant, seq and hash), stored
+   * with it by {@link StoreTransaction.appendAudit}: a head someone moved
+   * back to hide a cut-off tail fails it. Absent on the genesis.
+   */
+  readonly seal?: string | null;
 }
 
 /**
@@ -632,10 +638,11 @@ export interface StoreTransaction {
   /**
    * Appends entries that continue the head read by `lockAuditHead` (their
    * `seq` values are consecutive, starting at head + 1, all of one tenant)
-   * and moves the head to the last one. Throws `ConflictError` if a `seq` is
-   * already taken, and writes nothing then.
+   * and moves the head to the last one, storing `headSeal` with it (and each
+   * entry's `seal` with the entry) exactly as given. Throws `ConflictError`
+   * if a `seq` is already taken, and writes nothing then.
    */
-  appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+  appendAudit(entries: readonly AuditEntry[], headSeal?: string | null): Promise<void>;
   /** Up to `limit` entries with `seq > afterSeq`, ascending by `seq`. */
   readAudit(tenantId: string, afterSeq: number, limit: number): Promise<AuditEntry[]>;
   /** Entries matching the query, paged. */

@@ -45,6 +45,8 @@ export interface MemoryTenantData {
   readonly customers: Map<string, CustomerRecord>;
   /** Audit entries in append order; `audit[i].seq === i + 1` unless tampered with. */
   readonly audit: AuditEntry[];
+  /** The audit chain's head row, moved by every append; `null` before the first entry. */
+  auditHead: { seq: number; hash: string; seal: string | null } | null;
   readonly checkpoints: Map<number, AuditCheckpoint>;
   readonly workflows: Map<string, WorkflowRecord>;
   /** Outbox effects by idempotency key. */
@@ -103,6 +105,7 @@ export function memoryStore(): MemoryStore {
         employees: new Map(),
         customers: new Map(),
         audit: [],
+        auditHead: null,
         checkpoints: new Map(),
         workflows: new Map(),
         effects: new Map(),
@@ -534,14 +537,15 @@ function createTransaction(
 
     async lockAuditHead(tenantId): Promise<AuditHead | null> {
       // Transactions already run one at a time, so reading is locking.
-      const last = tenant(tenantId, false).audit.at(-1);
-      return last ? { seq: last.seq, hash: last.hash } : null;
+      const head = tenant(tenantId, false).auditHead;
+      return head ? { ...head } : null;
     },
-    async appendAudit(entries) {
+    async appendAudit(entries, headSeal = null) {
       const first = entries[0];
       if (!first) return;
-      const log = tenant(first.tenantId, true).audit;
-      const head = log.at(-1)?.seq ?? 0;
+      const t = tenant(first.tenantId, true);
+      const log = t.audit;
+      const head = Math.max(t.auditHead?.seq ?? 0, log.at(-1)?.seq ?? 0);
       entries.forEach((entry, i) => {
         if (entry.tenantId !== first.tenantId || entry.seq !== head + 1 + i) {
           throw new ConflictError({
@@ -553,9 +557,13 @@ function createTransaction(
         }
       });
       const before = log.length;
-      log.push(...entries.map(clone));
+      const headBefore = t.auditHead;
+      const last = entries[entries.length - 1] as AuditEntry;
+      log.push(...entries.map((e) => clone({ ...e, seal: e.seal ?? null })));
+      t.auditHead = { seq: last.seq, hash: last.hash, seal: headSeal };
       undo.push(() => {
         log.length = before;
+        t.auditHead = headBefore;
       });
     },
     async readAudit(tenantId, afterSeq, limit) {

@@ -129,6 +129,8 @@ export interface AuditEntriesTable {
   data: string;
   prev_hash: string;
   hash: string;
+  /** `<keyId>:<hex HMAC>` (migration 0002); null on rows written before it. */
+  seal: string | null;
 }
 
 export interface AuditHeadsTable {
@@ -136,6 +138,8 @@ export interface AuditHeadsTable {
   /** 0 before the first entry. */
   seq: BigIntColumn;
   hash: string;
+  /** The head's seal (migration 0002); null before the first sealed append. */
+  seal: string | null;
 }
 
 export interface AuditCheckpointsTable {

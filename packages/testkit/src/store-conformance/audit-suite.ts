@@ -22,7 +22,14 @@ const checkpoint = (seq: number, overrides: Partial<AuditCheckpoint> = {}): Audi
 async function expectRawChain(h: StoreHarness, tenantId: string, entries: readonly AuditEntry[]) {
   const rows = sortBy(await h.raw.auditEntries(tenantId), (r) => r.seq);
   expect(rows).toEqual(
-    entries.map((e) => ({ seq: e.seq, action: e.action, actorId: e.actor.id, prevHash: e.prevHash, hash: e.hash })),
+    entries.map((e) => ({
+      seq: e.seq,
+      action: e.action,
+      actorId: e.actor.id,
+      prevHash: e.prevHash,
+      hash: e.hash,
+      seal: e.seal,
+    })),
   );
   rows.forEach((row, i) => {
     expect(row.seq).toBe(i + 1);
@@ -37,9 +44,33 @@ export const auditSuite = defineSuite('audit', {
     expect(await h.raw.auditHead(TENANT)).toBeNull();
     const entries = await inTx(h, (tx) => appendEntries(log, tx, TENANT, 3));
     const last = entries.at(-1) as AuditEntry;
-    expect(await inTx(h, (tx) => tx.lockAuditHead(TENANT))).toEqual({ seq: 3, hash: last.hash });
-    expect(await h.raw.auditHead(TENANT)).toEqual({ seq: 3, hash: last.hash });
+    const head = { seq: 3, hash: last.hash, seal: expect.stringMatching(/^.+:[0-9a-f]{64}$/) };
+    expect(await inTx(h, (tx) => tx.lockAuditHead(TENANT))).toEqual(head);
+    expect(await h.raw.auditHead(TENANT)).toEqual(head);
     expect(await inTx(h, (tx) => tx.lockAuditHead(OTHER_TENANT))).toBeNull();
+  },
+
+  'appendAudit stores the seal of each entry and of the head exactly as given': async (h) => {
+    const { log } = auditLog();
+    const [entry] = await inTx(h, (tx) => appendEntries(log, tx, TENANT, 1));
+    const next = (seq: number, seal: string | null): AuditEntry => ({
+      ...(entry as AuditEntry),
+      seq,
+      prevHash: seq === 2 ? (entry as AuditEntry).hash : 'ab'.repeat(32),
+      hash: seq.toString(16).padStart(64, '0'),
+      seal,
+    });
+    const sealed = next(2, `key:with:colons:${'cd'.repeat(32)}`);
+    await inTx(h, async (tx) => {
+      await tx.lockAuditHead(TENANT);
+      await tx.appendAudit([sealed, next(3, null)], `head-key:${'ef'.repeat(32)}`);
+    });
+    const rows = sortBy(await h.raw.auditEntries(TENANT), (r) => r.seq);
+    expect(rows.map((r) => r.seal)).toEqual([(entry as AuditEntry).seal, sealed.seal, null]);
+    expect((await inTx(h, (tx) => tx.readAudit(TENANT, 1, 10))).map((e) => e.seal)).toEqual([sealed.seal, null]);
+    const head = { seq: 3, hash: next(3, null).hash, seal: `head-key:${'ef'.repeat(32)}` };
+    expect(await h.raw.auditHead(TENANT)).toEqual(head);
+    expect(await inTx(h, (tx) => tx.lockAuditHead(TENANT))).toEqual(head);
   },
 
   'appendAudit continues the chain with consecutive seq across transactions': async (h) => {
@@ -51,7 +82,7 @@ export const auditSuite = defineSuite('audit', {
     );
     expect([...first, ...second].map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     await expectRawChain(h, TENANT, [...first, ...second]);
-    expect(await h.raw.auditHead(TENANT)).toEqual({ seq: 5, hash: second.at(-1)?.hash });
+    expect(await h.raw.auditHead(TENANT)).toMatchObject({ seq: 5, hash: second.at(-1)?.hash });
   },
 
   'appendAudit throws ConflictError for a seq already taken, and writes nothing': async (h) => {
@@ -70,7 +101,7 @@ export const auditSuite = defineSuite('audit', {
       ).toBe(true);
     }
     await expectRawChain(h, TENANT, entries);
-    expect(await h.raw.auditHead(TENANT)).toEqual({ seq: 3, hash: last.hash });
+    expect(await h.raw.auditHead(TENANT)).toMatchObject({ seq: 3, hash: last.hash });
     expect(await inTx(h, (tx) => tx.readAudit(TENANT, 0, 10))).toEqual(entries);
   },
 

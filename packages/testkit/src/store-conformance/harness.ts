@@ -36,6 +36,8 @@ export interface RawAuditRow {
   readonly actorId: string;
   readonly prevHash: string;
   readonly hash: string;
+  /** The entry's seal as written (`<keyId>:<hex>`), or `null`. */
+  readonly seal: string | null;
 }
 
 /**
@@ -141,8 +143,8 @@ export interface RawReader {
   customers(tenantId: string): Promise<RawCustomerRow[]>;
   /** The tenant's audit entry rows. */
   auditEntries(tenantId: string): Promise<RawAuditRow[]>;
-  /** The tenant's stored audit head (where the store keeps one), or the last entry; `null` when there is none. */
-  auditHead(tenantId: string): Promise<{ seq: number; hash: string } | null>;
+  /** The tenant's stored audit head row with its seal; `null` when there is none (or it is at seq 0). */
+  auditHead(tenantId: string): Promise<{ seq: number; hash: string; seal: string | null } | null>;
   /** The tenant's workflow rows. */
   workflows(tenantId: string): Promise<RawWorkflowRow[]>;
   /** The tenant's outbox rows, whatever their status. */

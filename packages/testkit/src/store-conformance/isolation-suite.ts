@@ -223,7 +223,7 @@ function expectedReads(m: Model) {
     workflows: byId(m.workflows),
     audit: m.audit,
     queried: m.audit,
-    head: last ? { seq: last.seq, hash: last.hash } : null,
+    head: last ? { seq: last.seq, hash: last.hash, seal: expect.stringMatching(/^.+:[0-9a-f]{64}$/) } : null,
     effects: sortBy(m.effects, (e) => e.idempotencyKey),
     timers: sortBy(m.timers, (t) => t.key),
     records: RECORD_KINDS.flatMap((kind) => byId(m.records.filter((r) => r.kind === kind))),
