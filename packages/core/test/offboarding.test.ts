@@ -482,6 +482,45 @@ describe('offboarding', () => {
     expect(skipped.items[0]?.subject).toEqual({ type: 'customer', id: 'c-2' });
     expect((await acme.ownership.history('c-2')).items.some((h) => h.reason === 'handover')).toBe(false);
     expect((await acme.audit.verify()).ok).toBe(true);
+    // @see issue #16, hole 3: the CRM is told only about the move that happened.
+    expect(await store.transaction((tx) => tx.getEffect('acme', `${view.id}:crm-transfer:c-1`))).toMatchObject({
+      payload: { customerId: 'c-1', from: 'rep', to: 'mate', reason: 'handover' },
+    });
+    expect(await store.transaction((tx) => tx.getEffect('acme', `${view.id}:crm-transfer:c-2`))).toBeNull();
+  });
+
+  /** @see issue #16, hole 10: customers went to a successor who had resigned meanwhile. */
+  it('sends a customer whose successor resigned meanwhile to the manager for a new decision, with an alert', async () => {
+    const { acme, store } = await setup();
+    const view = await acme.offboarding.start({
+      employeeId: 'rep',
+      resignationDate: '2026-11-02',
+      lastWorkingDay: '2026-11-30',
+      reason: 'relocation',
+    });
+    await submitAll(acme, view);
+    await acme.offboarding.submitHandover({ actor: 'rep', caseId: view.id });
+    await acme.offboarding.acceptItems({ actor: 'mgr', caseId: view.id, itemIds: view.items.map((i) => i.id) });
+    const mate = people.find((e) => e.id === 'mate') as EmployeeInput;
+    await acme.directory.sync({ employees: [{ ...mate, status: 'resigning' }] });
+    await acme.offboarding.signOff({ actor: 'mgr', caseId: view.id });
+    await acme.offboarding.signOff({ actor: 'hr', caseId: view.id });
+    await acme.offboarding.signOff({ actor: 'fin', caseId: view.id, receivablesConfirmed: true });
+
+    const owners = await store.transaction((tx) => tx.getCustomers('acme', ['c-1', 'c-2']));
+    expect(Object.fromEntries(owners.map((c) => [c.id, c.ownerId]))).toEqual({ 'c-1': 'mgr', 'c-2': 'other' });
+    expect((await acme.ownership.history('c-1')).items.at(-1)).toMatchObject({
+      from: 'rep',
+      to: 'mgr',
+      reason: 'handover-fallback',
+    });
+    const [alert] = (await acme.alerts.list({ employeeId: 'rep' })).items.filter(
+      (a) => a.kind === 'handover-successor-unavailable',
+    );
+    expect(alert?.evidence).toMatchObject({ customers: [{ customerId: 'c-1', successorId: 'mate', to: 'mgr' }] });
+    expect(await store.transaction((tx) => tx.getEffect('acme', `${view.id}:crm-transfer:c-1`))).toMatchObject({
+      payload: { customerId: 'c-1', from: 'rep', to: 'mgr', reason: 'handover-fallback' },
+    });
   });
 
   it('lets HR cancel: the account is active again and a new case may start', async () => {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { raiseAlert } from '../alerts/alerts.js';
 import { startApproval } from '../approvals/approvals.js';
-import type { ActorRef } from '../domain/entities.js';
+import type { ActorRef, Json } from '../domain/entities.js';
 import { idSchema, isoDateSchema, isoDateTimeSchema } from '../domain/entities.js';
 import { NotFoundError, ValidationError, WorkflowRejectedError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
@@ -597,18 +597,29 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
     customerId: string;
     successorId: string;
   }[];
+  const successors = new Map(
+    (await c.tx.getEmployees(c.tenantId, [...new Set(transfers.map((t) => t.successorId))])).map((e) => [e.id, e]),
+  );
+  const fallbacks: { customerId: string; successorId: string; to: string | null }[] = [];
   for (const { customerId, successorId } of transfers) {
     const customer = await c.tx.getCustomer(c.tenantId, customerId);
+    const successor = successors.get(successorId);
+    // A successor who is no longer active (they resigned meanwhile) must not receive customers:
+    // the customer goes to the leaver's manager (or the pool) for a new decision, with an alert.
+    const fallback = successor?.status === 'active' ? null : await fallbackOwner(c, context);
+    const to = fallback === null ? successorId : fallback.to;
     const moved =
       customer?.ownerId === context.employeeId
         ? await changeOwner(c.env, uow, customerId, {
             from: context.employeeId,
-            to: successorId,
-            reason: 'handover',
+            to,
+            reason: fallback === null ? 'handover' : 'handover-fallback',
             actor: c.actor,
-            data: { offboardingId: c.workflow.id },
+            data: { offboardingId: c.workflow.id, ...(fallback === null ? {} : { plannedSuccessor: successorId }) },
+            effectKey: `${c.workflow.id}:crm-transfer:${customerId}`,
           })
         : null;
+    if (moved && fallback !== null) fallbacks.push({ customerId, successorId, to });
     if (moved) {
       await recordOwnSignals(uow, [{ kind: 'owner-left', customerId, at: c.at }]);
     } else {
@@ -626,11 +637,32 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
       });
     }
   }
+  if (fallbacks.length > 0) {
+    await raiseAlert(c.env, recorderOf(c), {
+      kind: 'handover-successor-unavailable',
+      severity: 'high',
+      employeeId: context.employeeId,
+      summary: `${fallbacks.length} customer(s) of ${context.employeeId} could not go to their planned successor, who is no longer active; they went to ${fallbacks[0]?.to ?? 'the public pool'} for a new decision.`,
+      evidence: { offboardingId: c.workflow.id, customers: fallbacks as unknown as Json },
+      notify: [...new Set([...(context.managerId ? [context.managerId] : []), ...context.hrIds])].filter(
+        (id) => id !== context.employeeId,
+      ),
+      actor: c.actor,
+      dedupeKey: `handover-successor-unavailable:${c.workflow.id}`,
+    });
+  }
   const [employee] = await c.tx.getEmployees(c.tenantId, [context.employeeId]);
   if (employee) await setStatus(recorderOf(c), employee, 'frozen', c.actor, c.workflow.id);
   await closeMarker(c, context.employeeId);
   return [];
 };
+
+/** Where a customer goes when its planned successor is no longer active: the leaver's manager if active, else the pool. */
+async function fallbackOwner(c: CommandContext, context: OffboardingContext): Promise<{ to: string | null }> {
+  if (context.managerId === null) return { to: null };
+  const [manager] = await c.tx.getEmployees(c.tenantId, [context.managerId]);
+  return { to: manager?.status === 'active' ? manager.id : null };
+}
 
 const escalateCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) => {
   const context = c.context as unknown as OffboardingContext;

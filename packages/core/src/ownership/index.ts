@@ -1,1 +1,9 @@
-export type { ClaimView, FollowUpView, OwnershipApi, OwnershipChange } from './ownership.js';
+export {
+  type ClaimView,
+  CRM_TRANSFER_EFFECT,
+  type CrmTransferPayload,
+  type FollowUpView,
+  type OwnerChangeReason,
+  type OwnershipApi,
+  type OwnershipChange,
+} from './ownership.js';

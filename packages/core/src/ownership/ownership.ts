@@ -174,12 +174,78 @@ export interface OwnershipApi {
   history(customerId: string, page?: { cursor?: string; limit?: number }): Promise<Page<OwnershipChange>>;
 }
 
-/** Changes a customer's owner atomically, audits it, and restarts the follow-up clock. */
+/**
+ * Why a customer changed owner: `claim` (a pool customer claimed and
+ * approved), `transfer` (an approved transfer), `handover` (an offboarding
+ * completed), `handover-fallback` (the successor was no longer active at
+ * completion: the customer went to the leaver's manager or the pool for a
+ * new decision), `release` (released to the pool), `follow-up-rule` (no
+ * follow-up for too long: returned to the pool).
+ *
+ * @example
+ * ```ts
+ * import type { OwnerChangeReason } from '@guard/core';
+ * const reason: OwnerChangeReason = 'handover';
+ * ```
+ */
+export type OwnerChangeReason = 'claim' | 'transfer' | 'handover' | 'handover-fallback' | 'release' | 'follow-up-rule';
+
+/**
+ * The kind of the outbox effect Guard queues for every owner change, for the
+ * host or a CRM connector to carry out; its payload is a {@link CrmTransferPayload}.
+ *
+ * @example
+ * ```ts
+ * import { CRM_TRANSFER_EFFECT, type CrmTransferPayload } from '@guard/core';
+ * const worker = guard.worker({
+ *   effects: { [CRM_TRANSFER_EFFECT]: (e) => crm.transfer(e.payload as unknown as CrmTransferPayload, e.idempotencyKey) },
+ * });
+ * ```
+ */
+export const CRM_TRANSFER_EFFECT = 'crm.transfer';
+
+/**
+ * The payload of a `crm.transfer` effect: one customer moved in Guard, to be
+ * mirrored in every connected CRM. Queued in the same transaction as the
+ * move, only when the move happened, with an idempotency key that is unique
+ * per move (pass it on to the CRM). `to: null` means the customer went back
+ * to the public pool (公海); `version` is the customer's version after the move.
+ *
+ * @example
+ * ```ts
+ * import type { CrmTransferPayload } from '@guard/core';
+ * const p: CrmTransferPayload = {
+ *   customerId: 'c-1001', from: 'e-7', to: 'e-9', reason: 'handover', version: 12, at: '2026-11-30T10:00:00.000Z',
+ * };
+ * ```
+ */
+export interface CrmTransferPayload {
+  readonly customerId: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly reason: OwnerChangeReason;
+  readonly version: number;
+  readonly at: string;
+}
+
+/**
+ * Changes a customer's owner atomically, audits it, restarts the follow-up
+ * clock and queues the `crm.transfer` effect; `null` (and nothing queued)
+ * when the owner was no longer `from`.
+ */
 export async function changeOwner(
   ctx: GuardContext,
   uow: UnitOfWork,
   customerId: string,
-  change: { from: string | null; to: string | null; reason: string; actor: ActorRef; data?: Record<string, Json> },
+  change: {
+    from: string | null;
+    to: string | null;
+    reason: OwnerChangeReason;
+    actor: ActorRef;
+    data?: Record<string, Json>;
+    /** The `crm.transfer` effect's idempotency key; by default `crm-transfer:<customerId>:v<new version>`. */
+    effectKey?: string;
+  },
 ): Promise<CustomerRecord | null> {
   const before = await uow.tx.getCustomer(uow.tenant.id, customerId);
   const updated = await uow.tx.setCustomerOwner(uow.tenant.id, customerId, {
@@ -195,6 +261,26 @@ export async function changeOwner(
     subject: { type: 'customer', id: customerId },
     data: { from: change.from, to: change.to, reason: change.reason, version: updated.version, ...(change.data ?? {}) },
   });
+  // Queued here, where the move is known to have happened, and for every move: connected CRMs follow Guard.
+  const payload: CrmTransferPayload = {
+    customerId,
+    from: change.from,
+    to: change.to,
+    reason: change.reason,
+    version: updated.version,
+    at: uow.now,
+  };
+  await uow.tx.enqueueEffects([
+    {
+      id: ctx.ids.next('fx'),
+      tenantId: uow.tenant.id,
+      idempotencyKey: change.effectKey ?? `crm-transfer:${customerId}:v${updated.version}`,
+      kind: CRM_TRANSFER_EFFECT,
+      payload: payload as unknown as Json,
+      availableAt: uow.now,
+      createdAt: uow.now,
+    },
+  ]);
   return updated;
 }
 
@@ -423,20 +509,9 @@ export const transferDecided: ApprovalOutcomeHandler = async (approval, c) => {
     reason: 'transfer',
     actor: c.actor,
     data: { approvalId: approval.id },
+    effectKey: `${approval.id}:crm-transfer`,
   });
-  if (moved) {
-    await c.tx.enqueueEffects([
-      {
-        id: c.env.ids.next('fx'),
-        tenantId: c.tenantId,
-        idempotencyKey: `${approval.id}:crm-transfer`,
-        kind: 'crm.transfer',
-        payload: { customerId: p.customerId, from: p.from, to: p.to },
-        availableAt: c.at,
-        createdAt: c.at,
-      },
-    ]);
-  } else {
+  if (!moved) {
     skip('the owner changed after the request');
   }
 };

@@ -489,18 +489,7 @@ describe('offboarding machine: the full story, persisted and restored at every s
           { customerId: 'c-2002', successorId: 'e-5' },
         ],
       }),
-      {
-        type: 'guard.effect',
-        key: 'crm-transfer:c-1001',
-        kind: 'crm.transfer',
-        payload: { customerId: 'c-1001', from: EMP, to: SUCC },
-      },
-      {
-        type: 'guard.effect',
-        key: 'crm-transfer:c-2002',
-        kind: 'crm.transfer',
-        payload: { customerId: 'c-2002', from: EMP, to: 'e-5' },
-      },
+      // No CRM transfer from the machine: completion queues one for each customer it actually moves.
       { type: 'guard.cancel', key: 'escalate' },
       schedule('compensation-due:1', '2027-01-01T00:00:00.000Z', { type: 'COMPENSATION_DUE', month: 1 }),
       schedule('noncompete-ending-soon', '2027-11-01T00:00:00.000Z', { type: 'ENDING_SOON' }),

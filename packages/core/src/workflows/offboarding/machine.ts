@@ -573,15 +573,8 @@ export const offboardingMachine = setup({
             ? [{ customerId: item.customerId ?? item.ref, successorId: item.successorId }]
             : [],
         );
+        // Completion moves each customer if it still can; the move itself queues the CRM transfer.
         enqueue.emit({ type: 'guard.command', command: 'offboarding.complete', payload: { transfers } });
-        for (const transfer of transfers) {
-          enqueue.emit({
-            type: 'guard.effect',
-            key: `crm-transfer:${transfer.customerId}`,
-            kind: 'crm.transfer',
-            payload: { customerId: transfer.customerId, from: context.employeeId, to: transfer.successorId },
-          });
-        }
         enqueue.emit({ type: 'guard.cancel', key: 'escalate' });
       }),
       always: [

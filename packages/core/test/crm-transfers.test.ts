@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { CRM_TRANSFER_EFFECT, type CrmTransferPayload, type OutboxEffect } from '../src/index.js';
+import { seededGuard } from './fixtures.js';
+
+type Setup = Awaited<ReturnType<typeof seededGuard>>;
+
+/** Delivers due effects and returns the CRM transfers among them. */
+async function delivered({ guard }: Setup): Promise<CrmTransferPayload[]> {
+  const seen: OutboxEffect[] = [];
+  await guard.worker({ effects: { [CRM_TRANSFER_EFFECT]: async (e) => void seen.push(e) } }).runDue();
+  return seen.map((e) => e.payload as unknown as CrmTransferPayload);
+}
+
+/** @see issue #16, hole 3: claims, releases and returns to the pool told the CRM nothing. */
+describe('every owner change queues one crm.transfer, where the move happens', () => {
+  it('an approved claim of a pool customer', async () => {
+    const setup = await seededGuard();
+    const claim = await setup.t.ownership.claim({ actor: 'rep', customerId: 'c-pool', reason: 'met at the fair' });
+    expect(await delivered(setup)).toEqual([]);
+    await setup.t.approvals.approve({ actor: 'mgr', approvalId: claim.approvalId as string });
+    expect(await delivered(setup)).toEqual([
+      expect.objectContaining({ customerId: 'c-pool', from: null, to: 'rep', reason: 'claim' }),
+    ]);
+  });
+
+  it('a release to the pool', async () => {
+    const setup = await seededGuard();
+    const released = await setup.t.ownership.release({ actor: 'rep', customerId: 'c-rep', reason: 'moved away' });
+    expect(await delivered(setup)).toEqual([
+      {
+        customerId: 'c-rep',
+        from: 'rep',
+        to: null,
+        reason: 'release',
+        version: released.version,
+        at: expect.any(String),
+      },
+    ]);
+  });
+
+  it('a return to the pool by the follow-up rule, once', async () => {
+    const setup = await seededGuard();
+    await setup.t.settings.update({
+      followUp: { remindAfterDays: 1, alertManagerAfterDays: 2, returnToPoolAfterDays: 3 },
+    });
+    await setup.t.ownership.recordFollowUp({ actor: 'rep', customerId: 'c-rep', channel: 'call' });
+    const seen: CrmTransferPayload[] = [];
+    for (let day = 1; day <= 6; day++) {
+      setup.clock.advance({ days: 1 });
+      seen.push(...(await delivered(setup)));
+    }
+    expect(seen.filter((p) => p.customerId === 'c-rep')).toEqual([
+      expect.objectContaining({ customerId: 'c-rep', from: 'rep', to: null, reason: 'follow-up-rule' }),
+    ]);
+  });
+
+  it('an approved transfer, with the approval as its idempotency key', async () => {
+    const setup = await seededGuard();
+    const { approvalId } = await setup.t.ownership.requestTransfer({
+      actor: 'mgr',
+      customerId: 'c-rep',
+      to: 'mate',
+      reason: 'rebalance',
+    });
+    await setup.t.approvals.approve({ actor: 'hr', approvalId });
+    const keys: string[] = [];
+    await setup.guard
+      .worker({ effects: { [CRM_TRANSFER_EFFECT]: async (e) => void keys.push(e.idempotencyKey) } })
+      .runDue();
+    expect(keys).toEqual([`${approvalId}:crm-transfer`]);
+  });
+});
