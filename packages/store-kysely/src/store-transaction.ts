@@ -4,6 +4,7 @@ import {
   type ClaimRequest,
   ConflictError,
   type CustomerRecord,
+  checkVersions,
   type EntityName,
   GENESIS_HASH,
   isGuardError,
@@ -315,6 +316,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     const written: VersionedRows[VersionedTable] = row;
     const key = keyOf(table, row);
     const given = written.version;
+    checkVersions(VERSIONED[table].entity, key.id ?? '', given, expectedVersion);
     if (given === (expectedVersion ?? 0) + 1) {
       // The version check and the write are one statement.
       const changed = count(

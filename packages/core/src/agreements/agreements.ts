@@ -615,9 +615,10 @@ export function agreementsApi(ctx: GuardContext, tenantId: string): AgreementsAp
     },
     forEmployee: async (employeeId) => {
       const id = parseInput(idSchema, employeeId, { what: 'employee id', locale });
-      return inUnitOfWork(ctx, tenantId, async (uow) =>
-        (await agreementRecordsOf(uow.tx, tenantId, id)).map(agreementView),
-      );
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        await requireEmployee(ctx, uow.tx, tenantId, id);
+        return (await agreementRecordsOf(uow.tx, tenantId, id)).map(agreementView);
+      });
     },
   };
 }

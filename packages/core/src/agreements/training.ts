@@ -239,9 +239,10 @@ export function trainingApi(ctx: GuardContext, tenantId: string): TrainingApi {
     },
     forEmployee: async (employeeId) => {
       const id = parseInput(idSchema, employeeId, { what: 'employee id', locale });
-      return inUnitOfWork(ctx, tenantId, async (uow) =>
-        (await allRecords(uow.tx, tenantId, { kind: TRAINING_KIND, ref: id })).items.map(assignmentOf),
-      );
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        await requireEmployee(ctx, uow.tx, tenantId, id);
+        return (await allRecords(uow.tx, tenantId, { kind: TRAINING_KIND, ref: id })).items.map(assignmentOf);
+      });
     },
     compliance: async (employeeId) => {
       const id = parseInput(idSchema, employeeId, { what: 'employee id', locale });

@@ -259,8 +259,7 @@ export function createGuard(options: GuardOptions): Guard {
   const tenants: Guard['tenants'] = {
     async upsert(input, opts = {}) {
       const tenant = parseInput(tenantSchema, input, { what: 'tenant', locale });
-      const actor =
-        opts.actor === undefined ? HOST_ACTOR : parseInput(actorRefSchema, opts.actor, { what: 'actor', locale });
+      const actor = actorFrom(opts, 'tenant options', locale);
       return ctx.store.transaction(async (tx) => {
         const current = await tx.getTenant(tenant.id);
         const now = clock.now().toISOString();
@@ -304,14 +303,21 @@ function isCompiled(policy: unknown): policy is CompiledPolicy {
   );
 }
 
+/** Options that only name who acts: `{ actor? }`, validated (a `null` or a stray key is a `ValidationError`). */
+const actorOptionsSchema = z.strictObject({ actor: actorRefSchema.optional() });
+
+/** The acting party from validated `{ actor? }` options; the host when none is named. */
+function actorFrom(options: unknown, what: string, locale: Locale): ActorRef {
+  return parseInput(actorOptionsSchema, options, { what, locale }).actor ?? HOST_ACTOR;
+}
+
 function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
   const { locale } = ctx;
-  const actorOf = (actor: ActorRef | undefined) =>
-    actor === undefined ? HOST_ACTOR : parseInput(actorRefSchema, actor, { what: 'actor', locale });
   return {
     id: tenantId,
     directory: {
-      sync: (input, options = {}) => syncDirectory(ctx, tenantId, input, actorOf(options.actor)),
+      sync: async (input, options = {}) =>
+        syncDirectory(ctx, tenantId, input, actorFrom(options, 'directory sync options', locale)),
       employee: (id) =>
         withTenant(ctx, tenantId, async (tx) => ({
           result: await requireEmployee(ctx, tx, tenantId, parseInput(idSchema, id, { what: 'employee id', locale })),
@@ -320,8 +326,7 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
     },
     customers: {
       ...customerRequestsApi(ctx, tenantId),
-      upsert: (input, options = {}) =>
-        upsertCustomer(ctx, tenantId, input, { ...options, actor: actorOf(options.actor) }),
+      upsert: (input, options = {}) => upsertCustomer(ctx, tenantId, input, options),
       read: (params) => readCustomer(ctx, tenantId, params),
       list: (params) => listCustomers(ctx, tenantId, params),
       decide: async (params) => {
@@ -348,8 +353,8 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
     },
     settings: {
       get: () => inUnitOfWork(ctx, tenantId, (uow) => loadSettings(uow.tx, tenantId, locale)),
-      update: (input, options = {}) => {
-        const actor = actorOf(options.actor);
+      update: async (input, options = {}) => {
+        const actor = actorFrom(options, 'settings options', locale);
         return inUnitOfWork(ctx, tenantId, async (uow) => {
           const settings = await saveSettings(uow.tx, tenantId, input, { locale, now: uow.now, actor });
           uow.session.record({

@@ -2,7 +2,14 @@ import * as z from 'zod';
 import { assertNotBlocked, type BlockedRead, blockedRead, observeActivity } from '../anomaly/anomaly.js';
 import type { AuditDraft } from '../audit/index.js';
 import type { Decision } from '../domain/decision.js';
-import { type ActorRef, type CustomerInput, customerSchema, type FieldValue, idSchema } from '../domain/entities.js';
+import {
+  type ActorRef,
+  actorRefSchema,
+  type CustomerInput,
+  customerSchema,
+  type FieldValue,
+  idSchema,
+} from '../domain/entities.js';
 import {
   ActorBlockedError,
   ForbiddenError,
@@ -119,6 +126,10 @@ export interface UpsertCustomerOptions {
   readonly actor?: ActorRef;
 }
 
+const upsertOptionsSchema = z.strictObject({
+  expectedVersion: z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+  actor: actorRefSchema.optional(),
+});
 const readSchema = z.strictObject({ actor: idSchema, customerId: idSchema });
 const listSchema = z.strictObject({
   actor: idSchema,
@@ -134,6 +145,7 @@ export async function upsertCustomer(
   input: CustomerInput,
   options: UpsertCustomerOptions = {},
 ): Promise<CustomerRecord> {
+  const valid = parseInput(upsertOptionsSchema, options, { what: 'customer upsert options', locale: ctx.locale });
   const customer = parseInput(customerSchema, input, { what: 'customer', locale: ctx.locale });
   const issues: ValidationIssue[] = [];
   for (const cls of Object.keys(customer.fields)) {
@@ -146,7 +158,7 @@ export async function upsertCustomer(
     }
   }
   if (issues.length > 0) throw new ValidationError('customer', issues, { locale: ctx.locale });
-  const actor = options.actor ?? HOST_ACTOR;
+  const actor = valid.actor ?? HOST_ACTOR;
 
   return withTenant(ctx, tenantId, async (tx) => {
     const [units, owners, current] = await Promise.all([
@@ -161,7 +173,7 @@ export async function upsertCustomer(
     }
     if (issues.length > 0) throw new ValidationError('customer', issues, { locale: ctx.locale });
 
-    const expected = options.expectedVersion === undefined ? (current?.version ?? null) : options.expectedVersion;
+    const expected = valid.expectedVersion === undefined ? (current?.version ?? null) : valid.expectedVersion;
     const now = ctx.clock.now().toISOString();
     const record: CustomerRecord = {
       ...customer,

@@ -949,6 +949,7 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
     forEmployee: async (employeeId) => {
       const id = parseInput(idSchema, employeeId, { what: 'employee id', locale });
       return inUnitOfWork(ctx, tenantId, async (uow) => {
+        await requireEmployee(ctx, uow.tx, tenantId, id);
         let open: WorkflowRecord | null = null;
         let latest: WorkflowRecord | null = null;
         const listed = pagedItems((page) =>

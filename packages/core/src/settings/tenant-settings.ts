@@ -1,4 +1,5 @@
 import type { ActorRef, Json } from '../domain/entities.js';
+import { ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import type { Locale } from '../i18n/locale.js';
 import type { StoreTransaction } from '../ports/store.js';
@@ -22,6 +23,15 @@ export async function saveSettings(
   input: unknown,
   options: { readonly locale: Locale; readonly now: string; readonly actor: ActorRef },
 ): Promise<TenantSettings> {
+  // A Date, a Map or a class instance parses as `{}` (every default): refuse anything but a plain JSON object.
+  const proto = typeof input === 'object' && input !== null ? Object.getPrototypeOf(input) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    throw new ValidationError(
+      'tenant settings',
+      [{ path: [], code: 'invalid_type', message: 'must be a JSON object of settings' }],
+      { locale: options.locale },
+    );
+  }
   const settings = parseInput(tenantSettingsSchema, input, { what: 'tenant settings', locale: options.locale });
   const current = await tx.getRecord(tenantId, SETTINGS_KIND, SETTINGS_ID);
   await tx.putRecord(

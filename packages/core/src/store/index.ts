@@ -1,2 +1,3 @@
 export { decodeCursor, encodeCursor } from './cursor.js';
 export { type MemoryStore, type MemoryTenantData, memoryStore } from './memory-store.js';
+export { checkVersions } from './versions.js';

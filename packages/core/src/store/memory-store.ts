@@ -23,6 +23,7 @@ import type {
   WorkflowRecord,
 } from '../ports/store.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
+import { checkVersions } from './versions.js';
 
 /**
  * Everything a memory store holds for one tenant. Exposed through
@@ -352,6 +353,7 @@ function createTransaction(
       });
     },
     async putCustomer(record, expectedVersion) {
+      checkVersions('customer', record.id, record.version, expectedVersion);
       const customers = tenant(record.tenantId, true).customers;
       const actual = customers.get(record.id)?.version ?? null;
       if (actual !== expectedVersion) {
@@ -394,6 +396,7 @@ function createTransaction(
       return w ? clone(w) : null;
     },
     async putWorkflow(record, expectedVersion) {
+      checkVersions('workflow', record.id, record.version, expectedVersion);
       const workflows = tenant(record.tenantId, true).workflows;
       const actual = workflows.get(record.id)?.version ?? null;
       const next = (expectedVersion ?? 0) + 1;
@@ -426,6 +429,7 @@ function createTransaction(
       return r ? clone(r) : null;
     },
     async putRecord(record, expectedVersion) {
+      checkVersions('record', record.id, record.version, expectedVersion);
       const records = tenant(record.tenantId, true).records;
       let ofKind = records.get(record.kind);
       const actual = ofKind?.get(record.id)?.version ?? null;

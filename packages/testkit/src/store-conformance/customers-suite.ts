@@ -1,7 +1,18 @@
-import { isGuardError } from '@guard/core';
+import { isGuardError, type StoreTransaction } from '@guard/core';
 import { expect } from 'vitest';
 import { defineSuite } from './define-suite.js';
-import { customerRecord, errorOf, instant, inTx, OTHER_TENANT, sortBy, TENANT } from './fixtures.js';
+import {
+  customerRecord,
+  errorOf,
+  instant,
+  inTx,
+  OTHER_TENANT,
+  rawSnapshot,
+  sortBy,
+  storedRecord,
+  TENANT,
+  workflowRecord,
+} from './fixtures.js';
 
 const rich = customerRecord(TENANT, 'c-1', {
   name: '华东机电 “East” & Co.',
@@ -54,6 +65,41 @@ export const customersSuite = defineSuite('customers', {
     expect(isGuardError(ahead, 'CONFLICT'), `expected a ConflictError, got ${String(ahead)}`).toBe(true);
     expect(await h.raw.customers(TENANT)).toEqual(before);
     expect((await inTx(h, (tx) => tx.getCustomer(TENANT, 'c-1')))?.name).toBe('v2');
+  },
+
+  'a version that is not a whole number is a ValidationError on every versioned write, and writes nothing': async (
+    h,
+  ) => {
+    await inTx(h, (tx) => tx.putCustomer(rich, null));
+    await inTx(h, (tx) => tx.putWorkflow(workflowRecord(TENANT, 'wf-1'), null));
+    await inTx(h, (tx) => tx.putRecord(storedRecord(TENANT, 'note', 'r-1'), null));
+    const before = await rawSnapshot(h, [TENANT]);
+    // As a host's JSON could give them: text, an array, a fraction; `'1' + 1` would be `'11'`.
+    const bad: [unknown, unknown][] = [
+      ['2', '1'],
+      [[2], [1]],
+      [2, '1'],
+      ['11', 1],
+      [2.5, 1.5],
+      [2, -1 + 0.5],
+    ];
+    for (const [version, expected] of bad) {
+      const writes = [
+        (tx: StoreTransaction) => tx.putCustomer({ ...rich, version: version as number }, expected as number),
+        (tx: StoreTransaction) =>
+          tx.putWorkflow(workflowRecord(TENANT, 'wf-1', { version: version as number }), expected as number),
+        (tx: StoreTransaction) =>
+          tx.putRecord(storedRecord(TENANT, 'note', 'r-1', { version: version as number }), expected as number),
+      ];
+      for (const write of writes) {
+        const error = await errorOf(h, write);
+        expect(
+          isGuardError(error, 'VALIDATION_FAILED'),
+          `version ${JSON.stringify(version)} after ${JSON.stringify(expected)}: got ${String(error)}`,
+        ).toBe(true);
+      }
+    }
+    expect(await rawSnapshot(h, [TENANT])).toEqual(before);
   },
 
   'throws ConflictError when inserting an id that exists, and writes nothing': async (h) => {
