@@ -4,6 +4,7 @@ import {
   type ClaimRequest,
   ConflictError,
   type CustomerRecord,
+  checkStorableText,
   checkVersions,
   type EntityName,
   GENESIS_HASH,
@@ -415,6 +416,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     putTenant: (record) =>
       run('putTenant', async () => {
+        checkStorableText('tenant', record.id, record);
         await a
           .upsert(
             db.insertInto('tenants').values(tenantRow(record)),
@@ -458,6 +460,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     putUnits: (records) =>
       run('putUnits', async () => {
+        for (const r of records) checkStorableText('unit', r.id, r);
         for (const chunk of batches(records.map(unitRow), a, 8)) {
           await a
             .upsert(
@@ -484,6 +487,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     putEmployees: (records) =>
       run('putEmployees', async () => {
+        for (const r of records) checkStorableText('employee', r.id, r);
         for (const chunk of batches(records.map(employeeRow), a, 11)) {
           await a
             .upsert(
@@ -530,7 +534,10 @@ export function createStoreTransaction(s: Session): StoreTransaction {
       }),
 
     putCustomer: (record, expectedVersion) =>
-      run('putCustomer', () => putVersioned('customers', customerRow(record), expectedVersion)),
+      run('putCustomer', () => {
+        checkStorableText('customer', record.id, record);
+        return putVersioned('customers', customerRow(record), expectedVersion);
+      }),
 
     listCustomers: (tenantId, filter, page) =>
       run('listCustomers', async () => {
@@ -595,7 +602,10 @@ export function createStoreTransaction(s: Session): StoreTransaction {
       }),
 
     putWorkflow: (record, expectedVersion) =>
-      run('putWorkflow', () => putVersioned('workflows', workflowRow(record), expectedVersion)),
+      run('putWorkflow', () => {
+        checkStorableText('workflow', record.id, record);
+        return putVersioned('workflows', workflowRow(record), expectedVersion);
+      }),
 
     listWorkflows: (tenantId, filter, page) =>
       run('listWorkflows', async () => {
@@ -631,7 +641,10 @@ export function createStoreTransaction(s: Session): StoreTransaction {
       }),
 
     putRecord: (record, expectedVersion) =>
-      run('putRecord', () => putVersioned('records', recordRow(record), expectedVersion)),
+      run('putRecord', () => {
+        checkStorableText('record', record.id, record);
+        return putVersioned('records', recordRow(record), expectedVersion);
+      }),
 
     listRecords: (tenantId, filter, page) =>
       run('listRecords', async (): Promise<Page<StoredRecord>> => {

@@ -23,6 +23,7 @@ import type {
   WorkflowRecord,
 } from '../ports/store.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
+import { checkStorableText } from './text.js';
 import { checkVersions } from './versions.js';
 
 /**
@@ -304,6 +305,7 @@ function createTransaction(
       return t ? clone(t) : null;
     },
     async putTenant(record) {
+      checkStorableText('tenant', record.id, record);
       const t = tenant(record.id, true);
       const previous = t.tenant;
       t.tenant = clone(record);
@@ -327,6 +329,7 @@ function createTransaction(
       return { items: result.items.map(clone), nextCursor: result.nextCursor };
     },
     async putUnits(records) {
+      for (const r of records) checkStorableText('unit', r.id, r);
       for (const r of records) setWithUndo(tenant(r.tenantId, true).units, r.id, clone(r), undo);
     },
 
@@ -338,6 +341,7 @@ function createTransaction(
       });
     },
     async putEmployees(records) {
+      for (const r of records) checkStorableText('employee', r.id, r);
       for (const r of records) setWithUndo(tenant(r.tenantId, true).employees, r.id, clone(r), undo);
     },
 
@@ -354,6 +358,7 @@ function createTransaction(
     },
     async putCustomer(record, expectedVersion) {
       checkVersions('customer', record.id, record.version, expectedVersion);
+      checkStorableText('customer', record.id, record);
       const customers = tenant(record.tenantId, true).customers;
       const actual = customers.get(record.id)?.version ?? null;
       if (actual !== expectedVersion) {
@@ -397,6 +402,7 @@ function createTransaction(
     },
     async putWorkflow(record, expectedVersion) {
       checkVersions('workflow', record.id, record.version, expectedVersion);
+      checkStorableText('workflow', record.id, record);
       const workflows = tenant(record.tenantId, true).workflows;
       const actual = workflows.get(record.id)?.version ?? null;
       const next = (expectedVersion ?? 0) + 1;
@@ -430,6 +436,7 @@ function createTransaction(
     },
     async putRecord(record, expectedVersion) {
       checkVersions('record', record.id, record.version, expectedVersion);
+      checkStorableText('record', record.id, record);
       const records = tenant(record.tenantId, true).records;
       let ofKind = records.get(record.kind);
       const actual = ofKind?.get(record.id)?.version ?? null;

@@ -102,6 +102,43 @@ export const customersSuite = defineSuite('customers', {
     expect(await rawSnapshot(h, [TENANT])).toEqual(before);
   },
 
+  'a NUL or a lone surrogate anywhere in a record is the same ValidationError on every store, and writes nothing':
+    async (h) => {
+      await inTx(h, (tx) => tx.putCustomer(rich, null));
+      const before = await rawSnapshot(h, [TENANT]);
+      const dirty = ['a\u0000b', 'lone \ud800 high', 'lone \udc00 low', '\udfff\ud800 reversed'];
+      for (const text of dirty) {
+        const writes: [string, (tx: StoreTransaction) => Promise<unknown>][] = [
+          ['customer name', (tx) => tx.putCustomer({ ...rich, name: text, version: 2 }, 1)],
+          ['customer field', (tx) => tx.putCustomer({ ...rich, fields: { contact: { phone: text } }, version: 2 }, 1)],
+          ['new customer', (tx) => tx.putCustomer(customerRecord(TENANT, 'c-2', { name: text }), null)],
+          ['record data', (tx) => tx.putRecord(storedRecord(TENANT, 'note', 'r-1', { data: { [text]: 1 } }), null)],
+          [
+            'workflow snapshot',
+            (tx) => tx.putWorkflow(workflowRecord(TENANT, 'wf-1', { snapshot: { note: text } }), null),
+          ],
+        ];
+        for (const [what, write] of writes) {
+          const error = await errorOf(h, write);
+          expect(
+            isGuardError(error, 'VALIDATION_FAILED'),
+            `${what} with ${JSON.stringify(text)}: got ${String(error)}`,
+          ).toBe(true);
+        }
+      }
+      expect(await rawSnapshot(h, [TENANT])).toEqual(before);
+    },
+
+  'keeps every other text exactly: emoji, CJK, combining marks, RTL, quotes and backslashes': async (h) => {
+    const texts = ['😀👨‍👩‍👧', '华东机电 𠀋', 'e\u0301', 'שלום', 'say "hi" \\ \'ok\'', '\t\n\r', '\u{10ffff}'];
+    const record = customerRecord(TENANT, 'c-2', {
+      name: texts.join(' '),
+      fields: { public: Object.fromEntries(texts.map((t, i) => [`f${i}`, t])) },
+    });
+    await inTx(h, (tx) => tx.putCustomer(record, null));
+    expect(await inTx(h, (tx) => tx.getCustomer(TENANT, 'c-2'))).toEqual(record);
+  },
+
   'throws ConflictError when inserting an id that exists, and writes nothing': async (h) => {
     await inTx(h, (tx) => tx.putCustomer(rich, null));
     const before = await h.raw.customers(TENANT);

@@ -23,6 +23,8 @@ export type ConformanceTestName =
   | 'customers > getCustomer is null for a missing customer'
   | 'customers > inserts a new customer with expectedVersion null, every field round-tripping'
   | 'customers > updates a customer given its current version'
+  | 'customers > a NUL or a lone surrogate anywhere in a record is the same ValidationError on every store, and writes nothing'
+  | 'customers > keeps every other text exactly: emoji, CJK, combining marks, RTL, quotes and backslashes'
   | 'customers > a version that is not a whole number is a ValidationError on every versioned write, and writes nothing'
   | 'customers > throws ConflictError on a stale or wrong version, and writes nothing'
   | 'customers > throws ConflictError when inserting an id that exists, and writes nothing'
