@@ -121,7 +121,7 @@ export interface VerifyOptions {
   /** The tenant every entry must belong to; by default the first entry's tenant. */
   readonly tenantId?: string | undefined;
   /**
-   * Checks an entry's seal (see {@link AuditEntry.seal}); an entry it
+   * Checks an entry's `seal` (see {@link AuditEntry}); an entry it
    * refuses fails with `seal-mismatch`. Without it seals are not checked:
    * that is how a chain is verified by someone who holds no key.
    */
