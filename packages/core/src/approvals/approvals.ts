@@ -4,7 +4,7 @@ import { idSchema, subjectRefSchema } from '../domain/entities.js';
 import { NotFoundError, ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
-import { requireEmployee } from '../guard/directory.js';
+import { requireActingEmployee, requireEmployee } from '../guard/directory.js';
 import { employeesWithRole } from '../guard/roles.js';
 import type { EmployeeRecord, Page, StoreTransaction, WorkflowRecord } from '../ports/store.js';
 import { loadSettings } from '../settings/tenant-settings.js';
@@ -391,7 +391,7 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
   ) => {
     const parsed = parseInput(schema, input, { what, locale });
     return inUnitOfWork(ctx, tenantId, async (uow) => {
-      await requireEmployee(ctx, uow.tx, tenantId, parsed.actor);
+      await requireActingEmployee(ctx, uow.tx, tenantId, parsed.actor, 'update');
       const record = await requireApproval(uow, parsed.approvalId, locale);
       const context = WorkflowSession.contextOf(record) as unknown as ApprovalContext;
       const e = await event(uow, parsed as never, context);
@@ -420,7 +420,7 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
         );
       }
       return inUnitOfWork(ctx, tenantId, async (uow) => {
-        await requireEmployee(ctx, uow.tx, tenantId, parsed.actor);
+        await requireActingEmployee(ctx, uow.tx, tenantId, parsed.actor, 'update');
         const record = await startApproval(ctx, uow, {
           requester: parsed.actor,
           kind: parsed.kind,
@@ -483,7 +483,7 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
     delegate: async (input) => {
       const d = parseInput(delegateSchema, input, { what: 'delegation', locale });
       await inUnitOfWork(ctx, tenantId, async (uow) => {
-        await requireEmployee(ctx, uow.tx, tenantId, d.actor);
+        await requireActingEmployee(ctx, uow.tx, tenantId, d.actor, 'update');
         await requireEmployee(ctx, uow.tx, tenantId, d.to);
         const from = new Date(d.from).toISOString();
         const until = new Date(d.until).toISOString();

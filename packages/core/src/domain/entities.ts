@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { employeeStatusSchema, severitySchema } from './vocabulary.js';
+import { employeeStatusSchema, followUpChannelSchema, severitySchema } from './vocabulary.js';
 
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -322,7 +322,7 @@ export const followUpSchema = z.strictObject({
   customerId: idSchema,
   employeeId: idSchema,
   at: isoDateTimeSchema,
-  channel: z.enum(['call', 'visit', 'wechat', 'email', 'meeting', 'other']),
+  channel: followUpChannelSchema,
   summary: z.string().max(4000).optional(),
 });
 

@@ -159,6 +159,31 @@ export type DecisionReasonCode =
   | 'resigning-restricted';
 
 /**
+ * How a follow-up (跟进) reached the customer: `visit` (上门拜访), `call`,
+ * `wechat` (WeChat or WeCom), `message` (SMS and other chat), `email`,
+ * `meeting`, `other`. One vocabulary for the follow-up schema and the
+ * `ownership.recordFollowUp` API.
+ *
+ * @example
+ * ```ts
+ * import { followUpChannelSchema } from '@guard/core';
+ * followUpChannelSchema.parse('wechat'); // 'wechat'
+ * ```
+ */
+export const followUpChannelSchema = z.enum(['visit', 'call', 'wechat', 'message', 'email', 'meeting', 'other']);
+
+/**
+ * A follow-up channel; see {@link followUpChannelSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { FollowUpChannel } from '@guard/core';
+ * const channel: FollowUpChannel = 'visit';
+ * ```
+ */
+export type FollowUpChannel = z.infer<typeof followUpChannelSchema>;
+
+/**
  * How serious an alert is.
  *
  * @example

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { AuditDraft } from '../audit/index.js';
+import type { Decision } from '../domain/decision.js';
 import {
   type ActorRef,
   type EmployeeInput,
@@ -8,8 +9,9 @@ import {
   type OrgUnitKind,
   orgUnitSchema,
 } from '../domain/entities.js';
+import type { Action } from '../domain/vocabulary.js';
 import { type EmployeeStatus, employeeStatusSchema } from '../domain/vocabulary.js';
-import { NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
+import { ForbiddenError, NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import type { EmployeeRecord, OrgUnitRecord, StoreTransaction } from '../ports/store.js';
 import { type GuardContext, HOST_ACTOR, withTenant } from './context.js';
@@ -283,6 +285,32 @@ export async function requireEmployee(
 ): Promise<EmployeeRecord> {
   const [employee] = await tx.getEmployees(tenantId, [id]);
   if (!employee) throw new NotFoundError({ entity: 'employee', id, tenantId }, { locale: ctx.locale });
+  return employee;
+}
+
+/**
+ * Loads the employee who is acting and refuses (`ForbiddenError`, reason
+ * `subject-frozen` or `subject-departed`) when their status forbids acting
+ * at all: every write checks the actor's status, as every read does.
+ */
+export async function requireActingEmployee(
+  ctx: GuardContext,
+  tx: StoreTransaction,
+  tenantId: string,
+  id: string,
+  action: Action,
+): Promise<EmployeeRecord> {
+  const employee = await requireEmployee(ctx, tx, tenantId, id);
+  if (employee.status === 'frozen' || employee.status === 'departed') {
+    const decision: Decision = {
+      allow: false,
+      action,
+      fields: Object.fromEntries(ctx.policy.fieldClasses.map((c) => [c, 'hide' as const])),
+      obligations: [],
+      reason: { code: employee.status === 'frozen' ? 'subject-frozen' : 'subject-departed', rules: [] },
+    };
+    throw new ForbiddenError({ actorId: id, resourceId: id, decision }, { locale: ctx.locale });
+  }
   return employee;
 }
 

@@ -4,11 +4,12 @@ import { assertNotBlocked, observeActivity } from '../anomaly/anomaly.js';
 import { type ApprovalOutcomeHandler, startApproval } from '../approvals/approvals.js';
 import type { ActorRef, AuditEntry, Json } from '../domain/entities.js';
 import { idSchema, isoDateTimeSchema } from '../domain/entities.js';
+import { type FollowUpChannel, followUpChannelSchema } from '../domain/vocabulary.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, inRefusableUnitOfWork, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
 import { type Decided, decideOn } from '../guard/decide.js';
-import { managesEmployee, requireEmployee } from '../guard/directory.js';
+import { managesEmployee, requireActingEmployee, requireEmployee } from '../guard/directory.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { CustomerRecord, EmployeeRecord, Page, StoreTransaction, WorkflowRecord } from '../ports/store.js';
 import { loadSettings } from '../settings/tenant-settings.js';
@@ -83,7 +84,7 @@ export interface FollowUpView {
   readonly id: string;
   readonly customerId: string;
   readonly employeeId: string;
-  readonly channel: 'visit' | 'call' | 'message' | 'email' | 'meeting' | 'other';
+  readonly channel: FollowUpChannel;
   readonly at: string;
   readonly note: string | null;
 }
@@ -123,7 +124,7 @@ const releaseSchema = z.strictObject({ actor: idSchema, customerId: idSchema, re
 const followUpSchema = z.strictObject({
   actor: idSchema,
   customerId: idSchema,
-  channel: z.enum(['visit', 'call', 'message', 'email', 'meeting', 'other']),
+  channel: followUpChannelSchema,
   at: isoDateTimeSchema.optional(),
   note: z.string().max(4000).optional(),
 });
@@ -724,7 +725,7 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
     recordFollowUp: async (input) => {
       const p = parseInput(followUpSchema, input, { what: 'follow-up', locale });
       return inUnitOfWork(ctx, tenantId, async (uow) => {
-        const actor = await requireEmployee(ctx, uow.tx, tenantId, p.actor);
+        const actor = await requireActingEmployee(ctx, uow.tx, tenantId, p.actor, 'update');
         const customer = await requireCustomer(ctx, uow.tx, tenantId, p.customerId);
         const at = p.at === undefined ? uow.now : new Date(p.at).toISOString();
         if (Date.parse(at) > Date.parse(uow.now) + 60_000) {
