@@ -20,7 +20,7 @@ import { observeWindow, type WindowState } from './window.js';
  * const signal: ActivitySignal = 'delete';
  * ```
  */
-export type ActivitySignal = 'view' | 'export' | 'delete' | 'ownershipChange' | 'afterHours';
+export type ActivitySignal = 'view' | 'export' | 'delete' | 'ownershipChange' | 'afterHours' | 'denied';
 
 const ALERT_KIND_OF: Readonly<Record<ActivitySignal, string>> = {
   view: 'bulk-view',
@@ -28,7 +28,11 @@ const ALERT_KIND_OF: Readonly<Record<ActivitySignal, string>> = {
   delete: 'bulk-delete',
   ownershipChange: 'bulk-ownership-change',
   afterHours: 'after-hours-access',
+  denied: 'repeated-denied-access',
 };
+
+/** Signals whose breach only warns: the action itself was allowed (after hours) or already refused (denied). */
+const WARN_ONLY: ReadonlySet<ActivitySignal> = new Set(['afterHours', 'denied']);
 
 const ACTIVITY_KIND = 'activity';
 
@@ -87,6 +91,7 @@ const RISK_SIGNAL_OF: Readonly<Record<ActivitySignal, SignalKind | null>> = {
   export: 'export',
   delete: 'delete',
   afterHours: 'after-hours',
+  denied: null,
   ownershipChange: null,
 };
 
@@ -108,7 +113,7 @@ export async function observeActivity(
   const settings = await loadSettings(uow.tx, uow.tenant.id, ctx.locale);
   const at = new Date(uow.now);
   const signals: [ActivitySignal, number][] = [[signal, count]];
-  if (signal !== 'afterHours' && isAfterHours(settings, uow.tenant.timeZone, at)) signals.push(['afterHours', 1]);
+  if (!WARN_ONLY.has(signal) && isAfterHours(settings, uow.tenant.timeZone, at)) signals.push(['afterHours', 1]);
   await recordOwnSignals(
     uow,
     signals.flatMap(([s, n]) =>
@@ -161,12 +166,12 @@ export async function observeActivity(
             windowMinutes: settings.anomaly[s].windowMinutes,
             status: employee.status,
           },
-          blocking: s !== 'afterHours',
+          blocking: !WARN_ONLY.has(s),
           notify,
           actor,
         },
       ));
-    if (s !== 'afterHours') {
+    if (!WARN_ONLY.has(s)) {
       blocked = new ActorBlockedError({ actorId: employee.id, action: signal, alertId }, { locale: ctx.locale });
     }
   }

@@ -290,6 +290,8 @@ export async function readCustomer(
     const subject = { type: 'customer', id: customerId } as const;
     const by: ActorRef = { type: 'employee', id: actor };
     if (!decision.allow) {
+      // Refused reads are a signal of their own: someone opening customers that are not theirs.
+      await observeActivity(ctx, uow, employee, 'denied', 1, { customerId, via: 'read' });
       const data = { decision: { code: decision.reason.code, rules: [...decision.reason.rules] } };
       uow.session.record({ actor: by, action: 'customer.read-denied', subject, data });
       refuse(new ForbiddenError({ actorId: actor, resourceId: customerId, decision }, { locale: ctx.locale }));

@@ -92,6 +92,7 @@ export type BuiltInAlertKind =
   | 'bulk-export'
   | 'bulk-delete'
   | 'after-hours-access'
+  | 'repeated-denied-access'
   | 'bulk-ownership-change'
   | 'follow-up-overdue'
   | 'offboarding-escalated'
@@ -186,6 +187,7 @@ const en: MessageCatalog = {
     'bulk-export': 'Unusually many customers exported in a short time',
     'bulk-delete': 'Unusually many customers deleted in a short time',
     'after-hours-access': 'Customer data accessed outside working hours',
+    'repeated-denied-access': 'Repeated attempts to open customers the employee may not see',
     'bulk-ownership-change': 'Unusually many customer ownership changes in a short time',
     'follow-up-overdue': 'Customer without follow-up for too long',
     'offboarding-escalated': 'Offboarding handover still open as the last working day nears',
@@ -279,6 +281,7 @@ const zhCN: MessageCatalog = {
     'bulk-export': '短时间内导出客户数量异常',
     'bulk-delete': '短时间内删除客户数量异常',
     'after-hours-access': '非工作时间访问客户数据',
+    'repeated-denied-access': '多次尝试查看无权访问的客户',
     'bulk-ownership-change': '短时间内客户归属变更次数异常',
     'follow-up-overdue': '客户长时间未跟进',
     'offboarding-escalated': '临近最后工作日，离职交接仍未完成',

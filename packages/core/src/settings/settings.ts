@@ -60,6 +60,8 @@ export const tenantSettingsSchema = z.strictObject({
       delete: windowSchema.default({ limit: 5, windowMinutes: 60 }),
       ownershipChange: windowSchema.default({ limit: 20, windowMinutes: 24 * 60 }),
       afterHours: windowSchema.default({ limit: 20, windowMinutes: 24 * 60 }),
+      /** Reads the policy refused (someone opening customers that are not theirs): a warning alert, no block. */
+      denied: windowSchema.default({ limit: 10, windowMinutes: 24 * 60 }),
       /** Limits are multiplied by this while an employee is resigning (rounded down, at least 1). */
       resigningFactor: z.number().min(0.01).max(1).default(0.5),
       workingHours: z
