@@ -1,4 +1,4 @@
-import { isGuardError } from '@guard/core';
+import { isGuardError, type ValidationError } from '@guard/core';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -82,7 +82,7 @@ await describeWithDatabase('postgres', 'postgresStore on a server', (url) => {
     }
   });
 
-  it('says that Postgres cannot store NUL, rather than failing obscurely', async () => {
+  it('refuses NUL with the ValidationError every store gives, before Postgres fails obscurely', async () => {
     const harness = await sqlHarness({
       dialect: 'postgres',
       url,
@@ -112,8 +112,10 @@ await describeWithDatabase('postgres', 'postgresStore on a server', (url) => {
           () => null,
           (e: unknown) => e,
         );
-      expect(isGuardError(error, 'STORE_FAILURE'), String(error)).toBe(true);
-      expect((error as Error).message).toMatch(/cannot hold the NUL character/);
+      // Refused before the database sees it, with the same error every store gives.
+      expect(isGuardError(error, 'VALIDATION_FAILED'), String(error)).toBe(true);
+      expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['name']);
+      expect((error as Error).message).toMatch(/NUL character/);
     } finally {
       await harness.cleanup();
     }

@@ -38,6 +38,7 @@ import { type CustomerRequestsApi, customerRequestsApi, deleteDecided, exportDec
 import { type RiskApi, riskApi, riskModule, type SignalsApi, signalsApi } from '../risk/service.js';
 import type { TenantSettings } from '../settings/settings.js';
 import { loadSettings, saveSettings } from '../settings/tenant-settings.js';
+import { type OutboxApi, outboxApi } from '../worker/dead-effects.js';
 import { createWorker, type Worker, type WorkerOptions } from '../worker/worker.js';
 import { workflowRegistry } from '../workflows/runtime/index.js';
 import { type GuardContext, HOST_ACTOR, inUnitOfWork, withTenant } from './context.js';
@@ -191,6 +192,8 @@ export interface TenantGuard {
   readonly evidence: EvidenceApi;
   /** Host-reported risk signals (leave, résumé updates, competitor contacts, logins, follow-ups, orders). */
   readonly signals: SignalsApi;
+  /** Outbox effects that could not be delivered after every retry (each one also raised an alert). */
+  readonly outbox: OutboxApi;
   /** Risk scores, scans that raise alerts, and the tenant's rule packs. */
   readonly risk: RiskApi;
   readonly audit: {
@@ -376,6 +379,7 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
     evidence: evidenceApi(ctx, tenantId),
     signals: signalsApi(ctx, tenantId),
     risk: riskApi(ctx, tenantId),
+    outbox: outboxApi(ctx, tenantId),
     audit: {
       verify: async (options = {}) => {
         await guardTenantExists(ctx, tenantId);

@@ -100,6 +100,7 @@ export type BuiltInAlertKind =
   | 'non-compete-compensation-overdue'
   | 'agreement-unsigned'
   | 'risk-threshold'
+  | 'outbox-effect-dead'
   | 'audit-chain-broken';
 
 const list = (issues: readonly { path: string; message: string }[], sep: string) =>
@@ -196,6 +197,7 @@ const en: MessageCatalog = {
       'Non-compete compensation not paid on time (the restriction may be unenforceable)',
     'agreement-unsigned': 'Agreement still unsigned after every reminder',
     'risk-threshold': 'Risk score above the alert threshold',
+    'outbox-effect-dead': 'A CRM transfer or notification could not be delivered after every retry',
     'audit-chain-broken': 'The audit trail failed verification',
   },
 };
@@ -289,6 +291,7 @@ const zhCN: MessageCatalog = {
     'non-compete-compensation-overdue': '竞业限制补偿金未按时支付（竞业限制可能无法执行）',
     'agreement-unsigned': '多次提醒后协议仍未签署',
     'risk-threshold': '风险评分超过预警阈值',
+    'outbox-effect-dead': '客户转移或通知多次重试后仍未送达',
     'audit-chain-broken': '审计日志校验失败',
   },
 };

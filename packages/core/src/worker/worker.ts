@@ -6,6 +6,7 @@ import { renderNotification } from '../i18n/notifications.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { OutboxEffect } from '../ports/store.js';
 import type { WorkflowInputEvent } from '../workflows/runtime/index.js';
+import { recordDeadEffect } from './dead-effects.js';
 
 /**
  * Delivers one outbox effect of a kind (e.g. `crm.transfer`). Throw to have
@@ -203,6 +204,14 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
           if (effect.attempts >= maxAttempts) {
             outcome = { status: 'dead', error: message };
             dead++;
+            const final = outcome;
+            // Marked dead, kept for people to see, and an alert raised: all in one transaction.
+            await ctx.store.transaction(async (tx) => {
+              if (await tx.settleEffect(effect.id, workerId, final)) {
+                await recordDeadEffect(ctx, tx, effect, message, now);
+              }
+            });
+            continue;
           } else {
             const delay = Math.min(retryBaseMs * 2 ** Math.max(0, effect.attempts - 1), 3_600_000);
             outcome = {

@@ -1,0 +1,127 @@
+import * as z from 'zod';
+import { raiseAlert } from '../alerts/alerts.js';
+import type { Json } from '../domain/entities.js';
+import { parseInput } from '../errors/validate.js';
+import { type GuardContext, inUnitOfWork, sessionFor } from '../guard/context.js';
+import { employeesWithRole } from '../guard/roles.js';
+import type { OutboxEffect, Page, StoredRecord, StoreTransaction } from '../ports/store.js';
+
+/** A dead effect is kept as a record of this kind (id = the effect id, `ref` = its kind). */
+const DEAD_EFFECT_KIND = 'dead-effect';
+
+/**
+ * An outbox effect Guard gave up on after every retry — a CRM transfer
+ * that never went through, a notification nobody received. Each one raised
+ * an `outbox-effect-dead` alert to HR; fix the cause and carry it out by
+ * hand (its `idempotencyKey` makes that safe).
+ *
+ * @example
+ * ```ts
+ * const { items } = await acme.outbox.dead();
+ * for (const e of items) console.log(e.kind, e.idempotencyKey, e.attempts, e.lastError);
+ * ```
+ */
+export interface DeadEffectView {
+  readonly id: string;
+  readonly kind: string;
+  readonly idempotencyKey: string;
+  readonly payload: Json;
+  readonly attempts: number;
+  readonly lastError: string;
+  /** When it was given up on. */
+  readonly diedAt: string;
+}
+
+/**
+ * The outbox of a tenant, as far as people need to see it: the effects that
+ * could not be delivered.
+ *
+ * @example
+ * ```ts
+ * const page = await acme.outbox.dead({ limit: 20 });
+ * ```
+ */
+export interface OutboxApi {
+  /** Dead effects, newest first, paged. */
+  dead(page?: { cursor?: string; limit?: number }): Promise<Page<DeadEffectView>>;
+}
+
+/**
+ * In the transaction that marks `effect` dead: keeps it for {@link OutboxApi.dead}
+ * and raises one alert per effect kind while unresolved (repeats count on it),
+ * told to HR, audited.
+ */
+export async function recordDeadEffect(
+  ctx: GuardContext,
+  tx: StoreTransaction,
+  effect: OutboxEffect,
+  error: string,
+  now: string,
+): Promise<void> {
+  const data = {
+    kind: effect.kind,
+    idempotencyKey: effect.idempotencyKey,
+    payload: effect.payload,
+    attempts: effect.attempts,
+    lastError: error.slice(0, 2000),
+  };
+  const current = await tx.getRecord(effect.tenantId, DEAD_EFFECT_KIND, effect.id);
+  await tx.putRecord(
+    {
+      tenantId: effect.tenantId,
+      kind: DEAD_EFFECT_KIND,
+      id: effect.id,
+      ref: effect.kind,
+      status: 'dead',
+      at: now,
+      data: data as unknown as Json,
+      version: (current?.version ?? 0) + 1,
+      createdAt: current?.createdAt ?? now,
+      updatedAt: now,
+    },
+    current?.version ?? null,
+  );
+  const session = sessionFor(ctx, tx, effect.tenantId, now);
+  await raiseAlert(
+    ctx,
+    { tx, now, tenantId: effect.tenantId, record: (d) => session.record(d) },
+    {
+      kind: 'outbox-effect-dead',
+      severity: effect.kind === 'notify' ? 'medium' : 'high',
+      employeeId: null,
+      summary: `The ${effect.kind} effect ${effect.idempotencyKey} failed ${effect.attempts} times and was given up: ${data.lastError}`,
+      evidence: { effectId: effect.id, ...data } as unknown as Record<string, Json>,
+      notify: await employeesWithRole(tx, effect.tenantId, 'hr-admin'),
+      actor: { type: 'system', id: 'worker' },
+      dedupeKey: `outbox-effect-dead:${effect.kind}`,
+    },
+  );
+  if (session.audit.length > 0) await ctx.audit.append(tx, effect.tenantId, session.audit);
+}
+
+const pageSchema = z.strictObject({
+  cursor: z.string().max(1024).optional(),
+  limit: z.int().min(1).max(200).default(50),
+});
+
+function deadView(record: StoredRecord): DeadEffectView {
+  const d = record.data as unknown as Omit<DeadEffectView, 'id' | 'diedAt'>;
+  return { id: record.id, ...d, diedAt: record.at };
+}
+
+/** The tenant-scoped outbox API. */
+export function outboxApi(ctx: GuardContext, tenantId: string): OutboxApi {
+  return {
+    dead: async (page = {}) => {
+      const { cursor, limit } = parseInput(pageSchema, page, { what: 'dead effects page', locale: ctx.locale });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const found = await uow.tx.listRecords(
+          tenantId,
+          { kind: DEAD_EFFECT_KIND, order: 'desc' },
+          { limit, ...(cursor === undefined ? {} : { cursor }) },
+        );
+        return { items: found.items.map(deadView), nextCursor: found.nextCursor };
+      });
+    },
+  };
+}
