@@ -10,17 +10,21 @@ const { status: _repStatus, ...repWithoutStatus } = rep;
 const nightly = (status?: EmployeeStatus): EmployeeInput =>
   status === undefined ? repWithoutStatus : { ...repWithoutStatus, status };
 
+/** HR records rep's resignation: rep is `resigning` from now on. */
+const hrStartsOffboarding = (t: Awaited<ReturnType<typeof seededGuard>>['t']) =>
+  t.offboarding.start({
+    actor: { type: 'employee', id: 'hr' },
+    employeeId: 'rep',
+    resignationDate: '2026-11-02',
+    lastWorkingDay: '2026-11-30',
+    reason: 'relocation',
+  });
+
 describe('directory sync and lifecycle status', () => {
   /** @see issue #16, hole 2: a routine sync turned a resigning leaver back to active. */
   it('a nightly sync cannot bring a leaver back: the case stays in handover and reads stay restricted', async () => {
     const { t } = await seededGuard();
-    const kase = await t.offboarding.start({
-      actor: { type: 'employee', id: 'hr' },
-      employeeId: 'rep',
-      resignationDate: '2026-11-02',
-      lastWorkingDay: '2026-11-30',
-      reason: 'relocation',
-    });
+    const kase = await hrStartsOffboarding(t);
 
     const withoutStatus = await t.directory.sync({ employees: [nightly()] });
     const saysActive = await t.directory.sync({ employees: [nightly('active')] });
@@ -42,13 +46,7 @@ describe('directory sync and lifecycle status', () => {
 
   it('cancelling the offboarding is what makes the employee active again', async () => {
     const { t } = await seededGuard();
-    const kase = await t.offboarding.start({
-      actor: { type: 'employee', id: 'hr' },
-      employeeId: 'rep',
-      resignationDate: '2026-11-02',
-      lastWorkingDay: '2026-11-30',
-      reason: 'relocation',
-    });
+    const kase = await hrStartsOffboarding(t);
     await t.offboarding.cancel({ actor: 'hr', caseId: kase.id, reason: 'resignation withdrawn' });
     expect((await t.directory.employee('rep')).status).toBe('active');
     expect((await t.directory.sync({ employees: [nightly('active')] })).statusKept).toEqual([]);

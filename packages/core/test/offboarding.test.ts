@@ -90,6 +90,19 @@ async function submitAll(acme: Acme, view: OffboardingView, actor = 'rep') {
   return current;
 }
 
+/** Starts rep's offboarding (c-1 → mate, c-2 → other), hands everything over and has the manager accept it. */
+async function readyForSignOff(acme: Acme): Promise<OffboardingView> {
+  const view = await acme.offboarding.start({
+    employeeId: 'rep',
+    resignationDate: '2026-11-02',
+    lastWorkingDay: '2026-11-30',
+    reason: 'relocation',
+  });
+  await submitAll(acme, view);
+  await acme.offboarding.submitHandover({ actor: 'rep', caseId: view.id });
+  return acme.offboarding.acceptItems({ actor: 'mgr', caseId: view.id, itemIds: view.items.map((i) => i.id) });
+}
+
 describe('offboarding', () => {
   it('runs the whole story: checklist, review, sign-off, handover, non-compete', async () => {
     const { guard, acme, store, clock } = await setup();
@@ -461,15 +474,7 @@ describe('offboarding', () => {
 
   it('skips a transfer whose customer changed owner meanwhile, and audits it', async () => {
     const { acme, store } = await setup();
-    const view = await acme.offboarding.start({
-      employeeId: 'rep',
-      resignationDate: '2026-11-02',
-      lastWorkingDay: '2026-11-30',
-      reason: 'relocation',
-    });
-    await submitAll(acme, view);
-    await acme.offboarding.submitHandover({ actor: 'rep', caseId: view.id });
-    await acme.offboarding.acceptItems({ actor: 'mgr', caseId: view.id, itemIds: view.items.map((i) => i.id) });
+    const view = await readyForSignOff(acme);
     await acme.customers.upsert(customer('c-2', 'mate', 'sh-1'));
     await acme.offboarding.signOff({ actor: 'mgr', caseId: view.id });
     await acme.offboarding.signOff({ actor: 'hr', caseId: view.id });
@@ -492,15 +497,7 @@ describe('offboarding', () => {
   /** @see issue #16, hole 10: customers went to a successor who had resigned meanwhile. */
   it('sends a customer whose successor resigned meanwhile to the manager for a new decision, with an alert', async () => {
     const { acme, store } = await setup();
-    const view = await acme.offboarding.start({
-      employeeId: 'rep',
-      resignationDate: '2026-11-02',
-      lastWorkingDay: '2026-11-30',
-      reason: 'relocation',
-    });
-    await submitAll(acme, view);
-    await acme.offboarding.submitHandover({ actor: 'rep', caseId: view.id });
-    await acme.offboarding.acceptItems({ actor: 'mgr', caseId: view.id, itemIds: view.items.map((i) => i.id) });
+    const view = await readyForSignOff(acme);
     const mate = people.find((e) => e.id === 'mate') as EmployeeInput;
     await acme.directory.sync({ employees: [{ ...mate, status: 'resigning' }] });
     await acme.offboarding.signOff({ actor: 'mgr', caseId: view.id });

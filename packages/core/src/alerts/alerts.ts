@@ -9,6 +9,7 @@ import { forbiddenOutsidePolicy, type GuardContext, inUnitOfWork, type UnitOfWor
 import { managesEmployee, requireEmployee } from '../guard/directory.js';
 import { alertTitle } from '../i18n/messages.js';
 import type { Page, StoredRecord, StoreTransaction } from '../ports/store.js';
+import { upsertRecord } from '../store/records.js';
 
 /** Alerts are records of this kind; `ref` is the employee the alert is about, `status` its status. */
 export const ALERT_KIND = 'alert';
@@ -188,40 +189,12 @@ export async function raiseAlert(
     null,
   );
   if (dedupeKey !== null) {
-    const index = await tx.getRecord(tenantId, OPEN_ALERT_KIND, dedupeKey);
-    await tx.putRecord(
-      {
-        tenantId,
-        kind: OPEN_ALERT_KIND,
-        id: dedupeKey,
-        ref: id,
-        status: null,
-        at: now,
-        data: { alertId: id },
-        version: (index?.version ?? 0) + 1,
-        createdAt: index?.createdAt ?? now,
-        updatedAt: now,
-      },
-      index?.version ?? null,
-    );
+    const index = { tenantId, kind: OPEN_ALERT_KIND, id: dedupeKey, ref: id, status: null, at: now };
+    await upsertRecord(tx, { ...index, data: { alertId: id } }, now);
   }
   if (alert.blocking && alert.employeeId) {
-    const current = await tx.getRecord(tenantId, BLOCK_KIND, alert.employeeId);
-    await tx.putRecord(
-      {
-        tenantId,
-        kind: BLOCK_KIND,
-        id: alert.employeeId,
-        ref: id,
-        status: 'active',
-        at: now,
-        data: { alertId: id, kind: alert.kind },
-        version: (current?.version ?? 0) + 1,
-        createdAt: current?.createdAt ?? now,
-        updatedAt: now,
-      },
-      current?.version ?? null,
-    );
+    const block = { tenantId, kind: BLOCK_KIND, id: alert.employeeId, ref: id, status: 'active', at: now };
+    await upsertRecord(tx, { ...block, data: { alertId: id, kind: alert.kind } }, now);
   }
   uow.record({
     actor: alert.actor,

@@ -8,6 +8,7 @@ import { recordOwnSignals } from '../risk/service.js';
 import type { SignalKind } from '../risk/signals.js';
 import type { TenantSettings } from '../settings/settings.js';
 import { loadSettings } from '../settings/tenant-settings.js';
+import { upsertRecord } from '../store/records.js';
 import { observeWindow, type WindowState } from './window.js';
 
 /**
@@ -129,7 +130,8 @@ export async function observeActivity(
     const current = await uow.tx.getRecord(uow.tenant.id, ACTIVITY_KIND, id);
     const state = (current?.data as unknown as WindowState | undefined) ?? { times: [] };
     const result = observeWindow(state, at.getTime(), n, limit, windowMs);
-    await uow.tx.putRecord(
+    await upsertRecord(
+      uow.tx,
       {
         tenantId: uow.tenant.id,
         kind: ACTIVITY_KIND,
@@ -138,11 +140,9 @@ export async function observeActivity(
         status: null,
         at: uow.now,
         data: result.state as unknown as Json,
-        version: (current?.version ?? 0) + 1,
-        createdAt: current?.createdAt ?? uow.now,
-        updatedAt: uow.now,
       },
-      current?.version ?? null,
+      uow.now,
+      current,
     );
     if (!result.breach || blocked) continue;
     const existing = await activeBlock(uow.tx, uow.tenant.id, employee.id);

@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import type { Locale } from '../i18n/locale.js';
 import type { StoreTransaction } from '../ports/store.js';
+import { upsertRecord } from '../store/records.js';
 import { defaultTenantSettings, type TenantSettings, tenantSettingsSchema } from './settings.js';
 
 /** Settings live in one record of this kind per tenant. */
@@ -33,8 +34,8 @@ export async function saveSettings(
     );
   }
   const settings = parseInput(tenantSettingsSchema, input, { what: 'tenant settings', locale: options.locale });
-  const current = await tx.getRecord(tenantId, SETTINGS_KIND, SETTINGS_ID);
-  await tx.putRecord(
+  await upsertRecord(
+    tx,
     {
       tenantId,
       kind: SETTINGS_KIND,
@@ -43,11 +44,8 @@ export async function saveSettings(
       status: null,
       at: options.now,
       data: settings as unknown as Json,
-      version: (current?.version ?? 0) + 1,
-      createdAt: current?.createdAt ?? options.now,
-      updatedAt: options.now,
     },
-    current?.version ?? null,
+    options.now,
   );
   return settings;
 }

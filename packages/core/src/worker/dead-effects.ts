@@ -5,6 +5,7 @@ import { parseInput } from '../errors/validate.js';
 import { type GuardContext, inUnitOfWork, sessionFor } from '../guard/context.js';
 import { employeesWithRole } from '../guard/roles.js';
 import type { OutboxEffect, Page, StoredRecord, StoreTransaction } from '../ports/store.js';
+import { upsertRecord } from '../store/records.js';
 
 /** A dead effect is kept as a record of this kind (id = the effect id, `ref` = its kind). */
 const DEAD_EFFECT_KIND = 'dead-effect';
@@ -65,8 +66,8 @@ export async function recordDeadEffect(
     attempts: effect.attempts,
     lastError: error.slice(0, 2000),
   };
-  const current = await tx.getRecord(effect.tenantId, DEAD_EFFECT_KIND, effect.id);
-  await tx.putRecord(
+  await upsertRecord(
+    tx,
     {
       tenantId: effect.tenantId,
       kind: DEAD_EFFECT_KIND,
@@ -75,11 +76,8 @@ export async function recordDeadEffect(
       status: 'dead',
       at: now,
       data: data as unknown as Json,
-      version: (current?.version ?? 0) + 1,
-      createdAt: current?.createdAt ?? now,
-      updatedAt: now,
     },
-    current?.version ?? null,
+    now,
   );
   const session = sessionFor(ctx, tx, effect.tenantId, now);
   await raiseAlert(
