@@ -149,12 +149,40 @@ describe('evidence pack', () => {
     const pack = await t.evidence.pack({ employeeId: 'other' });
     expect(pack.agreements).toEqual([]);
     expect(pack.accessHistory.entries).toEqual([]);
-    expect(pack.audit.entries).toEqual([]);
+    // The run is never empty: with nothing referenced, it is the checkpoint's own entry.
+    expect(pack.audit.entries.map((e) => e.seq)).toEqual([pack.audit.checkpoint.seq]);
     expect(pack.customers.map((c) => c.id)).toEqual(['c-other']);
     expect((await verifyEvidencePack(pack, testKeys)).ok).toBe(true);
     expect(isGuardError(await t.evidence.pack({ employeeId: 'ghost' }).catch((e: unknown) => e), 'NOT_FOUND')).toBe(
       true,
     );
+  });
+
+  /** @see issue #16, hole 5: a pack copied contact and commercial fields unmasked. */
+  it('shows the public fields of customers and masks every other class', async () => {
+    const { t } = await seededGuard();
+    const pack = await t.evidence.pack({ employeeId: 'rep' });
+    expect(pack.customers.map((c) => c.fields)).toEqual([
+      {
+        public: { industry: 'retail' },
+        contact: { phone: '1******5678', email: 'b***@e***.com' },
+        commercial: { creditLimit: '***' },
+      },
+    ]);
+    expect(JSON.stringify(pack)).not.toContain('13812345678');
+  });
+
+  /** @see issue #16, hole 5: a pack stripped of every entry verified as `ok: true, entries: 0`. */
+  it('refuses a pack stripped of its audit entries', async () => {
+    const { t } = await scenario();
+    const pack = clone(await t.evidence.pack({ employeeId: 'leaver' }));
+    const stripped = {
+      ...pack,
+      audit: { ...pack.audit, entries: [] },
+      accessHistory: { ...pack.accessHistory, entries: [] },
+      agreements: [],
+    };
+    expect(await verifyEvidencePack(stripped, testKeys)).toMatchObject({ ok: false, problem: 'run-not-at-checkpoint' });
   });
 
   describe('tampering', () => {

@@ -21,6 +21,7 @@ import {
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, HOST_ACTOR, inUnitOfWork } from '../guard/context.js';
 import { requireEmployee } from '../guard/directory.js';
+import { applyFieldLevels } from '../policy/index.js';
 import type { KeyProvider } from '../ports/keys.js';
 import type {
   AuditCheckpoint,
@@ -132,7 +133,7 @@ export type EvidencePack = {
     readonly truncated: boolean;
     readonly limit: number;
   };
-  /** Customers the employee owns now, and customers named in their handovers. */
+  /** Customers the employee owns now, and customers named in their handovers: public fields as they are, every other class masked. */
   readonly customers: readonly CustomerRecord[];
   readonly orders: readonly StoredRecord[];
   readonly ordersTruncated: boolean;
@@ -231,6 +232,19 @@ async function signingSeq(tx: StoreTransaction, tenantId: string, agreementId: s
     limit: 1,
   });
   return page.items[0]?.seq ?? null;
+}
+
+/**
+ * A customer's fields as a pack shows them: the public class as it is, every
+ * other class (contact details, commercial terms) masked. A pack goes to
+ * lawyers and courts; it needs to identify the customer, not to hand over
+ * their phone number.
+ */
+function evidenceFields(ctx: GuardContext, customer: CustomerRecord): CustomerRecord['fields'] {
+  const levels = Object.fromEntries(
+    Object.keys(customer.fields).map((c) => [c, c === 'public' ? 'show' : 'mask'] as const),
+  );
+  return applyFieldLevels(customer.fields, levels, ctx.masks).fields;
 }
 
 /** Entries `from`–`to` (inclusive), in order. */
@@ -338,7 +352,8 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
         const [covering] = await tx.readCheckpoints(tenantId, Math.max(0, last - 1), 1);
         const checkpoint = covering ?? (await ctx.audit.checkpoint(tx, tenantId));
         if (!checkpoint) throw new TypeError(`tenant ${tenantId} has no audit entries to build evidence on`);
-        const entries = first === null ? [] : await auditRun(tx, tenantId, first, checkpoint.seq);
+        // Never an empty run: with nothing referenced, the run is the checkpoint's own entry.
+        const entries = await auditRun(tx, tenantId, first ?? checkpoint.seq, checkpoint.seq);
 
         const pack: EvidencePack = {
           format: EVIDENCE_PACK_FORMAT,
@@ -351,7 +366,7 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
           handovers,
           approvals,
           accessHistory: { entries: access.entries, truncated: access.truncated, limit: ACCESS_LIMIT },
-          customers,
+          customers: customers.map((c) => ({ ...c, fields: evidenceFields(ctx, c) })),
           orders,
           ordersTruncated,
           audit: { entries, checkpoint: { ...checkpoint } },
@@ -466,7 +481,15 @@ export async function verifyEvidencePack(pack: unknown, keys: KeyProvider): Prom
 
   const bySeq = new Map<number, AuditEntry>();
   const head = entries[0];
-  if (head) {
+  if (!head) {
+    // Every pack's run reaches its checkpoint; a pack stripped of its entries proves nothing.
+    return fail(
+      'run-not-at-checkpoint',
+      `the pack carries no audit entries up to the checkpoint #${checkpoint.seq}`,
+      null,
+    );
+  }
+  {
     const result = verifyEntries(entries, {
       start: { seq: head.seq - 1, hash: head.prevHash },
       tenantId: p.tenantId,
