@@ -308,7 +308,10 @@ export class AuditLog {
 
   async #currentKey(tenantId: string, purpose: typeof KEY_PURPOSE | typeof SEAL_PURPOSE): Promise<SecretKey> {
     const key = await this.#keys.currentKey(tenantId, purpose);
-    if (key === null) throw new AuditKeyError({ tenantId }, { locale: this.#locale });
+    // Seals are HMACs: an Ed25519 key (for checkpoints) cannot seal entries.
+    if (key === null || (purpose === SEAL_PURPOSE && key.algorithm === 'Ed25519')) {
+      throw new AuditKeyError({ tenantId, ...(key ? { keyId: key.id } : {}) }, { locale: this.#locale });
+    }
     return key;
   }
 

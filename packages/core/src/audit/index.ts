@@ -17,5 +17,10 @@ export {
   type VerifySuccess,
   verifyEntries,
 } from './chain.js';
-export { type CheckpointStatement, signCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
+export {
+  type CheckpointStatement,
+  signCheckpoint,
+  verifyCheckpointSignature,
+  verifyCheckpointWithPublicKey,
+} from './checkpoint.js';
 export { type AuditEntryBody, entryHash, GENESIS_HASH } from './hash.js';

@@ -1,6 +1,6 @@
 export { type Clock, type ManualClock, manualClock, systemClock } from './clock.js';
 export { type IdGenerator, randomIds, sequentialIds } from './ids.js';
-export { hmacKeys, type KeyProvider, type KeyPurpose, type SecretKey } from './keys.js';
+export { ed25519Keys, hmacKeys, type KeyProvider, type KeyPurpose, keysByPurpose, type SecretKey } from './keys.js';
 export { memoryNotifier, type Notification, type Notifier } from './notifier.js';
 export type {
   AuditCheckpoint,

@@ -1,3 +1,5 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+
 /**
  * What a key is used for:
  *
@@ -30,7 +32,12 @@ export type KeyPurpose = 'audit-checkpoint' | 'audit-seal';
  */
 export interface SecretKey {
   readonly id: string;
+  /** An HMAC secret; for an Ed25519 key, the private key as PKCS#8 DER (empty when the key only verifies). */
   readonly secret: Uint8Array;
+  /** `HMAC-SHA256` (the default) or `Ed25519`, which only checkpoints use. */
+  readonly algorithm?: 'HMAC-SHA256' | 'Ed25519';
+  /** For an Ed25519 key: the public key as SPKI DER, enough to verify what it signed. */
+  readonly publicKey?: Uint8Array;
 }
 
 /**
@@ -90,5 +97,71 @@ export function hmacKeys(options: {
   return {
     currentKey: () => table.get(options.current) ?? null,
     keyById: (_tenantId, _purpose, keyId) => table.get(keyId) ?? null,
+  };
+}
+
+/**
+ * A {@link KeyProvider} of Ed25519 checkpoint keys, from PEM: sign with
+ * `current` (its `privateKey` is needed), verify with any key's `publicKey`.
+ * A checkpoint signed this way can be checked by a third party — a court,
+ * an auditor — with the public key alone ({@link verifyCheckpointWithPublicKey}).
+ * Entries are still sealed with an HMAC key: combine the two with
+ * {@link keysByPurpose}.
+ *
+ * @example
+ * ```ts
+ * import { ed25519Keys, hmacKeys, keysByPurpose } from '@guard/core';
+ * const keys = keysByPurpose({
+ *   'audit-seal': hmacKeys({ current: 's1', keys: { s1: process.env.GUARD_SEAL_KEY! } }),
+ *   'audit-checkpoint': ed25519Keys({ current: 'c1', keys: { c1: { privateKey: privatePem, publicKey: publicPem } } }),
+ * });
+ * ```
+ */
+export function ed25519Keys(options: {
+  current: string | null;
+  keys: Readonly<Record<string, { readonly privateKey?: string; readonly publicKey: string }>>;
+}): KeyProvider {
+  const table = new Map<string, SecretKey>();
+  for (const [id, pems] of Object.entries(options.keys)) {
+    const publicKey = createPublicKey(pems.publicKey);
+    if (publicKey.asymmetricKeyType !== 'ed25519') {
+      throw new RangeError(`ed25519Keys: key "${id}" is not an Ed25519 public key`);
+    }
+    const secret = pems.privateKey
+      ? new Uint8Array(createPrivateKey(pems.privateKey).export({ format: 'der', type: 'pkcs8' }))
+      : new Uint8Array(0);
+    table.set(
+      id,
+      Object.freeze({
+        id,
+        algorithm: 'Ed25519' as const,
+        secret,
+        publicKey: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' })),
+      }),
+    );
+  }
+  if (options.current !== null && !(table.get(options.current)?.secret.byteLength ?? 0)) {
+    throw new RangeError(`ed25519Keys: the current key "${options.current}" needs its privateKey`);
+  }
+  return {
+    currentKey: () => (options.current === null ? null : (table.get(options.current) ?? null)),
+    keyById: (_tenantId, _purpose, keyId) => table.get(keyId) ?? null,
+  };
+}
+
+/**
+ * One {@link KeyProvider} that asks another per purpose: e.g. HMAC keys to
+ * seal entries and Ed25519 keys to sign checkpoints.
+ *
+ * @example
+ * ```ts
+ * import { keysByPurpose } from '@guard/core';
+ * const keys = keysByPurpose({ 'audit-seal': sealKeys, 'audit-checkpoint': checkpointKeys });
+ * ```
+ */
+export function keysByPurpose(providers: Readonly<Record<KeyPurpose, KeyProvider>>): KeyProvider {
+  return {
+    currentKey: (tenantId, purpose) => providers[purpose].currentKey(tenantId, purpose),
+    keyById: (tenantId, purpose, keyId) => providers[purpose].keyById(tenantId, purpose, keyId),
   };
 }

@@ -104,8 +104,8 @@ export interface AuditCheckpoint {
   readonly hash: string;
   readonly at: string;
   readonly keyId: string;
-  readonly algorithm: 'HMAC-SHA256';
-  /** Hex signature over the canonical JSON of the other fields. */
+  readonly algorithm: 'HMAC-SHA256' | 'Ed25519';
+  /** Hex signature over the canonical JSON of the other fields (64 digits for HMAC, 128 for Ed25519). */
   readonly signature: string;
 }
 

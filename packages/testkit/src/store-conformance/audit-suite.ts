@@ -129,6 +129,13 @@ export const auditSuite = defineSuite('audit', {
     expect(await inTx(h, (tx) => tx.readAudit(TENANT, 5, 100))).toEqual([]);
   },
 
+  'putCheckpoint keeps an Ed25519 checkpoint, with its 128-digit signature, exactly': async (h) => {
+    const ed = checkpoint(7, { algorithm: 'Ed25519', keyId: 'court-2026', signature: 'cd'.repeat(64) });
+    await inTx(h, (tx) => tx.putCheckpoint(ed));
+    expect(await inTx(h, (tx) => tx.latestCheckpoint(TENANT))).toEqual(ed);
+    expect(await inTx(h, (tx) => tx.readCheckpoints(TENANT, 0, 10))).toEqual([ed]);
+  },
+
   'latestCheckpoint is null, then the checkpoint with the highest seq': async (h) => {
     expect(await inTx(h, (tx) => tx.latestCheckpoint(TENANT))).toBeNull();
     await inTx(h, async (tx) => {

@@ -67,6 +67,7 @@ export type ConformanceTestName =
   | 'audit > appendAudit continues the chain with consecutive seq across transactions'
   | 'audit > appendAudit throws ConflictError for a seq already taken, and writes nothing'
   | 'audit > readAudit returns up to limit entries after afterSeq, ascending, exactly as written'
+  | 'audit > putCheckpoint keeps an Ed25519 checkpoint, with its 128-digit signature, exactly'
   | 'audit > latestCheckpoint is null, then the checkpoint with the highest seq'
   | 'audit > putCheckpoint replaces a checkpoint at the same seq'
   | 'audit > readCheckpoints returns up to limit checkpoints after afterSeq, ascending'
