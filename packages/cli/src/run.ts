@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { suggest } from './args.js';
+import { didYouMean } from '@guard/core';
 import { backtestCommand } from './commands/backtest.js';
 import type { Context } from './commands/context.js';
 import { schemaCommand } from './commands/schema.js';
@@ -36,7 +36,7 @@ async function dispatch(argv: readonly string[], ctx: Context): Promise<number> 
     return exitCodes.ok;
   }
   if (first !== 'rules') {
-    const hint = suggest(first, ['rules']) ?? (first in COMMANDS ? 'rules' : null);
+    const hint = didYouMean(first, ['rules']) ?? (first in COMMANDS ? 'rules' : null);
     throw usage(
       `unknown command ${JSON.stringify(first)}${hint === 'rules' ? `; did you mean guard rules${first in COMMANDS ? ` ${first}` : ''}?` : ''} (see guard --help)`,
     );
@@ -51,7 +51,7 @@ async function dispatch(argv: readonly string[], ctx: Context): Promise<number> 
     return command === undefined ? exitCodes.usage : exitCodes.ok;
   }
   if (!Object.hasOwn(COMMANDS, command)) {
-    const hint = suggest(command, Object.keys(COMMANDS));
+    const hint = didYouMean(command, Object.keys(COMMANDS));
     throw usage(
       `unknown command "guard rules ${command}"${hint ? `; did you mean guard rules ${hint}?` : `; the commands are ${Object.keys(COMMANDS).join(', ')}`} (see guard rules --help)`,
     );

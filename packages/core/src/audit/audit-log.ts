@@ -16,7 +16,7 @@ import type { Clock } from '../ports/clock.js';
 import type { KeyProvider, SecretKey } from '../ports/keys.js';
 import type { AuditCheckpoint, AuditHead, AuditQuery, Page, StoreTransaction } from '../ports/store.js';
 import { copyAuditData } from './audit-data.js';
-import { ChainVerifier, type CheckpointClaim, type VerifyFailure, type VerifyResult } from './chain.js';
+import { ChainVerifier, type CheckpointClaim, chainFailure, type VerifyFailure, type VerifyResult } from './chain.js';
 import { auditCheckpointSchema, signCheckpoint, verifyCheckpointSignature } from './checkpoint.js';
 import { entryHash, GENESIS_HASH } from './hash.js';
 import { entrySealValid, headSealValid, sealEntry, sealHead, sealKeyId } from './seal.js';
@@ -349,12 +349,12 @@ export class AuditLog {
       const key = await this.#keys.keyById(tenantId, KEY_PURPOSE, latest.keyId);
       if (key !== null && verifyCheckpointSignature(latest, key)) {
         // A good checkpoint past the head: the tail was cut off and the head moved back.
-        if (latest.seq > head.seq) return failureAt(head.seq + 1, 'truncated', 0, { seq: 0, hash: GENESIS_HASH });
+        if (latest.seq > head.seq) return chainFailure(head.seq + 1, 'truncated', 0, { seq: 0, hash: GENESIS_HASH });
         start = { seq: latest.seq, hash: latest.hash };
       }
     }
     const seals = this.#sealKeys(tenantId);
-    if (!(await seals.head(head))) return failureAt(head.seq, 'head-mismatch', 0, { seq: 0, hash: GENESIS_HASH });
+    if (!(await seals.head(head))) return chainFailure(head.seq, 'head-mismatch', 0, { seq: 0, hash: GENESIS_HASH });
     const verifier = new ChainVerifier({ tenantId, start, seals: seals.check });
     while (verifier.head.seq < head.seq && !verifier.broken) {
       const page = await tx.readAudit(
@@ -368,8 +368,9 @@ export class AuditLog {
     }
     const result = verifier.finish();
     if (!result.ok) return result;
-    if (result.head.seq !== head.seq) return failureAt(result.head.seq + 1, 'truncated', result.entries, result.head);
-    if (result.head.hash !== head.hash) return failureAt(head.seq, 'head-mismatch', result.entries, result.head);
+    if (result.head.seq !== head.seq)
+      return chainFailure(result.head.seq + 1, 'truncated', result.entries, result.head);
+    if (result.head.hash !== head.hash) return chainFailure(head.seq, 'head-mismatch', result.entries, result.head);
     return null;
   }
 
@@ -448,14 +449,7 @@ export class AuditLog {
     if (result.ok && !stopped) result = await this.#againstHead(result, head, seals.head);
     if (forgedAt === Number.POSITIVE_INFINITY) return result;
     if (!stopped && !result.ok && result.firstBadSeq <= forgedAt) return result;
-    const forged: VerifyFailure = Object.freeze({
-      ok: false,
-      firstBadSeq: forgedAt,
-      reason: 'checkpoint-signature',
-      entries: verifier.entries,
-      head: Object.freeze(verifier.head),
-    });
-    return forged;
+    return chainFailure(forgedAt, 'checkpoint-signature', verifier.entries, verifier.head);
   }
 
   /**
@@ -470,13 +464,13 @@ export class AuditLog {
   ): Promise<VerifyResult> {
     const last = result.head;
     if (head === null) {
-      return last.seq === 0 ? result : failureAt(1, 'head-mismatch', 0, { seq: 0, hash: GENESIS_HASH });
+      return last.seq === 0 ? result : chainFailure(1, 'head-mismatch', 0, { seq: 0, hash: GENESIS_HASH });
     }
-    if (head.seq > last.seq) return failureAt(last.seq + 1, 'truncated', result.entries, last);
+    if (head.seq > last.seq) return chainFailure(last.seq + 1, 'truncated', result.entries, last);
     // Entries after the stored head: verification started at the genesis, so entry n is the n-th.
-    if (head.seq < last.seq) return failureAt(head.seq + 1, 'head-mismatch', head.seq, head);
+    if (head.seq < last.seq) return chainFailure(head.seq + 1, 'head-mismatch', head.seq, head);
     if (head.hash !== last.hash || !(await headSealHolds(head))) {
-      return failureAt(head.seq, 'head-mismatch', result.entries, last);
+      return chainFailure(head.seq, 'head-mismatch', result.entries, last);
     }
     return result;
   }
@@ -546,20 +540,4 @@ function toUtcMillis(instant: string): string {
 
 function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
-}
-
-/** A failure at `firstBadSeq`, after `entries` good entries ending at `head`. */
-function failureAt(
-  firstBadSeq: number,
-  reason: VerifyFailure['reason'],
-  entries: number,
-  head: AuditHead,
-): VerifyFailure {
-  return Object.freeze({
-    ok: false,
-    firstBadSeq,
-    reason,
-    entries,
-    head: Object.freeze({ seq: head.seq, hash: head.hash }),
-  });
 }

@@ -202,7 +202,7 @@ export class ChainVerifier {
     const i = this.#seq + 1;
     const reason = this.#check(entry, i);
     if (reason) {
-      this.#failure = failure(i, reason, this.#entries, this.#seq, this.#hash);
+      this.#failure = chainFailure(i, reason, this.#entries, this.head);
       return false;
     }
     this.#seq = i;
@@ -280,20 +280,26 @@ export class ChainVerifier {
     this.#finished ??=
       this.#failure ??
       (this.#lastClaimSeq > this.#seq
-        ? failure(this.#seq + 1, 'truncated', this.#entries, this.#seq, this.#hash)
+        ? chainFailure(this.#seq + 1, 'truncated', this.#entries, this.head)
         : Object.freeze({ ok: true as const, entries: this.#entries, head: Object.freeze(this.head) }));
     return this.#finished;
   }
 }
 
-function failure(
+/** A frozen failure at `firstBadSeq`, after `entries` good entries ending at `head`. */
+export function chainFailure(
   firstBadSeq: number,
   reason: VerifyFailureReason,
   entries: number,
-  seq: number,
-  hash: string,
+  head: AuditHead,
 ): VerifyFailure {
-  return Object.freeze({ ok: false as const, firstBadSeq, reason, entries, head: Object.freeze({ seq, hash }) });
+  return Object.freeze({
+    ok: false as const,
+    firstBadSeq,
+    reason,
+    entries,
+    head: Object.freeze({ seq: head.seq, hash: head.hash }),
+  });
 }
 
 /**

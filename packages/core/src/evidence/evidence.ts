@@ -489,29 +489,27 @@ export async function verifyEvidencePack(pack: unknown, keys: KeyProvider): Prom
       null,
     );
   }
-  {
-    const result = verifyEntries(entries, {
-      start: { seq: head.seq - 1, hash: head.prevHash },
-      tenantId: p.tenantId,
-      checkpoints: [checkpoint],
-    });
-    if (!result.ok) {
-      return fail(
-        'chain',
-        `audit entry #${result.firstBadSeq} failed verification (${result.reason})`,
-        result.firstBadSeq,
-        result.reason,
-      );
-    }
-    if (result.head.seq !== checkpoint.seq || result.head.hash !== checkpoint.hash) {
-      return fail(
-        'run-not-at-checkpoint',
-        `the run ends at #${result.head.seq}, not at the checkpoint #${checkpoint.seq}`,
-        result.head.seq,
-      );
-    }
-    for (const e of entries) bySeq.set(e.seq, e);
+  const result = verifyEntries(entries, {
+    start: { seq: head.seq - 1, hash: head.prevHash },
+    tenantId: p.tenantId,
+    checkpoints: [checkpoint],
+  });
+  if (!result.ok) {
+    return fail(
+      'chain',
+      `audit entry #${result.firstBadSeq} failed verification (${result.reason})`,
+      result.firstBadSeq,
+      result.reason,
+    );
   }
+  if (result.head.seq !== checkpoint.seq || result.head.hash !== checkpoint.hash) {
+    return fail(
+      'run-not-at-checkpoint',
+      `the run ends at #${result.head.seq}, not at the checkpoint #${checkpoint.seq}`,
+      result.head.seq,
+    );
+  }
+  for (const e of entries) bySeq.set(e.seq, e);
 
   for (const e of p.accessHistory.entries) {
     const inRun = bySeq.get(e.seq);

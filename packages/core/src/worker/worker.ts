@@ -204,14 +204,6 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
           if (effect.attempts >= maxAttempts) {
             outcome = { status: 'dead', error: message };
             dead++;
-            const final = outcome;
-            // Marked dead, kept for people to see, and an alert raised: all in one transaction.
-            await ctx.store.transaction(async (tx) => {
-              if (await tx.settleEffect(effect.id, workerId, final)) {
-                await recordDeadEffect(ctx, tx, effect, message, now);
-              }
-            });
-            continue;
           } else {
             const delay = Math.min(retryBaseMs * 2 ** Math.max(0, effect.attempts - 1), 3_600_000);
             outcome = {
@@ -222,7 +214,13 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
             failed++;
           }
         }
-        await ctx.store.transaction((tx) => tx.settleEffect(effect.id, workerId, outcome));
+        const settled = outcome;
+        await ctx.store.transaction(async (tx) => {
+          // A dead effect is kept for people to see and raises an alert, in the transaction that marks it dead.
+          if ((await tx.settleEffect(effect.id, workerId, settled)) && settled.status === 'dead') {
+            await recordDeadEffect(ctx, tx, effect, settled.error, now);
+          }
+        });
       }
       if (effects.length < limit) break;
     }
