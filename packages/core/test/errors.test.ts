@@ -69,9 +69,9 @@ describe('parseInput', () => {
   });
 
   it('localises zod messages in zh-CN', () => {
-    expect(() => parseInput(z.strictObject({ n: z.number() }), { n: 'x' }, { what: '请求', locale: 'zh-CN' })).toThrow(
-      /请求无效，共 1 处问题：n: 无效输入/,
-    );
+    expect(() =>
+      parseInput(z.strictObject({ n: z.number() }), { n: 'x' }, { what: 'read request', locale: 'zh-CN' }),
+    ).toThrow('查看请求无效，共 1 处问题：n: 必须是数字（收到的是字符串）。');
   });
 
   it.each(['__proto__', 'constructor', 'prototype'])('rejects the prototype-polluting key %s with its path', (key) => {
@@ -84,7 +84,7 @@ describe('parseInput', () => {
   it('rejects absurdly deep nesting before validating', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 100; i++) deep = { a: deep };
-    expect(() => parseInput(z.unknown(), deep, { what: 'payload' })).toThrow(/nested more than 64 levels deep/);
+    expect(() => parseInput(z.unknown(), deep, { what: 'signal' })).toThrow(/nested more than 64 levels deep/);
   });
 
   it('formats paths as code would', () => {

@@ -256,7 +256,7 @@ describe('customers', () => {
   it('speaks the guard locale', async () => {
     const { t } = await seededGuard({ locale: 'zh-CN' });
     const error = await rejection(t.customers.read({ actor: 'ice', customerId: 'c-ice' }));
-    expect((error as Error).message).toBe('「ice」无权对「c-ice」执行 read：账号已冻结。');
+    expect((error as Error).message).toBe('「ice」无权对「c-ice」执行「查看」操作：账号已冻结。');
     const view = await t.customers.read({ actor: 'rep', customerId: 'c-rep' });
     expect(view.notices[0]).toMatch(/^保密提示/);
   });

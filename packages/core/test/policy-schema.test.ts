@@ -130,7 +130,7 @@ describe('policy validation', () => {
       compilePolicy(withRules({ ...allow, actions: ['steal'] }), { locale: 'zh-CN' });
       expect.unreachable();
     } catch (e) {
-      expect((e as ValidationError).message).toMatch(/^policy无效/);
+      expect((e as ValidationError).message).toMatch(/^访问策略无效/);
       expect((e as ValidationError).message).toContain('rules[0].actions[0]');
     }
   });

@@ -114,7 +114,7 @@ await describeWithDatabase('postgres', 'postgresStore on a server', (url) => {
         );
       // Refused before the database sees it, with the same error every store gives.
       expect(isGuardError(error, 'VALIDATION_FAILED'), String(error)).toBe(true);
-      expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['name']);
+      expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['customer.c-1.name']);
       expect((error as Error).message).toMatch(/NUL character/);
     } finally {
       await harness.cleanup();

@@ -1,6 +1,7 @@
 import {
   type FactsLine,
   factsLineSchema,
+  type InputName,
   isGuardError,
   type Locale,
   parseInput,
@@ -27,7 +28,7 @@ export function validLine<T>(
   schema: Parameters<typeof parseInput>[0],
   json: unknown,
   locale: Locale,
-  what: string,
+  what: InputName,
 ): T {
   try {
     return parseInput(schema, json, { what, locale }) as T;

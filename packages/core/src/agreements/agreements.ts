@@ -7,6 +7,7 @@ import { parseInput } from '../errors/validate.js';
 import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
 import { requireEmployee } from '../guard/directory.js';
 import { employeesWithRole } from '../guard/roles.js';
+import { validationMessage } from '../i18n/keys.js';
 import type { StoredRecord, StoreTransaction, WorkflowRecord } from '../ports/store.js';
 import { allRecords, allWorkflows } from '../store/pages.js';
 import {
@@ -111,7 +112,7 @@ export type SignatureEvidence = {
 };
 
 const templateIdSchema = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:-]{0,99}$/, {
-  error: 'must be 1–100 letters, digits or . _ : - (no @)',
+  error: validationMessage('template-id'),
 });
 const kindSchema = z.enum(AGREEMENT_KINDS);
 const optionalActor = actorRefSchema.optional();
@@ -417,7 +418,14 @@ const overdueCommand: WorkflowCommandHandler<GuardContext> = async (_payload, c)
       kind: 'agreement-unsigned',
       severity: 'medium',
       employeeId: context.employeeId,
-      summary: `${context.employeeId} has not signed "${context.title}" (${context.templateId} v${context.templateVersion}) after ${context.reminders} reminders.`,
+      summary: (text) =>
+        text.agreementUnsigned({
+          employeeId: context.employeeId,
+          title: context.title,
+          templateId: context.templateId,
+          version: context.templateVersion,
+          reminders: context.reminders,
+        }),
       evidence: {
         agreementId: c.workflow.id,
         templateId: context.templateId,

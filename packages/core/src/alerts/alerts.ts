@@ -7,8 +7,10 @@ import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { forbiddenOutsidePolicy, type GuardContext, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
 import { managesEmployee, requireEmployee } from '../guard/directory.js';
-import { alertTitle } from '../i18n/messages.js';
+import type { Locale } from '../i18n/locale.js';
+import { type AlertSummaries, alertTitle, messages } from '../i18n/messages.js';
 import type { Page, StoredRecord, StoreTransaction } from '../ports/store.js';
+import { tenantLocale } from '../settings/tenant-settings.js';
 import { upsertRecord } from '../store/records.js';
 
 /** Alerts are records of this kind; `ref` is the employee the alert is about, `status` its status. */
@@ -73,12 +75,12 @@ interface AlertData {
   dedupeKey?: string | null;
 }
 
-function alertView(ctx: GuardContext, record: StoredRecord): AlertView {
+function alertView(locale: Locale, record: StoredRecord): AlertView {
   const d = record.data as unknown as AlertData;
   return {
     id: record.id,
     kind: d.kind,
-    title: alertTitle(d.kind, ctx.locale),
+    title: alertTitle(d.kind, locale),
     severity: d.severity,
     employeeId: record.ref,
     status: record.status as AlertView['status'],
@@ -142,7 +144,8 @@ export async function raiseAlert(
     readonly kind: string;
     readonly severity: Severity;
     readonly employeeId: string | null;
-    readonly summary: string;
+    /** Rendered in the tenant's language. */
+    readonly summary: (text: AlertSummaries) => string;
     readonly evidence: Record<string, Json>;
     readonly blocking?: boolean;
     readonly notify: readonly string[];
@@ -154,15 +157,17 @@ export async function raiseAlert(
   const dedupeKey = indexIdOf(
     alert.dedupeKey !== undefined ? alert.dedupeKey : alert.employeeId ? `${alert.kind}:${alert.employeeId}` : null,
   );
+  const locale = await tenantLocale(ctx, tx, tenantId);
+  const summary = alert.summary(messages(locale).summaries);
   if (dedupeKey !== null) {
-    const repeated = await repeatOpenAlert(uow, dedupeKey, alert);
+    const repeated = await repeatOpenAlert(uow, dedupeKey, { ...alert, summary });
     if (repeated) return repeated;
   }
   const id = ctx.ids.next('al');
   const data: AlertData = {
     kind: alert.kind,
     severity: alert.severity,
-    summary: alert.summary,
+    summary,
     evidence: alert.evidence,
     blocking: alert.blocking ?? false,
     notify: [...alert.notify],
@@ -212,7 +217,7 @@ export async function raiseAlert(
     key: `alert:${id}`,
     to: alert.notify,
     template: 'alert.raised',
-    data: { alertId: id, kind: alert.kind, title: alertTitle(alert.kind, ctx.locale), summary: alert.summary },
+    data: { alertId: id, kind: alert.kind, title: alertTitle(alert.kind, locale), summary },
     now,
   });
   return id;
@@ -228,7 +233,7 @@ function indexIdOf(key: string | null): string | null {
 async function repeatOpenAlert(
   uow: Parameters<typeof raiseAlert>[1],
   dedupeKey: string,
-  alert: Parameters<typeof raiseAlert>[2],
+  alert: Omit<Parameters<typeof raiseAlert>[2], 'summary'> & { readonly summary: string },
 ): Promise<string | null> {
   const { tx, tenantId, now } = uow;
   const index = await tx.getRecord(tenantId, OPEN_ALERT_KIND, dedupeKey);
@@ -306,7 +311,10 @@ async function mayClear(tx: StoreTransaction, tenantId: string, actor: string, e
 export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
   const { locale } = ctx;
   const change = (to: 'acknowledged' | 'resolved') => async (input: unknown) => {
-    const { actor, alertId, note } = parseInput(changeSchema, input, { what: `alert ${to}`, locale });
+    const { actor, alertId, note } = parseInput(changeSchema, input, {
+      what: to === 'acknowledged' ? 'alert acknowledgement' : 'alert resolution',
+      locale,
+    });
     return inUnitOfWork(ctx, tenantId, async (uow) => {
       await requireEmployee(ctx, uow.tx, tenantId, actor);
       const record = await uow.tx.getRecord(tenantId, ALERT_KIND, alertId);
@@ -346,7 +354,7 @@ export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
         subject: record.ref ? { type: 'employee', id: record.ref } : null,
         data: { alertId, note: note ?? null },
       });
-      return alertView(ctx, updated);
+      return alertView(await tenantLocale(ctx, uow.tx, tenantId), updated);
     });
   };
   return {
@@ -363,7 +371,8 @@ export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
           },
           { limit: q.limit, ...(q.cursor === undefined ? {} : { cursor: q.cursor }) },
         );
-        return { items: page.items.map((r) => alertView(ctx, r)), nextCursor: page.nextCursor };
+        const shown = await tenantLocale(ctx, uow.tx, tenantId);
+        return { items: page.items.map((r) => alertView(shown, r)), nextCursor: page.nextCursor };
       });
     },
     get: async (alertId) => {
@@ -371,7 +380,7 @@ export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
       return inUnitOfWork(ctx, tenantId, async (uow) => {
         const record = await uow.tx.getRecord(tenantId, ALERT_KIND, id);
         if (!record) throw new NotFoundError({ entity: 'alert', id, tenantId }, { locale });
-        return alertView(ctx, record);
+        return alertView(await tenantLocale(ctx, uow.tx, tenantId), record);
       });
     },
     acknowledge: change('acknowledged'),

@@ -157,7 +157,16 @@ export async function observeActivity(
           kind: ALERT_KIND_OF[s],
           severity: employee.status === 'resigning' ? 'critical' : 'high',
           employeeId: employee.id,
-          summary: `${employee.name} (${employee.id}): ${result.inWindow} ${s} events in ${settings.anomaly[s].windowMinutes} min (limit ${limit}${employee.status === 'resigning' ? ', lowered while resigning' : ''}).`,
+          summary: (text) =>
+            text.anomaly({
+              name: employee.name,
+              employeeId: employee.id,
+              activity: s,
+              count: result.inWindow,
+              windowMinutes: settings.anomaly[s].windowMinutes,
+              limit,
+              resigning: employee.status === 'resigning',
+            }),
           evidence: {
             ...evidence,
             signal: s,

@@ -6,6 +6,7 @@ import { parseInput } from '../errors/validate.js';
 import { type GuardContext, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
 import { requireActingEmployee, requireEmployee } from '../guard/directory.js';
 import { employeesWithRole } from '../guard/roles.js';
+import { type ApprovalTitles, type InputName, messages, validationMessage } from '../i18n/messages.js';
 import type { EmployeeRecord, Page, StoreTransaction, WorkflowRecord } from '../ports/store.js';
 import { loadSettings } from '../settings/tenant-settings.js';
 import {
@@ -119,8 +120,11 @@ const delegateSchema = z
     from: z.iso.datetime({ offset: true }),
     until: z.iso.datetime({ offset: true }),
   })
-  .refine((d) => Date.parse(d.until) > Date.parse(d.from), { error: 'until must be after from', path: ['until'] })
-  .refine((d) => d.to !== d.actor, { error: 'cannot delegate to yourself', path: ['to'] });
+  .refine((d) => Date.parse(d.until) > Date.parse(d.from), {
+    error: validationMessage('until-after-from'),
+    path: ['until'],
+  })
+  .refine((d) => d.to !== d.actor, { error: validationMessage('no-self-delegation'), path: ['to'] });
 const inboxSchema = z.strictObject({
   actor: idSchema,
   cursor: z.string().max(1024).optional(),
@@ -343,7 +347,8 @@ export async function startApproval(
   input: {
     readonly requester: string;
     readonly kind: ApprovalKind;
-    readonly title: string;
+    /** The title as given (a host's request), or rendered from the catalog in the tenant's language. */
+    readonly title: string | ((titles: ApprovalTitles) => string);
     readonly subject: SubjectRef | null;
     readonly payload: Readonly<Record<string, Json>>;
     readonly levels?: readonly ApprovalLevel[] | undefined;
@@ -361,7 +366,10 @@ export async function startApproval(
       kind: input.kind,
       requester: input.requester,
       subject: input.subject,
-      title: input.title,
+      title:
+        typeof input.title === 'string'
+          ? input.title
+          : input.title(messages(settings.locale ?? ctx.locale).approvalTitles),
       payload: input.payload,
       levels,
       parentId: input.parentId ?? null,
@@ -384,7 +392,7 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
   const { locale } = ctx;
   const employee = (id: string): ActorRef => ({ type: 'employee', id });
   const act = async (
-    what: string,
+    what: InputName,
     schema: z.ZodType<{ actor: string; approvalId: string }>,
     input: unknown,
     event: (uow: UnitOfWork, parsed: never, context: ApprovalContext) => Promise<Record<string, Json>>,
@@ -413,7 +421,7 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
             {
               path: ['kind'],
               code: 'custom',
-              message: `"${parsed.kind}" approvals change Guard when approved and are started by ${owner}; approvals.request starts only large-discount and special-terms`,
+              message: validationMessage('kind-not-requestable', { kind: parsed.kind, owner }),
             },
           ],
           { locale },

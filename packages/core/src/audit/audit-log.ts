@@ -241,7 +241,7 @@ export class AuditLog {
    * keys), {@link copyAuditData} for `data`. Returns frozen copies.
    */
   #parseDrafts(drafts: readonly AuditDraft[]): AuditDraft[] {
-    const options = { what: 'audit entry', locale: this.#locale };
+    const options = { what: 'audit entry' as const, locale: this.#locale };
     if (!Array.isArray(drafts)) parseInput(z.array(z.unknown()), drafts, options);
     const issues: ValidationIssue[] = [];
     let heads: z.output<typeof headsSchema> = [];

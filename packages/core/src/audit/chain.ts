@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../domain/entities.js';
+import type { VerifyFailureReason } from '../domain/vocabulary.js';
 import type { AuditCheckpoint, AuditHead } from '../ports/store.js';
 import { entryHash, GENESIS_HASH } from './hash.js';
 
@@ -16,39 +17,7 @@ import { entryHash, GENESIS_HASH } from './hash.js';
  */
 export type CheckpointClaim = Pick<AuditCheckpoint, 'seq' | 'hash'>;
 
-/**
- * Why verification failed, at {@link VerifyFailure.firstBadSeq}:
- *
- * | reason | meaning |
- * |---|---|
- * | `sequence-gap` | the entry at this position has a larger `seq`: entries are missing (deleted) |
- * | `sequence-disorder` | the entry at this position has a smaller or repeated `seq`: reordered or inserted |
- * | `broken-link` | `prevHash` is not the hash of the entry before: something before it was changed, inserted or removed |
- * | `wrong-tenant` | the entry belongs to another tenant |
- * | `hash-mismatch` | the entry's content does not match its `hash`: it was modified |
- * | `checkpoint-mismatch` | the entry is self-consistent but a signed checkpoint says the chain had another hash here: the chain was rewritten |
- * | `truncated` | the chain ends before a signed checkpoint: the tail was cut off |
- * | `checkpoint-signature` | a checkpoint's signature is invalid: the checkpoint itself was forged or altered |
- * | `seal-mismatch` | the entry's seal is missing, names an unknown key or does not match: Guard did not write it (added, or changed and re-hashed, by someone without the key) |
- * | `head-mismatch` | the chain's stored head disagrees with its last entry, or its seal does not match: entries were cut off or added after the head, or the head was moved |
- *
- * @example
- * ```ts
- * import type { VerifyFailureReason } from '@guard/core';
- * const tampered = (r: VerifyFailureReason) => r !== 'checkpoint-signature';
- * ```
- */
-export type VerifyFailureReason =
-  | 'sequence-gap'
-  | 'sequence-disorder'
-  | 'broken-link'
-  | 'wrong-tenant'
-  | 'hash-mismatch'
-  | 'checkpoint-mismatch'
-  | 'truncated'
-  | 'checkpoint-signature'
-  | 'seal-mismatch'
-  | 'head-mismatch';
+export type { VerifyFailureReason } from '../domain/vocabulary.js';
 
 /**
  * The chain verified: `entries` entries (after the start), ending at `head`.

@@ -1,6 +1,7 @@
 import { createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify } from 'node:crypto';
 import * as z from 'zod';
 import { idSchema, isoDateTimeSchema } from '../domain/entities.js';
+import { validationMessage } from '../i18n/keys.js';
 import type { SecretKey } from '../ports/keys.js';
 import type { AuditCheckpoint } from '../ports/store.js';
 import { canonicalJson } from './canonical-json.js';
@@ -23,11 +24,11 @@ const SIGNATURE_HEX = /^[0-9a-f]{64}(?:[0-9a-f]{64})?$/;
 export const auditCheckpointSchema = z.strictObject({
   tenantId: idSchema,
   seq: z.int().min(1),
-  hash: z.string().regex(HEX_64, { error: 'must be 64 lowercase hex digits' }),
+  hash: z.string().regex(HEX_64, { error: validationMessage('hex-64') }),
   at: isoDateTimeSchema,
   keyId: z.string().min(1).max(256),
   algorithm: z.enum([HMAC, ED25519]),
-  signature: z.string().regex(SIGNATURE_HEX, { error: 'must be 64 (HMAC) or 128 (Ed25519) lowercase hex digits' }),
+  signature: z.string().regex(SIGNATURE_HEX, { error: validationMessage('signature-hex') }),
 });
 
 /**

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { validationMessage } from '../i18n/keys.js';
 import { employeeStatusSchema, followUpChannelSchema, severitySchema } from './vocabulary.js';
 
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -16,7 +17,7 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * ```
  */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:@-]{0,127}$/, {
-  error: 'must be 1–128 characters of letters, digits and . _ : @ - (starting with a letter, digit or _)',
+  error: validationMessage('id-format'),
 });
 
 /**
@@ -32,9 +33,9 @@ export const idSchema = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._:@-]{0,127}$/
 export const nameSchema = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, {
-    error: 'must start with a letter and use only letters, digits, _ and - (at most 64 characters)',
+    error: validationMessage('field-key-format'),
   })
-  .refine((s) => !RESERVED_KEYS.has(s), { error: 'is a reserved word' });
+  .refine((s) => !RESERVED_KEYS.has(s), { error: validationMessage('reserved-word') });
 
 const displayName = z.string().trim().min(1).max(500);
 
@@ -47,7 +48,7 @@ const displayName = z.string().trim().min(1).max(500);
  * isoDateSchema.parse('2024-03-01');
  * ```
  */
-export const isoDateSchema = z.iso.date({ error: 'must be a date written YYYY-MM-DD' });
+export const isoDateSchema = z.iso.date({ error: validationMessage('date') });
 
 /**
  * An instant, ISO 8601 with a `Z` or an offset (e.g. `2026-01-31T09:00:00+08:00`).
@@ -60,7 +61,7 @@ export const isoDateSchema = z.iso.date({ error: 'must be a date written YYYY-MM
  */
 export const isoDateTimeSchema = z.iso.datetime({
   offset: true,
-  error: 'must be an ISO 8601 date-time with Z or an offset',
+  error: validationMessage('date-time'),
 });
 
 /**
@@ -81,7 +82,7 @@ export const timeZoneSchema = z.string().refine(
       return false;
     }
   },
-  { error: 'must be an IANA time zone such as "Asia/Shanghai" or "UTC"' },
+  { error: validationMessage('time-zone') },
 );
 
 /**
@@ -355,7 +356,7 @@ export const orderSchema = z.strictObject({
   customerId: idSchema,
   ownerId: idSchema.nullable(),
   amountMinor: z.int().min(0),
-  currency: z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as "CNY"' }),
+  currency: z.string().regex(/^[A-Z]{3}$/, { error: validationMessage('currency') }),
   orderedAt: isoDateTimeSchema,
   status: z.enum(['open', 'won', 'fulfilled', 'lost', 'cancelled']),
   /** What the customer still owes on this order. */
@@ -413,7 +414,7 @@ export type Json = string | number | boolean | null | readonly Json[] | { readon
 const jsonSchema: z.ZodType<Json> = z.lazy(() =>
   z.union([
     z.string(),
-    z.number().refine(Number.isFinite, { error: 'must be a finite number' }),
+    z.number().refine(Number.isFinite, { error: validationMessage('finite-number') }),
     z.boolean(),
     z.null(),
     z.array(jsonSchema),
@@ -437,7 +438,9 @@ const jsonSchema: z.ZodType<Json> = z.lazy(() =>
  */
 export const alertSchema = z.strictObject({
   id: idSchema,
-  kind: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { error: 'must be kebab-case, e.g. "bulk-export"' }),
+  kind: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,63}$/, { error: validationMessage('kebab-case', { example: 'bulk-export' }) }),
   severity: severitySchema,
   subject: subjectRefSchema,
   evidence: z.record(z.string(), jsonSchema),
@@ -501,7 +504,7 @@ export const auditEntrySchema = z.strictObject({
   actor: actorRefSchema,
   /** Dotted, kebab-case action name, e.g. `customer.read`, `directory.sync`. */
   action: z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/, {
-    error: 'must be dotted kebab-case, e.g. "customer.read"',
+    error: validationMessage('dotted-kebab-case'),
   }),
   subject: subjectRefSchema.nullable(),
   data: z.record(z.string(), jsonSchema),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { validationMessage } from '../i18n/keys.js';
 
 /**
  * What a subject may try to do to a customer.
@@ -118,7 +119,9 @@ export const obligationSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('confidentiality-notice') }),
   z.strictObject({
     type: z.literal('approval'),
-    approvalKind: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { error: 'must be kebab-case, e.g. "customer-export"' }),
+    approvalKind: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,63}$/, { error: validationMessage('kebab-case', { example: 'customer-export' }) }),
   }),
   z.strictObject({ type: z.literal('watermark') }),
   z.strictObject({ type: z.literal('flag'), reason: z.enum(['resigning']) }),
@@ -204,3 +207,37 @@ export const severitySchema = z.enum(['low', 'medium', 'high', 'critical']);
  * ```
  */
 export type Severity = z.infer<typeof severitySchema>;
+
+/**
+ * Why audit verification failed at its first bad entry:
+ *
+ * | reason | meaning |
+ * |---|---|
+ * | `sequence-gap` | the entry at this position has a larger `seq`: entries are missing (deleted) |
+ * | `sequence-disorder` | the entry at this position has a smaller or repeated `seq`: reordered or inserted |
+ * | `broken-link` | `prevHash` is not the hash of the entry before: something before it was changed, inserted or removed |
+ * | `wrong-tenant` | the entry belongs to another tenant |
+ * | `hash-mismatch` | the entry's content does not match its `hash`: it was modified |
+ * | `checkpoint-mismatch` | the entry is self-consistent but a signed checkpoint says the chain had another hash here: the chain was rewritten |
+ * | `truncated` | the chain ends before a signed checkpoint: the tail was cut off |
+ * | `checkpoint-signature` | a checkpoint's signature is invalid: the checkpoint itself was forged or altered |
+ * | `seal-mismatch` | the entry's seal is missing, names an unknown key or does not match: Guard did not write it (added, or changed and re-hashed, by someone without the key) |
+ * | `head-mismatch` | the chain's stored head disagrees with its last entry, or its seal does not match: entries were cut off or added after the head, or the head was moved |
+ *
+ * @example
+ * ```ts
+ * import type { VerifyFailureReason } from '@guard/core';
+ * const tampered = (r: VerifyFailureReason) => r !== 'checkpoint-signature';
+ * ```
+ */
+export type VerifyFailureReason =
+  | 'sequence-gap'
+  | 'sequence-disorder'
+  | 'broken-link'
+  | 'wrong-tenant'
+  | 'hash-mismatch'
+  | 'checkpoint-mismatch'
+  | 'truncated'
+  | 'checkpoint-signature'
+  | 'seal-mismatch'
+  | 'head-mismatch';

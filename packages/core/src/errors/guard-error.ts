@@ -1,6 +1,6 @@
 import type { Decision } from '../domain/decision.js';
 import type { Locale } from '../i18n/locale.js';
-import { type MessageCatalog, messages } from '../i18n/messages.js';
+import { type InputName, localizeMessage, type MessageCatalog, messages } from '../i18n/messages.js';
 
 type ErrorRenderers = MessageCatalog['errors'];
 
@@ -123,6 +123,29 @@ export class GuardError<C extends GuardErrorCode = GuardErrorCode> extends Error
   }
 
   /**
+   * The same error with its `message`, `hint` and `locale` in another
+   * language (the error itself when it is already in that language). A
+   * tenant's API throws its errors in the tenant's locale this way.
+   *
+   * @example
+   * ```ts
+   * const zh = error.inLocale('zh-CN');
+   * zh.code === error.code; // true
+   * zh.message; // the same message in Chinese
+   * ```
+   */
+  inLocale(locale: Locale): this {
+    if (locale === this.locale) return this;
+    const { message, hint } = this.localize(locale);
+    const copy = Object.create(Object.getPrototypeOf(this)) as this;
+    Object.defineProperties(copy, Object.getOwnPropertyDescriptors(this));
+    Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(copy, 'hint', { value: hint, writable: true, configurable: true, enumerable: true });
+    Object.defineProperty(copy, 'locale', { value: locale, writable: true, configurable: true, enumerable: true });
+    return copy;
+  }
+
+  /**
    * A JSON-safe summary, e.g. for an HTTP error body.
    *
    * @example
@@ -181,6 +204,8 @@ export interface ValidationIssue {
   readonly message: string;
   /** zod's issue code, or `custom` for Guard's own checks. */
   readonly code: string;
+  /** The message in every locale, when known; a `ValidationError` fills it in. */
+  readonly localized?: Readonly<Record<Locale, string>>;
 }
 
 /**
@@ -220,15 +245,37 @@ export class ValidationError extends GuardError<'VALIDATION_FAILED'> {
   /** Every problem found, with its path. */
   readonly issues: readonly ValidationIssue[];
 
-  constructor(what: string, issues: readonly ValidationIssue[], options: GuardErrorOptions = {}) {
-    super(
-      'VALIDATION_FAILED',
-      { what, issues: issues.map((i) => ({ path: formatPath(i.path), message: i.message })) },
-      options,
-    );
+  constructor(what: InputName, issues: readonly ValidationIssue[], options: GuardErrorOptions = {}) {
+    const locale = options.locale ?? 'en';
+    const localized = issues.map((i) => inLanguages(i, locale));
+    super('VALIDATION_FAILED', { what, issues: listed(localized, locale) }, options);
     this.name = 'ValidationError';
-    this.issues = issues;
+    this.issues = localized;
   }
+
+  override localize(locale: Locale): { message: string; hint: string } {
+    return render('VALIDATION_FAILED', { what: this.params.what, issues: listed(this.issues, locale) }, locale);
+  }
+
+  override inLocale(locale: Locale): this {
+    if (locale === this.locale) return this;
+    const copy = new ValidationError(this.params.what, this.issues, { locale, cause: this.cause }) as this;
+    if (this.stack !== undefined) copy.stack = this.stack;
+    return copy;
+  }
+}
+
+/** An issue with its message in every locale (a catalog key renders per locale; other text stays as it is). */
+function inLanguages(issue: ValidationIssue, locale: Locale): ValidationIssue {
+  const byLocale = issue.localized ?? {
+    en: localizeMessage(issue.message, 'en'),
+    'zh-CN': localizeMessage(issue.message, 'zh-CN'),
+  };
+  return { path: issue.path, code: issue.code, message: byLocale[locale], localized: byLocale };
+}
+
+function listed(issues: readonly ValidationIssue[], locale: Locale): { path: string; message: string }[] {
+  return issues.map((i) => ({ path: formatPath(i.path), message: i.localized?.[locale] ?? i.message }));
 }
 
 /**

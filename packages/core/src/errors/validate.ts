@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import type { Locale } from '../i18n/locale.js';
-import { ValidationError, type ValidationIssue } from './guard-error.js';
+import { type InputName, localizeMessage, validationMessage } from '../i18n/messages.js';
+import { formatPath, ValidationError, type ValidationIssue } from './guard-error.js';
+import { zhIssueMessage } from './zod-zh.js';
 
 /** Keys that can reach an object's prototype when untrusted JSON is merged or assigned. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -13,7 +15,7 @@ const MAX_DEPTH = 64;
  * `prototype`) and nesting deeper than 64 levels. zod would silently drop a
  * `__proto__` key from a record; Guard rejects it with its path instead.
  */
-function scanUntrusted(input: unknown, locale: Locale): ValidationIssue[] {
+function scanUntrusted(input: unknown): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const stack: { value: unknown; path: (string | number)[] }[] = [{ value: input, path: [] }];
   while (stack.length > 0 && issues.length < 20) {
@@ -23,7 +25,7 @@ function scanUntrusted(input: unknown, locale: Locale): ValidationIssue[] {
       issues.push({
         path,
         code: 'too_deep',
-        message: locale === 'zh-CN' ? `嵌套超过 ${MAX_DEPTH} 层` : `nested more than ${MAX_DEPTH} levels deep`,
+        message: validationMessage('nested-too-deep', { depth: MAX_DEPTH }),
       });
       continue;
     }
@@ -36,7 +38,7 @@ function scanUntrusted(input: unknown, locale: Locale): ValidationIssue[] {
         issues.push({
           path: [...path, key],
           code: 'forbidden_key',
-          message: locale === 'zh-CN' ? `不允许使用键名「${key}」` : `the key "${key}" is not allowed`,
+          message: validationMessage('forbidden-key', { key }),
         });
         continue;
       }
@@ -46,12 +48,35 @@ function scanUntrusted(input: unknown, locale: Locale): ValidationIssue[] {
   return issues;
 }
 
+/**
+ * zod's issues with their messages in every locale: Guard's own messages
+ * (catalog keys) from the catalogs, zod's from its English and Chinese maps.
+ */
 function toIssues(error: z.ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-    message: issue.message,
-    code: issue.code,
-  }));
+  return error.issues.map((issue) => {
+    const localized = {
+      en: inLocale(issue, 'en'),
+      'zh-CN': inLocale(issue, 'zh-CN'),
+    };
+    return {
+      path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+      message: localized.en,
+      code: issue.code,
+      localized,
+    };
+  });
+}
+
+function inLocale(issue: z.core.$ZodIssue, locale: Locale): string {
+  const own = localizeMessage(issue.message, locale);
+  if (own !== issue.message) return own;
+  // zod wrote this one (with the English map, see parseInput): render it again with the locale's map.
+  if (locale === 'en') return issue.message;
+  const zh = zhIssueMessage(issue as unknown as z.core.$ZodRawIssue);
+  if (zh !== undefined) return zh;
+  const rendered = zodMap(locale)(issue as unknown as z.core.$ZodRawIssue);
+  const text = typeof rendered === 'string' ? rendered : rendered?.message;
+  return text ?? issue.message;
 }
 
 /**
@@ -71,18 +96,35 @@ function toIssues(error: z.ZodError): ValidationIssue[] {
 export function parseInput<S extends z.ZodType>(
   schema: S,
   input: unknown,
-  options: { what: string; locale?: Locale },
+  options: { what: InputName; locale?: Locale },
 ): z.output<S> {
   const locale = options.locale ?? 'en';
-  const unsafe = scanUntrusted(input, locale);
+  const unsafe = scanUntrusted(input);
   if (unsafe.length > 0) throw new ValidationError(options.what, unsafe, { locale });
-  const result = schema.safeParse(input, locale === 'zh-CN' ? { error: zhCNErrorMap() } : undefined);
+  // English first, whatever the host set as zod's global locale; the input is kept in the
+  // issues only so the Chinese map can describe it, and is dropped by toIssues.
+  const result = schema.safeParse(input, { error: zodMap('en'), reportInput: true });
   if (!result.success) throw new ValidationError(options.what, toIssues(result.error), { locale });
   return result.data;
 }
 
-let zhMap: z.core.$ZodErrorMap | undefined;
-function zhCNErrorMap(): z.core.$ZodErrorMap {
-  zhMap ??= z.locales.zhCN().localeError;
-  return zhMap;
+const zodMaps = new Map<Locale, z.core.$ZodErrorMap>();
+function zodMap(locale: Locale): z.core.$ZodErrorMap {
+  let map = zodMaps.get(locale);
+  if (!map) {
+    map = (locale === 'zh-CN' ? z.locales.zhCN() : z.locales.en()).localeError;
+    zodMaps.set(locale, map);
+  }
+  return map;
+}
+
+/**
+ * A zod error as one line of `path: message` pairs in a locale, for a note
+ * that is stored rather than thrown (e.g. a checklist item whose record could
+ * not be read).
+ */
+export function issueSummary(error: z.ZodError, locale: Locale): string {
+  return toIssues(error)
+    .map((i) => `${formatPath(i.path)}: ${i.localized?.[locale] ?? i.message}`)
+    .join(locale === 'zh-CN' ? '；' : '; ');
 }

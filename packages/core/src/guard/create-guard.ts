@@ -19,6 +19,7 @@ import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type EvidenceApi, evidenceApi } from '../evidence/evidence.js';
 import type { Locale } from '../i18n/locale.js';
+import { type InputName, validationMessage } from '../i18n/messages.js';
 import { type OffboardingApi, offboardingApi, offboardingModule } from '../offboarding/offboarding.js';
 import { type OwnershipApi, ownershipApi, ownershipModule, transferDecided } from '../ownership/ownership.js';
 import { type CompiledPolicy, compilePolicy, defaultPolicy, type MaskKind } from '../policy/index.js';
@@ -37,7 +38,7 @@ import type {
 import { type CustomerRequestsApi, customerRequestsApi, deleteDecided, exportDecided } from '../requests/requests.js';
 import { type RiskApi, riskApi, riskModule, type SignalsApi, signalsApi } from '../risk/service.js';
 import type { TenantSettings } from '../settings/settings.js';
-import { loadSettings, saveSettings } from '../settings/tenant-settings.js';
+import { loadSettings, saveSettings, tenantLocale } from '../settings/tenant-settings.js';
 import { type OutboxApi, outboxApi } from '../worker/dead-effects.js';
 import { createWorker, type Worker, type WorkerOptions } from '../worker/worker.js';
 import { workflowRegistry } from '../workflows/runtime/index.js';
@@ -53,6 +54,7 @@ import {
 } from './customers.js';
 import { type Decided, decideOn } from './decide.js';
 import { type DirectorySyncInput, type DirectorySyncResult, requireEmployee, syncDirectory } from './directory.js';
+import { inTenantLocale } from './tenant-locale.js';
 
 /**
  * Options of {@link createGuard}.
@@ -96,14 +98,14 @@ const hasFunctions = (names: readonly string[]) => (value: unknown) =>
 
 const optionsSchema = z.strictObject({
   store: z.custom<Store>(hasFunctions(['transaction', 'close']), {
-    error: 'must be a Store (e.g. memoryStore() or a SQL store) with transaction() and close()',
+    error: validationMessage('store-option'),
   }),
   keys: z.custom<KeyProvider>(hasFunctions(['currentKey', 'keyById']), {
-    error: 'must be a KeyProvider with currentKey() and keyById(), e.g. hmacKeys({ current, keys })',
+    error: validationMessage('keys-option'),
   }),
   policy: z.unknown().optional(),
-  clock: z.custom<Clock>(hasFunctions(['now']), { error: 'must be a Clock with now()' }).optional(),
-  ids: z.custom<IdGenerator>(hasFunctions(['next']), { error: 'must be an IdGenerator with next(prefix)' }).optional(),
+  clock: z.custom<Clock>(hasFunctions(['now']), { error: validationMessage('clock-option') }).optional(),
+  ids: z.custom<IdGenerator>(hasFunctions(['next']), { error: validationMessage('ids-option') }).optional(),
   locale: z.enum(['en', 'zh-CN']).optional(),
   audit: z.strictObject({ checkpointEvery: z.int().min(0).max(1_000_000).optional() }).optional(),
   masks: z.record(z.string(), z.enum(['phone', 'email', 'name', 'id-number', 'default'])).optional(),
@@ -291,7 +293,10 @@ export function createGuard(options: GuardOptions): Guard {
     policy,
     locale,
     tenants,
-    tenant: (tenantId) => tenantGuard(ctx, parseInput(idSchema, tenantId, { what: 'tenant id', locale })),
+    tenant: (tenantId) => {
+      const id = parseInput(idSchema, tenantId, { what: 'tenant id', locale });
+      return inTenantLocale(tenantGuard(ctx, id), () => ctx.store.transaction((tx) => tenantLocale(ctx, tx, id)));
+    },
     worker: (workerOptions) => createWorker(ctx, workerOptions),
     close: () => ctx.store.close(),
   };
@@ -310,7 +315,7 @@ function isCompiled(policy: unknown): policy is CompiledPolicy {
 const actorOptionsSchema = z.strictObject({ actor: actorRefSchema.optional() });
 
 /** The acting party from validated `{ actor? }` options; the host when none is named. */
-function actorFrom(options: unknown, what: string, locale: Locale): ActorRef {
+function actorFrom(options: unknown, what: InputName, locale: Locale): ActorRef {
   return parseInput(actorOptionsSchema, options, { what, locale }).actor ?? HOST_ACTOR;
 }
 

@@ -18,10 +18,12 @@ import {
   type ValidationIssue,
 } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
-import { messages } from '../i18n/messages.js';
+import type { Locale } from '../i18n/locale.js';
+import { messages, validationMessage } from '../i18n/messages.js';
 import { afterCustomerWrite } from '../ownership/customer-hooks.js';
 import { applyFieldLevels } from '../policy/index.js';
 import type { CustomerFilter, CustomerRecord, Page } from '../ports/store.js';
+import { tenantLocale } from '../settings/tenant-settings.js';
 import { type GuardContext, HOST_ACTOR, inRefusableUnitOfWork, withTenant } from './context.js';
 import { type Decided, decideOn } from './decide.js';
 import { requireEmployee } from './directory.js';
@@ -153,7 +155,7 @@ export async function upsertCustomer(
       issues.push({
         path: ['fields', cls],
         code: 'custom',
-        message: `"${cls}" is not a field class of the policy (${ctx.policy.fieldClasses.join(', ')})`,
+        message: validationMessage('unknown-field-class', { name: cls, classes: ctx.policy.fieldClasses.join(', ') }),
       });
     }
   }
@@ -167,9 +169,17 @@ export async function upsertCustomer(
       tx.getCustomer(tenantId, customer.id),
     ]);
     if (units.length === 0)
-      issues.push({ path: ['unitId'], code: 'custom', message: `unit "${customer.unitId}" does not exist` });
+      issues.push({
+        path: ['unitId'],
+        code: 'custom',
+        message: validationMessage('unknown-unit', { id: customer.unitId }),
+      });
     if (customer.ownerId !== null && owners.length === 0) {
-      issues.push({ path: ['ownerId'], code: 'custom', message: `employee "${customer.ownerId}" does not exist` });
+      issues.push({
+        path: ['ownerId'],
+        code: 'custom',
+        message: validationMessage('unknown-employee', { id: customer.ownerId }),
+      });
     }
     if (issues.length > 0) throw new ValidationError('customer', issues, { locale: ctx.locale });
 
@@ -229,6 +239,7 @@ function changedFieldPaths(before: CustomerRecord | null, after: CustomerRecord)
 
 function viewOf(
   ctx: GuardContext,
+  locale: Locale,
   customer: CustomerRecord,
   decided: Decision,
   block: BlockedRead | null = null,
@@ -240,7 +251,7 @@ function viewOf(
       }
     : decided;
   const masked = applyFieldLevels(customer.fields, decision.fields, ctx.masks);
-  const catalog = messages(ctx.locale);
+  const catalog = messages(locale);
   const view: CustomerView = {
     id: customer.id,
     name: customer.name,
@@ -303,7 +314,7 @@ export async function readCustomer(
       refuse(new ActorBlockedError({ actorId: actor, action: 'read', alertId: block.alertId }, { locale: ctx.locale }));
       return undefined as never;
     }
-    const { view, data } = viewOf(ctx, customer, decision, block);
+    const { view, data } = viewOf(ctx, await tenantLocale(ctx, tx, tenantId), customer, decision, block);
     uow.session.record({ actor: by, action: 'customer.read', subject, data: { via: 'read', ...data } });
     return view;
   });
@@ -340,9 +351,10 @@ export async function listCustomers(
     const by: ActorRef = { type: 'employee', id: actor };
     const items: CustomerView[] = [];
     const audit: AuditDraft[] = [];
+    const locale = await tenantLocale(ctx, tx, tenantId);
     for (const { customer, decision } of decided) {
       if (!decision.allow) continue;
-      const { view, data } = viewOf(ctx, customer, decision);
+      const { view, data } = viewOf(ctx, locale, customer, decision);
       items.push(view);
       audit.push({
         actor: by,

@@ -4,7 +4,7 @@ import { startApproval } from '../approvals/approvals.js';
 import type { ActorRef, Json } from '../domain/entities.js';
 import { idSchema, isoDateSchema, isoDateTimeSchema } from '../domain/entities.js';
 import { NotFoundError, ValidationError, WorkflowRejectedError } from '../errors/guard-error.js';
-import { parseInput } from '../errors/validate.js';
+import { issueSummary, parseInput } from '../errors/validate.js';
 import {
   forbiddenOutsidePolicy,
   type GuardContext,
@@ -15,11 +15,12 @@ import {
 import { requireEmployee } from '../guard/directory.js';
 import { employeesWithRole } from '../guard/roles.js';
 import type { Locale } from '../i18n/locale.js';
+import { type InputName, messages, validationMessage } from '../i18n/messages.js';
 import { changeOwner, FOLLOW_UP_KIND } from '../ownership/ownership.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { EmployeeRecord, StoreTransaction, WorkflowRecord } from '../ports/store.js';
 import { recordOwnSignals } from '../risk/service.js';
-import { loadSettings } from '../settings/tenant-settings.js';
+import { loadSettings, tenantLocale } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';
 import { APPROVAL_MACHINE_ID, type ApprovalContext } from '../workflows/approval/index.js';
 import {
@@ -76,7 +77,7 @@ export const orderRecordSchema = z.looseObject({
   status: z.string().min(1).max(64).optional(),
   amountMinor: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
   receivableMinor: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-  currency: z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as "CNY"' }),
+  currency: z.string().regex(/^[A-Z]{3}$/, { error: validationMessage('currency') }),
   title: z.string().trim().min(1).max(500).optional(),
 });
 
@@ -160,7 +161,7 @@ const startSchema = z
     nonCompete: nonCompeteTermsSchema.optional(),
   })
   .refine((s) => s.lastWorkingDay >= s.resignationDate, {
-    error: 'must not be before the resignation date',
+    error: validationMessage('before-resignation'),
     path: ['lastWorkingDay'],
   });
 const assignSchema = z.strictObject({
@@ -329,7 +330,7 @@ function contextOf(record: WorkflowRecord): OffboardingContext {
   return WorkflowSession.contextOf(record) as unknown as OffboardingContext;
 }
 
-function invalid(what: string, path: (string | number)[], message: string, locale: Locale): ValidationError {
+function invalid(what: InputName, path: (string | number)[], message: string, locale: Locale): ValidationError {
   return new ValidationError(what, [{ path, code: 'custom', message }], { locale });
 }
 
@@ -415,27 +416,6 @@ async function setStatus(
   });
 }
 
-const TEXT = {
-  en: {
-    communication: (name: string) => `Conversations and chat history with ${name}`,
-    confirmation: (name: string) => `Signed handover confirmation (交接确认函) for ${name}`,
-    visit: (name: string) => `Planned visits to ${name}`,
-    order: (title: string) => title,
-    receivable: (title: string) => `Receivable: ${title}`,
-    untitledOrder: (id: string) => `Order ${id}`,
-    unreadableOrder: (issue: string) => `The order record could not be read (${issue}); check it in the CRM.`,
-  },
-  'zh-CN': {
-    communication: (name: string) => `与 ${name} 的沟通记录`,
-    confirmation: (name: string) => `${name} 的交接确认函`,
-    visit: (name: string) => `${name} 的拜访计划`,
-    order: (title: string) => title,
-    receivable: (title: string) => `应收款：${title}`,
-    untitledOrder: (id: string) => `订单 ${id}`,
-    unreadableOrder: (issue: string) => `订单记录无法读取（${issue}），请在 CRM 中核对。`,
-  },
-} satisfies Record<Locale, unknown>;
-
 const clip = (text: string) => text.trim().slice(0, 500) || '—';
 
 /**
@@ -445,7 +425,8 @@ const clip = (text: string) => text.trim().slice(0, 500) || '—';
  * item when money is still owed.
  */
 async function buildChecklist(ctx: GuardContext, tx: StoreTransaction, tenantId: string, employeeId: string) {
-  const text = TEXT[ctx.locale];
+  const locale = await tenantLocale(ctx, tx, tenantId);
+  const text = messages(locale).checklist;
   const items: HandoverItem[] = [];
   const usedIds = new Set<string>();
   const nextId = (kind: HandoverItem['kind'], ref: string) => {
@@ -480,37 +461,40 @@ async function buildChecklist(ctx: GuardContext, tx: StoreTransaction, tenantId:
   const customers = pagedItems((page) => tx.listCustomers(tenantId, { ownerId: employeeId }, page));
   for await (const customer of customers) {
     add('customer', customer.id, customer.id, customer.name);
-    add('communication', customer.id, customer.id, text.communication(customer.name));
-    add('confirmation', customer.id, customer.id, text.confirmation(customer.name));
+    add('communication', customer.id, customer.id, text.communication({ customer: customer.name }));
+    add('confirmation', customer.id, customer.id, text.confirmation({ customer: customer.name }));
     const visits = await tx.listRecords(
       tenantId,
       { kind: FOLLOW_UP_KIND, ref: customer.id, status: 'visit' },
       { limit: 1 },
     );
-    if (visits.items.length > 0) add('visit', customer.id, customer.id, text.visit(customer.name));
+    if (visits.items.length > 0) add('visit', customer.id, customer.id, text.visit({ customer: customer.name }));
     const orders = pagedItems((page) => tx.listRecords(tenantId, { kind: ORDER_KIND, ref: customer.id }, page));
     for await (const order of orders) {
-      const parsed = orderRecordSchema.safeParse(order.data);
+      const parsed = orderRecordSchema.safeParse(order.data, { reportInput: true });
       if (!parsed.success) {
         // Never drop an order from the checklist because its data is bad: list it for a human to check.
-        const issue = parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ');
+        const issue = issueSummary(parsed.error, locale);
         add(
           'order',
           order.id,
           customer.id,
-          text.untitledOrder(order.id),
+          text.untitledOrder({ orderId: order.id }),
           null,
-          text.unreadableOrder(issue).slice(0, 4000),
+          text.unreadableOrder({ issue }).slice(0, 4000),
         );
         continue;
       }
       const o = parsed.data;
-      const title = o.title ?? text.untitledOrder(order.id);
+      const title = o.title ?? text.untitledOrder({ orderId: order.id });
       if ((o.status ?? order.status) === 'open') {
-        add('order', order.id, customer.id, text.order(title), { amountMinor: o.amountMinor, currency: o.currency });
+        add('order', order.id, customer.id, text.order({ title }), {
+          amountMinor: o.amountMinor,
+          currency: o.currency,
+        });
       }
       if (o.receivableMinor > 0) {
-        add('receivable', order.id, customer.id, text.receivable(title), {
+        add('receivable', order.id, customer.id, text.receivable({ title }), {
           amountMinor: o.receivableMinor,
           currency: o.currency,
         });
@@ -573,7 +557,7 @@ const signOffCommand: WorkflowCommandHandler<GuardContext> = async (_payload, c)
   await startApproval(c.env, uow, {
     requester: context.employeeId,
     kind: 'offboarding-signoff',
-    title: `Offboarding sign-off: ${employee?.name ?? context.employeeId}`,
+    title: (t) => t.offboardingSignoff({ employee: employee?.name ?? context.employeeId }),
     subject: { type: 'employee', id: context.employeeId },
     payload: {
       caseId: c.workflow.id,
@@ -642,7 +626,12 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
       kind: 'handover-successor-unavailable',
       severity: 'high',
       employeeId: context.employeeId,
-      summary: `${fallbacks.length} customer(s) of ${context.employeeId} could not go to their planned successor, who is no longer active; they went to ${fallbacks[0]?.to ?? 'the public pool'} for a new decision.`,
+      summary: (text) =>
+        text.successorUnavailable({
+          count: fallbacks.length,
+          employeeId: context.employeeId,
+          to: fallbacks[0]?.to ?? null,
+        }),
       evidence: { offboardingId: c.workflow.id, customers: fallbacks as unknown as Json },
       notify: [...new Set([...(context.managerId ? [context.managerId] : []), ...context.hrIds])].filter(
         (id) => id !== context.employeeId,
@@ -671,7 +660,12 @@ const escalateCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
     kind: 'offboarding-escalated',
     severity: 'high',
     employeeId: context.employeeId,
-    summary: `The handover of ${context.employeeId} still has ${openItems} item(s) not accepted; the last working day is ${context.lastWorkingDay}.`,
+    summary: (text) =>
+      text.offboardingEscalated({
+        employeeId: context.employeeId,
+        openItems,
+        lastWorkingDay: context.lastWorkingDay,
+      }),
     evidence: { offboardingId: c.workflow.id, lastWorkingDay: context.lastWorkingDay, openItems },
     notify: [...new Set([...(context.managerId ? [context.managerId] : []), ...context.hrIds])].filter(
       (id) => id !== context.employeeId,
@@ -690,7 +684,7 @@ const overdueCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) 
     kind: 'non-compete-compensation-overdue',
     severity: 'high',
     employeeId: context.employeeId,
-    summary: `Non-compete compensation for month ${month} of ${context.employeeId} is unpaid after the grace period; an unpaid non-compete may not be enforceable.`,
+    summary: (text) => text.compensationOverdue({ employeeId: context.employeeId, month }),
     evidence: {
       offboardingId: c.workflow.id,
       month,
@@ -786,17 +780,22 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
   };
 
   /** A successor must be an active employee other than the leaver. */
-  const requireSuccessor = async (uow: UnitOfWork, context: OffboardingContext, successorId: string, what: string) => {
+  const requireSuccessor = async (
+    uow: UnitOfWork,
+    context: OffboardingContext,
+    successorId: string,
+    what: InputName,
+  ) => {
     const [successor] = await uow.tx.getEmployees(tenantId, [successorId]);
     if (!successor) throw new NotFoundError({ entity: 'employee', id: successorId, tenantId }, { locale });
     if (successorId === context.employeeId) {
-      throw invalid(what, ['successorId'], 'must not be the leaving employee', locale);
+      throw invalid(what, ['successorId'], validationMessage('not-the-leaver'), locale);
     }
     if (successor.status !== 'active') {
       throw invalid(
         what,
         ['successorId'],
-        `must be an active employee ("${successorId}" is ${successor.status})`,
+        validationMessage('successor-not-active', { id: successorId, status: successor.status }),
         locale,
       );
     }
@@ -804,7 +803,7 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
 
   /** Parses, then in one unit of work resolves the actor and case and sends the event to the case. */
   const act = <S extends z.ZodType<{ actor: OffboardingActor; caseId: string }>>(
-    what: string,
+    what: InputName,
     schema: S,
     event: (uow: UnitOfWork, parsed: z.output<S>, record: WorkflowRecord) => Promise<WorkflowInputEvent>,
   ) => {

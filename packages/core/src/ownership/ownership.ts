@@ -10,6 +10,7 @@ import { parseInput } from '../errors/validate.js';
 import { type GuardContext, inRefusableUnitOfWork, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
 import { type Decided, decideOn } from '../guard/decide.js';
 import { managesEmployee, requireActingEmployee, requireEmployee } from '../guard/directory.js';
+import { validationMessage } from '../i18n/keys.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { CustomerRecord, EmployeeRecord, Page, StoreTransaction, WorkflowRecord } from '../ports/store.js';
 import { loadSettings } from '../settings/tenant-settings.js';
@@ -373,7 +374,8 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
           kind: 'follow-up-overdue',
           severity: 'medium',
           employeeId: due.ownerId,
-          summary: `${customer.name} (${customer.id}) has had no follow-up from ${due.ownerId} for ${days} days.`,
+          summary: (text) =>
+            text.followUpOverdue({ customerName: customer.name, customerId: customer.id, ownerId: due.ownerId, days }),
           evidence: data,
           notify: managerId ? [managerId] : [],
           actor: system,
@@ -418,7 +420,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
           {
             requester: context.claimantId,
             kind: 'ownership-claim',
-            title: `Claim ${customer?.name ?? context.customerId}`,
+            title: (t) => t.claim({ customer: customer?.name ?? context.customerId }),
             subject: { type: 'customer', id: context.customerId },
             payload: {
               claimId: c.workflow.id,
@@ -553,7 +555,7 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
                 {
                   path: ['actor'],
                   code: 'custom',
-                  message: `daily claim quota of ${settings.claims.dailyQuota} reached`,
+                  message: validationMessage('quota-reached', { quota: settings.claims.dailyQuota }),
                 },
               ]
             : []),
@@ -562,7 +564,7 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
                 {
                   path: ['actor'],
                   code: 'custom',
-                  message: `already owns ${owned} customers (cap ${settings.claims.maxCustomersPerRep})`,
+                  message: validationMessage('customer-cap', { owned, cap: settings.claims.maxCustomersPerRep }),
                 },
               ]
             : []),
@@ -685,7 +687,7 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
         const approval = await startApproval(ctx, uow, {
           requester: actor.id,
           kind: 'ownership-transfer',
-          title: `Transfer ${customer.name} to ${target.name}`,
+          title: (t) => t.transfer({ customer: customer.name, to: target.name }),
           subject: { type: 'customer', id: customer.id },
           payload: { customerId: customer.id, from: customer.ownerId, to: target.id, reason: p.reason },
           actor: employee(actor.id),
@@ -731,7 +733,7 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
         if (Date.parse(at) > Date.parse(uow.now) + 60_000) {
           throw new ValidationError(
             'follow-up',
-            [{ path: ['at'], code: 'custom', message: 'a follow-up cannot be in the future' }],
+            [{ path: ['at'], code: 'custom', message: validationMessage('follow-up-in-future') }],
             { locale },
           );
         }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { nameSchema } from '../domain/entities.js';
 import { actionSchema, defaultFieldClasses, fieldLevelSchema, obligationSchema } from '../domain/vocabulary.js';
+import { validationMessage } from '../i18n/keys.js';
 
 /** The most rules a policy may have. */
 const MAX_RULES = 1000;
@@ -26,7 +27,7 @@ export const numericComparisonSchema = z
     eq: finite.optional(),
   })
   .refine((c) => Object.values(c).some((v) => v !== undefined), {
-    error: 'needs at least one of gt, gte, lt, lte, eq',
+    error: validationMessage('comparison-needs-operator'),
   });
 
 /**
@@ -46,15 +47,15 @@ const bands = z.array(band).min(1).max(32);
 const performanceBandSchema = z
   .strictObject({ in: bands.optional(), notIn: bands.optional() })
   .refine((c) => (c.in === undefined) !== (c.notIn === undefined), {
-    error: 'needs exactly one of "in" or "notIn"',
+    error: validationMessage('in-or-not-in'),
   });
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
-  error: 'must be a 24-hour time "HH:MM", e.g. "22:00"',
+  error: validationMessage('policy-time'),
 });
 
 const timeOfDaySchema = z.strictObject({ from: clockTime, to: clockTime }).refine((w) => w.from !== w.to, {
-  error: 'must differ from "from" (an empty window is never what you mean)',
+  error: validationMessage('empty-time-window'),
   path: ['to'],
 });
 
@@ -156,7 +157,7 @@ export const ruleSchema = z
       if (rule.effect !== 'deny') return;
       for (const key of ['fields', 'obligations'] as const) {
         if (rule[key] !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [key], message: `only allow rules may have "${key}"` });
+          ctx.addIssue({ code: 'custom', path: [key], message: validationMessage('allow-only', { key }) });
         }
       }
     },
@@ -233,7 +234,7 @@ function checkFieldClassesExist(
       ctx.addIssue({
         code: 'custom',
         path: ['rules', i, 'fields', key],
-        message: `"${key}" is not one of the policy's fieldClasses (${classes.join(', ')})`,
+        message: validationMessage('not-a-policy-field-class', { key, classes: classes.join(', ') }),
       });
     }
   });
@@ -254,7 +255,7 @@ function reportDuplicates(
       ctx.addIssue({
         code: 'custom',
         path: pathOf(i),
-        message: `"${value}" is a duplicate (first used at index ${first})`,
+        message: validationMessage('duplicate', { value, first }),
       });
   });
 }

@@ -15,6 +15,7 @@ import {
 } from '../guard/context.js';
 import { decideOn } from '../guard/decide.js';
 import { requireEmployee } from '../guard/directory.js';
+import { validationMessage } from '../i18n/keys.js';
 import { applyFieldLevels } from '../policy/index.js';
 import type { CustomerRecord, StoredRecord } from '../ports/store.js';
 import { loadSettings } from '../settings/tenant-settings.js';
@@ -194,7 +195,7 @@ const uniqueIds = (max: number) =>
     .array(idSchema)
     .min(1)
     .max(max)
-    .refine((ids) => new Set(ids).size === ids.length, { error: 'must not repeat a customer' });
+    .refine((ids) => new Set(ids).size === ids.length, { error: validationMessage('repeated-customer') });
 const reasonSchema = z.string().trim().min(1).max(2000);
 const exportSchema = z.strictObject({
   actor: idSchema,
@@ -203,7 +204,7 @@ const exportSchema = z.strictObject({
     .array(z.string().min(1).max(64))
     .min(1)
     .max(64)
-    .refine((c) => new Set(c).size === c.length, { error: 'must not repeat a class' })
+    .refine((c) => new Set(c).size === c.length, { error: validationMessage('repeated-class') })
     .optional(),
   reason: reasonSchema,
 });
@@ -406,7 +407,10 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
               {
                 path: ['classes', i],
                 code: 'custom',
-                message: `"${cls}" is not a field class of the policy (${ctx.policy.fieldClasses.join(', ')})`,
+                message: validationMessage('unknown-field-class', {
+                  name: cls,
+                  classes: ctx.policy.fieldClasses.join(', '),
+                }),
               },
             ],
       );
@@ -464,7 +468,7 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
           const approval = await startApproval(ctx, uow, {
             requester: employee.id,
             kind: 'customer-export',
-            title: `Export ${count} customer${count === 1 ? '' : 's'}`,
+            title: (t) => t.export({ count }),
             subject: subjectFor(p.customerIds),
             payload: { exportId: id, count, classes, reason: p.reason },
             actor: employeeRef(employee.id),
@@ -603,7 +607,7 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
         const approval = await startApproval(ctx, uow, {
           requester: employee.id,
           kind: 'customer-delete',
-          title: `Delete ${count} customer${count === 1 ? '' : 's'}`,
+          title: (t) => t.delete({ count }),
           subject: subjectFor(p.customerIds),
           payload: { customerIds: [...p.customerIds], reason: p.reason },
           actor: employeeRef(employee.id),

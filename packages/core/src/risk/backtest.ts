@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors/guard-error.js';
+import { validationMessage } from '../i18n/keys.js';
 import { type RiskScore, riskEvaluator } from './evaluate.js';
 import type { Facts } from './facts.js';
 import type { LabelledSnapshot } from './history.js';
@@ -542,7 +543,12 @@ export async function backtest(
     throw new ValidationError('backtest baseline', [
       {
         path: ['subject'],
-        message: `the baseline ${baseline.id}@${baseline.version} scores ${baseline.subject}s but ${pack.id}@${pack.version} scores ${pack.subject}s`,
+        message: validationMessage('baseline-subject', {
+          baseline: `${baseline.id}@${baseline.version}`,
+          baselineSubject: baseline.subject,
+          pack: `${pack.id}@${pack.version}`,
+          packSubject: pack.subject,
+        }),
         code: 'custom',
       },
     ]);

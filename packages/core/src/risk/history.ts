@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { validationMessage } from '../i18n/keys.js';
 import type { Facts, FactValue } from './facts.js';
 
 /**
@@ -31,7 +32,7 @@ export interface LabelledSnapshot {
 }
 
 const factValue: z.ZodType<FactValue> = z.union([
-  z.number().refine(Number.isFinite, { error: 'must be finite' }),
+  z.number().refine(Number.isFinite, { error: validationMessage('finite-number') }),
   z.boolean(),
   z.string().max(2000),
   z.array(z.string().max(2000)).max(10_000),

@@ -3,6 +3,7 @@ import { type Severity, severitySchema } from '../domain/vocabulary.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import type { ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
+import { validationMessage } from '../i18n/keys.js';
 import type { Locale } from '../i18n/locale.js';
 import { builtInFacts, type FactDefinition, type FactType, type LocalizedText } from './facts.js';
 import type { RiskSubjectType } from './signals.js';
@@ -205,27 +206,28 @@ export const RULE_PACK_LIMITS = Object.freeze({
   bytes: 1_000_000,
 });
 
-const name = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, { error: 'must be lowercase letters, digits, ".", "_" or "-" (1–100)' });
+const name = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, { error: validationMessage('pack-id') });
 const localizedText = z.strictObject({
   en: z.string().trim().min(1).max(500),
   'zh-CN': z.string().trim().min(1).max(500),
 });
 const scalar = z.union([
-  z.number().refine(Number.isFinite, { error: 'must be finite' }),
+  z.number().refine(Number.isFinite, { error: validationMessage('finite-number') }),
   z.boolean(),
   z.string().max(500),
 ]);
 const conditionValue = z.union(
   [scalar, z.array(scalar).max(RULE_PACK_LIMITS.listItems), z.strictObject({ fact: z.string().min(1).max(100) })],
   {
-    error: `must be a finite number, a boolean, a string of at most 500 characters, a list of at most ${RULE_PACK_LIMITS.listItems} of them, or { "fact": "<another fact>" }`,
+    error: validationMessage('fact-value', { listItems: RULE_PACK_LIMITS.listItems }),
   },
 );
 const operator = z.enum(ruleOperators, {
   error: (issue) =>
-    `unknown operator ${JSON.stringify(issue.input)}; use one of ${ruleOperators.join(', ')} (custom operators and decorators are not accepted)`,
+    validationMessage('unknown-operator', {
+      operator: JSON.stringify(issue.input),
+      operators: ruleOperators.join(', '),
+    }),
 });
 
 const factCondition = z.strictObject(
@@ -234,9 +236,9 @@ const factCondition = z.strictObject(
 );
 
 function unknownKeyMessage(keys: readonly string[]): string {
-  if (keys.includes('path')) return '"path" (JSONPath) is not evaluated; use a built-in fact instead';
-  if (keys.includes('params')) return 'fact "params" are not supported; built-in facts take none';
-  return `unknown key(s) ${keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (keys.includes('path')) return validationMessage('jsonpath-not-evaluated');
+  if (keys.includes('params')) return validationMessage('fact-params');
+  return validationMessage('unknown-keys', { keys: keys.map((k) => JSON.stringify(k)).join(', ') });
 }
 
 const strict = {
@@ -275,7 +277,7 @@ const conditionSchema: z.ZodType<RuleCondition> = z.unknown().transform((input, 
   if (branch === null) {
     ctx.addIssue({
       code: 'custom',
-      message: 'a condition must have exactly one of "all", "any", "not" or "fact"',
+      message: validationMessage('condition-shape'),
       input,
     });
     return z.NEVER;
@@ -306,7 +308,7 @@ function pickBranch(input: unknown): z.ZodType | null {
 
 const topLevel = z.lazy(() =>
   conditionSchema.refine((c) => !('fact' in c), {
-    error: 'the top level must be "all", "any" or "not" (json-rules-engine needs a group here)',
+    error: validationMessage('top-level-group'),
   }),
 ) as unknown as z.ZodType<TopLevelCondition>;
 
@@ -318,7 +320,7 @@ const riskRuleSchema = z.strictObject({
   priority: z.int().min(1).max(100).optional(),
   conditions: topLevel,
   event: z.strictObject({
-    type: z.literal('risk', { error: 'the event type must be "risk"' }),
+    type: z.literal('risk', { error: validationMessage('risk-event') }),
     params: z.strictObject({
       weight: z.number().min(0).max(100),
       tags: tags.optional(),
@@ -338,16 +340,14 @@ const riskModifierSchema = z.strictObject({
 const packShape = z.strictObject({
   $schema: z.string().max(2000).optional(),
   id: name,
-  version: z
-    .string()
-    .regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, { error: 'must be a semantic version such as "1.0.0"' }),
+  version: z.string().regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, { error: validationMessage('semver') }),
   subject: z.enum(['employee', 'customer']),
   title: localizedText,
   description: localizedText.optional(),
   thresholds: z
     .strictObject({ alert: z.number().min(1).max(100), watch: z.number().min(0).max(100).optional() })
     .refine((t) => t.watch === undefined || t.watch < t.alert, {
-      error: 'watch must be below alert',
+      error: validationMessage('watch-below-alert'),
       path: ['watch'],
     }),
   severity: severitySchema.optional(),
@@ -416,12 +416,15 @@ function semanticIssues(pack: RulePack): Omit<ValidationIssue, 'code'>[] {
     if (def) return def;
     const other = pack.subject === 'employee' ? 'customer' : 'employee';
     const suggestion = didYouMean(fact, factNames);
-    const hint = Object.hasOwn(builtInFacts[other], fact)
-      ? ` (it is ${other === 'employee' ? 'an' : 'a'} ${other} fact; this pack scores ${pack.subject}s)`
-      : suggestion
-        ? `; did you mean "${suggestion}"?`
-        : '; `guard rules schema` lists the facts';
-    issues.push({ path, message: `unknown ${pack.subject} fact "${fact}"${hint}` });
+    issues.push({
+      path,
+      message: validationMessage('unknown-fact', {
+        subject: pack.subject,
+        fact,
+        otherSubject: Object.hasOwn(builtInFacts[other], fact) ? other : null,
+        suggestion,
+      }),
+    });
     return null;
   };
   // `depth` counts groups (all / any / not): the top group is 1, leaves do not count.
@@ -431,7 +434,7 @@ function semanticIssues(pack: RulePack): Omit<ValidationIssue, 'code'>[] {
   const walk = (c: RuleCondition, path: (string | number)[], depth: number, read: Set<string>): void => {
     if (!('fact' in c) && depth > RULE_PACK_LIMITS.depth && !tooDeep) {
       tooDeep = true;
-      issues.push({ path, message: `conditions nest more than ${RULE_PACK_LIMITS.depth} levels deep; flatten them` });
+      issues.push({ path, message: validationMessage('conditions-too-deep', { depth: RULE_PACK_LIMITS.depth }) });
     }
     if ('all' in c) {
       c.all.forEach((x, i) => {
@@ -453,7 +456,12 @@ function semanticIssues(pack: RulePack): Omit<ValidationIssue, 'code'>[] {
         if (def && other && def.type !== other.type) {
           issues.push({
             path: [...path, 'value'],
-            message: `${def.name} is a ${def.type} but ${other.name} is a ${other.type}`,
+            message: validationMessage('fact-type-mismatch', {
+              name: def.name,
+              type: def.type,
+              otherName: other.name,
+              otherType: other.type,
+            }),
           });
         } else if (def && other) {
           const problem = valueIssue(def, c.operator, sample(other.type));
@@ -475,7 +483,7 @@ function semanticIssues(pack: RulePack): Omit<ValidationIssue, 'code'>[] {
     if (first !== undefined)
       issues.push({
         path: ['rules', i, 'name'],
-        message: `the name "${rule.name}" is already used by rules[${first}]`,
+        message: validationMessage('duplicate-rule-name', { name: rule.name, first }),
       });
     else seen.set(rule.name, i);
     for (const t of rule.event.params.tags ?? []) usedTags.add(t);
@@ -485,7 +493,7 @@ function semanticIssues(pack: RulePack): Omit<ValidationIssue, 'code'>[] {
         if (!read.has(placeholder)) {
           issues.push({
             path: ['rules', i, 'event', 'params', 'explanation', lang],
-            message: `{{${placeholder}}} is not a fact this rule reads (${[...read].join(', ') || 'none'})`,
+            message: validationMessage('unknown-placeholder', { placeholder, read: [...read].join(', ') }),
           });
         }
       }
@@ -495,13 +503,14 @@ function semanticIssues(pack: RulePack): Omit<ValidationIssue, 'code'>[] {
     tooDeep = false;
     walk(m.when, ['modifiers', i, 'when'], 1, new Set());
     m.tags.forEach((t, j) => {
-      if (!usedTags.has(t)) issues.push({ path: ['modifiers', i, 'tags', j], message: `no rule has the tag "${t}"` });
+      if (!usedTags.has(t))
+        issues.push({ path: ['modifiers', i, 'tags', j], message: validationMessage('unknown-tag', { tag: t }) });
     });
   });
   if (leaves > RULE_PACK_LIMITS.conditions) {
     issues.push({
       path: ['rules'],
-      message: `the pack has ${leaves} conditions; the limit is ${RULE_PACK_LIMITS.conditions}`,
+      message: validationMessage('too-many-conditions', { count: leaves, limit: RULE_PACK_LIMITS.conditions }),
     });
   }
   return issues;
@@ -528,7 +537,7 @@ export function parseRulePack(input: unknown, options: { locale?: Locale } = {})
   const bytes = safeSize(input);
   if (bytes > RULE_PACK_LIMITS.bytes) {
     return parseInput(
-      z.never({ error: `the pack is ${bytes} bytes of JSON; the limit is ${RULE_PACK_LIMITS.bytes}` }),
+      z.never({ error: validationMessage('pack-too-large', { bytes, limit: RULE_PACK_LIMITS.bytes }) }),
       input,
       {
         what: 'rule pack',

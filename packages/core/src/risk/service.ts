@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
 import type { StoredRecord, StoreTransaction } from '../ports/store.js';
+import { tenantLocale } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';
 import { OFFBOARDING_MACHINE_ID } from '../workflows/offboarding/index.js';
 import type { OffboardingContext } from '../workflows/offboarding/types.js';
@@ -195,6 +196,7 @@ async function settleAlert(
     const open = alertId ? await uow.tx.getRecord(tenantId, ALERT_KIND, alertId) : null;
     if (!open || open.status === 'resolved') {
       const { employeeId, notify } = await alertTargets(uow.tx, tenantId, subject);
+      const locale = await tenantLocale(ctx, uow.tx, tenantId);
       alertId = await raiseAlert(
         ctx,
         { tx: uow.tx, now: uow.now, tenantId, record: (d) => uow.session.record(d) },
@@ -202,10 +204,15 @@ async function settleAlert(
           kind: 'risk-threshold',
           severity: pack.severity ?? 'high',
           employeeId,
-          summary: `${pack.title[ctx.locale]}: ${subject.type} ${subject.id} scored ${result.score} (alert at ${pack.thresholds.alert}) — ${result.fired
-            .slice(0, 3)
-            .map((f) => f.explanation[ctx.locale])
-            .join('; ')}`,
+          summary: (text) =>
+            text.riskThreshold({
+              pack: pack.title[locale],
+              subject: subject.type,
+              subjectId: subject.id,
+              score: result.score,
+              threshold: pack.thresholds.alert,
+              reasons: result.fired.slice(0, 3).map((f) => f.explanation[locale]),
+            }),
           evidence: {
             pack: { id: pack.id, version: pack.version },
             subject: { type: subject.type, id: subject.id },

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { idSchema } from '../domain/entities.js';
+import { validationMessage } from '../i18n/keys.js';
 
 /**
  * What a risk signal says happened. Hosts record the first group through
@@ -100,10 +101,18 @@ export const signalInputSchema = z
   })
   .superRefine((s, ctx) => {
     if (!CUSTOMER_ONLY.has(s.kind) && s.employeeId === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['employeeId'], message: `a "${s.kind}" signal needs the employeeId` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['employeeId'],
+        message: validationMessage('signal-needs-employee', { kind: s.kind }),
+      });
     }
     if (CUSTOMER_KINDS.has(s.kind) && s.customerId === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['customerId'], message: `a "${s.kind}" signal needs the customerId` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['customerId'],
+        message: validationMessage('signal-needs-customer', { kind: s.kind }),
+      });
     }
   }) satisfies z.ZodType<SignalInput>;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { validationMessage } from '../i18n/keys.js';
 import { approvalKindSchema, approvalLevelSchema } from '../workflows/approval/types.js';
 
 const days = (max: number) => z.int().min(1).max(max);
@@ -10,7 +11,7 @@ const windowSchema = z.strictObject({
     .min(1)
     .max(60 * 24 * 31),
 });
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time of day as HH:MM' });
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: validationMessage('time-of-day') });
 
 /**
  * Per-tenant rules, as JSON: the public-pool (公海) follow-up rules, claim
@@ -27,6 +28,12 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a t
  * ```
  */
 export const tenantSettingsSchema = z.strictObject({
+  /**
+   * The language of everything this tenant's people see: errors, alert
+   * summaries, approval titles, checklists and notifications. `null`
+   * (default) uses the Guard's `locale`.
+   */
+  locale: z.enum(['en', 'zh-CN']).nullable().default(null),
   followUp: z
     .strictObject({
       /** Remind the owner after this many days without a follow-up (default 3). */
@@ -37,11 +44,11 @@ export const tenantSettingsSchema = z.strictObject({
       returnToPoolAfterDays: days(3650).nullable().default(null),
     })
     .refine((f) => f.alertManagerAfterDays >= f.remindAfterDays, {
-      error: 'alertManagerAfterDays must be at least remindAfterDays',
+      error: validationMessage('at-least', { other: 'remindAfterDays' }),
       path: ['alertManagerAfterDays'],
     })
     .refine((f) => f.returnToPoolAfterDays === null || f.returnToPoolAfterDays >= f.alertManagerAfterDays, {
-      error: 'returnToPoolAfterDays must be at least alertManagerAfterDays',
+      error: validationMessage('at-least', { other: 'alertManagerAfterDays' }),
       path: ['returnToPoolAfterDays'],
     })
     .default({ remindAfterDays: 3, alertManagerAfterDays: 7, returnToPoolAfterDays: null }),

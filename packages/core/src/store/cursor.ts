@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ValidationError } from '../errors/guard-error.js';
+import { validationMessage } from '../i18n/keys.js';
 
 /**
  * Encodes a keyset position as an opaque, URL-safe cursor. For store
@@ -56,7 +57,7 @@ export function decodeCursor(cursor: string): { after: string | number | (string
 export function invalidCursor(cause?: unknown): ValidationError {
   return new ValidationError(
     'cursor',
-    [{ path: ['cursor'], code: 'invalid_cursor', message: 'is not a cursor returned by a previous page' }],
+    [{ path: ['cursor'], code: 'invalid_cursor', message: validationMessage('cursor') }],
     cause === undefined ? {} : { cause },
   );
 }

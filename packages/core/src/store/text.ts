@@ -1,4 +1,6 @@
-import { ValidationError, type ValidationIssue } from '../errors/guard-error.js';
+import type { ValidationIssue } from '../errors/guard-error.js';
+import { validationMessage } from '../i18n/keys.js';
+import { recordWriteError } from './write-error.js';
 
 /** A NUL, or half of a UTF-16 surrogate pair without its other half. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point of this pattern
@@ -37,13 +39,13 @@ export function checkStorableText(entity: string, id: string, value: unknown): v
       }
     }
   }
-  if (issues.length > 0) throw new ValidationError(`${entity} "${id}" write`, issues);
+  if (issues.length > 0) throw recordWriteError(entity, id, issues);
 }
 
 function issueAt(path: (string | number)[]): ValidationIssue {
   return {
     path,
     code: 'invalid_string',
-    message: 'must not contain a NUL character or a lone UTF-16 surrogate; clean the text before sending it',
+    message: validationMessage('unstorable-text'),
   };
 }

@@ -1,4 +1,5 @@
-import { ValidationError } from '../errors/guard-error.js';
+import { validationMessage } from '../i18n/keys.js';
+import { recordWriteError } from './write-error.js';
 
 /**
  * The check every store makes before a versioned write (`putCustomer`,
@@ -18,10 +19,12 @@ import { ValidationError } from '../errors/guard-error.js';
 export function checkVersions(entity: string, id: string, version: unknown, expectedVersion: unknown): void {
   const whole = (v: unknown, min: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
   const issues = [
-    ...(whole(version, 0) ? [] : [{ path: ['version'], code: 'invalid_type', message: 'must be a whole number' }]),
+    ...(whole(version, 0)
+      ? []
+      : [{ path: ['version'], code: 'invalid_type', message: validationMessage('whole-number') }]),
     ...(expectedVersion === null || whole(expectedVersion, 0)
       ? []
-      : [{ path: ['expectedVersion'], code: 'invalid_type', message: 'must be null or a whole number ≥ 0' }]),
+      : [{ path: ['expectedVersion'], code: 'invalid_type', message: validationMessage('expected-version') }]),
   ];
-  if (issues.length > 0) throw new ValidationError(`${entity} "${id}" write`, issues);
+  if (issues.length > 0) throw recordWriteError(entity, id, issues);
 }

@@ -87,7 +87,13 @@ export async function recordDeadEffect(
       kind: 'outbox-effect-dead',
       severity: effect.kind === 'notify' ? 'medium' : 'high',
       employeeId: null,
-      summary: `The ${effect.kind} effect ${effect.idempotencyKey} failed ${effect.attempts} times and was given up: ${data.lastError}`,
+      summary: (text) =>
+        text.effectDead({
+          effect: effect.kind === 'crm.transfer' || effect.kind === 'notify' ? effect.kind : 'other',
+          key: effect.idempotencyKey,
+          attempts: effect.attempts,
+          lastError: data.lastError,
+        }),
       evidence: { effectId: effect.id, ...data } as unknown as Record<string, Json>,
       notify: await employeesWithRole(tx, effect.tenantId, 'hr-admin'),
       actor: { type: 'system', id: 'worker' },

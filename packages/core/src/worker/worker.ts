@@ -2,9 +2,11 @@ import * as z from 'zod';
 import type { Json } from '../domain/entities.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, sessionFor } from '../guard/context.js';
+import { validationMessage } from '../i18n/keys.js';
 import { renderNotification } from '../i18n/notifications.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { OutboxEffect } from '../ports/store.js';
+import { tenantLocale } from '../settings/tenant-settings.js';
 import type { WorkflowInputEvent } from '../workflows/runtime/index.js';
 import { recordDeadEffect } from './dead-effects.js';
 
@@ -93,13 +95,13 @@ export interface Worker {
 const optionsSchema = z.strictObject({
   notifier: z
     .custom<Notifier>((v) => typeof (v as Notifier | undefined)?.send === 'function', {
-      error: 'must be a Notifier with send(notification)',
+      error: validationMessage('notifier-option'),
     })
     .optional(),
   effects: z
     .record(
       z.string(),
-      z.custom<EffectHandler>((v) => typeof v === 'function', { error: 'must be a function' }),
+      z.custom<EffectHandler>((v) => typeof v === 'function', { error: validationMessage('function') }),
     )
     .optional(),
   workerId: z.string().min(1).max(128).optional(),
@@ -167,7 +169,9 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
     if (effect.kind === 'notify') {
       if (!o.notifier) throw new Error('no notifier configured: pass worker({ notifier })');
       const p = effect.payload as { template: string; to: string[]; data: { [key: string]: Json } };
-      const { title, body } = renderNotification(ctx.locale, p.template, p.data);
+      // In the tenant's language as it is now: a notification is read when it arrives.
+      const locale = await ctx.store.transaction((tx) => tenantLocale(ctx, tx, effect.tenantId));
+      const { title, body } = renderNotification(locale, p.template, p.data);
       await o.notifier.send({
         id: `${effect.tenantId}:${effect.idempotencyKey}`,
         tenantId: effect.tenantId,
@@ -175,7 +179,7 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
         template: p.template,
         title,
         body,
-        locale: ctx.locale,
+        locale,
         data: p.data,
       });
       return;

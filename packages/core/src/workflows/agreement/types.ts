@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { validationMessage } from '../../i18n/keys.js';
 import type { WorkflowEventBase } from '../protocol.js';
 
 /**
@@ -130,7 +131,7 @@ export const SIGNATURE_CHANNELS = ['web', 'mobile', 'wecom', 'paper-scan', 'othe
  * ```
  */
 export const signatureInputSchema = z.strictObject({
-  contentHash: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be a SHA-256 digest in 64 lowercase hex digits' }),
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/, { error: validationMessage('sha256') }),
   channel: z.enum(SIGNATURE_CHANNELS),
   ip: z
     .union([z.ipv4(), z.ipv6()])

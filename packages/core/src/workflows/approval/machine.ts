@@ -1,5 +1,6 @@
 import { and, assertEvent, assign, emit, enqueueActions, setup } from 'xstate';
 import type { ActorRef, Json } from '../../domain/entities.js';
+import { validationMessage } from '../../i18n/keys.js';
 import type { WorkflowEmitted } from '../protocol.js';
 import {
   type ApprovalContext,
@@ -51,7 +52,7 @@ const TIMEOUT_KEY = 'timeout';
 type TimeoutConsequence = 'approve' | 'reject' | 'escalate';
 type DecisionEvent = Extract<ApprovalEvent, { type: 'APPROVE' | 'REJECT' | 'SEND_BACK' }>;
 
-const levelsSchema = approvalLevelSchema.array().min(1, { error: 'an approval needs at least one level' });
+const levelsSchema = approvalLevelSchema.array().min(1, { error: validationMessage('approval-needs-level') });
 
 function isInstant(value: unknown): value is string {
   return typeof value === 'string' && Number.isFinite(Date.parse(value));

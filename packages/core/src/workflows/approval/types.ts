@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { idSchema, type Json, nameSchema, type SubjectRef } from '../../domain/entities.js';
+import { validationMessage } from '../../i18n/keys.js';
 import type { WorkflowEventBase } from '../protocol.js';
 
 /**
@@ -89,7 +90,7 @@ export const APPROVAL_KIND_OWNER: Readonly<Record<Exclude<ApprovalKind, Requesta
   'customer-delete': 'customers.requestDelete',
   'ownership-claim': 'ownership.claim',
   'ownership-transfer': 'ownership.requestTransfer',
-  'offboarding-signoff': 'offboarding (the sign-off step)',
+  'offboarding-signoff': 'offboarding',
 };
 
 /**
@@ -161,7 +162,10 @@ export const approverSpecSchema = z.discriminatedUnion('type', [
  */
 export const approvalLevelSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
-  approvers: z.array(approverSpecSchema).min(1, { error: 'needs at least one approver' }).max(20),
+  approvers: z
+    .array(approverSpecSchema)
+    .min(1, { error: validationMessage('needs-approver') })
+    .max(20),
   quorum: z.enum(['any', 'all']),
   timeout: z
     .strictObject({

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { actorRefSchema, idSchema, isoDateSchema, isoDateTimeSchema } from '../../domain/entities.js';
+import { validationMessage } from '../../i18n/keys.js';
 import type { WorkflowEventBase } from '../protocol.js';
 
 /**
@@ -114,7 +115,7 @@ export type NonCompeteTermsInput = Omit<NonCompeteTerms, 'graceDays' | 'remindBe
 /** At most ten years of monthly compensation are tracked. */
 const MAX_NON_COMPETE_MONTHS = 120;
 
-const currencySchema = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as "CNY"' });
+const currencySchema = z.string().regex(/^[A-Z]{3}$/, { error: validationMessage('currency') });
 
 /**
  * Validates host-supplied {@link NonCompeteTerms} and fills in the defaults
@@ -143,13 +144,13 @@ export const nonCompeteTermsSchema: z.ZodType<NonCompeteTerms, NonCompeteTermsIn
     const start = Date.parse(terms.start);
     const end = Date.parse(terms.end);
     if (!(end > start)) {
-      ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+      ctx.addIssue({ code: 'custom', path: ['end'], message: validationMessage('end-after-start') });
       return;
     }
     const limit = new Date(start);
     limit.setUTCFullYear(limit.getUTCFullYear() + MAX_NON_COMPETE_MONTHS / 12);
     if (end > limit.getTime()) {
-      ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be at most ten years after start' });
+      ctx.addIssue({ code: 'custom', path: ['end'], message: validationMessage('end-within-ten-years') });
     }
   });
 
@@ -187,10 +188,14 @@ export const handoverItemSchema: z.ZodType<HandoverItem> = z
   })
   .superRefine((item, ctx) => {
     if (item.kind === 'customer' && item.customerId === null) {
-      ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'is required for a customer item' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['customerId'],
+        message: validationMessage('customer-item-needs-customer'),
+      });
     }
     if ((item.amountMinor === null) !== (item.currency === null)) {
-      ctx.addIssue({ code: 'custom', path: ['currency'], message: 'must be given exactly when amountMinor is' });
+      ctx.addIssue({ code: 'custom', path: ['currency'], message: validationMessage('currency-with-amount') });
     }
   });
 
@@ -266,33 +271,38 @@ export const offboardingInputSchema: z.ZodType<OffboardingInput, unknown> = z
   })
   .superRefine((input, ctx) => {
     if (input.lastWorkingDay < input.resignationDate) {
-      ctx.addIssue({ code: 'custom', path: ['lastWorkingDay'], message: 'must not be before the resignation date' });
+      ctx.addIssue({ code: 'custom', path: ['lastWorkingDay'], message: validationMessage('before-resignation') });
     }
     if (input.managerId === input.employeeId) {
-      ctx.addIssue({ code: 'custom', path: ['managerId'], message: 'must not be the leaving employee' });
+      ctx.addIssue({ code: 'custom', path: ['managerId'], message: validationMessage('not-the-leaver') });
     }
     const ids = new Set<string>();
     const customers = new Set<string>();
     input.items.forEach((item, i) => {
-      if (ids.has(item.id)) ctx.addIssue({ code: 'custom', path: ['items', i, 'id'], message: 'is not unique' });
+      if (ids.has(item.id))
+        ctx.addIssue({ code: 'custom', path: ['items', i, 'id'], message: validationMessage('not-unique') });
       ids.add(item.id);
       if (item.status !== 'open' || item.returnReason !== null) {
         ctx.addIssue({
           code: 'custom',
           path: ['items', i, 'status'],
-          message: 'must be open when the workflow starts',
+          message: validationMessage('open-at-start'),
         });
       }
       if (item.successorId === input.employeeId) {
         ctx.addIssue({
           code: 'custom',
           path: ['items', i, 'successorId'],
-          message: 'must not be the leaving employee',
+          message: validationMessage('not-the-leaver'),
         });
       }
       if (item.kind === 'customer' && item.customerId !== null) {
         if (customers.has(item.customerId)) {
-          ctx.addIssue({ code: 'custom', path: ['items', i, 'customerId'], message: 'has another customer item' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['items', i, 'customerId'],
+            message: validationMessage('second-customer-item'),
+          });
         }
         customers.add(item.customerId);
       }
