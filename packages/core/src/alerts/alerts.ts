@@ -320,7 +320,7 @@ export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
       const record = await uow.tx.getRecord(tenantId, ALERT_KIND, alertId);
       if (!record) throw new NotFoundError({ entity: 'alert', id: alertId, tenantId }, { locale });
       if (!(await mayClear(uow.tx, tenantId, actor, record.ref))) {
-        throw forbiddenOutsidePolicy(ctx, actor, alertId, 'update');
+        throw await forbiddenOutsidePolicy(ctx, uow.tx, tenantId, actor, alertId, 'update');
       }
       const data = record.data as unknown as AlertData;
       const next: AlertData =

@@ -8,6 +8,7 @@ import type { CompiledPolicy, MaskKind } from '../policy/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/ids.js';
 import type { Store, StoreTransaction, TenantRecord } from '../ports/store.js';
+import { tenantPolicy } from '../settings/tenant-settings.js';
 import { type WorkflowRegistry, WorkflowSession } from '../workflows/runtime/index.js';
 
 /** Everything the tenant-scoped APIs share. Built once by `createGuard`. */
@@ -110,13 +111,16 @@ export async function inRefusableUnitOfWork<T>(
  * may resolve an alert, open an offboarding case, download an export): a
  * default-deny decision with every field class hidden.
  */
-export function forbiddenOutsidePolicy(
+export async function forbiddenOutsidePolicy(
   ctx: Pick<GuardContext, 'policy' | 'locale'>,
+  tx: StoreTransaction,
+  tenantId: string,
   actorId: string,
   resourceId: string,
   action: Action,
-): ForbiddenError {
-  const fields: Record<string, FieldLevel> = Object.fromEntries(ctx.policy.fieldClasses.map((c) => [c, 'hide']));
+): Promise<ForbiddenError> {
+  const { fieldClasses } = await tenantPolicy(ctx, tx, tenantId);
+  const fields: Record<string, FieldLevel> = Object.fromEntries(fieldClasses.map((c) => [c, 'hide']));
   const decision: Decision = {
     allow: false,
     action,

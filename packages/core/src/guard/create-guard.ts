@@ -11,6 +11,7 @@ import {
   actorRefSchema,
   type CustomerInput,
   idSchema,
+  type Json,
   type TenantInput,
   tenantSchema,
 } from '../domain/entities.js';
@@ -38,7 +39,13 @@ import type {
 import { type CustomerRequestsApi, customerRequestsApi, deleteDecided, exportDecided } from '../requests/requests.js';
 import { type RiskApi, riskApi, riskModule, type SignalsApi, signalsApi } from '../risk/service.js';
 import type { TenantSettings } from '../settings/settings.js';
-import { loadSettings, saveSettings, tenantLocale } from '../settings/tenant-settings.js';
+import {
+  loadSavedSettings,
+  loadSettings,
+  type SavedSettings,
+  saveSettings,
+  tenantLocale,
+} from '../settings/tenant-settings.js';
 import { type OutboxApi, outboxApi } from '../worker/dead-effects.js';
 import { createWorker, type Worker, type WorkerOptions } from '../worker/worker.js';
 import { workflowRegistry } from '../workflows/runtime/index.js';
@@ -179,11 +186,23 @@ export interface TenantGuard {
      */
     decide(params: { actor: string; customerId: string; action: Action; exportSize?: number }): Promise<Decision>;
   };
-  /** Per-tenant rules (follow-up, claims, anomaly thresholds, approval chains) as validated JSON. */
+  /**
+   * Per-tenant rules as validated JSON: language, access policy, follow-up,
+   * claims, anomaly thresholds, approval chains. Versioned: every update
+   * adds one to the version and is audited (`settings.update`, with the
+   * version and the whole document), so the audit trail is its history.
+   */
   readonly settings: {
+    /** The settings with defaults filled in. */
     get(): Promise<TenantSettings>;
-    /** Replaces the settings with `input` (missing fields take their defaults); audited. */
-    update(input: unknown, options?: { actor?: ActorRef }): Promise<TenantSettings>;
+    /** The settings with their version (0 while none was saved) and when they were last updated. */
+    current(): Promise<SavedSettings>;
+    /**
+     * Replaces the settings with `input` (missing fields take their
+     * defaults); audited. With `expectedVersion`, settings changed in the
+     * meantime are a `ConflictError` and nothing is saved.
+     */
+    update(input: unknown, options?: { actor?: ActorRef; expectedVersion?: number }): Promise<TenantSettings>;
   };
   readonly approvals: ApprovalsApi;
   readonly ownership: OwnershipApi;
@@ -311,6 +330,11 @@ function isCompiled(policy: unknown): policy is CompiledPolicy {
   );
 }
 
+const settingsOptionsSchema = z.strictObject({
+  actor: actorRefSchema.optional(),
+  expectedVersion: z.int().min(0).optional(),
+});
+
 /** Options that only name who acts: `{ actor? }`, validated (a `null` or a stray key is a `ValidationError`). */
 const actorOptionsSchema = z.strictObject({ actor: actorRefSchema.optional() });
 
@@ -361,17 +385,21 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
     },
     settings: {
       get: () => inUnitOfWork(ctx, tenantId, (uow) => loadSettings(uow.tx, tenantId, locale)),
+      current: () => inUnitOfWork(ctx, tenantId, (uow) => loadSavedSettings(uow.tx, tenantId, locale)),
       update: async (input, options = {}) => {
-        const actor = actorFrom(options, 'settings options', locale);
+        const { actor = HOST_ACTOR, expectedVersion } = parseInput(settingsOptionsSchema, options, {
+          what: 'settings options',
+          locale,
+        });
         return inUnitOfWork(ctx, tenantId, async (uow) => {
-          const settings = await saveSettings(uow.tx, tenantId, input, { locale, now: uow.now, actor });
+          const saved = await saveSettings(uow.tx, tenantId, input, { locale, now: uow.now, actor, expectedVersion });
           uow.session.record({
             actor,
             action: 'settings.update',
             subject: { type: 'tenant', id: tenantId },
-            data: settings as never,
+            data: { version: saved.version, settings: saved.settings as unknown as Json },
           });
-          return settings;
+          return saved.settings;
         });
       },
     },

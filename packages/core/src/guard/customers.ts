@@ -23,7 +23,7 @@ import { messages, validationMessage } from '../i18n/messages.js';
 import { afterCustomerWrite } from '../ownership/customer-hooks.js';
 import { applyFieldLevels } from '../policy/index.js';
 import type { CustomerFilter, CustomerRecord, Page } from '../ports/store.js';
-import { tenantLocale } from '../settings/tenant-settings.js';
+import { tenantLocale, tenantPolicy } from '../settings/tenant-settings.js';
 import { type GuardContext, HOST_ACTOR, inRefusableUnitOfWork, withTenant } from './context.js';
 import { type Decided, decideOn } from './decide.js';
 import { requireEmployee } from './directory.js';
@@ -149,20 +149,22 @@ export async function upsertCustomer(
 ): Promise<CustomerRecord> {
   const valid = parseInput(upsertOptionsSchema, options, { what: 'customer upsert options', locale: ctx.locale });
   const customer = parseInput(customerSchema, input, { what: 'customer', locale: ctx.locale });
-  const issues: ValidationIssue[] = [];
-  for (const cls of Object.keys(customer.fields)) {
-    if (!ctx.policy.fieldClasses.includes(cls)) {
-      issues.push({
-        path: ['fields', cls],
-        code: 'custom',
-        message: validationMessage('unknown-field-class', { name: cls, classes: ctx.policy.fieldClasses.join(', ') }),
-      });
-    }
-  }
-  if (issues.length > 0) throw new ValidationError('customer', issues, { locale: ctx.locale });
   const actor = valid.actor ?? HOST_ACTOR;
 
   return withTenant(ctx, tenantId, async (tx) => {
+    // The field classes are the tenant's policy's: checked in the transaction, which writes nothing when they fail.
+    const { fieldClasses } = await tenantPolicy(ctx, tx, tenantId);
+    const issues: ValidationIssue[] = Object.keys(customer.fields).flatMap((cls) =>
+      fieldClasses.includes(cls)
+        ? []
+        : [
+            {
+              path: ['fields', cls],
+              code: 'custom',
+              message: validationMessage('unknown-field-class', { name: cls, classes: fieldClasses.join(', ') }),
+            },
+          ],
+    );
     const [units, owners, current] = await Promise.all([
       tx.getUnits(tenantId, [customer.unitId]),
       customer.ownerId === null ? Promise.resolve([]) : tx.getEmployees(tenantId, [customer.ownerId]),

@@ -2,6 +2,7 @@ import type { Decision } from '../domain/decision.js';
 import type { Action } from '../domain/vocabulary.js';
 import type { AccessResource, AccessSubject } from '../policy/index.js';
 import type { CustomerRecord, EmployeeRecord, OrgUnitRecord, StoreTransaction, TenantRecord } from '../ports/store.js';
+import { tenantPolicy } from '../settings/tenant-settings.js';
 import type { GuardContext } from './context.js';
 
 /** The pure-policy view of an employee. */
@@ -42,7 +43,8 @@ export interface DecideAt {
 }
 
 /**
- * The one path by which every feature asks the access policy: decides
+ * The one path by which every feature asks the access policy (the tenant's
+ * own, from its settings, or the Guard's): decides
  * `action` on each customer for `employee` at `at.now` in the tenant's time
  * zone, loading the customers' units once. An export is decided with its
  * size (the number of customers) unless `exportSize` says otherwise. Features
@@ -59,6 +61,7 @@ export async function decideOn(
 ): Promise<Decided[]> {
   const unitIds = [...new Set(customers.map((c) => c.unitId))];
   const units = new Map((await at.tx.getUnits(at.tenant.id, unitIds)).map((u) => [u.id, u]));
+  const policy = await tenantPolicy(ctx, at.tx, at.tenant.id);
   const subject = subjectOf(employee);
   const context = {
     now: new Date(at.now),
@@ -67,6 +70,6 @@ export async function decideOn(
   };
   return customers.map((customer) => ({
     customer,
-    decision: ctx.policy.decide(subject, action, resourceOf(customer, units.get(customer.unitId)), context),
+    decision: policy.decide(subject, action, resourceOf(customer, units.get(customer.unitId)), context),
   }));
 }

@@ -14,6 +14,7 @@ import { type EmployeeStatus, employeeStatusSchema } from '../domain/vocabulary.
 import { ForbiddenError, NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import type { EmployeeRecord, OrgUnitRecord, StoreTransaction } from '../ports/store.js';
+import { tenantPolicy } from '../settings/tenant-settings.js';
 import { type GuardContext, HOST_ACTOR, withTenant } from './context.js';
 import { syncRoleIndex } from './roles.js';
 
@@ -305,7 +306,7 @@ export async function requireActingEmployee(
     const decision: Decision = {
       allow: false,
       action,
-      fields: Object.fromEntries(ctx.policy.fieldClasses.map((c) => [c, 'hide' as const])),
+      fields: Object.fromEntries((await tenantPolicy(ctx, tx, tenantId)).fieldClasses.map((c) => [c, 'hide' as const])),
       obligations: [],
       reason: { code: employee.status === 'frozen' ? 'subject-frozen' : 'subject-departed', rules: [] },
     };

@@ -26,7 +26,8 @@ export type EntityName =
   | 'rule pack'
   | 'audit entry'
   | 'checkpoint'
-  | 'key';
+  | 'key'
+  | 'settings';
 
 /**
  * The parameters each error message is rendered from, by error code; a

@@ -87,6 +87,7 @@ export const en: MessageCatalog = {
     'audit entry': 'Audit entry',
     checkpoint: 'Audit checkpoint',
     key: 'Key',
+    settings: 'The settings of tenant',
   },
   alerts: {
     'bulk-view': 'Unusually many customers viewed in a short time',

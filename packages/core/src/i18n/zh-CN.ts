@@ -86,6 +86,7 @@ export const zhCN: MessageCatalog = {
     'audit entry': '审计记录',
     checkpoint: '审计检查点',
     key: '密钥',
+    settings: '租户设置',
   },
   alerts: {
     'bulk-view': '短时间内查看客户数量异常',

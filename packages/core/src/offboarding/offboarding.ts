@@ -847,7 +847,7 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
           const [starter] = await uow.tx.getEmployees(tenantId, [actor.id]);
           if (!starter?.roles.includes('hr-admin') || starter.id === employee.id) {
             // Only HR (never for themself) or the host opens a case: it restricts the employee at once.
-            throw forbiddenOutsidePolicy(ctx, actor.id, employee.id, 'update');
+            throw await forbiddenOutsidePolicy(ctx, uow.tx, tenantId, actor.id, employee.id, 'update');
           }
         }
         if (employee.status !== 'active' && employee.status !== 'resigning') {

@@ -18,7 +18,7 @@ import { requireEmployee } from '../guard/directory.js';
 import { validationMessage } from '../i18n/keys.js';
 import { applyFieldLevels } from '../policy/index.js';
 import type { CustomerRecord, StoredRecord } from '../ports/store.js';
-import { loadSettings } from '../settings/tenant-settings.js';
+import { loadSettings, tenantPolicy } from '../settings/tenant-settings.js';
 
 /** Export requests are records of this kind; `ref` = the requester, `status` = {@link ExportRequestView.status}. */
 const EXPORT_KIND = 'export';
@@ -399,24 +399,23 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
   return {
     requestExport: async (input) => {
       const p = parseInput(exportSchema, input, { what: 'export request', locale });
-      const classes = p.classes ?? [...ctx.policy.fieldClasses];
-      const unknown = classes.flatMap((cls, i) =>
-        ctx.policy.fieldClasses.includes(cls)
-          ? []
-          : [
-              {
-                path: ['classes', i],
-                code: 'custom',
-                message: validationMessage('unknown-field-class', {
-                  name: cls,
-                  classes: ctx.policy.fieldClasses.join(', '),
-                }),
-              },
-            ],
-      );
-      if (unknown.length > 0) throw new ValidationError('export request', unknown, { locale });
       const count = p.customerIds.length;
       return inRefusableUnitOfWork(ctx, tenantId, async (uow, refuse) => {
+        // The classes are the tenant's policy's; an unknown one fails before anything is written.
+        const { fieldClasses } = await tenantPolicy(ctx, uow.tx, tenantId);
+        const classes = p.classes ?? [...fieldClasses];
+        const unknown = classes.flatMap((cls, i) =>
+          fieldClasses.includes(cls)
+            ? []
+            : [
+                {
+                  path: ['classes', i],
+                  code: 'custom',
+                  message: validationMessage('unknown-field-class', { name: cls, classes: fieldClasses.join(', ') }),
+                },
+              ],
+        );
+        if (unknown.length > 0) throw new ValidationError('export request', unknown, { locale });
         const employee = await requireEmployee(ctx, uow.tx, tenantId, p.actor);
         await assertNotBlocked(ctx, uow, employee.id, 'export');
         const customers = await requireCustomers(ctx, uow, p.customerIds);
@@ -510,7 +509,9 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
         const record = await uow.tx.getRecord(tenantId, EXPORT_KIND, p.exportId);
         if (!record) throw new NotFoundError({ entity: 'workflow', id: p.exportId, tenantId }, { locale });
         const data = record.data as unknown as ExportData;
-        if (data.requester !== employee.id) throw forbiddenOutsidePolicy(ctx, employee.id, record.id, 'export');
+        if (data.requester !== employee.id) {
+          throw await forbiddenOutsidePolicy(ctx, uow.tx, tenantId, employee.id, record.id, 'export');
+        }
         await assertNotBlocked(ctx, uow, employee.id, 'export');
         if (record.status !== 'ready') {
           throw new WorkflowRejectedError(

@@ -4,3 +4,4 @@ export {
   type TenantSettingsInput,
   tenantSettingsSchema,
 } from './settings.js';
+export type { SavedSettings } from './tenant-settings.js';

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { validationMessage } from '../i18n/keys.js';
+import { policySchema } from '../policy/policy-schema.js';
 import { approvalKindSchema, approvalLevelSchema } from '../workflows/approval/types.js';
 
 const days = (max: number) => z.int().min(1).max(max);
@@ -34,6 +35,12 @@ export const tenantSettingsSchema = z.strictObject({
    * (default) uses the Guard's `locale`.
    */
   locale: z.enum(['en', 'zh-CN']).nullable().default(null),
+  /**
+   * This tenant's access policy (the same JSON as `createGuard({ policy })`),
+   * validated when saved and compiled once per settings version; `null`
+   * (default) uses the Guard's policy.
+   */
+  policy: policySchema.nullable().default(null),
   followUp: z
     .strictObject({
       /** Remind the owner after this many days without a follow-up (default 3). */

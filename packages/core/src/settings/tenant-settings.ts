@@ -1,8 +1,9 @@
 import type { ActorRef, Json } from '../domain/entities.js';
-import { ValidationError } from '../errors/guard-error.js';
+import { ConflictError, ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
 import type { Locale } from '../i18n/locale.js';
+import { type CompiledPolicy, compilePolicy } from '../policy/index.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { upsertRecord } from '../store/records.js';
 import { defaultTenantSettings, type TenantSettings, tenantSettingsSchema } from './settings.js';
@@ -11,28 +12,60 @@ import { defaultTenantSettings, type TenantSettings, tenantSettingsSchema } from
 export const SETTINGS_KIND = 'settings';
 const SETTINGS_ID = 'tenant';
 
-/** Settings already read in a transaction, by tenant: a transaction reads and parses them once. */
-const inTransaction = new WeakMap<StoreTransaction, Map<string, TenantSettings>>();
+/**
+ * A tenant's settings as saved: the document with defaults filled in, its
+ * version (0 while none was saved; each update adds one) and when it was
+ * last updated.
+ *
+ * @example
+ * ```ts
+ * const { version, settings } = await acme.settings.current();
+ * await acme.settings.update({ ...settings, locale: 'zh-CN' }, { expectedVersion: version });
+ * ```
+ */
+export interface SavedSettings {
+  readonly version: number;
+  readonly updatedAt: string | null;
+  readonly settings: TenantSettings;
+}
 
-/** The tenant's settings with defaults filled in (defaults when none were saved); read once per transaction. */
-export async function loadSettings(tx: StoreTransaction, tenantId: string, locale: Locale): Promise<TenantSettings> {
+const NONE_SAVED: SavedSettings = Object.freeze({ version: 0, updatedAt: null, settings: defaultTenantSettings });
+
+/** Settings already read in a transaction, by tenant: a transaction reads and parses them once. */
+const inTransaction = new WeakMap<StoreTransaction, Map<string, SavedSettings>>();
+
+/** The tenant's saved settings (defaults, version 0, when none were saved); read once per transaction. */
+export async function loadSavedSettings(
+  tx: StoreTransaction,
+  tenantId: string,
+  locale: Locale,
+): Promise<SavedSettings> {
   const known = inTransaction.get(tx)?.get(tenantId);
   if (known) return known;
   const record = await tx.getRecord(tenantId, SETTINGS_KIND, SETTINGS_ID);
-  const settings = record
-    ? parseInput(tenantSettingsSchema, record.data, { what: 'stored tenant settings', locale })
-    : defaultTenantSettings;
-  remember(tx, tenantId, settings);
-  return settings;
+  const saved = record
+    ? {
+        version: record.version,
+        updatedAt: record.updatedAt,
+        settings: parseInput(tenantSettingsSchema, record.data, { what: 'stored tenant settings', locale }),
+      }
+    : NONE_SAVED;
+  remember(tx, tenantId, saved);
+  return saved;
 }
 
-function remember(tx: StoreTransaction, tenantId: string, settings: TenantSettings): void {
+/** The tenant's settings with defaults filled in (defaults when none were saved); read once per transaction. */
+export async function loadSettings(tx: StoreTransaction, tenantId: string, locale: Locale): Promise<TenantSettings> {
+  return (await loadSavedSettings(tx, tenantId, locale)).settings;
+}
+
+function remember(tx: StoreTransaction, tenantId: string, saved: SavedSettings): void {
   let byTenant = inTransaction.get(tx);
   if (!byTenant) {
     byTenant = new Map();
     inTransaction.set(tx, byTenant);
   }
-  byTenant.set(tenantId, settings);
+  byTenant.set(tenantId, saved);
 }
 
 /**
@@ -47,13 +80,48 @@ export async function tenantLocale(
   return (await loadSettings(tx, tenantId, ctx.locale)).locale ?? ctx.locale;
 }
 
-/** Validates and saves a settings document (replacing the previous one); returns it with defaults. */
+/** Policies compiled from tenant settings, per Guard and tenant, with the settings version they came from. */
+const compiled = new WeakMap<object, Map<string, { readonly version: number; readonly policy: CompiledPolicy }>>();
+
+/**
+ * The access policy of a tenant: the `policy` of its settings, compiled once
+ * per settings version, or the Guard's policy when the tenant has none.
+ */
+export async function tenantPolicy(
+  ctx: { readonly policy: CompiledPolicy; readonly locale: Locale },
+  tx: StoreTransaction,
+  tenantId: string,
+): Promise<CompiledPolicy> {
+  const { settings, version } = await loadSavedSettings(tx, tenantId, ctx.locale);
+  if (settings.policy === null) return ctx.policy;
+  let byTenant = compiled.get(ctx);
+  if (!byTenant) {
+    byTenant = new Map();
+    compiled.set(ctx, byTenant);
+  }
+  const known = byTenant.get(tenantId);
+  if (known?.version === version) return known.policy;
+  const policy = compilePolicy(settings.policy, { locale: ctx.locale });
+  byTenant.set(tenantId, { version, policy });
+  return policy;
+}
+
+/**
+ * Validates and saves a settings document (replacing the previous one);
+ * returns it with defaults and its new version. With `expectedVersion`, a
+ * document changed in the meantime is a `ConflictError` and nothing is saved.
+ */
 export async function saveSettings(
   tx: StoreTransaction,
   tenantId: string,
   input: unknown,
-  options: { readonly locale: Locale; readonly now: string; readonly actor: ActorRef },
-): Promise<TenantSettings> {
+  options: {
+    readonly locale: Locale;
+    readonly now: string;
+    readonly actor: ActorRef;
+    readonly expectedVersion?: number | undefined;
+  },
+): Promise<SavedSettings> {
   // A Date, a Map or a class instance parses as `{}` (every default): refuse anything but a plain JSON object.
   const proto = typeof input === 'object' && input !== null ? Object.getPrototypeOf(input) : undefined;
   if (proto !== Object.prototype && proto !== null) {
@@ -64,7 +132,14 @@ export async function saveSettings(
     );
   }
   const settings = parseInput(tenantSettingsSchema, input, { what: 'tenant settings', locale: options.locale });
-  await upsertRecord(
+  const current = await tx.getRecord(tenantId, SETTINGS_KIND, SETTINGS_ID);
+  if (options.expectedVersion !== undefined && options.expectedVersion !== (current?.version ?? 0)) {
+    throw new ConflictError(
+      { entity: 'settings', id: tenantId, expected: options.expectedVersion, actual: current?.version ?? 0 },
+      { locale: options.locale },
+    );
+  }
+  const record = await upsertRecord(
     tx,
     {
       tenantId,
@@ -76,7 +151,9 @@ export async function saveSettings(
       data: settings as unknown as Json,
     },
     options.now,
+    current,
   );
-  remember(tx, tenantId, settings);
-  return settings;
+  const saved: SavedSettings = { version: record.version, updatedAt: record.updatedAt, settings };
+  remember(tx, tenantId, saved);
+  return saved;
 }
