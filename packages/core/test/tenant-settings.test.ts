@@ -102,10 +102,7 @@ describe('tenant settings are versioned and audited', () => {
       [{ type: 'employee', id: 'hr' }, 1],
       [{ type: 'host', id: 'host' }, 2],
     ]);
-    expect((history.items[1]?.data as { settings: { claims: unknown } }).settings.claims).toEqual({
-      dailyQuota: 3,
-      maxCustomersPerRep: 500,
-    });
+    expect(history.items[1]?.data).toMatchObject({ settings: { claims: { dailyQuota: 3, maxCustomersPerRep: 500 } } });
   });
 
   it('refuses a malformed expectedVersion', async () => {
