@@ -45,7 +45,7 @@ const summaries: Samples<AlertSummaries> = {
     resigning: true,
   },
   followUpOverdue: { customerName: '华东机电', customerId: id, ownerId: id, days: 8 },
-  successorUnavailable: { count: 2, employeeId: id, to: null },
+  successorUnavailable: { count: 2, unplanned: 1, employeeId: id, to: null },
   offboardingEscalated: { employeeId: id, openItems: 3, lastWorkingDay: '2026-12-31' },
   compensationOverdue: { employeeId: id, month: 2 },
   agreementUnsigned: { employeeId: id, title: '保密协议', templateId: id, version: 2, reminders: 3 },

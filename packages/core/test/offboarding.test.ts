@@ -520,6 +520,49 @@ describe('offboarding', () => {
     });
   });
 
+  it('follows customers that come to the leaver after the checklist was built (#16, hole 10)', async () => {
+    const { acme } = await setup();
+    const view = await acme.offboarding.start({
+      employeeId: 'rep',
+      resignationDate: '2026-11-02',
+      lastWorkingDay: '2026-11-30',
+      reason: 'relocation',
+    });
+    expect(view.items.some((i) => i.customerId === 'c-late')).toBe(false);
+    // The host's nightly sync assigns one more customer to the leaver.
+    await acme.customers.upsert(customer('c-late', 'rep', 'sh-1'));
+    await submitAll(acme, view);
+    const now = (await acme.offboarding.get(view.id)).items.filter((i) => i.customerId === 'c-late');
+    expect(now.map((i) => [i.kind, i.status])).toEqual([
+      ['customer', 'open'],
+      ['communication', 'open'],
+      ['confirmation', 'open'],
+    ]);
+    // The case cannot be handed over until the new customer is.
+    expect(
+      isGuardError(
+        await rejection(acme.offboarding.submitHandover({ actor: 'rep', caseId: view.id })),
+        'WORKFLOW_REJECTED',
+      ),
+    ).toBe(true);
+  });
+
+  it('sends a customer that came after sign-off to the manager at completion, with an alert', async () => {
+    const { acme, store } = await setup();
+    const view = await readyForSignOff(acme);
+    await acme.customers.upsert(customer('c-late', 'rep', 'sh-1'));
+    await acme.offboarding.signOff({ actor: 'mgr', caseId: view.id });
+    await acme.offboarding.signOff({ actor: 'hr', caseId: view.id });
+    await acme.offboarding.signOff({ actor: 'fin', caseId: view.id, receivablesConfirmed: true });
+
+    const [late] = await store.transaction((tx) => tx.getCustomers('acme', ['c-late']));
+    expect(late?.ownerId).toBe('mgr');
+    const [alert] = (await acme.alerts.list({ employeeId: 'rep' })).items.filter(
+      (a) => a.kind === 'handover-successor-unavailable',
+    );
+    expect(alert?.evidence).toMatchObject({ customers: [{ customerId: 'c-late', successorId: null, to: 'mgr' }] });
+  });
+
   it('lets HR cancel: the account is active again and a new case may start', async () => {
     const { acme } = await setup();
     const view = await acme.offboarding.start({

@@ -153,7 +153,13 @@ export interface AlertSummaries {
     resigning: boolean;
   }) => string;
   readonly followUpOverdue: (p: { customerName: string; customerId: string; ownerId: string; days: number }) => string;
-  readonly successorUnavailable: (p: { count: number; employeeId: string; to: string | null }) => string;
+  readonly successorUnavailable: (p: {
+    count: number;
+    /** How many of them had no successor at all (they came after the checklist was built). */
+    unplanned: number;
+    employeeId: string;
+    to: string | null;
+  }) => string;
   readonly offboardingEscalated: (p: { employeeId: string; openItems: number; lastWorkingDay: string }) => string;
   readonly compensationOverdue: (p: { employeeId: string; month: number }) => string;
   readonly agreementUnsigned: (p: {

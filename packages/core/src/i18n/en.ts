@@ -98,7 +98,7 @@ export const en: MessageCatalog = {
     'bulk-ownership-change': 'Unusually many customer ownership changes in a short time',
     'follow-up-overdue': 'Customer without follow-up for too long',
     'offboarding-escalated': 'Offboarding handover still open as the last working day nears',
-    'handover-successor-unavailable': 'Customers could not go to their planned successor, who is no longer active',
+    'handover-successor-unavailable': 'Customers could not go to a successor (no longer active, or none planned)',
     'non-compete-compensation-overdue':
       'Non-compete compensation not paid on time (the restriction may be unenforceable)',
     'agreement-unsigned': 'Agreement still unsigned after every reminder',
@@ -145,8 +145,8 @@ export const en: MessageCatalog = {
       `${name} (${employeeId}): ${count} ${en.activities[activity]} events in ${windowMinutes} min (limit ${limit}${resigning ? ', lowered while resigning' : ''}).`,
     followUpOverdue: ({ customerName, customerId, ownerId, days }) =>
       `${customerName} (${customerId}) has had no follow-up from ${ownerId} for ${days} days.`,
-    successorUnavailable: ({ count, employeeId, to }) =>
-      `${count} customer(s) of ${employeeId} could not go to their planned successor, who is no longer active; they went to ${to ?? 'the public pool'} for a new decision.`,
+    successorUnavailable: ({ count, unplanned, employeeId, to }) =>
+      `${count} customer(s) of ${employeeId} could not go to a successor (${count - unplanned} whose planned successor is no longer active, ${unplanned} that came after the checklist was built); they went to ${to ?? 'the public pool'} for a new decision.`,
     offboardingEscalated: ({ employeeId, openItems, lastWorkingDay }) =>
       `The handover of ${employeeId} still has ${openItems} item(s) not accepted; the last working day is ${lastWorkingDay}.`,
     compensationOverdue: ({ employeeId, month }) =>

@@ -97,7 +97,7 @@ export const zhCN: MessageCatalog = {
     'bulk-ownership-change': '短时间内客户归属变更次数异常',
     'follow-up-overdue': '客户长时间未跟进',
     'offboarding-escalated': '临近最后工作日，离职交接仍未完成',
-    'handover-successor-unavailable': '原定接手人已不在职，客户无法按计划交接，需重新指定',
+    'handover-successor-unavailable': '客户无法交给接手人（接手人已不在职或未指定），需重新指定',
     'non-compete-compensation-overdue': '竞业限制补偿金未按时支付（竞业限制可能无法执行）',
     'agreement-unsigned': '多次提醒后协议仍未签署',
     'risk-threshold': '风险评分超过预警阈值',
@@ -143,8 +143,8 @@ export const zhCN: MessageCatalog = {
       `${name}（${employeeId}）在 ${windowMinutes} 分钟内${zhCN.activities[activity]} ${count} 次（上限 ${limit}${resigning ? '，离职期间已调低' : ''}）。`,
     followUpOverdue: ({ customerName, customerId, ownerId, days }) =>
       `客户 ${customerName}（${customerId}）已 ${days} 天没有 ${ownerId} 的跟进记录。`,
-    successorUnavailable: ({ count, employeeId, to }) =>
-      `${employeeId} 的 ${count} 个客户因原定接手人已不在职而无法交接，已转给${to === null ? '公海' : ` ${to} `}重新决定。`,
+    successorUnavailable: ({ count, unplanned, employeeId, to }) =>
+      `${employeeId} 的 ${count} 个客户无法交给接手人（${count - unplanned} 个的原定接手人已不在职，${unplanned} 个是交接清单生成后才归属其名下的），已转给${to === null ? '公海' : ` ${to} `}重新决定。`,
     offboardingEscalated: ({ employeeId, openItems, lastWorkingDay }) =>
       `${employeeId} 的交接仍有 ${openItems} 项未被接收；最后工作日为 ${lastWorkingDay}。`,
     compensationOverdue: ({ employeeId, month }) =>

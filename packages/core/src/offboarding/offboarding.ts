@@ -9,6 +9,7 @@ import {
   forbiddenOutsidePolicy,
   type GuardContext,
   HOST_ACTOR,
+  inRefusableUnitOfWork,
   inUnitOfWork,
   type UnitOfWork,
 } from '../guard/context.js';
@@ -418,6 +419,28 @@ async function setStatus(
 
 const clip = (text: string) => text.trim().slice(0, 500) || '—';
 
+/** The system actor that adds items to a case. */
+const CHECKLIST_ACTOR: ActorRef = Object.freeze({ type: 'system', id: 'offboarding-checklist' });
+
+/**
+ * Adds to a case in handover or review the items of customers (and orders)
+ * that came to the leaver after its checklist was built — a customer synced
+ * to them by the host, or sent to them as a manager when a successor left.
+ * Returns the case as it is now.
+ */
+async function followArrivals(ctx: GuardContext, uow: UnitOfWork, record: WorkflowRecord): Promise<WorkflowRecord> {
+  if (record.state !== 'handover' && record.state !== 'review') return record;
+  const context = contextOf(record);
+  const listed = new Set(context.items.map((item) => `${item.kind}:${item.ref}`));
+  const ids = new Set(context.items.map((item) => item.id));
+  const arrived = (await buildChecklist(ctx, uow.tx, uow.tenant.id, context.employeeId))
+    .filter((item) => !listed.has(`${item.kind}:${item.ref}`))
+    .map((item, i) => (ids.has(item.id) ? { ...item, id: `${item.kind}@${context.items.length + i + 1}` } : item));
+  if (arrived.length === 0) return record;
+  const event = { type: 'ITEMS_ADDED', items: arrived as unknown as Json };
+  return uow.session.send(record.id, event, { actor: CHECKLIST_ACTOR, at: uow.now });
+}
+
 /**
  * The handover checklist, from data: per customer the employee owns a
  * customer, a communication and a confirmation item (and a visit item when
@@ -584,7 +607,7 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
   const successors = new Map(
     (await c.tx.getEmployees(c.tenantId, [...new Set(transfers.map((t) => t.successorId))])).map((e) => [e.id, e]),
   );
-  const fallbacks: { customerId: string; successorId: string; to: string | null }[] = [];
+  const fallbacks: { customerId: string; successorId: string | null; to: string | null }[] = [];
   for (const { customerId, successorId } of transfers) {
     const customer = await c.tx.getCustomer(c.tenantId, customerId);
     const successor = successors.get(successorId);
@@ -621,6 +644,29 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
       });
     }
   }
+  // Customers the leaver still owns had no successor: they came after the checklist was last brought up to
+  // date (e.g. during sign-off). They never stay with a frozen account: the manager (or the pool) decides.
+  const unplanned: string[] = [];
+  for await (const customer of pagedItems((page) =>
+    c.tx.listCustomers(c.tenantId, { ownerId: context.employeeId }, page),
+  )) {
+    unplanned.push(customer.id);
+  }
+  for (const customerId of unplanned) {
+    const { to } = await fallbackOwner(c, context);
+    const moved = await changeOwner(c.env, uow, customerId, {
+      from: context.employeeId,
+      to,
+      reason: 'handover-fallback',
+      actor: c.actor,
+      data: { offboardingId: c.workflow.id, plannedSuccessor: null },
+      effectKey: `${c.workflow.id}:crm-transfer:${customerId}`,
+    });
+    if (moved) {
+      fallbacks.push({ customerId, successorId: null, to });
+      await recordOwnSignals(uow, [{ kind: 'owner-left', customerId, at: c.at }]);
+    }
+  }
   if (fallbacks.length > 0) {
     await raiseAlert(c.env, recorderOf(c), {
       kind: 'handover-successor-unavailable',
@@ -629,6 +675,7 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
       summary: (text) =>
         text.successorUnavailable({
           count: fallbacks.length,
+          unplanned: fallbacks.filter((f) => f.successorId === null).length,
           employeeId: context.employeeId,
           to: fallbacks[0]?.to ?? null,
         }),
@@ -801,7 +848,12 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
     }
   };
 
-  /** Parses, then in one unit of work resolves the actor and case and sends the event to the case. */
+  /**
+   * Parses, then in one unit of work resolves the actor and case, brings the
+   * checklist up to date with the customers the leaver owns now, and sends
+   * the event to the case. When the event is refused, items just added are
+   * kept: the case has them either way.
+   */
   const act = <S extends z.ZodType<{ actor: OffboardingActor; caseId: string }>>(
     what: InputName,
     schema: S,
@@ -809,12 +861,23 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
   ) => {
     return async (input: unknown): Promise<OffboardingView> => {
       const parsed = parseInput(schema, input, { what, locale });
-      return inUnitOfWork(ctx, tenantId, async (uow) => {
+      return inRefusableUnitOfWork(ctx, tenantId, async (uow, refuse) => {
         const actor = await resolveActor(uow, parsed.actor);
-        const record = await requireCase(uow, parsed.caseId);
+        const record = await followArrivals(ctx, uow, await requireCase(uow, parsed.caseId));
         const e = await event(uow, parsed, record);
-        const updated = await uow.session.send(record.id, e, { actor, at: uow.now });
-        return viewOf(uow, tenantId, updated);
+        try {
+          const updated = await uow.session.send(record.id, e, { actor, at: uow.now });
+          return viewOf(uow, tenantId, updated);
+        } catch (error) {
+          if (
+            !(error instanceof WorkflowRejectedError) ||
+            record.version === (await requireCase(uow, record.id)).version
+          ) {
+            throw error;
+          }
+          refuse(error);
+          return undefined as never;
+        }
       });
     };
   };

@@ -61,6 +61,8 @@ function item(over: Partial<HandoverItem> & Pick<HandoverItem, 'id' | 'kind' | '
 }
 
 const customerItem = item({ id: 'i-1', kind: 'customer', ref: 'c-1001', customerId: 'c-1001', title: 'ACME Ltd' });
+/** A customer that came to the leaver after the checklist was built. */
+const arrivedItem = item({ id: 'i-9', kind: 'customer', ref: 'c-2002', customerId: 'c-2002', title: 'Late Ltd' });
 const receivableItem = item({
   id: 'i-2',
   kind: 'receivable',
@@ -742,6 +744,24 @@ describe('offboarding machine: rules', () => {
     expect(rt.outbox.has('items-returned:1')).toBe(true);
   });
 
+  it('adds items that arrive later only from Guard itself, and sends a case in review back to handover', () => {
+    const rt = new Runtime({ ...INPUT, items: [presetCustomerItem], nonCompete: null });
+    expect(rt.trySend({ type: 'ITEMS_ADDED', items: [arrivedItem], at: day(1), actor: employee })).toBeNull();
+    rt.send({ type: 'ITEMS_ADDED', items: [arrivedItem], at: day(1), actor: timer });
+    expect(rt.context.items.map((i) => i.id)).toEqual(['i-4', 'i-9']);
+    rt.send({ type: 'ITEMS_ADDED', items: [arrivedItem], at: day(1), actor: timer });
+    expect(rt.context.items.map((i) => i.id)).toEqual(['i-4', 'i-9']); // an item is added once
+
+    rt.send({ type: 'SUBMIT_ITEM', itemId: 'i-4', at: day(1), actor: employee });
+    rt.send({ type: 'SUBMIT_ITEM', itemId: 'i-9', successorId: SUCC, at: day(1), actor: employee });
+    rt.send({ type: 'SUBMIT_HANDOVER', at: day(1), actor: employee });
+    expect(rt.value).toBe('review');
+    const later = item({ id: 'i-10', kind: 'visit', ref: 'c-3003', customerId: 'c-3003', title: 'Visits' });
+    rt.send({ type: 'ITEMS_ADDED', items: [later], at: day(2), actor: timer });
+    expect(rt.value).toBe('handover');
+    expect(rt.trySend({ type: 'SUBMIT_HANDOVER', at: day(2), actor: employee })).toBeNull(); // i-10 is open
+  });
+
   it('never lets the leaver review his own handover, even when listed as HR', () => {
     const rt = new Runtime({ ...INPUT, items: [presetCustomerItem], hrIds: [EMP, HR], nonCompete: null });
     rt.send({ type: 'SUBMIT_ITEM', itemId: 'i-4', at: day(1), actor: employee });
@@ -920,6 +940,8 @@ const SAMPLES: OffboardingEvent[] = [
   { type: 'SUBMIT_ITEM', itemId: 'i-3', fileRef: 'files/c.pdf', at: day(1), actor: employee },
   { type: 'SUBMIT_ITEM', itemId: 'i-3', fileRef: 'files/c.pdf', at: day(1), actor: stranger },
   { type: 'SUBMIT_HANDOVER', at: day(2), actor: employee },
+  { type: 'ITEMS_ADDED', items: [arrivedItem], at: day(2), actor: timer },
+  { type: 'ITEMS_ADDED', items: [arrivedItem], at: day(2), actor: employee },
   { type: 'ESCALATE', at: SMALL.escalateAt, actor: timer },
   { type: 'ACCEPT_ITEMS', itemIds: ['i-1'], at: day(3), actor: manager },
   { type: 'ACCEPT_ITEMS', itemIds: ['i-1', 'i-3'], at: day(3), actor: hr },

@@ -13,6 +13,7 @@ export {
   type HandoverItemKind,
   type HandoverItemStatus,
   handoverItemSchema,
+  type ItemsAddedEvent,
   type NonCompetePayment,
   type NonCompeteTerms,
   type NonCompeteTermsInput,

@@ -365,6 +365,11 @@ export const offboardingMachine = setup({
       }
       enqueue.emit({ type: 'guard.command', command: 'offboarding.escalate', payload: { openItems } });
     }),
+    addItems: assign(({ context, event }) => {
+      if (event.type !== 'ITEMS_ADDED') return {};
+      const known = new Set(context.items.map((item) => item.id));
+      return { items: [...context.items, ...event.items.filter((item) => !known.has(item.id)).map((i) => ({ ...i }))] };
+    }),
     assignSuccessor: assign(({ context, event }) =>
       event.type === 'ASSIGN_SUCCESSOR'
         ? {
@@ -457,6 +462,7 @@ export const offboardingMachine = setup({
             ),
           })),
         },
+        ITEMS_ADDED: { guard: 'fromSystem', actions: 'addItems' },
         SUBMIT_HANDOVER: {
           guard: ({ context, event }) =>
             isParticipant(context, event.actor) &&
@@ -500,6 +506,7 @@ export const offboardingMachine = setup({
             actions: assign(({ context, event }) => ({ items: acceptedItems(context, event) })),
           },
         ],
+        ITEMS_ADDED: { guard: 'fromSystem', target: 'handover', actions: 'addItems' },
         RETURN_ITEMS: {
           guard: ({ context, event }) => canReturnItems(context, event),
           target: 'handover',

@@ -432,6 +432,23 @@ export interface SubmitHandoverEvent extends WorkflowEventBase {
 }
 
 /**
+ * Customers (and their orders) that came to the leaver after the checklist
+ * was built, as new open items; sent by Guard (`{ type: 'system' }` actor)
+ * whenever someone acts on the case. In review the case goes back to
+ * handover, since the new items must be handed over too.
+ *
+ * @example
+ * ```ts
+ * import type { ItemsAddedEvent } from '@guard/core';
+ * const e: ItemsAddedEvent = { type: 'ITEMS_ADDED', items: [], at: '2026-11-21T02:00:00Z', actor: { type: 'system', id: 'offboarding' } };
+ * ```
+ */
+export interface ItemsAddedEvent extends WorkflowEventBase {
+  readonly type: 'ITEMS_ADDED';
+  readonly items: readonly HandoverItem[];
+}
+
+/**
  * The escalation timer (`{ type: 'system' }` actor). Accepted in every
  * non-final state; it only acts in handover or review with items pending.
  *
@@ -601,6 +618,7 @@ export type OffboardingEvent =
   | AssignSuccessorEvent
   | SubmitItemEvent
   | SubmitHandoverEvent
+  | ItemsAddedEvent
   | EscalateEvent
   | AcceptItemsEvent
   | ReturnItemsEvent
@@ -643,6 +661,7 @@ export const offboardingEventSchema: z.ZodType<OffboardingEvent> = z.discriminat
     ...base,
   }),
   z.strictObject({ type: z.literal('SUBMIT_HANDOVER'), ...base }),
+  z.strictObject({ type: z.literal('ITEMS_ADDED'), items: z.array(handoverItemSchema).max(100_000), ...base }),
   z.strictObject({ type: z.literal('ESCALATE'), ...base }),
   z.strictObject({ type: z.literal('ACCEPT_ITEMS'), itemIds: z.array(idSchema).max(10_000), ...base }),
   z.strictObject({
