@@ -372,11 +372,14 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     toRecord: (row: R) => V,
   ): Promise<(V & { attempts: number; leaseOwner: string; leaseUntil: string })[]> => {
     if (!(request.limit >= 1)) return [];
-    const leaseUntil = plusMs(request.now, request.leaseMs);
+    // Due by the caller's instant; leased by the database's clock, the one clock every worker shares.
+    const storeNow = (await sql<{ now: string }>`select ${a.currentTime} as now`.execute(db)).rows[0]?.now;
+    if (storeNow === undefined) throw new Error('the database did not tell its time');
+    const leaseUntil = plusMs(storeNow, request.leaseMs);
     const leaseUntilRef = sql.ref('lease_until');
     const rows = await query
       .where(sql<boolean>`${sql.ref(due)} <= ${request.now}`)
-      .where(sql<boolean>`(${leaseUntilRef} is null or ${leaseUntilRef} < ${request.now})`)
+      .where(sql<boolean>`(${leaseUntilRef} is null or ${leaseUntilRef} < ${storeNow})`)
       .orderBy(sql.ref(due))
       .orderBy(sql.ref('id'))
       .orderBy(sql.ref('tenant_id'))

@@ -441,6 +441,12 @@ export interface TimerRecord extends NewTimer {
  * rows that are due at `now` and not leased (or whose lease expired), leased
  * to `workerId` for `leaseMs`.
  *
+ * `now` (the worker's instant) decides only what is due. Leases are judged on
+ * the store's own clock — the database server's, or a memory store's
+ * `clock` — which every worker shares: a lease runs `leaseMs` from the
+ * store's now and expires when the store's now passes it, so a worker whose
+ * clock runs ahead (or behind) can never take a lease another worker holds.
+ *
  * @example
  * ```ts
  * import type { ClaimRequest } from '@guard/core';
@@ -600,9 +606,10 @@ export interface StoreTransaction {
   enqueueEffects(effects: readonly NewOutboxEffect[]): Promise<number>;
   /**
    * Leases due effects of every tenant to a worker: `pending`, `availableAt
-   * <= now`, and not leased or with an expired lease (`leaseUntil < now`);
-   * oldest `availableAt` first, then id. Each claimed effect gets `leaseOwner = workerId`,
-   * `leaseUntil = now + leaseMs` and one more attempt. Rows another open
+   * <= now`, and not leased or with an expired lease (`leaseUntil` before the
+   * store's clock; see {@link ClaimRequest}); oldest `availableAt` first, then
+   * id. Each claimed effect gets `leaseOwner = workerId`, `leaseUntil = the
+   * store's now + leaseMs` and one more attempt. Rows another open
    * transaction holds are skipped where the store has `skipLocked`.
    */
   claimEffects(request: ClaimRequest): Promise<OutboxEffect[]>;

@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../domain/entities.js';
 import { ConflictError, StoreError } from '../errors/guard-error.js';
 import type { EntityName } from '../i18n/messages.js';
+import { type Clock, systemClock } from '../ports/clock.js';
 import type {
   AuditCheckpoint,
   AuditHead,
@@ -84,6 +85,25 @@ export interface MemoryStore extends Store {
 type Undo = () => void;
 
 /**
+ * Options of {@link memoryStore}.
+ *
+ * @example
+ * ```ts
+ * import { manualClock, memoryStore, type MemoryStoreOptions } from '@guard/core';
+ * const options: MemoryStoreOptions = { clock: manualClock('2026-11-02T02:00:00Z') };
+ * const store = memoryStore(options);
+ * ```
+ */
+export interface MemoryStoreOptions {
+  /**
+   * The store's own clock — what a database server's clock is to a SQL
+   * store: outbox and timer leases are judged on it, never on a worker's
+   * clock. The system clock by default.
+   */
+  readonly clock?: Clock;
+}
+
+/**
  * Creates an empty {@link MemoryStore}.
  *
  * @example
@@ -93,7 +113,8 @@ type Undo = () => void;
  * await store.transaction(async (tx) => tx.getTenant('acme')); // null
  * ```
  */
-export function memoryStore(): MemoryStore {
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const clock = options.clock ?? systemClock;
   const tenants = new Map<string, MemoryTenantData>();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -138,6 +159,7 @@ export function memoryStore(): MemoryStore {
         },
         () => tenants.values(),
         undo,
+        clock,
       );
       try {
         const result = await work(tx);
@@ -267,6 +289,7 @@ function createTransaction(
   tenant: (tenantId: string, write: boolean) => MemoryTenantData,
   everyTenant: () => Iterable<MemoryTenantData>,
   undo: Undo[],
+  clock: Clock,
 ): StoreTransaction {
   /** Leases up to `limit` due, unleased rows of every tenant, oldest first. */
   const claim = <R extends { id: string; leaseOwner: string | null; leaseUntil: string | null; attempts: number }>(
@@ -275,16 +298,18 @@ function createTransaction(
     eligible: (row: R) => boolean,
     request: ClaimRequest,
   ): R[] => {
+    // Due by the caller's instant; leased by the store's clock, the one clock every worker shares.
+    const storeNow = clock.now().toISOString();
     const due: { map: Map<string, R>; key: string; row: R }[] = [];
     for (const t of everyTenant()) {
       for (const [key, row] of pick(t)) {
-        if (eligible(row) && dueAt(row) <= request.now && (row.leaseUntil === null || row.leaseUntil < request.now)) {
+        if (eligible(row) && dueAt(row) <= request.now && (row.leaseUntil === null || row.leaseUntil < storeNow)) {
           due.push({ map: pick(t), key, row });
         }
       }
     }
     due.sort((a, b) => compare(dueAt(a.row), dueAt(b.row)) || compare(a.row.id, b.row.id));
-    const leaseUntil = new Date(Date.parse(request.now) + request.leaseMs).toISOString();
+    const leaseUntil = new Date(Date.parse(storeNow) + request.leaseMs).toISOString();
     return due.slice(0, request.limit).map(({ map, key, row }) => {
       const leased = { ...row, leaseOwner: request.workerId, leaseUntil, attempts: row.attempts + 1 };
       setWithUndo(map, key, leased, undo);

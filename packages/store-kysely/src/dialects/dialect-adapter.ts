@@ -58,6 +58,12 @@ export interface DialectAdapter {
   readonly maxParameters: number;
   /** Bytes of values one statement should carry at most (packet limits). */
   readonly maxStatementBytes: number;
+  /**
+   * The database server's current time as an ISO 8601 UTC string with
+   * milliseconds (`2026-11-02T02:00:00.000Z`): leases are judged on it, so a
+   * worker whose clock is off cannot take another worker's lease.
+   */
+  readonly currentTime: RawBuilder<string>;
   /** Selects a JSON column as its JSON text under its own name. */
   jsonText<C extends string>(column: string, alias: C): AliasedRawBuilder<string, C>;
   /** Makes an insert skip rows that violate a unique constraint. */

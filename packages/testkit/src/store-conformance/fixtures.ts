@@ -17,6 +17,7 @@ import {
   type TenantRecord,
   type WorkflowRecord,
 } from '@guard/core';
+import { expect } from 'vitest';
 import type { StoreHarness } from './harness.js';
 
 /** The fixed instant every test's clock starts at. */
@@ -168,6 +169,38 @@ export const newTimer = (tenantId: string, id: string, key: string, overrides: P
   createdAt: instant(),
   ...overrides,
 });
+
+/**
+ * How far a store's clock may be from this process's clock (a database on
+ * loopback shares the machine's clock; the margin covers rounding and slow CI).
+ */
+export const CLOCK_SKEW_MS = 5_000;
+
+/**
+ * Runs a claim and checks that every lease it returns ends `leaseMs` after
+ * the store's now (≈ this process's now): leases are judged on the store's
+ * clock, whatever `now` the worker claims at. Returns the claimed rows.
+ */
+export async function claimedOnStoreClock<T extends { readonly leaseUntil: string | null }>(
+  leaseMs: number,
+  run: () => Promise<T[]>,
+): Promise<T[]> {
+  const before = Date.now();
+  const rows = await run();
+  const after = Date.now();
+  for (const row of rows) {
+    const until = Date.parse(row.leaseUntil ?? '');
+    expect(until, `leaseUntil ${row.leaseUntil}`).toBeGreaterThanOrEqual(before + leaseMs - CLOCK_SKEW_MS);
+    expect(until, `leaseUntil ${row.leaseUntil}`).toBeLessThanOrEqual(after + leaseMs + CLOCK_SKEW_MS);
+  }
+  return rows;
+}
+
+/** Waits (in real time) until a lease ending at `leaseUntil` on the store's clock has ended. */
+export async function leaseEnded(leaseUntil: string | null): Promise<void> {
+  const wait = Date.parse(leaseUntil ?? '') - Date.now() + 150;
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
 
 /** A claim at `now` (default {@link BASE_TIME}) with a one-minute lease. */
 export const claim = (workerId: string, overrides: Partial<ClaimRequest> = {}): ClaimRequest => ({

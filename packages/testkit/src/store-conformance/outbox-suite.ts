@@ -1,7 +1,17 @@
 import type { NewOutboxEffect, OutboxEffect } from '@guard/core';
 import { expect } from 'vitest';
 import { defineSuite } from './define-suite.js';
-import { claim, instant, inTx, newEffect, OTHER_TENANT, sortBy, TENANT } from './fixtures.js';
+import {
+  claim,
+  claimedOnStoreClock,
+  instant,
+  inTx,
+  leaseEnded,
+  newEffect,
+  OTHER_TENANT,
+  sortBy,
+  TENANT,
+} from './fixtures.js';
 import type { StoreHarness } from './harness.js';
 
 /** An effect as enqueued, before any claim. */
@@ -130,13 +140,14 @@ export const outboxSuite = defineSuite('outbox', {
     ]);
   },
 
-  'claimEffects sets the lease owner, leaseUntil = now + leaseMs and one more attempt': async (h) => {
+  'claimEffects sets the lease owner, leaseUntil = the store clock now + leaseMs and one more attempt': async (h) => {
     const effect = newEffect(TENANT, 'fx-1', 'wf-1:notify');
     await inTx(h, (tx) => tx.enqueueEffects([effect]));
-    const leased = { ...pending(effect), attempts: 1, leaseOwner: 'w-1', leaseUntil: instant(31_000) };
-    expect(await inTx(h, (tx) => tx.claimEffects(claim('w-1', { now: instant(1000), leaseMs: 30_000 })))).toEqual([
-      leased,
-    ]);
+    const claimed = await claimedOnStoreClock(30_000, () =>
+      inTx(h, (tx) => tx.claimEffects(claim('w-1', { now: instant(1000), leaseMs: 30_000 }))),
+    );
+    const leased = { ...pending(effect), attempts: 1, leaseOwner: 'w-1', leaseUntil: claimed[0]?.leaseUntil ?? null };
+    expect(claimed).toEqual([leased]);
     expect(await inTx(h, (tx) => tx.getEffect(TENANT, 'wf-1:notify'))).toEqual(leased);
     expect(await h.raw.effects(TENANT)).toEqual([
       { id: 'fx-1', idempotencyKey: 'wf-1:notify', status: 'pending', attempts: 1, leaseOwner: 'w-1' },
@@ -152,13 +163,32 @@ export const outboxSuite = defineSuite('outbox', {
     expect(await state(h, ['k-1', 'k-2'])).toEqual(before);
   },
 
-  'after the lease expires another worker can claim the effect': async (h) => {
+  'a lease holds on the store clock, however far ahead the clock of the next worker runs': async (h) => {
+    await inTx(h, (tx) => tx.enqueueEffects([newEffect(TENANT, 'fx-1', 'k-1')]));
+    await inTx(h, (tx) => tx.claimEffects(claim('w-1', { now: instant(0), leaseMs: 60_000 })));
+    const before = await state(h, ['k-1']);
+    for (const ahead of [120_000, 86_400_000, 10 * 365 * 86_400_000]) {
+      expect(
+        await inTx(h, (tx) => tx.claimEffects(claim('w-2', { now: instant(ahead) }))),
+        `${ahead} ms ahead`,
+      ).toEqual([]);
+    }
+    expect(await state(h, ['k-1'])).toEqual(before);
+  },
+
+  'after the lease expires on the store clock another worker can claim the effect': async (h) => {
     const effect = newEffect(TENANT, 'fx-1', 'k-1');
     await inTx(h, (tx) => tx.enqueueEffects([effect]));
-    await inTx(h, (tx) => tx.claimEffects(claim('w-1', { now: instant(0), leaseMs: 60_000 })));
-    expect(await inTx(h, (tx) => tx.claimEffects(claim('w-2', { now: instant(59_999) })))).toEqual([]);
-    const reclaimed = await inTx(h, (tx) => tx.claimEffects(claim('w-2', { now: instant(60_001), leaseMs: 1000 })));
-    const expected = { ...pending(effect), attempts: 2, leaseOwner: 'w-2', leaseUntil: instant(61_001) };
+    const [first] = await inTx(h, (tx) => tx.claimEffects(claim('w-1', { now: instant(0), leaseMs: 1000 })));
+    expect(await inTx(h, (tx) => tx.claimEffects(claim('w-2')))).toEqual([]);
+    await leaseEnded(first?.leaseUntil ?? null);
+    const reclaimed = await claimedOnStoreClock(60_000, () => inTx(h, (tx) => tx.claimEffects(claim('w-2'))));
+    const expected = {
+      ...pending(effect),
+      attempts: 2,
+      leaseOwner: 'w-2',
+      leaseUntil: reclaimed[0]?.leaseUntil ?? null,
+    };
     expect(reclaimed).toEqual([expected]);
     expect(await inTx(h, (tx) => tx.getEffect(TENANT, 'k-1'))).toEqual(expected);
     expect(await h.raw.effects(TENANT)).toEqual([
@@ -170,7 +200,7 @@ export const outboxSuite = defineSuite('outbox', {
     const mine = newEffect(TENANT, 'fx-1', 'wf-1:notify', { availableAt: instant(-1000) });
     const theirs = newEffect(OTHER_TENANT, 'fx-2', 'wf-1:notify', { availableAt: instant(-2000), payload: { x: 1 } });
     await inTx(h, (tx) => tx.enqueueEffects([mine, theirs]));
-    const lease = { attempts: 1, leaseOwner: 'w-1', leaseUntil: instant(60_000) };
+    const lease = { attempts: 1, leaseOwner: 'w-1', leaseUntil: expect.any(String) };
     expect(await inTx(h, (tx) => tx.claimEffects(claim('w-1')))).toEqual([
       { ...pending(theirs), ...lease },
       { ...pending(mine), ...lease },
@@ -215,7 +245,7 @@ export const outboxSuite = defineSuite('outbox', {
     expect(await inTx(h, (tx) => tx.claimEffects(claim('w-2', { now: instant(1000) })))).toEqual([]);
     expect(await inTx(h, (tx) => tx.claimEffects(claim('w-2', { now: instant(299_999) })))).toEqual([]);
     expect(await inTx(h, (tx) => tx.claimEffects(claim('w-2', { now: instant(300_000) })))).toEqual([
-      { ...retry, attempts: 2, leaseOwner: 'w-2', leaseUntil: instant(360_000) },
+      { ...retry, attempts: 2, leaseOwner: 'w-2', leaseUntil: expect.any(String) },
     ]);
   },
 
@@ -255,10 +285,11 @@ export const outboxSuite = defineSuite('outbox', {
       expect(await state(h, keys)).toEqual(before);
     };
     await settleFails('fx-1', 'w-1'); // never claimed
-    await inTx(h, (tx) => tx.claimEffects(claim('w-1', { now: instant(0), leaseMs: 60_000 })));
+    const [leased] = await inTx(h, (tx) => tx.claimEffects(claim('w-1', { leaseMs: 1000 })));
     await settleFails('fx-1', 'w-2'); // leased to w-1
     await settleFails('fx-404', 'w-1'); // no such effect
-    await inTx(h, (tx) => tx.claimEffects(claim('w-2', { now: instant(60_001) })));
+    await leaseEnded(leased?.leaseUntil ?? null);
+    expect(await inTx(h, (tx) => tx.claimEffects(claim('w-2')))).toHaveLength(1);
     await settleFails('fx-1', 'w-1'); // w-1's lease expired and w-2 holds it now
     expect(await inTx(h, (tx) => tx.settleEffect('fx-1', 'w-2', { status: 'done' }))).toBe(true);
   },

@@ -1,7 +1,17 @@
 import type { NewTimer, TimerRecord } from '@guard/core';
 import { expect } from 'vitest';
 import { defineSuite } from './define-suite.js';
-import { claim, instant, inTx, newTimer, OTHER_TENANT, sortBy, TENANT } from './fixtures.js';
+import {
+  claim,
+  claimedOnStoreClock,
+  instant,
+  inTx,
+  leaseEnded,
+  newTimer,
+  OTHER_TENANT,
+  sortBy,
+  TENANT,
+} from './fixtures.js';
 import type { StoreHarness } from './harness.js';
 
 /** A timer as scheduled, before any claim. */
@@ -126,13 +136,14 @@ export const timersSuite = defineSuite('timers', {
     expect(batches).toEqual([['tm-5', 'tm-4'], ['tm-3', 'tm-2'], ['tm-1']]);
   },
 
-  'claimTimers sets the lease owner, leaseUntil = now + leaseMs and one more attempt': async (h) => {
+  'claimTimers sets the lease owner, leaseUntil = the store clock now + leaseMs and one more attempt': async (h) => {
     const timer = newTimer(TENANT, 'tm-1', 'k-1');
     await inTx(h, (tx) => tx.scheduleTimer(timer));
-    const leased = { ...scheduled(timer), attempts: 1, leaseOwner: 'w-1', leaseUntil: instant(31_000) };
-    expect(await inTx(h, (tx) => tx.claimTimers(claim('w-1', { now: instant(1000), leaseMs: 30_000 })))).toEqual([
-      leased,
-    ]);
+    const claimed = await claimedOnStoreClock(30_000, () =>
+      inTx(h, (tx) => tx.claimTimers(claim('w-1', { now: instant(1000), leaseMs: 30_000 }))),
+    );
+    const leased = { ...scheduled(timer), attempts: 1, leaseOwner: 'w-1', leaseUntil: claimed[0]?.leaseUntil ?? null };
+    expect(claimed).toEqual([leased]);
     expect(await inTx(h, (tx) => tx.getTimer(TENANT, 'k-1'))).toEqual(leased);
     expect(await h.raw.timers(TENANT)).toEqual([{ id: 'tm-1', key: 'k-1', dueAt: instant(), leaseOwner: 'w-1' }]);
   },
@@ -149,15 +160,32 @@ export const timersSuite = defineSuite('timers', {
     expect(await state(h, ['k-1', 'k-2'])).toEqual(before);
   },
 
-  'after the lease expires another worker can claim the timer': async (h) => {
+  'a lease holds on the store clock, however far ahead the clock of the next worker runs': async (h) => {
+    await inTx(h, (tx) => tx.scheduleTimer(newTimer(TENANT, 'tm-1', 'k-1')));
+    await inTx(h, (tx) => tx.claimTimers(claim('w-1', { now: instant(0), leaseMs: 60_000 })));
+    const before = await state(h, ['k-1']);
+    for (const ahead of [120_000, 86_400_000, 10 * 365 * 86_400_000]) {
+      expect(await inTx(h, (tx) => tx.claimTimers(claim('w-2', { now: instant(ahead) }))), `${ahead} ms ahead`).toEqual(
+        [],
+      );
+    }
+    expect(await state(h, ['k-1'])).toEqual(before);
+  },
+
+  'after the lease expires on the store clock another worker can claim the timer': async (h) => {
     const timer = newTimer(TENANT, 'tm-1', 'k-1');
     await inTx(h, (tx) => tx.scheduleTimer(timer));
-    await inTx(h, (tx) => tx.claimTimers(claim('w-1', { now: instant(0), leaseMs: 60_000 })));
-    expect(await inTx(h, (tx) => tx.claimTimers(claim('w-2', { now: instant(59_999) })))).toEqual([]);
-    const expected = { ...scheduled(timer), attempts: 2, leaseOwner: 'w-2', leaseUntil: instant(61_001) };
-    expect(await inTx(h, (tx) => tx.claimTimers(claim('w-2', { now: instant(60_001), leaseMs: 1000 })))).toEqual([
-      expected,
-    ]);
+    const [first] = await inTx(h, (tx) => tx.claimTimers(claim('w-1', { now: instant(0), leaseMs: 1000 })));
+    expect(await inTx(h, (tx) => tx.claimTimers(claim('w-2')))).toEqual([]);
+    await leaseEnded(first?.leaseUntil ?? null);
+    const reclaimed = await claimedOnStoreClock(60_000, () => inTx(h, (tx) => tx.claimTimers(claim('w-2'))));
+    const expected = {
+      ...scheduled(timer),
+      attempts: 2,
+      leaseOwner: 'w-2',
+      leaseUntil: reclaimed[0]?.leaseUntil ?? null,
+    };
+    expect(reclaimed).toEqual([expected]);
     expect(await inTx(h, (tx) => tx.getTimer(TENANT, 'k-1'))).toEqual(expected);
     expect(await h.raw.timers(TENANT)).toEqual([{ id: 'tm-1', key: 'k-1', dueAt: instant(), leaseOwner: 'w-2' }]);
   },
@@ -169,7 +197,7 @@ export const timersSuite = defineSuite('timers', {
       await tx.scheduleTimer(mine);
       await tx.scheduleTimer(theirs);
     });
-    const lease = { attempts: 1, leaseOwner: 'w-1', leaseUntil: instant(60_000) };
+    const lease = { attempts: 1, leaseOwner: 'w-1', leaseUntil: expect.any(String) };
     expect(await inTx(h, (tx) => tx.claimTimers(claim('w-1')))).toEqual([
       { ...scheduled(theirs), ...lease },
       { ...scheduled(mine), ...lease },
@@ -196,10 +224,11 @@ export const timersSuite = defineSuite('timers', {
       expect(await state(h, ['k-1'])).toEqual(before);
     };
     await completeFails('tm-1', 'w-1'); // never claimed
-    await inTx(h, (tx) => tx.claimTimers(claim('w-1', { now: instant(0), leaseMs: 60_000 })));
+    const [leased] = await inTx(h, (tx) => tx.claimTimers(claim('w-1', { leaseMs: 1000 })));
     await completeFails('tm-1', 'w-2'); // leased to w-1
     await completeFails('tm-404', 'w-1'); // no such timer
-    await inTx(h, (tx) => tx.claimTimers(claim('w-2', { now: instant(60_001) })));
+    await leaseEnded(leased?.leaseUntil ?? null);
+    expect(await inTx(h, (tx) => tx.claimTimers(claim('w-2')))).toHaveLength(1);
     await completeFails('tm-1', 'w-1'); // w-1's lease expired and w-2 holds it now
     expect(await inTx(h, (tx) => tx.completeTimer('tm-1', 'w-2'))).toBe(true);
   },

@@ -53,6 +53,8 @@ export const mysqlAdapter: DialectAdapter = {
   maxParameters: 30_000,
   // below the 16 MiB default max_allowed_packet of MySQL 8 and MariaDB 10.6+
   maxStatementBytes: 4 * 1024 * 1024,
+  // UTC_TIMESTAMP(3) is constant within a statement; %f has six digits, ISO strings three.
+  currentTime: sql<string>`concat(substring(date_format(utc_timestamp(3), '%Y-%m-%dT%H:%i:%s.%f'), 1, 23), 'Z')`,
   jsonText<C extends string>(column: string, alias: C): AliasedRawBuilder<string, C> {
     return sql<string>`${sql.ref(column)}`.as(alias);
   },

@@ -41,6 +41,7 @@ export const postgresAdapter: DialectAdapter = {
   concurrentTransactions: true,
   maxParameters: 30_000,
   maxStatementBytes: 64 * 1024 * 1024,
+  currentTime: sql<string>`to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
   jsonText<C extends string>(column: string, alias: C): AliasedRawBuilder<string, C> {
     // `pg` would parse jsonb itself; as text, every dialect decodes the same way.
     return sql<string>`${sql.ref(column)}::text`.as(alias);

@@ -34,6 +34,7 @@ export const sqliteAdapter: DialectAdapter = {
   // SQLITE_MAX_VARIABLE_NUMBER was 999 before SQLite 3.32; stay below it for any build.
   maxParameters: 999,
   maxStatementBytes: 64 * 1024 * 1024,
+  currentTime: sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
   jsonText<C extends string>(column: string, alias: C): AliasedRawBuilder<string, C> {
     return sql<string>`${sql.ref(column)}`.as(alias);
   },

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { CRM_TRANSFER_EFFECT, memoryNotifier, type OutboxEffect } from '../src/index.js';
+import { seededGuard } from './fixtures.js';
+
+/** Waits (a few event-loop turns at a time) until `done()` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 1));
+  expect(done()).toBe(true);
+}
+
+/** @see issue #16, hole 9: a worker whose clock ran ahead delivered an effect again. */
+describe('leases are judged on the store clock', () => {
+  it('a worker whose clock runs two minutes ahead does not take an effect another worker is delivering', async () => {
+    const { guard, t, clock } = await seededGuard();
+    await t.ownership.release({ actor: 'rep', customerId: 'c-rep', reason: 'moved away' });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const deliveries: string[] = [];
+    const handler = (who: string, wait: boolean) => async (effect: OutboxEffect) => {
+      deliveries.push(`${who}:${effect.idempotencyKey}`);
+      if (wait) await gate;
+    };
+    const onTime = guard.worker({
+      workerId: 'on-time',
+      notifier: memoryNotifier(),
+      effects: { [CRM_TRANSFER_EFFECT]: handler('on-time', true) },
+    });
+    const ahead = guard.worker({
+      workerId: 'ahead',
+      notifier: memoryNotifier(),
+      effects: { [CRM_TRANSFER_EFFECT]: handler('ahead', false) },
+    });
+
+    const running = onTime.runDue();
+    await until(() => deliveries.length === 1);
+    const twoMinutesAhead = new Date(clock.now().getTime() + 120_000);
+    expect(await ahead.runDue(twoMinutesAhead)).toMatchObject({ effectsDelivered: 0, effectsFailed: 0 });
+    open();
+    expect(await running).toMatchObject({ effectsDelivered: 1 });
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]).toMatch(/^on-time:/);
+  });
+});
