@@ -43,3 +43,47 @@ describe('leases are judged on the store clock', () => {
     expect(deliveries[0]).toMatch(/^on-time:/);
   });
 });
+
+describe('a delivery slower than its lease', () => {
+  it('keeps the lease while the handler runs: no other worker delivers it meanwhile', async () => {
+    const { guard, t } = await seededGuard();
+    await t.ownership.release({ actor: 'rep', customerId: 'c-rep', reason: 'moved away' });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const deliveries: string[] = [];
+    const signals: AbortSignal[] = [];
+    const slow = guard.worker({
+      workerId: 'slow',
+      leaseMs: 1000,
+      notifier: memoryNotifier(),
+      effects: {
+        [CRM_TRANSFER_EFFECT]: async (effect, { signal }) => {
+          deliveries.push(`slow:${effect.idempotencyKey}`);
+          signals.push(signal);
+          await gate;
+        },
+      },
+    });
+    const other = guard.worker({
+      workerId: 'other',
+      notifier: memoryNotifier(),
+      effects: {
+        [CRM_TRANSFER_EFFECT]: async (effect) => {
+          deliveries.push(`other:${effect.idempotencyKey}`);
+        },
+      },
+    });
+
+    const running = slow.runDue();
+    await until(() => deliveries.length === 1);
+    // Well past one lease of the slow worker, in real time (leases are on the store clock).
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(await other.runDue()).toMatchObject({ effectsDelivered: 0 });
+    expect(signals[0]?.aborted).toBe(false);
+    open();
+    expect(await running).toMatchObject({ effectsDelivered: 1 });
+    expect(deliveries).toHaveLength(1);
+  });
+});

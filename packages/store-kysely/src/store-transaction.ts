@@ -364,6 +364,13 @@ export function createStoreTransaction(s: Session): StoreTransaction {
    * to the worker and counts an attempt. `query` selects the table's rows
    * (and any filter of its own); returns the rows as leased.
    */
+  /** The database server's time, ISO 8601 in UTC: leases are judged on it. */
+  const databaseNow = async (): Promise<string> => {
+    const now = (await sql<{ now: string }>`select ${a.currentTime} as now`.execute(db)).rows[0]?.now;
+    if (now === undefined) throw new Error('the database did not tell its time');
+    return now;
+  };
+
   const claim = async <T extends LeasedTable, R extends LeasedRow, V>(
     table: T,
     due: 'available_at' | 'due_at',
@@ -373,8 +380,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
   ): Promise<(V & { attempts: number; leaseOwner: string; leaseUntil: string })[]> => {
     if (!(request.limit >= 1)) return [];
     // Due by the caller's instant; leased by the database's clock, the one clock every worker shares.
-    const storeNow = (await sql<{ now: string }>`select ${a.currentTime} as now`.execute(db)).rows[0]?.now;
-    if (storeNow === undefined) throw new Error('the database did not tell its time');
+    const storeNow = await databaseNow();
     const leaseUntil = plusMs(storeNow, request.leaseMs);
     const leaseUntilRef = sql.ref('lease_until');
     const rows = await query
@@ -739,6 +745,19 @@ export function createStoreTransaction(s: Session): StoreTransaction {
           .where('status', '=', 'pending')
           .executeTakeFirst();
         return count(result.numUpdatedRows) > 0;
+      }),
+
+    extendEffectLease: (id, workerId, leaseMs) =>
+      run('extendEffectLease', async () => {
+        const leaseUntil = plusMs(await databaseNow(), leaseMs);
+        const result = await db
+          .updateTable('outbox')
+          .set({ lease_until: leaseUntil })
+          .where('id', '=', id)
+          .where('lease_owner', '=', workerId)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        return count(result.numUpdatedRows) > 0 ? leaseUntil : null;
       }),
 
     getEffect: (tenantId, idempotencyKey) =>

@@ -620,6 +620,14 @@ export interface StoreTransaction {
    * otherwise (e.g. another worker has claimed the effect since).
    */
   settleEffect(id: string, workerId: string, outcome: EffectOutcome): Promise<boolean>;
+  /**
+   * Extends the lease of a `pending` effect `workerId` holds (as
+   * {@link StoreTransaction.settleEffect} judges holding) to the store's now
+   * + `leaseMs`, so a delivery slower than one lease keeps it; returns the new
+   * `leaseUntil`, or `null` and writes nothing when the worker no longer holds
+   * the lease (another worker claimed the effect, or it was settled).
+   */
+  extendEffectLease(id: string, workerId: string, leaseMs: number): Promise<string | null>;
   /** The effect with this idempotency key, or `null`. */
   getEffect(tenantId: string, idempotencyKey: string): Promise<OutboxEffect | null>;
 

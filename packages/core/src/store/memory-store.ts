@@ -534,6 +534,13 @@ function createTransaction(
       setWithUndo(found.map, found.key, settled, undo);
       return true;
     },
+    async extendEffectLease(id, workerId, leaseMs) {
+      const found = findById((t) => t.effects, id);
+      if (!found || found.row.leaseOwner !== workerId || found.row.status !== 'pending') return null;
+      const leaseUntil = new Date(clock.now().getTime() + leaseMs).toISOString();
+      setWithUndo(found.map, found.key, { ...found.row, leaseUntil }, undo);
+      return leaseUntil;
+    },
     async getEffect(tenantId, idempotencyKey) {
       const e = tenant(tenantId, false).effects.get(idempotencyKey);
       return e ? clone(e) : null;

@@ -1,2 +1,2 @@
 export type { DeadEffectView, OutboxApi } from './dead-effects.js';
-export type { EffectHandler, RunDueResult, Worker, WorkerOptions } from './worker.js';
+export type { EffectContext, EffectHandler, RunDueResult, Worker, WorkerOptions } from './worker.js';

@@ -12,18 +12,43 @@ import { recordDeadEffect } from './dead-effects.js';
 
 /**
  * Delivers one outbox effect of a kind (e.g. `crm.transfer`). Throw to have
- * it retried later; the effect's `idempotencyKey` is stable across retries,
- * so pass it to the remote API where it takes one.
+ * it retried later; the effect's `idempotencyKey` is stable across retries
+ * and workers, so pass it to the remote API where it takes one.
+ *
+ * While the handler runs, the worker keeps extending its lease (every third
+ * of `leaseMs`), so a slow delivery is not taken over by another worker. If
+ * the lease is lost all the same (the worker was paused longer than a
+ * lease), `context.signal` aborts: stop, and let the worker that took it
+ * over deliver it.
  *
  * @example
  * ```ts
  * import type { EffectHandler } from '@guard/core';
- * const transfer: EffectHandler = async (effect) => {
- *   await crm.transferOwner(effect.payload, { idempotencyKey: effect.idempotencyKey });
+ * const transfer: EffectHandler = async (effect, { signal }) => {
+ *   await fetch(crmUrl, {
+ *     method: 'POST',
+ *     body: JSON.stringify(effect.payload),
+ *     headers: { 'Idempotency-Key': effect.idempotencyKey },
+ *     signal,
+ *   });
  * };
  * ```
  */
-export type EffectHandler = (effect: OutboxEffect) => Promise<void>;
+export type EffectHandler = (effect: OutboxEffect, context: EffectContext) => Promise<void>;
+
+/**
+ * What an {@link EffectHandler} gets besides the effect.
+ *
+ * @example
+ * ```ts
+ * import type { EffectContext } from '@guard/core';
+ * const stopWhenLost = ({ signal }: EffectContext) => signal.throwIfAborted();
+ * ```
+ */
+export interface EffectContext {
+  /** Aborts when this worker has lost the effect's lease to another worker. */
+  readonly signal: AbortSignal;
+}
 
 /**
  * Options of {@link Guard.worker}.
@@ -165,7 +190,7 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
     return { fired, dropped };
   }
 
-  async function deliver(effect: OutboxEffect): Promise<void> {
+  async function deliver(effect: OutboxEffect, signal: AbortSignal): Promise<void> {
     if (effect.kind === 'notify') {
       if (!o.notifier) throw new Error('no notifier configured: pass worker({ notifier })');
       const p = effect.payload as { template: string; to: string[]; data: { [key: string]: Json } };
@@ -187,7 +212,36 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
     const handler = o.effects?.[effect.kind];
     if (!handler)
       throw new Error(`no handler for effect kind "${effect.kind}": pass worker({ effects: { '${effect.kind}': … } })`);
-    await handler(effect);
+    await handler(effect, { signal });
+  }
+
+  /**
+   * Runs a delivery while extending the effect's lease every third of a
+   * lease; the signal aborts if the lease is lost.
+   */
+  async function withLease(effect: OutboxEffect, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const controller = new AbortController();
+    let extending: Promise<unknown> = Promise.resolve();
+    const heartbeat = setInterval(
+      () => {
+        extending = ctx.store
+          .transaction((tx) => tx.extendEffectLease(effect.id, workerId, leaseMs))
+          .then(
+            (until) => {
+              if (until === null) controller.abort(new LeaseLost());
+            },
+            // A failed extension is retried at the next beat; the lease holds until it runs out.
+            () => undefined,
+          );
+      },
+      Math.max(100, Math.floor(leaseMs / 3)),
+    );
+    try {
+      await work(controller.signal);
+    } finally {
+      clearInterval(heartbeat);
+      await extending;
+    }
   }
 
   async function deliverEffects(now: string) {
@@ -200,7 +254,7 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
       for (const effect of effects) {
         let outcome: Parameters<import('../ports/store.js').StoreTransaction['settleEffect']>[2];
         try {
-          await deliver(effect);
+          await withLease(effect, (signal) => deliver(effect, signal));
           outcome = { status: 'done' };
           delivered++;
         } catch (error) {

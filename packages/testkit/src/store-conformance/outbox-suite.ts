@@ -2,6 +2,7 @@ import type { NewOutboxEffect, OutboxEffect } from '@guard/core';
 import { expect } from 'vitest';
 import { defineSuite } from './define-suite.js';
 import {
+  CLOCK_SKEW_MS,
   claim,
   claimedOnStoreClock,
   instant,
@@ -194,6 +195,44 @@ export const outboxSuite = defineSuite('outbox', {
     expect(await h.raw.effects(TENANT)).toEqual([
       { id: 'fx-1', idempotencyKey: 'k-1', status: 'pending', attempts: 2, leaseOwner: 'w-2' },
     ]);
+  },
+
+  'extendEffectLease moves the lease of its holder to the store clock now + leaseMs': async (h) => {
+    const effect = newEffect(TENANT, 'fx-1', 'k-1');
+    await inTx(h, (tx) => tx.enqueueEffects([effect]));
+    const [short] = await inTx(h, (tx) => tx.claimEffects(claim('w-1', { leaseMs: 1000 })));
+    const before = Date.now();
+    const until = await inTx(h, (tx) => tx.extendEffectLease('fx-1', 'w-1', 60_000));
+    expect(Date.parse(until ?? '')).toBeGreaterThanOrEqual(before + 60_000 - CLOCK_SKEW_MS);
+    expect(Date.parse(until ?? '')).toBeLessThanOrEqual(Date.now() + 60_000 + CLOCK_SKEW_MS);
+    expect(await inTx(h, (tx) => tx.getEffect(TENANT, 'k-1'))).toEqual({
+      ...pending(effect),
+      attempts: 1,
+      leaseOwner: 'w-1',
+      leaseUntil: until,
+    });
+    // The first lease has run out, the extended one holds: no one else gets the effect.
+    await leaseEnded(short?.leaseUntil ?? null);
+    expect(await inTx(h, (tx) => tx.claimEffects(claim('w-2')))).toEqual([]);
+    expect(await inTx(h, (tx) => tx.settleEffect('fx-1', 'w-1', { status: 'done' }))).toBe(true);
+  },
+
+  'extendEffectLease by a worker that does not hold the lease returns null and writes nothing': async (h) => {
+    await inTx(h, (tx) => tx.enqueueEffects([newEffect(TENANT, 'fx-1', 'k-1'), newEffect(TENANT, 'fx-2', 'k-2')]));
+    const keys = ['k-1', 'k-2'];
+    const extendFails = async (id: string, workerId: string) => {
+      const before = await state(h, keys);
+      expect(await inTx(h, (tx) => tx.extendEffectLease(id, workerId, 60_000)), `${workerId} extending ${id}`).toBe(
+        null,
+      );
+      expect(await state(h, keys)).toEqual(before);
+    };
+    await extendFails('fx-1', 'w-1'); // never claimed
+    await inTx(h, (tx) => tx.claimEffects(claim('w-1')));
+    await extendFails('fx-1', 'w-2'); // leased to w-1
+    await extendFails('fx-404', 'w-1'); // no such effect
+    await inTx(h, (tx) => tx.settleEffect('fx-2', 'w-1', { status: 'done' }));
+    await extendFails('fx-2', 'w-1'); // settled
   },
 
   'claimEffects serves every tenant, each effect carrying its own tenantId': async (h) => {

@@ -82,6 +82,8 @@ export type ConformanceTestName =
   | 'outbox > a lease holds on the store clock, however far ahead the clock of the next worker runs'
   | 'outbox > a second claim at the same now gets nothing'
   | 'outbox > after the lease expires on the store clock another worker can claim the effect'
+  | 'outbox > extendEffectLease moves the lease of its holder to the store clock now + leaseMs'
+  | 'outbox > extendEffectLease by a worker that does not hold the lease returns null and writes nothing'
   | 'outbox > claimEffects serves every tenant, each effect carrying its own tenantId'
   | 'outbox > settleEffect done: the effect is delivered, its lease cleared, and never claimed again'
   | 'outbox > settleEffect pending: the effect is retried at the new availableAt, with the error recorded'
