@@ -4,10 +4,10 @@ import { sha256Hex } from '../audit/hash.js';
 import { type ActorRef, actorRefSchema, idSchema, type Json } from '../domain/entities.js';
 import { ConflictError, NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
-import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
-import { requireEmployee } from '../guard/directory.js';
-import { employeesWithRole } from '../guard/roles.js';
 import { validationMessage } from '../i18n/keys.js';
+import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
+import { requireEmployee } from '../kernel/directory.js';
+import { employeesWithRole } from '../kernel/roles.js';
 import type { StoredRecord, StoreTransaction, WorkflowRecord } from '../ports/store.js';
 import { allRecords, allWorkflows } from '../store/pages.js';
 import {

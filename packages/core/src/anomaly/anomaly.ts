@@ -1,7 +1,7 @@
 import { activeBlock, raiseAlert } from '../alerts/alerts.js';
 import type { ActorRef, Json } from '../domain/entities.js';
 import { ActorBlockedError } from '../errors/guard-error.js';
-import type { GuardContext, UnitOfWork } from '../guard/context.js';
+import type { GuardContext, UnitOfWork } from '../kernel/context.js';
 import { DAY_MS, isoWeekday, zoneOffsetMs } from '../policy/local-time.js';
 import type { EmployeeRecord } from '../ports/store.js';
 import { recordOwnSignals } from '../risk/service.js';

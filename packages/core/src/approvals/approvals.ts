@@ -3,10 +3,10 @@ import type { ActorRef, Json, SubjectRef } from '../domain/entities.js';
 import { idSchema, subjectRefSchema } from '../domain/entities.js';
 import { NotFoundError, ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
-import { type GuardContext, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
-import { requireActingEmployee, requireEmployee } from '../guard/directory.js';
-import { employeesWithRole } from '../guard/roles.js';
 import { type ApprovalTitles, type InputName, messages, validationMessage } from '../i18n/messages.js';
+import { type GuardContext, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
+import { requireActingEmployee, requireEmployee } from '../kernel/directory.js';
+import { employeesWithRole } from '../kernel/roles.js';
 import type { EmployeeRecord, Page, StoreTransaction, WorkflowRecord } from '../ports/store.js';
 import { loadSettings } from '../settings/tenant-settings.js';
 import {

@@ -19,8 +19,8 @@ import {
   type Json,
 } from '../domain/entities.js';
 import { parseInput } from '../errors/validate.js';
-import { type GuardContext, HOST_ACTOR, inUnitOfWork } from '../guard/context.js';
-import { requireEmployee } from '../guard/directory.js';
+import { type GuardContext, HOST_ACTOR, inUnitOfWork } from '../kernel/context.js';
+import { requireEmployee } from '../kernel/directory.js';
 import { applyFieldLevels } from '../policy/index.js';
 import type { KeyProvider } from '../ports/keys.js';
 import type {

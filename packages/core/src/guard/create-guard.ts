@@ -4,6 +4,15 @@ import { type TrainingApi, trainingApi } from '../agreements/training.js';
 import { type AlertsApi, alertsApi } from '../alerts/alerts.js';
 import { type ApprovalsApi, approvalsApi, approvalsModule } from '../approvals/approvals.js';
 import { AuditLog, type VerifyResult } from '../audit/index.js';
+import {
+  type CustomerView,
+  type ListCustomersParams,
+  listCustomers,
+  type ReadCustomerParams,
+  readCustomer,
+  type UpsertCustomerOptions,
+  upsertCustomer,
+} from '../customers/customers.js';
 import type { Decision } from '../domain/decision.js';
 import {
   type ActorRef,
@@ -21,6 +30,15 @@ import { parseInput } from '../errors/validate.js';
 import { type EvidenceApi, evidenceApi } from '../evidence/evidence.js';
 import type { Locale } from '../i18n/locale.js';
 import { type InputName, validationMessage } from '../i18n/messages.js';
+import { type GuardContext, HOST_ACTOR, inUnitOfWork, withTenant } from '../kernel/context.js';
+import { type Decided, decideOn } from '../kernel/decide.js';
+import {
+  type DirectorySyncInput,
+  type DirectorySyncResult,
+  requireEmployee,
+  syncDirectory,
+} from '../kernel/directory.js';
+import { inTenantLocale } from '../kernel/tenant-locale.js';
 import { type OffboardingApi, offboardingApi, offboardingModule } from '../offboarding/offboarding.js';
 import { type OwnershipApi, ownershipApi, ownershipModule, transferDecided } from '../ownership/ownership.js';
 import { type CompiledPolicy, compilePolicy, defaultPolicy, type MaskKind } from '../policy/index.js';
@@ -49,19 +67,6 @@ import {
 import { type OutboxApi, outboxApi } from '../worker/dead-effects.js';
 import { createWorker, type Worker, type WorkerOptions } from '../worker/worker.js';
 import { workflowRegistry } from '../workflows/runtime/index.js';
-import { type GuardContext, HOST_ACTOR, inUnitOfWork, withTenant } from './context.js';
-import {
-  type CustomerView,
-  type ListCustomersParams,
-  listCustomers,
-  type ReadCustomerParams,
-  readCustomer,
-  type UpsertCustomerOptions,
-  upsertCustomer,
-} from './customers.js';
-import { type Decided, decideOn } from './decide.js';
-import { type DirectorySyncInput, type DirectorySyncResult, requireEmployee, syncDirectory } from './directory.js';
-import { inTenantLocale } from './tenant-locale.js';
 
 /**
  * Options of {@link createGuard}.

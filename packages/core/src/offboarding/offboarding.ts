@@ -5,6 +5,8 @@ import type { ActorRef, Json } from '../domain/entities.js';
 import { idSchema, isoDateSchema, isoDateTimeSchema } from '../domain/entities.js';
 import { NotFoundError, ValidationError, WorkflowRejectedError } from '../errors/guard-error.js';
 import { issueSummary, parseInput } from '../errors/validate.js';
+import type { Locale } from '../i18n/locale.js';
+import { type InputName, messages, validationMessage } from '../i18n/messages.js';
 import {
   forbiddenOutsidePolicy,
   type GuardContext,
@@ -12,11 +14,9 @@ import {
   inRefusableUnitOfWork,
   inUnitOfWork,
   type UnitOfWork,
-} from '../guard/context.js';
-import { requireEmployee } from '../guard/directory.js';
-import { employeesWithRole } from '../guard/roles.js';
-import type { Locale } from '../i18n/locale.js';
-import { type InputName, messages, validationMessage } from '../i18n/messages.js';
+} from '../kernel/context.js';
+import { requireEmployee } from '../kernel/directory.js';
+import { employeesWithRole } from '../kernel/roles.js';
 import { changeOwner, FOLLOW_UP_KIND } from '../ownership/ownership.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { EmployeeRecord, StoreTransaction, WorkflowRecord } from '../ports/store.js';

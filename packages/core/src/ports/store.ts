@@ -486,6 +486,12 @@ export type EffectOutcome =
  * `@guard/core`) and the SQL stores. `@guard/testkit` publishes the
  * conformance suite every implementation must pass.
  *
+ * A new SQL engine is not a new store: `@guard/store-kysely` is written once
+ * against a `DialectAdapter` (transactions, row locks, upserts, JSON, the
+ * server's clock, migrations, error classification), so supporting another
+ * engine means one more adapter and its migrations, then the conformance
+ * suite against a real server.
+ *
  * @example
  * ```ts
  * import { memoryStore } from '@guard/core';
@@ -511,19 +517,15 @@ export interface Store {
 }
 
 /**
- * The operations available inside a transaction. Records passed in and
- * returned are plain data; the store never keeps or returns references a
- * caller could mutate afterwards.
+ * The tenant, its org units and its employees. Units carry their materialised `path`, so "the subtree of X" is one indexed query; employees are written in batches by a directory sync.
+ * One concern of {@link StoreTransaction}.
  *
  * @example
  * ```ts
- * await store.transaction(async (tx) => {
- *   const c = await tx.getCustomer('acme', 'c-1');
- *   if (c) await tx.putCustomer({ ...c, name: 'New name', version: c.version + 1 }, c.version);
- * });
+ * const [rep] = await tx.getEmployees('acme', ['e-7']);
  * ```
  */
-export interface StoreTransaction {
+export interface DirectoryOperations {
   /** The tenant, or `null`. */
   getTenant(tenantId: string): Promise<TenantRecord | null>;
   /** Inserts or replaces the tenant. */
@@ -540,7 +542,18 @@ export interface StoreTransaction {
   getEmployees(tenantId: string, ids: readonly string[]): Promise<EmployeeRecord[]>;
   /** Inserts or replaces employees (matched by tenant and id). */
   putEmployees(records: readonly EmployeeRecord[]): Promise<void>;
+}
 
+/**
+ * Customers with their optimistic `version`: `putCustomer` refuses a stale `expectedVersion` with a `ConflictError`, and `setCustomerOwner` moves ownership only from the owner the caller saw (a compare-and-set), so two claims of one pool customer cannot both win.
+ * One concern of {@link StoreTransaction}.
+ *
+ * @example
+ * ```ts
+ * const moved = await tx.setCustomerOwner('acme', 'c-1', { from: null, to: 'e-7', at: now }); // null if someone was first
+ * ```
+ */
+export interface CustomerOperations {
   /** The customer, or `null`. */
   getCustomer(tenantId: string, id: string): Promise<CustomerRecord | null>;
   /** The customers with these ids that exist, in no particular order. */
@@ -565,7 +578,18 @@ export interface StoreTransaction {
    * owned by `change.from`.
    */
   setCustomerOwner(tenantId: string, customerId: string, change: OwnerChange): Promise<CustomerRecord | null>;
+}
 
+/**
+ * Persisted workflow snapshots (approvals, claims, offboarding cases, agreements), versioned like customers so two transitions of one workflow cannot both commit.
+ * One concern of {@link StoreTransaction}.
+ *
+ * @example
+ * ```ts
+ * const wf = await tx.getWorkflow('acme', 'off-1');
+ * ```
+ */
+export interface WorkflowOperations {
   /** The workflow, or `null`. */
   getWorkflow(tenantId: string, id: string): Promise<WorkflowRecord | null>;
   /**
@@ -577,7 +601,18 @@ export interface StoreTransaction {
   putWorkflow(record: WorkflowRecord, expectedVersion: number | null): Promise<void>;
   /** One page of workflows matching `filter`, ordered by id. */
   listWorkflows(tenantId: string, filter: WorkflowFilter, page: PageRequest): Promise<Page<WorkflowRecord>>;
+}
 
+/**
+ * Feature records (alerts, exports, settings, activity windows…): a generic, versioned key-value table by tenant, `kind` and `id`, with a `ref`, a `status` and an instant `at` to list by.
+ * One concern of {@link StoreTransaction}.
+ *
+ * @example
+ * ```ts
+ * const settings = await tx.getRecord('acme', 'settings', 'tenant');
+ * ```
+ */
+export interface RecordOperations {
   /** The record, or `null`. */
   getRecord(tenantId: string, kind: string, id: string): Promise<StoredRecord | null>;
   /**
@@ -597,7 +632,18 @@ export interface StoreTransaction {
   listRecords(tenantId: string, filter: RecordFilter, page: PageRequest): Promise<Page<StoredRecord>>;
   /** Deletes the record, whatever its version; `false` if there was none. */
   deleteRecord(tenantId: string, kind: string, id: string): Promise<boolean>;
+}
 
+/**
+ * The transactional outbox: effects enqueued in the transaction that decided them (idempotent by key), leased to workers on the store's clock, settled once by the lease holder.
+ * One concern of {@link StoreTransaction}.
+ *
+ * @example
+ * ```ts
+ * await tx.enqueueEffects([{ id: 'fx-1', tenantId: 'acme', idempotencyKey: 'k-1', kind: 'notify', payload: {}, availableAt: now, createdAt: now }]);
+ * ```
+ */
+export interface OutboxOperations {
   /**
    * Adds effects to the outbox (status `pending`, no attempts). An effect
    * whose `(tenantId, idempotencyKey)` is already in the outbox is ignored.
@@ -630,7 +676,18 @@ export interface StoreTransaction {
   extendEffectLease(id: string, workerId: string, leaseMs: number): Promise<string | null>;
   /** The effect with this idempotency key, or `null`. */
   getEffect(tenantId: string, idempotencyKey: string): Promise<OutboxEffect | null>;
+}
 
+/**
+ * Durable timers, one per tenant and key (scheduling the same key moves it), leased to workers like outbox effects and deleted when fired by the lease holder.
+ * One concern of {@link StoreTransaction}.
+ *
+ * @example
+ * ```ts
+ * await tx.scheduleTimer({ id: 'tm-1', tenantId: 'acme', key: 'off-1:escalate', workflowId: 'off-1', event: { type: 'ESCALATE' }, dueAt, createdAt: now });
+ * ```
+ */
+export interface TimerOperations {
   /**
    * Schedules a timer, or moves the tenant's timer with the same `key` (new
    * `id`, `event` and `dueAt`; lease and attempts reset).
@@ -644,7 +701,18 @@ export interface StoreTransaction {
   completeTimer(id: string, workerId: string): Promise<boolean>;
   /** The tenant's timer with this key, or `null`. */
   getTimer(tenantId: string, key: string): Promise<TimerRecord | null>;
+}
 
+/**
+ * The hash-chained audit log: entries appended under the tenant's locked head (so appends of one tenant queue), with their seals, and signed checkpoints.
+ * One concern of {@link StoreTransaction}.
+ *
+ * @example
+ * ```ts
+ * const head = await tx.lockAuditHead('acme'); // null before the first entry
+ * ```
+ */
+export interface AuditOperations {
   /**
    * The tenant's audit head, locked until the transaction ends so that
    * concurrent appenders queue behind it; `null` before the first entry.
@@ -669,3 +737,30 @@ export interface StoreTransaction {
   /** Up to `limit` checkpoints with `seq > afterSeq`, ascending by `seq`. */
   readCheckpoints(tenantId: string, afterSeq: number, limit: number): Promise<AuditCheckpoint[]>;
 }
+
+/**
+ * The operations available inside a transaction, grouped by concern:
+ * {@link DirectoryOperations}, {@link CustomerOperations},
+ * {@link WorkflowOperations}, {@link RecordOperations},
+ * {@link OutboxOperations}, {@link TimerOperations} and
+ * {@link AuditOperations}; each states its contract, and the conformance
+ * suite of `@guard/testkit` checks it on every store. Records passed in and
+ * returned are plain data; the store never keeps or returns references a
+ * caller could mutate afterwards.
+ *
+ * @example
+ * ```ts
+ * await store.transaction(async (tx) => {
+ *   const c = await tx.getCustomer('acme', 'c-1');
+ *   if (c) await tx.putCustomer({ ...c, name: 'New name', version: c.version + 1 }, c.version);
+ * });
+ * ```
+ */
+export interface StoreTransaction
+  extends DirectoryOperations,
+    CustomerOperations,
+    WorkflowOperations,
+    RecordOperations,
+    OutboxOperations,
+    TimerOperations,
+    AuditOperations {}

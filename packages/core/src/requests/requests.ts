@@ -6,16 +6,16 @@ import type { ActorRef, FieldValue, Json, SubjectRef } from '../domain/entities.
 import { idSchema } from '../domain/entities.js';
 import { ForbiddenError, NotFoundError, ValidationError, WorkflowRejectedError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
+import { validationMessage } from '../i18n/keys.js';
 import {
   forbiddenOutsidePolicy,
   type GuardContext,
   inRefusableUnitOfWork,
   inUnitOfWork,
   type UnitOfWork,
-} from '../guard/context.js';
-import { decideOn } from '../guard/decide.js';
-import { requireEmployee } from '../guard/directory.js';
-import { validationMessage } from '../i18n/keys.js';
+} from '../kernel/context.js';
+import { decideOn } from '../kernel/decide.js';
+import { requireEmployee } from '../kernel/directory.js';
 import { applyFieldLevels } from '../policy/index.js';
 import type { CustomerRecord, StoredRecord } from '../ports/store.js';
 import { loadSettings, tenantPolicy } from '../settings/tenant-settings.js';

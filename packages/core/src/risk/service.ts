@@ -4,7 +4,7 @@ import type { ActorRef, Json } from '../domain/entities.js';
 import { idSchema } from '../domain/entities.js';
 import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
-import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../guard/context.js';
+import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
 import type { StoredRecord, StoreTransaction } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';

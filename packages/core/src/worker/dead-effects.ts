@@ -2,8 +2,8 @@ import * as z from 'zod';
 import { raiseAlert } from '../alerts/alerts.js';
 import type { Json } from '../domain/entities.js';
 import { parseInput } from '../errors/validate.js';
-import { type GuardContext, inUnitOfWork, sessionFor } from '../guard/context.js';
-import { employeesWithRole } from '../guard/roles.js';
+import { type GuardContext, inUnitOfWork, sessionFor } from '../kernel/context.js';
+import { employeesWithRole } from '../kernel/roles.js';
 import type { OutboxEffect, Page, StoredRecord, StoreTransaction } from '../ports/store.js';
 import { upsertRecord } from '../store/records.js';
 

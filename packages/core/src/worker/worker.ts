@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import type { Json } from '../domain/entities.js';
 import { parseInput } from '../errors/validate.js';
-import { type GuardContext, sessionFor } from '../guard/context.js';
 import { validationMessage } from '../i18n/keys.js';
 import { renderNotification } from '../i18n/notifications.js';
+import { type GuardContext, sessionFor } from '../kernel/context.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { OutboxEffect } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';

@@ -20,13 +20,13 @@ import {
 import { parseInput } from '../errors/validate.js';
 import type { Locale } from '../i18n/locale.js';
 import { messages, validationMessage } from '../i18n/messages.js';
+import { type GuardContext, HOST_ACTOR, inRefusableUnitOfWork, withTenant } from '../kernel/context.js';
+import { type Decided, decideOn } from '../kernel/decide.js';
+import { requireEmployee } from '../kernel/directory.js';
 import { afterCustomerWrite } from '../ownership/customer-hooks.js';
 import { applyFieldLevels } from '../policy/index.js';
 import type { CustomerFilter, CustomerRecord, Page } from '../ports/store.js';
 import { tenantLocale, tenantPolicy } from '../settings/tenant-settings.js';
-import { type GuardContext, HOST_ACTOR, inRefusableUnitOfWork, withTenant } from './context.js';
-import { type Decided, decideOn } from './decide.js';
-import { requireEmployee } from './directory.js';
 
 /**
  * A customer as one subject may see it: hidden field classes are absent,

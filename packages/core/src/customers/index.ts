@@ -1,0 +1,7 @@
+export type {
+  CustomerView,
+  ListCustomersParams,
+  ListScope,
+  ReadCustomerParams,
+  UpsertCustomerOptions,
+} from './customers.js';

@@ -1,0 +1,1 @@
+export type { DirectorySyncInput, DirectorySyncResult } from './directory.js';
