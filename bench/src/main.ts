@@ -135,12 +135,13 @@ ${table}
 ${targetTable(audit)}
 
 Where Guard's time goes, per entry: validating the draft, canonical JSON and
-SHA-256 of the entry (the chain), then the store's work — the head row lock,
-the insert into a table with four indexes (by sequence, actor, subject and
-time, which make audit queries cheap), and the head update, all in one
-transaction. A single-entry command pays a whole transaction of several
-statements. Verifying re-serialises and re-hashes every entry after reading
-it.
+SHA-256 of the entry (the chain), an HMAC seal of the entry and of the new
+head (so that no one without the key can add or change entries), then the
+store's work — the head row lock, the insert into a table with four indexes
+(by sequence, actor, subject and time, which make audit queries cheap), and
+the head update, all in one transaction. A single-entry command pays a whole
+transaction of several statements. Verifying re-serialises, re-hashes and
+checks the seal of every entry after reading it.
 
 ## Rule evaluation
 

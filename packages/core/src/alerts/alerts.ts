@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { ActorRef, Json } from '../domain/entities.js';
-import { idSchema } from '../domain/entities.js';
-import type { Severity } from '../domain/vocabulary.js';
+import { idSchema, jsonSchema } from '../domain/entities.js';
+import { type Severity, severitySchema } from '../domain/vocabulary.js';
 import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import type { Locale } from '../i18n/locale.js';
 import { type AlertSummaries, alertTitle, messages } from '../i18n/messages.js';
 import { forbiddenOutsidePolicy, type GuardContext, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
 import { managesEmployee, requireEmployee } from '../kernel/directory.js';
-import type { Page, StoredRecord, StoreTransaction } from '../ports/store.js';
+import type { Page, StoreTransaction } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';
-import { upsertRecord } from '../store/records.js';
+import { recordKind, type TypedRecord, upsertRecord } from '../store/records.js';
 
 /** Alerts are records of this kind; `ref` is the employee the alert is about, `status` its status. */
 export const ALERT_KIND = 'alert';
@@ -57,26 +57,30 @@ export interface AlertView {
   readonly version: number;
 }
 
-interface AlertData {
-  kind: string;
-  severity: Severity;
-  summary: string;
-  evidence: Record<string, Json>;
-  blocking: boolean;
-  notify: string[];
-  acknowledgedBy: string | null;
-  resolvedBy: string | null;
-  resolution: string | null;
+const alertDataSchema = z.object({
+  kind: z.string(),
+  severity: severitySchema,
+  summary: z.string(),
+  evidence: z.record(z.string(), jsonSchema),
+  blocking: z.boolean(),
+  notify: z.array(z.string()),
+  acknowledgedBy: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  resolution: z.string().nullable(),
   /** Absent on alerts written before repeats were counted: 1. */
-  count?: number;
+  count: z.int().min(1).optional(),
   /** Absent on alerts written before repeats were counted: the raise time. */
-  lastSeenAt?: string;
+  lastSeenAt: z.string().optional(),
   /** The key repeats are matched by, if any. */
-  dedupeKey?: string | null;
-}
+  dedupeKey: z.string().nullable().optional(),
+});
+type AlertData = z.output<typeof alertDataSchema>;
 
-function alertView(locale: Locale, record: StoredRecord): AlertView {
-  const d = record.data as unknown as AlertData;
+/** Alerts, one record each, parsed on every read and write. */
+const alerts = recordKind(ALERT_KIND, alertDataSchema);
+
+function alertView(locale: Locale, record: TypedRecord<AlertData>): AlertView {
+  const d = record.data;
   return {
     id: record.id,
     kind: d.kind,
@@ -178,21 +182,7 @@ export async function raiseAlert(
     lastSeenAt: now,
     dedupeKey,
   };
-  await tx.putRecord(
-    {
-      tenantId,
-      kind: ALERT_KIND,
-      id,
-      ref: alert.employeeId,
-      status: 'open',
-      at: now,
-      data: data as unknown as Json,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    },
-    null,
-  );
+  await alerts.insert(tx, { tenantId, id, ref: alert.employeeId, status: 'open', at: now, data }, now);
   if (dedupeKey !== null) {
     const index = { tenantId, kind: OPEN_ALERT_KIND, id: dedupeKey, ref: id, status: null, at: now };
     await upsertRecord(tx, { ...index, data: { alertId: id } }, now);
@@ -237,15 +227,11 @@ async function repeatOpenAlert(
 ): Promise<string | null> {
   const { tx, tenantId, now } = uow;
   const index = await tx.getRecord(tenantId, OPEN_ALERT_KIND, dedupeKey);
-  const current = index?.ref ? await tx.getRecord(tenantId, ALERT_KIND, index.ref) : null;
+  const current = index?.ref ? await alerts.get(tx, tenantId, index.ref) : null;
   if (!current || current.status === 'resolved') return null;
-  const data = current.data as unknown as AlertData;
-  const count = (data.count ?? 1) + 1;
-  const next: AlertData = { ...data, summary: alert.summary, evidence: alert.evidence, count, lastSeenAt: now };
-  await tx.putRecord(
-    { ...current, data: next as unknown as Json, version: current.version + 1, updatedAt: now },
-    current.version,
-  );
+  const count = (current.data.count ?? 1) + 1;
+  const next: AlertData = { ...current.data, summary: alert.summary, evidence: alert.evidence, count, lastSeenAt: now };
+  await alerts.update(tx, current, { data: next }, now);
   uow.record({
     actor: alert.actor,
     action: 'alert.repeat',
@@ -317,24 +303,18 @@ export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
     });
     return inUnitOfWork(ctx, tenantId, async (uow) => {
       await requireEmployee(ctx, uow.tx, tenantId, actor);
-      const record = await uow.tx.getRecord(tenantId, ALERT_KIND, alertId);
+      const record = await alerts.get(uow.tx, tenantId, alertId);
       if (!record) throw new NotFoundError({ entity: 'alert', id: alertId, tenantId }, { locale });
       if (!(await mayClear(uow.tx, tenantId, actor, record.ref))) {
         throw await forbiddenOutsidePolicy(ctx, uow.tx, tenantId, actor, alertId, 'update');
       }
-      const data = record.data as unknown as AlertData;
+      const data = record.data;
       const next: AlertData =
         to === 'resolved'
           ? { ...data, resolvedBy: actor, resolution: note ?? null }
           : { ...data, acknowledgedBy: actor };
-      const updated: StoredRecord = {
-        ...record,
-        status: record.status === 'resolved' ? 'resolved' : to,
-        data: next as unknown as Json,
-        version: record.version + 1,
-        updatedAt: uow.now,
-      };
-      await uow.tx.putRecord(updated, record.version);
+      const status = record.status === 'resolved' ? 'resolved' : to;
+      const updated = await alerts.update(uow.tx, record, { status, data: next }, uow.now);
       if (to === 'resolved' && typeof data.dedupeKey === 'string') {
         const index = await uow.tx.getRecord(tenantId, OPEN_ALERT_KIND, data.dedupeKey);
         if (index?.ref === alertId) await uow.tx.deleteRecord(tenantId, OPEN_ALERT_KIND, data.dedupeKey);
@@ -361,10 +341,10 @@ export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
     list: async (input = {}) => {
       const q = parseInput(listSchema, input, { what: 'alert query', locale });
       return inUnitOfWork(ctx, tenantId, async (uow) => {
-        const page = await uow.tx.listRecords(
+        const page = await alerts.list(
+          uow.tx,
           tenantId,
           {
-            kind: ALERT_KIND,
             ...(q.status === undefined ? {} : { status: q.status }),
             ...(q.employeeId === undefined ? {} : { ref: q.employeeId }),
             order: 'desc',
@@ -378,7 +358,7 @@ export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
     get: async (alertId) => {
       const id = parseInput(idSchema, alertId, { what: 'alert id', locale });
       return inUnitOfWork(ctx, tenantId, async (uow) => {
-        const record = await uow.tx.getRecord(tenantId, ALERT_KIND, id);
+        const record = await alerts.get(uow.tx, tenantId, id);
         if (!record) throw new NotFoundError({ entity: 'alert', id, tenantId }, { locale });
         return alertView(await tenantLocale(ctx, uow.tx, tenantId), record);
       });

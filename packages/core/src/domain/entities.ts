@@ -411,7 +411,18 @@ export type SubjectRef = z.infer<typeof subjectRefSchema>;
  */
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 
-const jsonSchema: z.ZodType<Json> = z.lazy(() =>
+/**
+ * Any JSON value: strings, finite numbers, booleans, `null`, arrays and
+ * objects of them.
+ *
+ * @example
+ * ```ts
+ * import { jsonSchema } from '@guard/core';
+ * jsonSchema.parse({ a: [1, 'x', null] }); // ok
+ * jsonSchema.safeParse(Number.NaN).success; // false
+ * ```
+ */
+export const jsonSchema: z.ZodType<Json> = z.lazy(() =>
   z.union([
     z.string(),
     z.number().refine(Number.isFinite, { error: validationMessage('finite-number') }),

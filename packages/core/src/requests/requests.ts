@@ -17,8 +17,9 @@ import {
 import { decideOn } from '../kernel/decide.js';
 import { requireEmployee } from '../kernel/directory.js';
 import { applyFieldLevels } from '../policy/index.js';
-import type { CustomerRecord, StoredRecord } from '../ports/store.js';
+import type { CustomerRecord } from '../ports/store.js';
 import { loadSettings, tenantPolicy } from '../settings/tenant-settings.js';
+import { recordKind, type TypedRecord } from '../store/records.js';
 
 /** Export requests are records of this kind; `ref` = the requester, `status` = {@link ExportRequestView.status}. */
 const EXPORT_KIND = 'export';
@@ -181,14 +182,18 @@ export interface CustomerRequestsApi {
   requestDelete(input: { actor: string; customerIds: readonly string[]; reason: string }): Promise<DeleteRequestView>;
 }
 
-interface ExportData {
-  requester: string;
-  customerIds: string[];
-  classes: string[];
-  reason: string;
-  approvalId: string | null;
-  deliveredAt: string | null;
-}
+const exportDataSchema = z.object({
+  requester: z.string(),
+  customerIds: z.array(z.string()),
+  classes: z.array(z.string()),
+  reason: z.string(),
+  approvalId: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+});
+type ExportData = z.output<typeof exportDataSchema>;
+
+/** Export requests, one record each, parsed on every read and write. */
+const exportsKind = recordKind(EXPORT_KIND, exportDataSchema);
 
 const uniqueIds = (max: number) =>
   z
@@ -213,8 +218,8 @@ const deleteSchema = z.strictObject({ actor: idSchema, customerIds: uniqueIds(10
 
 const employeeRef = (id: string): ActorRef => ({ type: 'employee', id });
 
-function exportView(record: StoredRecord): ExportRequestView {
-  const d = record.data as unknown as ExportData;
+function exportView(record: TypedRecord<ExportData>): ExportRequestView {
+  const d = record.data;
   return {
     id: record.id,
     status: record.status as ExportRequestView['status'],
@@ -278,9 +283,9 @@ const subjectFor = (ids: readonly string[]): SubjectRef | null =>
 export const exportDecided: ApprovalOutcomeHandler = async (approval, c) => {
   const exportId = approval.payload.exportId;
   if (typeof exportId !== 'string') return;
-  const record = await c.tx.getRecord(c.tenantId, EXPORT_KIND, exportId);
+  const record = await exportsKind.get(c.tx, c.tenantId, exportId);
   if (record?.status !== 'pending-approval') return;
-  const data = record.data as unknown as ExportData;
+  const data = record.data;
   // Only the export's own approval decides it.
   if (data.requester !== approval.requester || (data.approvalId !== null && data.approvalId !== approval.id)) return;
   let status: 'ready' | 'rejected' = approval.outcome === 'approved' ? 'ready' : 'rejected';
@@ -293,7 +298,7 @@ export const exportDecided: ApprovalOutcomeHandler = async (approval, c) => {
       denied = refused;
     }
   }
-  await c.tx.putRecord({ ...record, status, version: record.version + 1, updatedAt: c.at }, record.version);
+  await exportsKind.update(c.tx, record, { status }, c.at);
   c.session.record({
     actor: c.actor,
     action: status === 'ready' ? 'customer.export-approved' : 'customer.export-rejected',
@@ -447,21 +452,8 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
           deliveredAt: null,
         };
         // Written before the approval starts: an approval can end at once (no eligible approver), and its hook updates this record.
-        await uow.tx.putRecord(
-          {
-            tenantId,
-            kind: EXPORT_KIND,
-            id,
-            ref: employee.id,
-            status: why.length > 0 ? 'pending-approval' : 'ready',
-            at: uow.now,
-            data: data as unknown as Json,
-            version: 1,
-            createdAt: uow.now,
-            updatedAt: uow.now,
-          },
-          null,
-        );
+        const status = why.length > 0 ? 'pending-approval' : 'ready';
+        await exportsKind.insert(uow.tx, { tenantId, id, ref: employee.id, status, at: uow.now, data }, uow.now);
         let approvalId: string | null = null;
         if (why.length > 0) {
           const approval = await startApproval(ctx, uow, {
@@ -480,23 +472,20 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
           subject: subjectFor(p.customerIds),
           data: { exportId: id, count, classes, approvalId, approvalBecause: why, reason: p.reason },
         });
-        const current = (await uow.tx.getRecord(tenantId, EXPORT_KIND, id)) as StoredRecord;
+        // Read again: the approval's hook may have decided it already.
+        const current = await exportsKind.get(uow.tx, tenantId, id);
+        if (!current) throw new NotFoundError({ entity: 'workflow', id, tenantId }, { locale });
         if (approvalId === null) return exportView(current);
-        const updated: StoredRecord = {
-          ...current,
-          data: { ...(current.data as unknown as ExportData), approvalId } as unknown as Json,
-          version: current.version + 1,
-          updatedAt: uow.now,
-        };
-        await uow.tx.putRecord(updated, current.version);
-        return exportView(updated);
+        return exportView(
+          await exportsKind.update(uow.tx, current, { data: { ...current.data, approvalId } }, uow.now),
+        );
       });
     },
 
     getExport: async (exportId) => {
       const id = parseInput(idSchema, exportId, { what: 'export id', locale });
       return inUnitOfWork(ctx, tenantId, async (uow) => {
-        const record = await uow.tx.getRecord(tenantId, EXPORT_KIND, id);
+        const record = await exportsKind.get(uow.tx, tenantId, id);
         if (!record) throw new NotFoundError({ entity: 'workflow', id, tenantId }, { locale });
         return exportView(record);
       });
@@ -506,9 +495,9 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
       const p = parseInput(downloadSchema, input, { what: 'export download', locale });
       return inRefusableUnitOfWork(ctx, tenantId, async (uow, refuse) => {
         const employee = await requireEmployee(ctx, uow.tx, tenantId, p.actor);
-        const record = await uow.tx.getRecord(tenantId, EXPORT_KIND, p.exportId);
+        const record = await exportsKind.get(uow.tx, tenantId, p.exportId);
         if (!record) throw new NotFoundError({ entity: 'workflow', id: p.exportId, tenantId }, { locale });
-        const data = record.data as unknown as ExportData;
+        const data = record.data;
         if (data.requester !== employee.id) {
           throw await forbiddenOutsidePolicy(ctx, uow.tx, tenantId, employee.id, record.id, 'export');
         }
@@ -557,15 +546,11 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
           exportId: record.id,
           at: uow.now,
         };
-        await uow.tx.putRecord(
-          {
-            ...record,
-            status: 'delivered',
-            data: { ...data, deliveredAt: uow.now } as unknown as Json,
-            version: record.version + 1,
-            updatedAt: uow.now,
-          },
-          record.version,
+        await exportsKind.update(
+          uow.tx,
+          record,
+          { status: 'delivered', data: { ...data, deliveredAt: uow.now } },
+          uow.now,
         );
         uow.session.record({
           actor: employeeRef(employee.id),
