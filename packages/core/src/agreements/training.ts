@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { ALERT_KIND, enqueueNotification } from '../alerts/alerts.js';
-import { type ActorRef, actorRefSchema, idSchema, isoDateTimeSchema, type Json } from '../domain/entities.js';
+import { type ActorRef, actorRefSchema, idSchema, isoDateTimeSchema } from '../domain/entities.js';
 import { ConflictError, NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, HOST_ACTOR, inUnitOfWork } from '../kernel/context.js';
 import { requireEmployee } from '../kernel/directory.js';
-import type { StoredRecord } from '../ports/store.js';
 import { allRecords } from '../store/pages.js';
+import { recordKind, type TypedRecord } from '../store/records.js';
 import type { AgreementContext, AgreementKind } from '../workflows/agreement/index.js';
 import { WorkflowSession } from '../workflows/runtime/index.js';
 import { agreementRecordsOf } from './agreements.js';
@@ -135,11 +135,24 @@ const completeSchema = z.strictObject({
   passed: z.boolean(),
 });
 
-type TrainingData = Omit<TrainingAssignment, 'id' | 'status'>;
+const trainingDataSchema = z.object({
+  employeeId: z.string(),
+  courseId: z.string(),
+  title: z.string(),
+  dueAt: z.string(),
+  assignedAt: z.string(),
+  assignedBy: actorRefSchema,
+  completedAt: z.string().nullable(),
+  score: z.number().nullable(),
+  passed: z.boolean().nullable(),
+});
+type TrainingData = z.output<typeof trainingDataSchema>;
 
-function assignmentOf(record: StoredRecord): TrainingAssignment {
-  const d = record.data as unknown as TrainingData;
-  return { id: record.id, status: record.status as TrainingAssignment['status'], ...d };
+/** Training assignments, one record each, parsed on every read and write. */
+const trainings = recordKind(TRAINING_KIND, trainingDataSchema);
+
+function assignmentOf(record: TypedRecord<TrainingData>): TrainingAssignment {
+  return { id: record.id, status: record.status === 'completed' ? 'completed' : 'assigned', ...record.data };
 }
 
 /**
@@ -172,19 +185,11 @@ export function trainingApi(ctx: GuardContext, tenantId: string): TrainingApi {
           score: null,
           passed: null,
         };
-        const record: StoredRecord = {
-          tenantId,
-          kind: TRAINING_KIND,
-          id,
-          ref: p.employeeId,
-          status: 'assigned',
-          at: dueAt,
-          data: data as unknown as Json,
-          version: 1,
-          createdAt: uow.now,
-          updatedAt: uow.now,
-        };
-        await uow.tx.putRecord(record, null);
+        const record = await trainings.insert(
+          uow.tx,
+          { tenantId, id, ref: p.employeeId, status: 'assigned', at: dueAt, data },
+          uow.now,
+        );
         await enqueueNotification(ctx, uow.tx, tenantId, {
           key: `training:${id}`,
           to: [p.employeeId],
@@ -205,7 +210,7 @@ export function trainingApi(ctx: GuardContext, tenantId: string): TrainingApi {
       const p = parseInput(completeSchema, input, { what: 'training result', locale });
       const actor = p.actor ?? HOST_ACTOR;
       return inUnitOfWork(ctx, tenantId, async (uow) => {
-        const record = await uow.tx.getRecord(tenantId, TRAINING_KIND, p.assignmentId);
+        const record = await trainings.get(uow.tx, tenantId, p.assignmentId);
         // There is no entity name for training assignments yet; they belong to the agreements module.
         if (!record) throw new NotFoundError({ entity: 'training', id: p.assignmentId, tenantId }, { locale });
         if (record.status === 'completed') {
@@ -214,20 +219,8 @@ export function trainingApi(ctx: GuardContext, tenantId: string): TrainingApi {
             { locale },
           );
         }
-        const data: TrainingData = {
-          ...(record.data as unknown as TrainingData),
-          completedAt: uow.now,
-          score: p.score,
-          passed: p.passed,
-        };
-        const updated: StoredRecord = {
-          ...record,
-          status: 'completed',
-          data: data as unknown as Json,
-          version: record.version + 1,
-          updatedAt: uow.now,
-        };
-        await uow.tx.putRecord(updated, record.version);
+        const data: TrainingData = { ...record.data, completedAt: uow.now, score: p.score, passed: p.passed };
+        const updated = await trainings.update(uow.tx, record, { status: 'completed', data }, uow.now);
         uow.session.record({
           actor,
           action: 'training.complete',
@@ -241,7 +234,8 @@ export function trainingApi(ctx: GuardContext, tenantId: string): TrainingApi {
       const id = parseInput(idSchema, employeeId, { what: 'employee id', locale });
       return inUnitOfWork(ctx, tenantId, async (uow) => {
         await requireEmployee(ctx, uow.tx, tenantId, id);
-        return (await allRecords(uow.tx, tenantId, { kind: TRAINING_KIND, ref: id })).items.map(assignmentOf);
+        const records = await allRecords(uow.tx, tenantId, { kind: TRAINING_KIND, ref: id });
+        return records.items.map((r) => assignmentOf(trainings.read(r)));
       });
     },
     compliance: async (employeeId) => {
@@ -268,10 +262,10 @@ export function trainingApi(ctx: GuardContext, tenantId: string): TrainingApi {
             if (c.overdue) overdue++;
           } else if (record.state === 'revoked') revoked++;
         }
-        const trainings = (await allRecords(uow.tx, tenantId, { kind: TRAINING_KIND, ref: id })).items.map(
-          assignmentOf,
+        const assigned = (await allRecords(uow.tx, tenantId, { kind: TRAINING_KIND, ref: id })).items.map((r) =>
+          assignmentOf(trainings.read(r)),
         );
-        const completed = trainings
+        const completed = assigned
           .filter((t) => t.status === 'completed')
           .map((t) => ({
             id: t.id,
@@ -281,10 +275,10 @@ export function trainingApi(ctx: GuardContext, tenantId: string): TrainingApi {
             passed: t.passed ?? false,
             completedAt: t.completedAt ?? t.dueAt,
           }));
-        const late = trainings
+        const late = assigned
           .filter((t) => t.status === 'assigned' && t.dueAt < uow.now)
           .map((t) => ({ id: t.id, courseId: t.courseId, title: t.title, dueAt: t.dueAt }));
-        const open = trainings.filter((t) => t.status === 'assigned' && t.dueAt >= uow.now).length;
+        const open = assigned.filter((t) => t.status === 'assigned' && t.dueAt >= uow.now).length;
         const violationsByKind: Record<string, { open: number; acknowledged: number; resolved: number }> = {};
         const alerts = (await allRecords(uow.tx, tenantId, { kind: ALERT_KIND, ref: id })).items;
         for (const alert of alerts) {
