@@ -10,17 +10,29 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Nesting deeper than this is rejected before zod sees the input. */
 const MAX_DEPTH = 64;
 
+/** A plain object (`{}` or `Object.create(null)`) or an array: what JSON parses to. */
+function isJsonContainer(value: object): boolean {
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /**
  * Finds keys that could pollute prototypes (`__proto__`, `constructor`,
  * `prototype`) and nesting deeper than 64 levels. zod would silently drop a
  * `__proto__` key from a record; Guard rejects it with its path instead.
  */
-function scanUntrusted(input: unknown): ValidationIssue[] {
+function scanUntrusted(input: unknown, json: boolean): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const stack: { value: unknown; path: (string | number)[] }[] = [{ value: input, path: [] }];
   while (stack.length > 0 && issues.length < 20) {
     const { value, path } = stack.pop() as { value: unknown; path: (string | number)[] };
     if (typeof value !== 'object' || value === null) continue;
+    if (json && !isJsonContainer(value)) {
+      // A Date, a Map or a class instance would pass an object schema as `{}`: JSON input never holds one.
+      issues.push({ path, code: 'invalid_type', message: validationMessage('plain-json') });
+      continue;
+    }
     if (path.length > MAX_DEPTH) {
       issues.push({
         path,
@@ -85,7 +97,9 @@ function inLocale(issue: z.core.$ZodIssue, locale: Locale): string {
  * requested locale). Prototype-polluting keys and absurd nesting are rejected
  * before the schema runs.
  *
- * @param options - `what` the input is, for the message (e.g. `"customer"`), and the `locale` of the messages
+ * @param options - `what` the input is, for the message (e.g. `"customer"`), the `locale` of the messages, and
+ *   `json: false` for options that hold objects of the host's (a store, a clock, callbacks); by default any
+ *   object but a plain object or an array (a `Date`, a `Map`, a class instance) is refused
  *
  * @example
  * ```ts
@@ -96,10 +110,10 @@ function inLocale(issue: z.core.$ZodIssue, locale: Locale): string {
 export function parseInput<S extends z.ZodType>(
   schema: S,
   input: unknown,
-  options: { what: InputName; locale?: Locale },
+  options: { what: InputName; locale?: Locale; json?: boolean },
 ): z.output<S> {
   const locale = options.locale ?? 'en';
-  const unsafe = scanUntrusted(input);
+  const unsafe = scanUntrusted(input, options.json ?? true);
   if (unsafe.length > 0) throw new ValidationError(options.what, unsafe, { locale });
   // English first, whatever the host set as zod's global locale; the input is kept in the
   // issues only so the Chinese map can describe it, and is dropped by toIssues.

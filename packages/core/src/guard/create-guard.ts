@@ -261,7 +261,7 @@ export interface TenantGuard {
  */
 export function createGuard(options: GuardOptions): Guard {
   const locale = options?.locale === 'zh-CN' ? 'zh-CN' : 'en';
-  const parsed = parseInput(optionsSchema, options, { what: 'createGuard options', locale });
+  const parsed = parseInput(optionsSchema, options, { what: 'createGuard options', locale, json: false });
   const policy = isCompiled(parsed.policy) ? parsed.policy : compilePolicy(parsed.policy ?? defaultPolicy, { locale });
   const clock = parsed.clock ?? systemClock;
   const ctx: GuardContext = {

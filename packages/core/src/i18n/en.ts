@@ -283,6 +283,7 @@ export const en: MessageCatalog = {
     'time-of-day': () => 'must be a 24-hour time of day as HH:MM, e.g. "22:00"',
     'at-least': ({ other }) => `must be at least ${other}`,
     'settings-object': () => 'must be a JSON object of settings',
+    'plain-json': () => 'must be plain JSON data (an object or an array), not a Date, a Map or a class instance',
     'quota-reached': ({ quota }) => `daily claim quota of ${quota} reached`,
     'customer-cap': ({ owned, cap }) => `already owns ${owned} customers (cap ${cap})`,
     'follow-up-in-future': () => 'a follow-up cannot be in the future',

@@ -29,6 +29,7 @@ export interface ValidationMessages {
   readonly 'time-of-day': () => string;
   readonly 'at-least': (p: { other: string }) => string;
   readonly 'settings-object': () => string;
+  readonly 'plain-json': () => string;
   readonly 'quota-reached': (p: { quota: number }) => string;
   readonly 'customer-cap': (p: { owned: number; cap: number }) => string;
   readonly 'follow-up-in-future': () => string;

@@ -281,6 +281,7 @@ export const zhCN: MessageCatalog = {
     'time-of-day': () => '必须是 24 小时制时间 `HH:MM`，例如 `22:00`',
     'at-least': ({ other }) => `不能小于 \`${other}\``,
     'settings-object': () => '必须是设置项组成的 `JSON` 对象',
+    'plain-json': () => '必须是普通 `JSON` 数据（对象或数组），不能是日期、映射或类的实例',
     'quota-reached': ({ quota }) => `已达到每日认领上限 ${quota}`,
     'customer-cap': ({ owned, cap }) => `名下已有 ${owned} 个客户（上限 ${cap}）`,
     'follow-up-in-future': () => '跟进时间不能晚于当前时间',

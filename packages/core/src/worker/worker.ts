@@ -141,7 +141,7 @@ const MAX_ROUNDS = 50;
 
 /** Creates a worker over a Guard's context. */
 export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Worker {
-  const o = parseInput(optionsSchema, options, { what: 'worker options', locale: ctx.locale });
+  const o = parseInput(optionsSchema, options, { what: 'worker options', locale: ctx.locale, json: false });
   const workerId = o.workerId ?? ctx.ids.next('worker');
   const leaseMs = o.leaseMs ?? 60_000;
   const limit = o.batchSize ?? 100;
