@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { activeBlock, raiseAlert } from '../alerts/alerts.js';
 import type { ActorRef, Json } from '../domain/entities.js';
 import { ActorBlockedError } from '../errors/guard-error.js';
@@ -8,8 +9,8 @@ import { recordOwnSignals } from '../risk/service.js';
 import type { SignalKind } from '../risk/signals.js';
 import type { TenantSettings } from '../settings/settings.js';
 import { loadSettings } from '../settings/tenant-settings.js';
-import { upsertRecord } from '../store/records.js';
-import { observeWindow, type WindowState } from './window.js';
+import { recordKind } from '../store/records.js';
+import { observeWindow } from './window.js';
 
 /**
  * What the anomaly detector counts per employee, each in its own sliding
@@ -36,6 +37,9 @@ const ALERT_KIND_OF: Readonly<Record<ActivitySignal, string>> = {
 const WARN_ONLY: ReadonlySet<ActivitySignal> = new Set(['afterHours', 'denied']);
 
 const ACTIVITY_KIND = 'activity';
+
+/** One activity window per employee and signal: the times of its recent events. */
+const activityWindows = recordKind(ACTIVITY_KIND, z.object({ times: z.array(z.number()).readonly() }));
 
 /** Whether `at` falls outside the tenant's working hours, in its time zone. */
 export function isAfterHours(settings: TenantSettings, timeZone: string, at: Date): boolean {
@@ -127,20 +131,11 @@ export async function observeActivity(
     const limit = limitFor(settings, s, employee);
     const windowMs = settings.anomaly[s].windowMinutes * 60_000;
     const id = `${employee.id}:${s}`;
-    const current = await uow.tx.getRecord(uow.tenant.id, ACTIVITY_KIND, id);
-    const state = (current?.data as unknown as WindowState | undefined) ?? { times: [] };
-    const result = observeWindow(state, at.getTime(), n, limit, windowMs);
-    await upsertRecord(
+    const current = await activityWindows.get(uow.tx, uow.tenant.id, id);
+    const result = observeWindow(current?.data ?? { times: [] }, at.getTime(), n, limit, windowMs);
+    await activityWindows.upsert(
       uow.tx,
-      {
-        tenantId: uow.tenant.id,
-        kind: ACTIVITY_KIND,
-        id,
-        ref: employee.id,
-        status: null,
-        at: uow.now,
-        data: result.state as unknown as Json,
-      },
+      { tenantId: uow.tenant.id, id, ref: employee.id, status: null, at: uow.now, data: result.state },
       uow.now,
       current,
     );

@@ -17,7 +17,7 @@ export async function upsertRecord(
   tx: StoreTransaction,
   draft: RecordDraft,
   now: string,
-  current?: StoredRecord | null,
+  current?: Pick<StoredRecord, 'version' | 'createdAt'> | null,
 ): Promise<StoredRecord> {
   const stored = current === undefined ? await tx.getRecord(draft.tenantId, draft.kind, draft.id) : current;
   const record: StoredRecord = {
@@ -71,7 +71,7 @@ export interface RecordKind<T> {
     tx: StoreTransaction,
     draft: TypedDraft<T>,
     now: string,
-    current?: StoredRecord | null,
+    current?: Pick<StoredRecord, 'version' | 'createdAt'> | null,
   ): Promise<TypedRecord<T>>;
 }
 

@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { raiseAlert } from '../alerts/alerts.js';
-import type { Json } from '../domain/entities.js';
+import { type Json, jsonSchema } from '../domain/entities.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, inUnitOfWork, sessionFor } from '../kernel/context.js';
 import { employeesWithRole } from '../kernel/roles.js';
-import type { OutboxEffect, Page, StoredRecord, StoreTransaction } from '../ports/store.js';
-import { upsertRecord } from '../store/records.js';
+import type { OutboxEffect, Page, StoreTransaction } from '../ports/store.js';
+import { recordKind, type TypedRecord } from '../store/records.js';
 
 /** A dead effect is kept as a record of this kind (id = the effect id, `ref` = its kind). */
 const DEAD_EFFECT_KIND = 'dead-effect';
@@ -47,6 +47,17 @@ export interface OutboxApi {
   dead(page?: { cursor?: string; limit?: number }): Promise<Page<DeadEffectView>>;
 }
 
+const deadEffectSchema = z.object({
+  kind: z.string(),
+  idempotencyKey: z.string(),
+  payload: jsonSchema,
+  attempts: z.int().min(0),
+  lastError: z.string(),
+});
+
+/** Effects given up on, one record each, parsed on every read and write. */
+const deadEffects = recordKind(DEAD_EFFECT_KIND, deadEffectSchema);
+
 /**
  * In the transaction that marks `effect` dead: keeps it for {@link OutboxApi.dead}
  * and raises one alert per effect kind while unresolved (repeats count on it),
@@ -66,17 +77,9 @@ export async function recordDeadEffect(
     attempts: effect.attempts,
     lastError: error.slice(0, 2000),
   };
-  await upsertRecord(
+  await deadEffects.upsert(
     tx,
-    {
-      tenantId: effect.tenantId,
-      kind: DEAD_EFFECT_KIND,
-      id: effect.id,
-      ref: effect.kind,
-      status: 'dead',
-      at: now,
-      data: data as unknown as Json,
-    },
+    { tenantId: effect.tenantId, id: effect.id, ref: effect.kind, status: 'dead', at: now, data },
     now,
   );
   const session = sessionFor(ctx, tx, effect.tenantId, now);
@@ -94,7 +97,7 @@ export async function recordDeadEffect(
           attempts: effect.attempts,
           lastError: data.lastError,
         }),
-      evidence: { effectId: effect.id, ...data } as unknown as Record<string, Json>,
+      evidence: { effectId: effect.id, ...data },
       notify: await employeesWithRole(tx, effect.tenantId, 'hr-admin'),
       actor: { type: 'system', id: 'worker' },
       dedupeKey: `outbox-effect-dead:${effect.kind}`,
@@ -108,9 +111,8 @@ const pageSchema = z.strictObject({
   limit: z.int().min(1).max(200).default(50),
 });
 
-function deadView(record: StoredRecord): DeadEffectView {
-  const d = record.data as unknown as Omit<DeadEffectView, 'id' | 'diedAt'>;
-  return { id: record.id, ...d, diedAt: record.at };
+function deadView(record: TypedRecord<z.output<typeof deadEffectSchema>>): DeadEffectView {
+  return { id: record.id, ...record.data, diedAt: record.at };
 }
 
 /** The tenant-scoped outbox API. */
@@ -119,9 +121,10 @@ export function outboxApi(ctx: GuardContext, tenantId: string): OutboxApi {
     dead: async (page = {}) => {
       const { cursor, limit } = parseInput(pageSchema, page, { what: 'dead effects page', locale: ctx.locale });
       return inUnitOfWork(ctx, tenantId, async (uow) => {
-        const found = await uow.tx.listRecords(
+        const found = await deadEffects.list(
+          uow.tx,
           tenantId,
-          { kind: DEAD_EFFECT_KIND, order: 'desc' },
+          { order: 'desc' },
           { limit, ...(cursor === undefined ? {} : { cursor }) },
         );
         return { items: found.items.map(deadView), nextCursor: found.nextCursor };
