@@ -5,9 +5,10 @@ import { idSchema } from '../domain/entities.js';
 import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
-import type { StoredRecord, StoreTransaction } from '../ports/store.js';
+import type { StoreTransaction } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';
+import { recordKind } from '../store/records.js';
 import { OFFBOARDING_MACHINE_ID } from '../workflows/offboarding/index.js';
 import type { OffboardingContext } from '../workflows/offboarding/types.js';
 import type { TimerHandler, WorkflowModule } from '../workflows/runtime/index.js';
@@ -111,10 +112,8 @@ export interface RiskApi {
   schedule(options?: { everyHours?: number; startAt?: string }): Promise<void>;
 }
 
-interface AlertState {
-  above: boolean;
-  alertId: string | null;
-}
+/** Per pack and subject: whether the last score was above the alert threshold, and the alert it raised. */
+const alertStates = recordKind(RISK_ALERT_STATE_KIND, z.object({ above: z.boolean(), alertId: z.string().nullable() }));
 
 async function tenantPacks(
   tx: StoreTransaction,
@@ -186,8 +185,8 @@ async function settleAlert(
 ): Promise<boolean> {
   const tenantId = uow.tenant.id;
   const id = `${pack.id}:${subject.type}:${subject.id}`;
-  const current = await uow.tx.getRecord(tenantId, RISK_ALERT_STATE_KIND, id);
-  const state = (current?.data as unknown as AlertState | undefined) ?? { above: false, alertId: null };
+  const current = await alertStates.get(uow.tx, tenantId, id);
+  const state = current?.data ?? { above: false, alertId: null };
   const above = result.band === 'alert';
   if (above === state.above) return false;
   let alertId = state.alertId;
@@ -228,19 +227,14 @@ async function settleAlert(
       raised = true;
     }
   }
-  const record: StoredRecord = {
-    tenantId,
-    kind: RISK_ALERT_STATE_KIND,
-    id,
-    ref: `${subject.type}:${subject.id}`,
-    status: above ? 'above' : 'below',
-    at: uow.now,
-    data: { above, alertId } as unknown as Json,
-    version: (current?.version ?? 0) + 1,
-    createdAt: current?.createdAt ?? uow.now,
-    updatedAt: uow.now,
-  };
-  await uow.tx.putRecord(record, current?.version ?? null);
+  const ref = `${subject.type}:${subject.id}`;
+  const status = above ? 'above' : 'below';
+  await alertStates.upsert(
+    uow.tx,
+    { tenantId, id, ref, status, at: uow.now, data: { above, alertId } },
+    uow.now,
+    current,
+  );
   return raised;
 }
 
