@@ -1,16 +1,19 @@
-import type { ActorRef, Json } from '../domain/entities.js';
+import type { ActorRef } from '../domain/entities.js';
 import { ConflictError, ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
 import type { Locale } from '../i18n/locale.js';
 import { type CompiledPolicy, compilePolicy } from '../policy/index.js';
 import type { StoreTransaction } from '../ports/store.js';
-import { upsertRecord } from '../store/records.js';
+import { recordKind } from '../store/records.js';
 import { defaultTenantSettings, type TenantSettings, tenantSettingsSchema } from './settings.js';
 
 /** Settings live in one record of this kind per tenant. */
 export const SETTINGS_KIND = 'settings';
 const SETTINGS_ID = 'tenant';
+
+/** The one settings record of a tenant, parsed on every read and write. */
+const settingsRecords = recordKind(SETTINGS_KIND, tenantSettingsSchema);
 
 /**
  * A tenant's settings as saved: the document with defaults filled in, its
@@ -38,18 +41,12 @@ const inTransaction = new WeakMap<StoreTransaction, Map<string, SavedSettings>>(
 export async function loadSavedSettings(
   tx: StoreTransaction,
   tenantId: string,
-  locale: Locale,
+  _locale: Locale,
 ): Promise<SavedSettings> {
   const known = inTransaction.get(tx)?.get(tenantId);
   if (known) return known;
-  const record = await tx.getRecord(tenantId, SETTINGS_KIND, SETTINGS_ID);
-  const saved = record
-    ? {
-        version: record.version,
-        updatedAt: record.updatedAt,
-        settings: parseInput(tenantSettingsSchema, record.data, { what: 'stored tenant settings', locale }),
-      }
-    : NONE_SAVED;
+  const record = await settingsRecords.get(tx, tenantId, SETTINGS_ID);
+  const saved = record ? { version: record.version, updatedAt: record.updatedAt, settings: record.data } : NONE_SAVED;
   remember(tx, tenantId, saved);
   return saved;
 }
@@ -139,17 +136,9 @@ export async function saveSettings(
       { locale: options.locale },
     );
   }
-  const record = await upsertRecord(
+  const record = await settingsRecords.upsert(
     tx,
-    {
-      tenantId,
-      kind: SETTINGS_KIND,
-      id: SETTINGS_ID,
-      ref: null,
-      status: null,
-      at: options.now,
-      data: settings as unknown as Json,
-    },
+    { tenantId, id: SETTINGS_ID, ref: null, status: null, at: options.now, data: settings },
     options.now,
     current,
   );
