@@ -90,6 +90,23 @@ async function submitAll(acme: Acme, view: OffboardingView, actor = 'rep') {
   return current;
 }
 
+/** Starts rep's offboarding (resigned 2 Nov, last day 30 Nov). */
+function startRep(acme: Acme): Promise<OffboardingView> {
+  return acme.offboarding.start({
+    employeeId: 'rep',
+    resignationDate: '2026-11-02',
+    lastWorkingDay: '2026-11-30',
+    reason: 'relocation',
+  });
+}
+
+/** The manager, HR and finance sign the case off (finance confirming the receivables); the last view. */
+async function signOffByEveryone(acme: Acme, caseId: string): Promise<OffboardingView> {
+  await acme.offboarding.signOff({ actor: 'mgr', caseId });
+  await acme.offboarding.signOff({ actor: 'hr', caseId });
+  return acme.offboarding.signOff({ actor: 'fin', caseId, receivablesConfirmed: true });
+}
+
 /** Starts rep's offboarding (c-1 → mate, c-2 → other), hands everything over and has the manager accept it. */
 async function readyForSignOff(acme: Acme): Promise<OffboardingView> {
   const view = await acme.offboarding.start({
@@ -435,12 +452,7 @@ describe('offboarding', () => {
 
   it('goes back to review when the sign-off is rejected and asks again on request', async () => {
     const { acme } = await setup();
-    const view = await acme.offboarding.start({
-      employeeId: 'rep',
-      resignationDate: '2026-11-02',
-      lastWorkingDay: '2026-11-30',
-      reason: 'relocation',
-    });
+    const view = await startRep(acme);
     await submitAll(acme, view);
     await acme.offboarding.submitHandover({ actor: 'rep', caseId: view.id });
     const signing = await acme.offboarding.acceptItems({
@@ -476,9 +488,7 @@ describe('offboarding', () => {
     const { acme, store } = await setup();
     const view = await readyForSignOff(acme);
     await acme.customers.upsert(customer('c-2', 'mate', 'sh-1'));
-    await acme.offboarding.signOff({ actor: 'mgr', caseId: view.id });
-    await acme.offboarding.signOff({ actor: 'hr', caseId: view.id });
-    const done = await acme.offboarding.signOff({ actor: 'fin', caseId: view.id, receivablesConfirmed: true });
+    const done = await signOffByEveryone(acme, view.id);
     expect(done.state).toBe('closed');
     const owners = await store.transaction((tx) => tx.getCustomers('acme', ['c-1', 'c-2']));
     expect(Object.fromEntries(owners.map((c) => [c.id, c.ownerId]))).toEqual({ 'c-1': 'mate', 'c-2': 'mate' });
@@ -500,9 +510,7 @@ describe('offboarding', () => {
     const view = await readyForSignOff(acme);
     const mate = people.find((e) => e.id === 'mate') as EmployeeInput;
     await acme.directory.sync({ employees: [{ ...mate, status: 'resigning' }] });
-    await acme.offboarding.signOff({ actor: 'mgr', caseId: view.id });
-    await acme.offboarding.signOff({ actor: 'hr', caseId: view.id });
-    await acme.offboarding.signOff({ actor: 'fin', caseId: view.id, receivablesConfirmed: true });
+    await signOffByEveryone(acme, view.id);
 
     const owners = await store.transaction((tx) => tx.getCustomers('acme', ['c-1', 'c-2']));
     expect(Object.fromEntries(owners.map((c) => [c.id, c.ownerId]))).toEqual({ 'c-1': 'mgr', 'c-2': 'other' });
@@ -522,12 +530,7 @@ describe('offboarding', () => {
 
   it('follows customers that come to the leaver after the checklist was built (#16, hole 10)', async () => {
     const { acme } = await setup();
-    const view = await acme.offboarding.start({
-      employeeId: 'rep',
-      resignationDate: '2026-11-02',
-      lastWorkingDay: '2026-11-30',
-      reason: 'relocation',
-    });
+    const view = await startRep(acme);
     expect(view.items.some((i) => i.customerId === 'c-late')).toBe(false);
     // The host's nightly sync assigns one more customer to the leaver.
     await acme.customers.upsert(customer('c-late', 'rep', 'sh-1'));
@@ -551,9 +554,7 @@ describe('offboarding', () => {
     const { acme, store } = await setup();
     const view = await readyForSignOff(acme);
     await acme.customers.upsert(customer('c-late', 'rep', 'sh-1'));
-    await acme.offboarding.signOff({ actor: 'mgr', caseId: view.id });
-    await acme.offboarding.signOff({ actor: 'hr', caseId: view.id });
-    await acme.offboarding.signOff({ actor: 'fin', caseId: view.id, receivablesConfirmed: true });
+    await signOffByEveryone(acme, view.id);
 
     const [late] = await store.transaction((tx) => tx.getCustomers('acme', ['c-late']));
     expect(late?.ownerId).toBe('mgr');
@@ -565,12 +566,7 @@ describe('offboarding', () => {
 
   it('lets HR cancel: the account is active again and a new case may start', async () => {
     const { acme } = await setup();
-    const view = await acme.offboarding.start({
-      employeeId: 'rep',
-      resignationDate: '2026-11-02',
-      lastWorkingDay: '2026-11-30',
-      reason: 'relocation',
-    });
+    const view = await startRep(acme);
     expect(
       isGuardError(
         await rejection(acme.offboarding.cancel({ actor: 'rep', caseId: view.id, reason: 'changed my mind' })),
