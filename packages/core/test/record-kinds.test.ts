@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isGuardError, type StoreError } from '../src/index.js';
+import { approvalMachine, isGuardError, offboardingMachine, type StoreError, WorkflowSession } from '../src/index.js';
 import { rejection, seededGuard } from './fixtures.js';
 
 /** @see issue #16, kernel: records were cast with `as unknown as`, so corrupt data flowed on silently. */
@@ -41,6 +41,29 @@ describe('feature records are parsed when read', () => {
       await tx.putRecord({ ...record, data: data as never, version: record.version + 1 }, record.version);
     });
     const error = await rejection(t.customers.getExport(request.id));
+    expect(isGuardError(error, 'STORE_FAILURE')).toBe(true);
+  });
+});
+
+describe('workflow contexts are read through their machine', () => {
+  it('a workflow of another machine is a StoreError, never a context of the wrong type', async () => {
+    const { t, store } = await seededGuard();
+    const view = await t.offboarding.start({
+      employeeId: 'rep',
+      resignationDate: '2026-11-02',
+      lastWorkingDay: '2026-11-30',
+      reason: 'relocation',
+    });
+    const record = await store.transaction((tx) => tx.getWorkflow('acme', view.id));
+    if (!record) throw new Error('no workflow record');
+    expect(WorkflowSession.contextFor(record, offboardingMachine).employeeId).toBe('rep');
+    const error = (() => {
+      try {
+        WorkflowSession.contextFor(record, approvalMachine);
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(isGuardError(error, 'STORE_FAILURE')).toBe(true);
   });
 });

@@ -13,7 +13,6 @@ import { allRecords, allWorkflows } from '../store/pages.js';
 import {
   AGREEMENT_MACHINE_ID,
   AGREEMENT_MACHINE_VERSION,
-  type AgreementContext,
   type AgreementKind,
   agreementMachine,
   type SignatureChannel,
@@ -266,7 +265,7 @@ export interface AgreementsApi {
  * ```
  */
 export function agreementView(record: WorkflowRecord): AgreementView {
-  const c = WorkflowSession.contextOf(record) as unknown as AgreementContext;
+  const c = WorkflowSession.contextFor(record, agreementMachine);
   return {
     id: record.id,
     employeeId: c.employeeId,
@@ -374,7 +373,7 @@ async function startAgreement(
 
 /** `agreement.signed`: keeps the signature as a record of its own, for evidence long after the workflow. */
 const signedCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) => {
-  const context = c.context as unknown as AgreementContext;
+  const context = WorkflowSession.contextFor(c.workflow, agreementMachine);
   const signature = payload.signature as unknown as SignatureRecord;
   const evidence: SignatureEvidence = {
     agreementId: c.workflow.id,
@@ -405,7 +404,7 @@ const signedCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) =
 
 /** `agreement.overdue`: every reminder went unanswered; alert the employee's manager and HR. */
 const overdueCommand: WorkflowCommandHandler<GuardContext> = async (_payload, c) => {
-  const context = c.context as unknown as AgreementContext;
+  const context = WorkflowSession.contextFor(c.workflow, agreementMachine);
   const [employee] = await c.tx.getEmployees(c.tenantId, [context.employeeId]);
   const hr = await employeesWithRole(c.tx, c.tenantId, 'hr-admin');
   const notify = [...new Set([...(employee?.managerId ? [employee.managerId] : []), ...hr])].filter(
@@ -570,7 +569,7 @@ export function agreementsApi(ctx: GuardContext, tenantId: string): AgreementsAp
           (await agreementRecordsOf(uow.tx, tenantId, p.employeeId))
             .filter((r) => r.state !== 'revoked')
             .map((r) => {
-              const c = WorkflowSession.contextOf(r) as unknown as AgreementContext;
+              const c = WorkflowSession.contextFor(r, agreementMachine);
               return `${c.templateId}@${c.templateVersion}`;
             }),
         );

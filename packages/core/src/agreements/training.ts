@@ -7,7 +7,7 @@ import { type GuardContext, HOST_ACTOR, inUnitOfWork } from '../kernel/context.j
 import { requireEmployee } from '../kernel/directory.js';
 import { allRecords } from '../store/pages.js';
 import { recordKind, type TypedRecord } from '../store/records.js';
-import type { AgreementContext, AgreementKind } from '../workflows/agreement/index.js';
+import { type AgreementKind, agreementMachine } from '../workflows/agreement/index.js';
 import { WorkflowSession } from '../workflows/runtime/index.js';
 import { agreementRecordsOf } from './agreements.js';
 
@@ -252,7 +252,7 @@ export function trainingApi(ctx: GuardContext, tenantId: string): TrainingApi {
         let overdue = 0;
         let revoked = 0;
         for (const record of await agreementRecordsOf(uow.tx, tenantId, id)) {
-          const c = WorkflowSession.contextOf(record) as unknown as AgreementContext;
+          const c = WorkflowSession.contextFor(record, agreementMachine);
           if (record.state === 'signed') {
             signed++;
             byKind[c.kind].signed++;

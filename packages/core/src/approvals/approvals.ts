@@ -68,7 +68,7 @@ export interface ApprovalView {
 
 /** The approval's view from its workflow record. */
 export function approvalView(record: WorkflowRecord): ApprovalView {
-  const c = WorkflowSession.contextOf(record) as unknown as ApprovalContext;
+  const c = WorkflowSession.contextFor(record, approvalMachine);
   return {
     id: record.id,
     kind: c.kind,
@@ -277,7 +277,7 @@ async function resolveSpec(tx: StoreTransaction, tenantId: string, spec: Approve
 }
 
 const resolveCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) => {
-  const context = c.context as unknown as ApprovalContext;
+  const context = WorkflowSession.contextFor(c.workflow, approvalMachine);
   const level = Number(payload.level);
   const spec = context.levels[level] as ApprovalLevel;
   const groups: string[][] = [];
@@ -287,7 +287,7 @@ const resolveCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) 
 
 /** Escalation goes to the managers of the level's approvers, or to HR when they have none. */
 const escalateCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) => {
-  const context = c.context as unknown as ApprovalContext;
+  const context = WorkflowSession.contextFor(c.workflow, approvalMachine);
   const people = context.groups.flat();
   const managers: string[] = [];
   for (const id of people) {
@@ -401,7 +401,7 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
     return inUnitOfWork(ctx, tenantId, async (uow) => {
       await requireActingEmployee(ctx, uow.tx, tenantId, parsed.actor, 'update');
       const record = await requireApproval(uow, parsed.approvalId, locale);
-      const context = WorkflowSession.contextOf(record) as unknown as ApprovalContext;
+      const context = WorkflowSession.contextFor(record, approvalMachine);
       const e = await event(uow, parsed as never, context);
       const updated = await uow.session.send(record.id, e as { type: string }, {
         actor: employee(parsed.actor),
@@ -482,9 +482,7 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
         );
         const delegators = await delegatorsOf(uow.tx, tenantId, actor, uow.now);
         const mayDecide = (record: WorkflowRecord) =>
-          waitingFor(WorkflowSession.contextOf(record) as unknown as ApprovalContext).some(
-            (p) => p === actor || delegators.has(p),
-          );
+          waitingFor(WorkflowSession.contextFor(record, approvalMachine)).some((p) => p === actor || delegators.has(p));
         return { items: page.items.filter(mayDecide).map(approvalView), nextCursor: page.nextCursor };
       });
     },

@@ -32,7 +32,7 @@ import type {
 } from '../ports/store.js';
 import { allRecords, allWorkflows, pagedItems, readPages } from '../store/pages.js';
 import { AGREEMENT_MACHINE_ID } from '../workflows/agreement/index.js';
-import { APPROVAL_MACHINE_ID, type ApprovalContext } from '../workflows/approval/index.js';
+import { APPROVAL_MACHINE_ID, approvalMachine } from '../workflows/approval/index.js';
 import { WorkflowSession } from '../workflows/runtime/index.js';
 
 /** The format tag of {@link EvidencePack}; bumped when its shape changes incompatibly. */
@@ -306,7 +306,7 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
 
         const approvals = (await allWorkflows(tx, tenantId, { machine: APPROVAL_MACHINE_ID }))
           .filter((r) => {
-            const c = WorkflowSession.contextOf(r) as unknown as ApprovalContext;
+            const c = WorkflowSession.contextFor(r, approvalMachine);
             return c.requester === id || (c.decisions ?? []).some((d) => d.approver === id || d.by === id);
           })
           .map(approvalView);

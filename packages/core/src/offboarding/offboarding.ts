@@ -23,7 +23,7 @@ import type { EmployeeRecord, StoreTransaction, WorkflowRecord } from '../ports/
 import { recordOwnSignals } from '../risk/service.js';
 import { loadSettings, tenantLocale } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';
-import { APPROVAL_MACHINE_ID, type ApprovalContext } from '../workflows/approval/index.js';
+import { APPROVAL_MACHINE_ID, approvalMachine } from '../workflows/approval/index.js';
 import {
   type HandoverItem,
   type NonCompetePayment,
@@ -328,7 +328,7 @@ export interface OffboardingApi {
 // Helpers.
 
 function contextOf(record: WorkflowRecord): OffboardingContext {
-  return WorkflowSession.contextOf(record) as unknown as OffboardingContext;
+  return WorkflowSession.contextFor(record, offboardingMachine);
 }
 
 function invalid(what: InputName, path: (string | number)[], message: string, locale: Locale): ValidationError {
@@ -348,7 +348,7 @@ async function pendingApproval(uow: Pick<UnitOfWork, 'tx' | 'session'>, tenantId
   );
   for await (const approval of listed) {
     const current = (await uow.session.find(approval.id)) ?? approval;
-    const c = WorkflowSession.contextOf(current) as unknown as ApprovalContext;
+    const c = WorkflowSession.contextFor(current, approvalMachine);
     if (c.parentId === record.id && current.state === 'pending') return current;
   }
   return null;
@@ -572,7 +572,7 @@ async function closeMarker(c: CommandContext, employeeId: string): Promise<void>
 }
 
 const signOffCommand: WorkflowCommandHandler<GuardContext> = async (_payload, c) => {
-  const context = c.context as unknown as OffboardingContext;
+  const context = WorkflowSession.contextFor(c.workflow, offboardingMachine);
   const uow = await unitOf(c);
   if (!uow) return [];
   const [employee] = await c.tx.getEmployees(c.tenantId, [context.employeeId]);
@@ -597,7 +597,7 @@ const signOffCommand: WorkflowCommandHandler<GuardContext> = async (_payload, c)
 };
 
 const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) => {
-  const context = c.context as unknown as OffboardingContext;
+  const context = WorkflowSession.contextFor(c.workflow, offboardingMachine);
   const uow = await unitOf(c);
   if (!uow) return [];
   const transfers = (Array.isArray(payload.transfers) ? payload.transfers : []) as {
@@ -701,7 +701,7 @@ async function fallbackOwner(c: CommandContext, context: OffboardingContext): Pr
 }
 
 const escalateCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) => {
-  const context = c.context as unknown as OffboardingContext;
+  const context = WorkflowSession.contextFor(c.workflow, offboardingMachine);
   const openItems = Number(payload.openItems ?? 0);
   await raiseAlert(c.env, recorderOf(c), {
     kind: 'offboarding-escalated',
@@ -724,7 +724,7 @@ const escalateCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
 };
 
 const overdueCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) => {
-  const context = c.context as unknown as OffboardingContext;
+  const context = WorkflowSession.contextFor(c.workflow, offboardingMachine);
   const month = Number(payload.month);
   const terms = context.nonCompete;
   await raiseAlert(c.env, recorderOf(c), {
@@ -747,7 +747,7 @@ const overdueCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) 
 };
 
 const cancelCommand: WorkflowCommandHandler<GuardContext> = async (_payload, c) => {
-  const context = c.context as unknown as OffboardingContext;
+  const context = WorkflowSession.contextFor(c.workflow, offboardingMachine);
   const [employee] = await c.tx.getEmployees(c.tenantId, [context.employeeId]);
   if (employee?.status === 'resigning') await setStatus(recorderOf(c), employee, 'active', c.actor, c.workflow.id);
   await closeMarker(c, context.employeeId);

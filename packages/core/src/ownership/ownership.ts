@@ -56,7 +56,7 @@ export interface ClaimView {
 }
 
 function claimView(record: WorkflowRecord): ClaimView {
-  const c = WorkflowSession.contextOf(record) as unknown as ClaimContext;
+  const c = WorkflowSession.contextFor(record, claimMachine);
   return {
     id: record.id,
     customerId: c.customerId,
@@ -410,7 +410,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
     definitions: [defineWorkflow({ machine: claimMachine, version: CLAIM_MACHINE_VERSION })],
     commands: {
       'claim.review': async (_payload, c) => {
-        const context = c.context as unknown as ClaimContext;
+        const context = WorkflowSession.contextFor(c.workflow, claimMachine);
         const tenant = await c.tx.getTenant(c.tenantId);
         if (!tenant) return [];
         const customer = await c.tx.getCustomer(c.tenantId, context.customerId);
@@ -435,7 +435,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
         return [{ type: 'APPROVAL_STARTED', approvalId: approval.id }];
       },
       'claim.assign': async (_payload, c) => {
-        const context = c.context as unknown as ClaimContext;
+        const context = WorkflowSession.contextFor(c.workflow, claimMachine);
         const tenant = await c.tx.getTenant(c.tenantId);
         if (!tenant) return [{ type: 'LOST', reason: 'tenant gone' }];
         const updated = await changeOwner(
@@ -463,7 +463,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
         return [];
       },
       'claim.done': async (_payload, c) => {
-        const context = c.context as unknown as ClaimContext;
+        const context = WorkflowSession.contextFor(c.workflow, claimMachine);
         const marker = await c.tx.getRecord(c.tenantId, PENDING_CLAIM_KIND, context.customerId);
         if (marker && (marker.data as { claimId: string }).claimId === c.workflow.id) {
           await c.tx.deleteRecord(c.tenantId, PENDING_CLAIM_KIND, context.customerId);

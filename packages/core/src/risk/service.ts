@@ -9,7 +9,7 @@ import type { StoreTransaction } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';
 import { recordKind } from '../store/records.js';
-import { OFFBOARDING_MACHINE_ID } from '../workflows/offboarding/index.js';
+import { OFFBOARDING_MACHINE_ID, offboardingMachine } from '../workflows/offboarding/index.js';
 import type { OffboardingContext } from '../workflows/offboarding/types.js';
 import type { TimerHandler, WorkflowModule } from '../workflows/runtime/index.js';
 import { WorkflowSession } from '../workflows/runtime/index.js';
@@ -143,7 +143,7 @@ async function employeeState(
     ),
   )) {
     if (record.state === 'cancelled') continue;
-    const context = WorkflowSession.contextOf(record) as unknown as OffboardingContext;
+    const context = WorkflowSession.contextFor(record, offboardingMachine);
     if (chosen === null || context.resignationDate > chosen.resignationDate) chosen = context;
   }
   let customersOwned = 0;

@@ -1,7 +1,7 @@
-import { type AnyActorRef, type AnyStateMachine, createActor } from 'xstate';
+import { type AnyActorRef, type AnyStateMachine, type ContextFrom, createActor } from 'xstate';
 import type { AuditDraft } from '../../audit/index.js';
 import type { ActorRef, Json, SubjectRef } from '../../domain/entities.js';
-import { NotFoundError, WorkflowRejectedError, WorkflowVersionError } from '../../errors/guard-error.js';
+import { NotFoundError, StoreError, WorkflowRejectedError, WorkflowVersionError } from '../../errors/guard-error.js';
 import type { Locale } from '../../i18n/locale.js';
 import type { IdGenerator } from '../../ports/ids.js';
 import type { NewOutboxEffect, StoreTransaction, WorkflowRecord } from '../../ports/store.js';
@@ -275,6 +275,25 @@ export class WorkflowSession<TEnv> {
   static contextOf(record: WorkflowRecord): Readonly<Record<string, unknown>> {
     const snapshot = record.snapshot as { context?: unknown };
     return (snapshot.context ?? {}) as Readonly<Record<string, unknown>>;
+  }
+
+  /**
+   * The machine context of a persisted workflow, typed by its machine; a
+   * record of another machine is a `StoreError` (never a context read as the
+   * wrong type).
+   */
+  static contextFor<TMachine extends AnyStateMachine>(
+    record: WorkflowRecord,
+    machine: TMachine,
+  ): ContextFrom<TMachine> {
+    if (record.machine !== machine.id) {
+      throw new StoreError({
+        store: 'workflows',
+        operation: `read ${machine.id} context`,
+        detail: `workflow "${record.id}" is a ${record.machine} workflow`,
+      });
+    }
+    return WorkflowSession.contextOf(record) as ContextFrom<TMachine>;
   }
 
   /**
