@@ -10,6 +10,7 @@ import { requireEmployee } from '../kernel/directory.js';
 import { employeesWithRole } from '../kernel/roles.js';
 import type { StoredRecord, StoreTransaction, WorkflowRecord } from '../ports/store.js';
 import { allRecords, allWorkflows } from '../store/pages.js';
+import { recordKind } from '../store/records.js';
 import {
   AGREEMENT_MACHINE_ID,
   AGREEMENT_MACHINE_VERSION,
@@ -285,8 +286,23 @@ export function agreementView(record: WorkflowRecord): AgreementView {
   };
 }
 
+/** Published templates, one record per template version, parsed on every read and write. */
+export const agreementTemplates = recordKind(
+  AGREEMENT_TEMPLATE_KIND,
+  z.object({
+    templateId: z.string(),
+    version: z.int().min(1),
+    kind: z.enum(['confidentiality', 'non-compete', 'customer-ownership']),
+    title: z.string(),
+    text: z.string(),
+    contentHash: z.string(),
+    publishedAt: z.string(),
+    publishedBy: actorRefSchema,
+  }),
+);
+
 function templateOf(record: StoredRecord): AgreementTemplate {
-  return record.data as unknown as AgreementTemplate;
+  return agreementTemplates.read(record).data;
 }
 
 /**
@@ -506,20 +522,10 @@ export function agreementsApi(ctx: GuardContext, tenantId: string): AgreementsAp
           publishedAt: uow.now,
           publishedBy: actor,
         };
-        await uow.tx.putRecord(
-          {
-            tenantId,
-            kind: AGREEMENT_TEMPLATE_KIND,
-            id,
-            ref: p.templateId,
-            status: null,
-            at: uow.now,
-            data: template as unknown as Json,
-            version: 1,
-            createdAt: uow.now,
-            updatedAt: uow.now,
-          },
-          null,
+        await agreementTemplates.insert(
+          uow.tx,
+          { tenantId, id, ref: p.templateId, status: null, at: uow.now, data: template },
+          uow.now,
         );
         uow.session.record({
           actor,

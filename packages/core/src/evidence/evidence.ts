@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import {
-  AGREEMENT_TEMPLATE_KIND,
   type AgreementTemplate,
+  agreementTemplates,
   SIGNATURE_KIND,
   type SignatureEvidence,
 } from '../agreements/agreements.js';
@@ -282,14 +282,14 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
         const agreements: EvidenceAgreement[] = [];
         for (const record of signatures.items) {
           const signature = record.data as unknown as SignatureEvidence;
-          const template = await tx.getRecord(
+          const template = await agreementTemplates.get(
+            tx,
             tenantId,
-            AGREEMENT_TEMPLATE_KIND,
             `${signature.templateId}@${signature.templateVersion}`,
           );
           agreements.push({
             signature,
-            template: template ? (template.data as unknown as AgreementTemplate) : null,
+            template: template?.data ?? null,
             auditSeq: await signingSeq(tx, tenantId, signature.agreementId),
           });
         }
