@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { raiseAlert } from '../alerts/alerts.js';
 import { sha256Hex } from '../audit/hash.js';
-import { type ActorRef, actorRefSchema, idSchema, type Json } from '../domain/entities.js';
+import { type ActorRef, actorRefSchema, idSchema } from '../domain/entities.js';
 import { ConflictError, NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
@@ -16,6 +16,7 @@ import {
   AGREEMENT_MACHINE_VERSION,
   type AgreementKind,
   agreementMachine,
+  SIGNATURE_CHANNELS,
   type SignatureChannel,
   type SignatureRecord,
   signatureInputSchema,
@@ -387,10 +388,33 @@ async function startAgreement(
   );
 }
 
+const signatureSchema = z.object({
+  signerId: z.string(),
+  contentHash: z.string(),
+  signedAt: z.string(),
+  channel: z.enum(SIGNATURE_CHANNELS),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+
+/** Signatures kept as evidence, one record per agreement, parsed on every read and write. */
+export const signatureRecords = recordKind(
+  SIGNATURE_KIND,
+  z.object({
+    agreementId: z.string(),
+    employeeId: z.string(),
+    templateId: z.string(),
+    templateVersion: z.int().min(1),
+    kind: z.enum(['confidentiality', 'non-compete', 'customer-ownership']),
+    title: z.string(),
+    signature: signatureSchema,
+  }),
+);
+
 /** `agreement.signed`: keeps the signature as a record of its own, for evidence long after the workflow. */
 const signedCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) => {
   const context = WorkflowSession.contextFor(c.workflow, agreementMachine);
-  const signature = payload.signature as unknown as SignatureRecord;
+  const signature = signatureSchema.parse(payload.signature);
   const evidence: SignatureEvidence = {
     agreementId: c.workflow.id,
     employeeId: context.employeeId,
@@ -400,20 +424,17 @@ const signedCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) =
     title: context.title,
     signature,
   };
-  await c.tx.putRecord(
+  await signatureRecords.insert(
+    c.tx,
     {
       tenantId: c.tenantId,
-      kind: SIGNATURE_KIND,
       id: c.workflow.id,
       ref: context.employeeId,
       status: 'signed',
       at: signature.signedAt,
-      data: evidence as unknown as Json,
-      version: 1,
-      createdAt: c.at,
-      updatedAt: c.at,
+      data: evidence,
     },
-    null,
+    c.at,
   );
   return [];
 };

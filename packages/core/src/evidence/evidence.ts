@@ -4,6 +4,7 @@ import {
   agreementTemplates,
   SIGNATURE_KIND,
   type SignatureEvidence,
+  signatureRecords,
 } from '../agreements/agreements.js';
 import { type ApprovalView, approvalView } from '../approvals/approvals.js';
 import { canonicalJson } from '../audit/canonical-json.js';
@@ -281,7 +282,7 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
         const signatures = await allRecords(tx, tenantId, { kind: SIGNATURE_KIND, ref: id });
         const agreements: EvidenceAgreement[] = [];
         for (const record of signatures.items) {
-          const signature = record.data as unknown as SignatureEvidence;
+          const signature = signatureRecords.read(record).data;
           const template = await agreementTemplates.get(
             tx,
             tenantId,
