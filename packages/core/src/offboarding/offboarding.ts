@@ -431,11 +431,12 @@ const CHECKLIST_ACTOR: ActorRef = Object.freeze({ type: 'system', id: 'offboardi
 async function followArrivals(ctx: GuardContext, uow: UnitOfWork, record: WorkflowRecord): Promise<WorkflowRecord> {
   if (record.state !== 'handover' && record.state !== 'review') return record;
   const context = contextOf(record);
-  const listed = new Set(context.items.map((item) => `${item.kind}:${item.ref}`));
+  // Only customers without a customer item are looked into: the others' items are on the checklist already.
+  const listed = new Set(context.items.flatMap((item) => (item.kind === 'customer' ? [item.ref] : [])));
   const ids = new Set(context.items.map((item) => item.id));
-  const arrived = (await buildChecklist(ctx, uow.tx, uow.tenant.id, context.employeeId))
-    .filter((item) => !listed.has(`${item.kind}:${item.ref}`))
-    .map((item, i) => (ids.has(item.id) ? { ...item, id: `${item.kind}@${context.items.length + i + 1}` } : item));
+  const arrived = (
+    await buildChecklist(ctx, uow.tx, uow.tenant.id, context.employeeId, (customerId) => !listed.has(customerId))
+  ).map((item, i) => (ids.has(item.id) ? { ...item, id: `${item.kind}@${context.items.length + i + 1}` } : item));
   if (arrived.length === 0) return record;
   const event = { type: 'ITEMS_ADDED', items: arrived as unknown as Json };
   return uow.session.send(record.id, event, { actor: CHECKLIST_ACTOR, at: uow.now });
@@ -445,9 +446,16 @@ async function followArrivals(ctx: GuardContext, uow: UnitOfWork, record: Workfl
  * The handover checklist, from data: per customer the employee owns a
  * customer, a communication and a confirmation item (and a visit item when
  * visits are on record); per order an item when it is open and a receivable
- * item when money is still owed.
+ * item when money is still owed. `include` picks the customers to list (all
+ * by default).
  */
-async function buildChecklist(ctx: GuardContext, tx: StoreTransaction, tenantId: string, employeeId: string) {
+async function buildChecklist(
+  ctx: GuardContext,
+  tx: StoreTransaction,
+  tenantId: string,
+  employeeId: string,
+  include: (customerId: string) => boolean = () => true,
+) {
   const locale = await tenantLocale(ctx, tx, tenantId);
   const text = messages(locale).checklist;
   const items: HandoverItem[] = [];
@@ -483,6 +491,7 @@ async function buildChecklist(ctx: GuardContext, tx: StoreTransaction, tenantId:
   };
   const customers = pagedItems((page) => tx.listCustomers(tenantId, { ownerId: employeeId }, page));
   for await (const customer of customers) {
+    if (!include(customer.id)) continue;
     add('customer', customer.id, customer.id, customer.name);
     add('communication', customer.id, customer.id, text.communication({ customer: customer.name }));
     add('confirmation', customer.id, customer.id, text.confirmation({ customer: customer.name }));

@@ -95,9 +95,12 @@ export function recordKind<S extends z.ZodType>(kind: string, schema: S): Record
     return parsed.data;
   };
   const parse = (record: StoredRecord): TypedRecord<T> => ({ ...record, data: check(record.data, 'read', record.id) });
-  // Written data is parsed too, so what is stored is exactly what a read gives back. The one cast of
-  // record data in core: a schema of JSON data parses to JSON.
-  const toJson = (data: T, id: string): Json => check(data, 'write', id) as unknown as Json;
+  // Written data is parsed once, before the write, so what is stored is exactly what a read gives back. The one
+  // cast of record data in core: a schema of JSON data parses to JSON.
+  const write = async (id: string, data: T, put: (json: Json) => Promise<StoredRecord>): Promise<TypedRecord<T>> => {
+    const checked = check(data, 'write', id);
+    return { ...(await put(checked as unknown as Json)), data: checked };
+  };
   const self: RecordKind<T> = {
     kind,
     read: parse,
@@ -109,34 +112,26 @@ export function recordKind<S extends z.ZodType>(kind: string, schema: S): Record
       const result = await tx.listRecords(tenantId, { ...filter, kind }, page);
       return { items: result.items.map((r) => parse(r)), nextCursor: result.nextCursor };
     },
-    async insert(tx, draft, now) {
-      const record: StoredRecord = {
-        ...draft,
-        kind,
-        data: toJson(draft.data, draft.id),
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await tx.putRecord(record, null);
-      return parse(record);
-    },
-    async update(tx, current, change, now) {
-      const { data, ...rest } = change;
-      const record: StoredRecord = {
-        ...current,
-        ...rest,
-        data: toJson(data ?? current.data, current.id),
-        version: current.version + 1,
-        updatedAt: now,
-      };
-      await tx.putRecord(record, current.version);
-      return parse(record);
-    },
-    async upsert(tx, draft, now, current) {
-      const written = await upsertRecord(tx, { ...draft, kind, data: toJson(draft.data, draft.id) }, now, current);
-      return parse(written);
-    },
+    insert: (tx, { data, ...draft }, now) =>
+      write(draft.id, data, async (json) => {
+        const record: StoredRecord = { ...draft, kind, data: json, version: 1, createdAt: now, updatedAt: now };
+        await tx.putRecord(record, null);
+        return record;
+      }),
+    update: (tx, current, { data, ...change }, now) =>
+      write(current.id, data ?? current.data, async (json) => {
+        const record: StoredRecord = {
+          ...current,
+          ...change,
+          data: json,
+          version: current.version + 1,
+          updatedAt: now,
+        };
+        await tx.putRecord(record, current.version);
+        return record;
+      }),
+    upsert: (tx, { data, ...draft }, now, current) =>
+      write(draft.id, data, (json) => upsertRecord(tx, { ...draft, kind, data: json }, now, current)),
   };
   return self;
 }

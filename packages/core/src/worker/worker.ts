@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Json } from '../domain/entities.js';
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
+import type { Locale } from '../i18n/locale.js';
 import { renderNotification } from '../i18n/notifications.js';
 import { type GuardContext, sessionFor } from '../kernel/context.js';
 import type { Notifier } from '../ports/notifier.js';
@@ -190,12 +191,16 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
     return { fired, dropped };
   }
 
-  async function deliver(effect: OutboxEffect, signal: AbortSignal): Promise<void> {
+  async function deliver(
+    effect: OutboxEffect,
+    signal: AbortSignal,
+    localeOf: (tenantId: string) => Promise<Locale>,
+  ): Promise<void> {
     if (effect.kind === 'notify') {
       if (!o.notifier) throw new Error('no notifier configured: pass worker({ notifier })');
       const p = effect.payload as { template: string; to: string[]; data: { [key: string]: Json } };
       // In the tenant's language as it is now: a notification is read when it arrives.
-      const locale = await ctx.store.transaction((tx) => tenantLocale(ctx, tx, effect.tenantId));
+      const locale = await localeOf(effect.tenantId);
       const { title, body } = renderNotification(locale, p.template, p.data);
       await o.notifier.send({
         id: `${effect.tenantId}:${effect.idempotencyKey}`,
@@ -245,6 +250,16 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
   }
 
   async function deliverEffects(now: string) {
+    // Each tenant's language is read once per run, not once per notification.
+    const locales = new Map<string, Promise<Locale>>();
+    const localeOf = (tenantId: string) => {
+      let locale = locales.get(tenantId);
+      if (!locale) {
+        locale = ctx.store.transaction((tx) => tenantLocale(ctx, tx, tenantId));
+        locales.set(tenantId, locale);
+      }
+      return locale;
+    };
     let delivered = 0;
     let failed = 0;
     let dead = 0;
@@ -254,7 +269,7 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
       for (const effect of effects) {
         let outcome: Parameters<import('../ports/store.js').StoreTransaction['settleEffect']>[2];
         try {
-          await withLease(effect, (signal) => deliver(effect, signal));
+          await withLease(effect, (signal) => deliver(effect, signal, localeOf));
           outcome = { status: 'done' };
           delivered++;
         } catch (error) {
