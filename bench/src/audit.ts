@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,7 +62,14 @@ function chain(tenantId: string, count: number): AuditEntry[] {
   const entries: AuditEntry[] = [];
   let prevHash = GENESIS_HASH;
   for (let i = 0; i < count; i++) {
-    const body = { tenantId, seq: i + 1, at, ...draft(i), data: { ...draft(i).data } };
+    const body = {
+      tenantId,
+      seq: i + 1,
+      at,
+      ...draft(i),
+      data: { ...draft(i).data },
+      salt: randomBytes(16).toString('hex'),
+    };
     const hash = entryHash(prevHash, body as never);
     entries.push({ ...body, prevHash, hash } as AuditEntry);
     prevHash = hash;
@@ -69,7 +77,8 @@ function chain(tenantId: string, count: number): AuditEntry[] {
   return entries;
 }
 
-const COLUMNS = 'tenant_id, seq, at, actor_type, actor_id, action, subject_type, subject_id, data, prev_hash, hash';
+const COLUMNS =
+  'tenant_id, seq, at, actor_type, actor_id, action, subject_type, subject_id, data, salt, prev_hash, hash';
 const values = (e: AuditEntry) => [
   e.tenantId,
   e.seq,
@@ -80,6 +89,7 @@ const values = (e: AuditEntry) => [
   e.subject?.type ?? null,
   e.subject?.id ?? null,
   JSON.stringify(e.data),
+  e.salt,
   e.prevHash,
   e.hash,
 ];
@@ -98,9 +108,9 @@ function sqliteBaseline(file: string): Baseline {
   db.pragma('journal_mode = WAL');
   db.exec(
     `create table if not exists plain_audit (tenant_id text, seq integer, at text, actor_type text, actor_id text,
-       action text, subject_type text, subject_id text, data text, prev_hash text, hash text, primary key (tenant_id, seq))`,
+       action text, subject_type text, subject_id text, data text, salt text, prev_hash text, hash text, primary key (tenant_id, seq))`,
   );
-  const insert = db.prepare(`insert into plain_audit (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`insert into plain_audit (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertMany = db.transaction((rows: readonly AuditEntry[]) => {
     for (const e of rows) insert.run(...values(e));
   });
@@ -135,7 +145,7 @@ function postgresBaseline(url: string, prefix: string): Baseline {
     (ready ??= pool.query(
       `create table if not exists ${table} (tenant_id varchar(128), seq bigint, at char(24), actor_type varchar(16),
          actor_id varchar(128), action varchar(128), subject_type varchar(16), subject_id varchar(128), data jsonb,
-         prev_hash char(64), hash char(64), primary key (tenant_id, seq))`,
+         salt char(32), prev_hash char(64), hash char(64), primary key (tenant_id, seq))`,
     ));
   const insertRows = async (client: pg.PoolClient, rows: readonly AuditEntry[]) => {
     const params: unknown[] = [];

@@ -382,11 +382,12 @@ export const workflowSteps: readonly StoryStep[] = [
       const pack = await t(guard).evidence.pack({ employeeId: people.rep });
       memo.findings.auditOk = verified.ok;
       memo.findings.evidenceEntries = pack.audit.entries.length;
+      const redacted = pack.audit.entries.filter((e) => 'redacted' in e).length;
       say('');
       say(
         zh
-          ? `⑰ 审计链：${verified.ok ? '完好' : '已损坏'}（${verified.entries} 条）；李雷的证据包含 ${pack.audit.entries.length} 条可离线校验的审计记录`
-          : `⑰ Audit chain ${verified.ok ? 'intact' : 'BROKEN'} (${verified.entries} entries); Li Lei's evidence pack carries ${pack.audit.entries.length} audit entries verifiable offline`,
+          ? `⑰ 审计链：${verified.ok ? '完好' : '已损坏'}（${verified.entries} 条）；李雷的证据包含 ${pack.audit.entries.length} 条可离线校验的审计记录，其中他人的 ${redacted} 条已脱敏，仍可校验`
+          : `⑰ Audit chain ${verified.ok ? 'intact' : 'BROKEN'} (${verified.entries} entries); Li Lei's evidence pack carries ${pack.audit.entries.length} audit entries verifiable offline, ${redacted} of them other people's, redacted and still verifiable`,
       );
     },
   },

@@ -7,12 +7,14 @@ import {
   canonicalJson,
   entryHash,
   GENESIS_HASH,
+  payloadDigest,
+  redactAuditEntry,
   signCheckpoint,
   type VerifyResult,
   verifyCheckpointSignature,
   verifyEntries,
 } from '../src/audit/index.js';
-import type { AuditEntry, Json } from '../src/domain/index.js';
+import type { AuditEntry, Json, RedactedAuditEntry } from '../src/domain/index.js';
 import type { AuditCheckpoint, SecretKey } from '../src/ports/index.js';
 
 const key: SecretKey = { id: 'k1', secret: new TextEncoder().encode('test-secret-of-at-least-32-bytes!!') };
@@ -20,6 +22,9 @@ const key: SecretKey = { id: 'k1', secret: new TextEncoder().encode('test-secret
 // ── arbitraries ────────────────────────────────────────────────────────────
 
 const hex64 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'));
+const hex32 = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Buffer.from(b).toString('hex'));
+/** A salt (format 2) or none (format 1): chains mix both, as an upgraded tenant's does. */
+const saltArb = fc.option(hex32, { nil: null });
 const idArb = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,8}$/);
 const actorArb = fc.record({
   type: fc.constantFrom('employee' as const, 'host' as const, 'system' as const),
@@ -52,6 +57,7 @@ const draftArb: fc.Arbitrary<Draft> = fc.record({
   action: actionArb,
   subject: subjectArb,
   data: dataArb,
+  salt: saltArb,
 });
 
 /** Chains drafts into valid entries, like `AuditLog.append` does. */
@@ -59,7 +65,7 @@ function chain(tenantId: string, drafts: readonly Draft[], from: readonly AuditE
   const out = [...from];
   for (const d of drafts) {
     const prevHash = out.at(-1)?.hash ?? GENESIS_HASH;
-    const body = { tenantId, seq: out.length + 1, ...d };
+    const body = { tenantId, seq: out.length + 1, ...d, salt: d.salt ?? null };
     out.push({ ...body, prevHash, hash: entryHash(prevHash, body), seal: null });
   }
   return out;
@@ -102,7 +108,11 @@ const chainArb: fc.Arbitrary<Fixture> = fc
   });
 
 /** Verifies as a careful reader would: checkpoint signature first, then the chain. */
-function verify(f: Fixture, entries: readonly AuditEntry[], checkpoints = [f.checkpoint]): VerifyResult {
+function verify(
+  f: Fixture,
+  entries: readonly (AuditEntry | RedactedAuditEntry)[],
+  checkpoints = [f.checkpoint],
+): VerifyResult {
   expect(checkpoints.every((cp) => verifyCheckpointSignature(cp, key))).toBe(true);
   return verifyEntries(entries, { tenantId: f.tenantId, checkpoints });
 }
@@ -135,6 +145,7 @@ const modificationArb = fc.oneof(
     field: fc.constant('data-member' as const),
     value: fc.tuple(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }) as fc.Arbitrary<Json>),
   }),
+  fc.record({ field: fc.constant('salt' as const), value: saltArb }),
   fc.record({ field: fc.constant('prevHash' as const), value: hex64 }),
   fc.record({ field: fc.constant('hash' as const), value: hex64 }),
 );
@@ -152,7 +163,29 @@ function modify(entry: AuditEntry, m: Modification): AuditEntry {
 // ── properties ─────────────────────────────────────────────────────────────
 
 describe('entryHash', () => {
-  it('is SHA-256 over prevHash and the canonical JSON of the body, ignoring prevHash and hash', () => {
+  it('format 2: SHA-256 over prevHash and the position, time and salted payload digest', () => {
+    const salt = '0f'.repeat(16);
+    const payload = {
+      action: 'directory.sync',
+      actor: { type: 'host' as const, id: 'hr-sync' },
+      subject: null,
+      data: { employees: 120 },
+    };
+    const body = { tenantId: 'acme', seq: 1, at: '2026-11-02T02:00:00.000Z', ...payload, salt };
+    const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+    const digest = sha(
+      `${salt}{"action":"directory.sync","actor":{"id":"hr-sync","type":"host"},"data":{"employees":120},"subject":null}`,
+    );
+    expect(payloadDigest(salt, payload)).toBe(digest);
+    const expected = sha(
+      `${GENESIS_HASH}{"at":"2026-11-02T02:00:00.000Z","payloadDigest":"${digest}","seq":1,"tenantId":"acme","v":2}`,
+    );
+    expect(entryHash(GENESIS_HASH, body)).toBe(expected);
+    // Another salt, another digest and hash: a redacted payload cannot be confirmed by guessing it.
+    expect(entryHash(GENESIS_HASH, { ...body, salt: 'f0'.repeat(16) })).not.toBe(expected);
+  });
+
+  it('format 1 (no salt): SHA-256 over prevHash and the canonical JSON of the body, ignoring prevHash and hash', () => {
     const body = {
       tenantId: 'acme',
       seq: 1,
@@ -218,6 +251,7 @@ describe('verifyEntries', () => {
       action: actionArb,
       subject: subjectArb,
       data: dataArb,
+      salt: saltArb,
       prevHash: fc.option(hex64, { nil: null }), // null: the true previous hash, so only its own hash gives it away
       hash: hex64,
     });
@@ -358,6 +392,56 @@ describe('verifyEntries', () => {
     const result = verifyEntries([]);
     expect(Object.isFrozen(result)).toBe(true);
     expect(Object.isFrozen(result.head)).toBe(true);
+  });
+});
+
+describe('redacted entries', () => {
+  /** `entries` with the format-2 entries whose position is in `which` redacted. */
+  const redacted = (entries: readonly AuditEntry[], which: ReadonlySet<number>) =>
+    entries.map((e) => (which.has(e.seq) ? (redactAuditEntry(e) ?? e) : e));
+  const positionsArb = fc.array(fc.integer({ min: 1, max: 60 }), { maxLength: 60 }).map((xs) => new Set(xs));
+
+  it('verify exactly as the whole entries do, and show nothing of the payload', () => {
+    fc.assert(
+      fc.property(chainArb, positionsArb, (f, which) => {
+        const shown = redacted(f.entries, which);
+        expect(verify(f, shown)).toEqual(verify(f, f.entries));
+        for (const [i, e] of shown.entries()) {
+          const whole = f.entries[i] as AuditEntry;
+          if (!('redacted' in e)) continue;
+          expect(Object.keys(e).sort()).toEqual(
+            ['at', 'hash', 'payloadDigest', 'prevHash', 'redacted', 'seal', 'seq', 'tenantId'].sort(),
+          );
+          expect(e.payloadDigest).toBe(payloadDigest(whole.salt as string, whole));
+        }
+      }),
+    );
+  });
+
+  it('cannot be made of a format-1 entry', () => {
+    const [e] = chain('acme', [
+      { at: '2026-01-01T00:00:00.000Z', actor: { type: 'host', id: 'h' }, action: 'a.b', subject: null, data: {} },
+    ]);
+    expect(redactAuditEntry(e as AuditEntry)).toBeNull();
+  });
+
+  it('are caught at k when their digest, time, position or tenant is changed', () => {
+    const changeArb = fc.oneof(
+      fc.record({ field: fc.constant('payloadDigest' as const), value: hex64 }),
+      fc.record({ field: fc.constant('at' as const), value: atArb }),
+      fc.record({ field: fc.constant('seq' as const), value: fc.integer({ min: -2, max: 70 }) }),
+      fc.record({ field: fc.constant('tenantId' as const), value: idArb }),
+    );
+    fc.assert(
+      fc.property(chainArb, fc.nat(), changeArb, (f, pick, change) => {
+        const k = (pick % f.entries.length) + 1;
+        const original = redactAuditEntry(f.entries[k - 1] as AuditEntry);
+        fc.pre(original !== null && original[change.field] !== change.value);
+        const changed: RedactedAuditEntry = { ...(original as RedactedAuditEntry), [change.field]: change.value };
+        const tampered = f.entries.map((e, i) => (i === k - 1 ? changed : e));
+        expectBadAt(verify(f, tampered), k, f.entries);
+      }),
+    );
   });
 });
 

@@ -58,6 +58,7 @@ function forgedAfter(prev: AuditEntry, overrides: Partial<AuditEntry> = {}): Aud
     action: 'customer.read',
     subject: null,
     data: { note: 'never happened' },
+    salt: null,
     ...overrides,
   };
   return { ...body, prevHash: prev.hash, hash: entryHash(prev.hash, body), seal: overrides.seal ?? prev.seal };

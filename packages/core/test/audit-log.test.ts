@@ -9,9 +9,17 @@ import {
   signCheckpoint,
   verifyEntries,
 } from '../src/audit/index.js';
+import { sealEntry, sealHead } from '../src/audit/seal.js';
 import type { AuditEntry } from '../src/domain/index.js';
 import { AuditKeyError, isGuardError, ValidationError } from '../src/errors/index.js';
-import { type AuditCheckpoint, type AuditQuery, hmacKeys, type KeyProvider, manualClock } from '../src/ports/index.js';
+import {
+  type AuditCheckpoint,
+  type AuditQuery,
+  hmacKeys,
+  type KeyProvider,
+  manualClock,
+  type SecretKey,
+} from '../src/ports/index.js';
 import { type MemoryStore, memoryStore } from '../src/store/index.js';
 
 const SECRET_1 = 'first-test-secret-of-at-least-32-bytes';
@@ -221,6 +229,40 @@ describe('AuditLog.append', () => {
     for (const e of entries) expect(e.seal).toMatch(/^k1:[0-9a-f]{64}$/);
     expect(new Set(entries.map((e) => e.seal)).size).toBe(2);
     expect(raw(store).auditHead).toMatchObject({ seq: 2, hash: entries[1]?.hash, seal: expect.stringMatching(/^k1:/) });
+  });
+});
+
+describe('AuditLog hash formats', () => {
+  it('writes format 2: a fresh salt per entry, the hash over the salted payload digest', async () => {
+    const { append } = setup();
+    const entries = await append(drafts(1, 50));
+    for (const e of entries) expect(e.salt).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(entries.map((e) => e.salt)).size).toBe(50);
+    const [e] = entries as [AuditEntry];
+    expect(e.hash).toBe(entryHash(GENESIS_HASH, e));
+    // The same entry hashed without its salt (format 1) is another hash: the salt is committed to.
+    expect(entryHash(GENESIS_HASH, { ...e, salt: null })).not.toBe(e.hash);
+  });
+
+  it('verifies a chain begun before salts (format 1) and continued by this version', async () => {
+    const { store, keys, log, append } = setup({ checkpointEvery: 3 });
+    const sealKey = (await keys.currentKey(T, 'audit-seal')) as SecretKey;
+    // What an earlier version wrote: no salt, the hash over the whole body, sealed.
+    await store.transaction(async (tx) => {
+      let prevHash = GENESIS_HASH;
+      const legacy: AuditEntry[] = [];
+      for (let seq = 1; seq <= 4; seq++) {
+        const body = { tenantId: T, seq, at: '2026-11-01T01:00:00.000Z', ...draft(seq), salt: null };
+        const hash = entryHash(prevHash, body);
+        legacy.push({ ...body, prevHash, hash, seal: sealEntry(hash, sealKey) });
+        prevHash = hash;
+      }
+      await tx.lockAuditHead(T);
+      await tx.appendAudit(legacy, sealHead(T, 4, prevHash, sealKey));
+    });
+    const added = await append(drafts(5, 3));
+    expect(added.map((e) => e.seq)).toEqual([5, 6, 7]);
+    expect(await log.verify(store, T)).toEqual({ ok: true, entries: 7, head: { seq: 7, hash: added[2]?.hash } });
   });
 });
 

@@ -1,10 +1,23 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type EvidencePack, verifyEvidencePack } from '../src/evidence/evidence.js';
-import { type AuditEntry, entryHash, hmacKeys, isGuardError } from '../src/index.js';
+import {
+  type AuditEntry,
+  canonicalJson,
+  entryHash,
+  GENESIS_HASH,
+  hmacKeys,
+  isGuardError,
+  type RedactedAuditEntry,
+  signCheckpoint,
+} from '../src/index.js';
 import { seededGuard, testKeys } from './fixtures.js';
 
 const clone = (pack: EvidencePack): EvidencePack => JSON.parse(JSON.stringify(pack)) as EvidencePack;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
+const isRedacted = (e: AuditEntry | RedactedAuditEntry): e is RedactedAuditEntry => 'redacted' in e;
+const whole = (entries: readonly (AuditEntry | RedactedAuditEntry)[]) =>
+  entries.filter((e): e is AuditEntry => !isRedacted(e));
 
 async function scenario() {
   const env = await seededGuard();
@@ -78,7 +91,7 @@ describe('evidence pack', () => {
     const { t, nda, agreement, requested, decided, unrelated, handover } = await scenario();
     const pack = await t.evidence.pack({ employeeId: 'leaver', actor: { type: 'host', id: 'legal' } });
 
-    expect(pack).toMatchObject({ format: 'guard.evidence-pack/1', tenantId: 'acme', employeeId: 'leaver' });
+    expect(pack).toMatchObject({ format: 'guard.evidence-pack/2', tenantId: 'acme', employeeId: 'leaver' });
     expect(pack.employee).toMatchObject({ id: 'leaver', status: 'resigning' });
     expect(pack.agreements).toHaveLength(1);
     expect(pack.agreements[0]?.signature).toMatchObject({
@@ -104,12 +117,11 @@ describe('evidence pack', () => {
     );
     expect(pack.accessHistory.truncated).toBe(false);
 
-    // The run: contiguous from the first referenced entry to the checkpoint, other people's entries included.
+    // The run: contiguous from the first referenced entry to the checkpoint.
     const run = pack.audit.entries;
     expect(run[0]?.seq).toBe(Math.min(...access.map((e) => e.seq)));
     expect(run.map((e) => e.seq)).toEqual(run.map((_, i) => (run[0]?.seq ?? 0) + i));
     expect(run.at(-1)).toMatchObject({ seq: pack.audit.checkpoint.seq, hash: pack.audit.checkpoint.hash });
-    expect(run.some((e) => e.actor.id === 'mate')).toBe(true);
 
     expect(await verifyEvidencePack(pack, testKeys)).toEqual({
       ok: true,
@@ -120,28 +132,69 @@ describe('evidence pack', () => {
     expect(roundTripped).toEqual(pack);
     expect((await verifyEvidencePack(roundTripped, testKeys)).ok).toBe(true);
 
-    // The export is audited, after the run.
+    // The export is audited, recording the manifest, and the pack's checkpoint covers it.
     const exports = await t.audit.query({ action: 'evidence.export', limit: 10 });
     expect(exports.items).toHaveLength(1);
     expect(exports.items[0]).toMatchObject({
+      seq: pack.audit.exportSeq,
       actor: { type: 'host', id: 'legal' },
       subject: { type: 'employee', id: 'leaver' },
+      data: { manifestDigest: expect.stringMatching(/^[0-9a-f]{64}$/), customers: 1, orders: 2 },
     });
-    expect(exports.items[0]?.seq).toBeGreaterThan(pack.audit.checkpoint.seq);
+    expect(run.find((e) => e.seq === pack.audit.exportSeq)).toEqual(exports.items[0]);
+    expect(pack.audit.checkpoint.seq).toBe(pack.audit.exportSeq);
+    // The manifest covers every section: everything but the format, the manifest and the audit run.
+    expect(Object.keys(pack.manifest).sort()).toEqual(
+      Object.keys(pack)
+        .filter((k) => !['format', 'manifest', 'audit'].includes(k))
+        .sort(),
+    );
     expect((await t.audit.verify()).ok).toBe(true);
   });
 
-  it('reuses a checkpoint that already covers the referenced entries', async () => {
+  /** @see issue #16, hole 5: a pack included other employees' entries. */
+  it('redacts other people’s entries, which still verify, and shows those the purpose needs', async () => {
+    const { t, requested, decided, handover } = await scenario();
+    const pack = await t.evidence.pack({ employeeId: 'leaver', actor: { type: 'host', id: 'legal' } });
+    const run = pack.audit.entries;
+    const shown = whole(run);
+    // mate's read of c-mate and mate's own approval request fall inside the run, and are redacted.
+    expect(run.filter(isRedacted).length).toBeGreaterThanOrEqual(2);
+    const all = await t.audit.query({ limit: 1000 });
+    const mateRead = all.items.find((e) => e.actor.id === 'mate' && e.action === 'customer.read');
+    const mateRequest = all.items.find((e) => e.subject?.id === decided.id);
+    for (const hidden of [mateRead, mateRequest]) {
+      expect(hidden && hidden.seq >= (run[0]?.seq ?? 0)).toBe(true);
+      expect(run.find((e) => e.seq === hidden?.seq)).toMatchObject({ redacted: true, hash: hidden?.hash });
+    }
+    expect(JSON.stringify(run)).not.toContain('c-mate');
+    // Everything shown whole is the employee's, about the employee, or about their cases.
+    const cases = new Set([requested.id, handover.id, pack.agreements[0]?.signature.agreementId]);
+    for (const e of shown) {
+      const mine =
+        e.actor.id === 'leaver' ||
+        (e.subject?.type === 'employee' && e.subject.id === 'leaver') ||
+        (e.subject?.type === 'workflow' && cases.has(e.subject.id)) ||
+        e.seq === pack.audit.exportSeq;
+      expect(mine, `#${e.seq} ${e.action} by ${e.actor.id}`).toBe(true);
+    }
+    // The manager's approval of the employee's request is shown: it is about their case.
+    expect(shown.some((e) => e.actor.id === 'mgr' && e.subject?.id === requested.id)).toBe(true);
+    expect((await verifyEvidencePack(pack, testKeys)).ok).toBe(true);
+  });
+
+  it('records every pack in the chain, each with its own export entry and checkpoint', async () => {
     const { t } = await scenario();
     const first = await t.evidence.pack({ employeeId: 'leaver' });
     await t.customers.read({ actor: 'mate', customerId: 'c-mate' });
     const second = await t.evidence.pack({ employeeId: 'leaver' });
-    expect(second.audit.checkpoint).toEqual(first.audit.checkpoint);
-    expect(second.audit.entries).toEqual(first.audit.entries);
-    await t.customers.read({ actor: 'leaver', customerId: 'c-leaver' });
-    const third = await t.evidence.pack({ employeeId: 'leaver' });
-    expect(third.audit.checkpoint.seq).toBeGreaterThan(first.audit.checkpoint.seq);
-    expect((await verifyEvidencePack(third, testKeys)).ok).toBe(true);
+    expect(second.audit.exportSeq).toBeGreaterThan(first.audit.exportSeq);
+    expect(second.audit.checkpoint.seq).toBe(second.audit.exportSeq);
+    // The first export is an entry about the employee, so the second pack shows it whole.
+    expect(second.audit.entries.find((e) => e.seq === first.audit.exportSeq)).toMatchObject({
+      action: 'evidence.export',
+    });
+    for (const pack of [first, second]) expect((await verifyEvidencePack(pack, testKeys)).ok).toBe(true);
   });
 
   it('packs an employee with no history', async () => {
@@ -149,8 +202,9 @@ describe('evidence pack', () => {
     const pack = await t.evidence.pack({ employeeId: 'other' });
     expect(pack.agreements).toEqual([]);
     expect(pack.accessHistory.entries).toEqual([]);
-    // The run is never empty: with nothing referenced, it is the checkpoint's own entry.
-    expect(pack.audit.entries.map((e) => e.seq)).toEqual([pack.audit.checkpoint.seq]);
+    // With nothing referenced, the run is the export entry, where the checkpoint is.
+    expect(pack.audit.entries.map((e) => e.seq)).toEqual([pack.audit.exportSeq]);
+    expect(pack.audit.checkpoint.seq).toBe(pack.audit.exportSeq);
     expect(pack.customers.map((c) => c.id)).toEqual(['c-other']);
     expect((await verifyEvidencePack(pack, testKeys)).ok).toBe(true);
     expect(isGuardError(await t.evidence.pack({ employeeId: 'ghost' }).catch((e: unknown) => e), 'NOT_FOUND')).toBe(
@@ -191,13 +245,86 @@ describe('evidence pack', () => {
       return t.evidence.pack({ employeeId: 'leaver' });
     }
 
-    it('names a modified entry of the run', async () => {
+    it('names a modified entry of the run, whole or redacted', async () => {
       const pack = clone(await packed());
-      const victim = pack.audit.entries.find((e) => e.actor.id === 'mate') as Mutable<AuditEntry>;
-      victim.data = { ...victim.data, customerId: 'c-leaver' };
+      const victim = whole(pack.audit.entries).find((e) => e.action === 'customer.read') as Mutable<AuditEntry>;
+      victim.data = { ...victim.data, customerId: 'c-mate' };
       const result = await verifyEvidencePack(pack, testKeys);
       expect(result).toMatchObject({ ok: false, problem: 'chain', reason: 'hash-mismatch', seq: victim.seq });
       expect(result.ok ? '' : result.message).toContain(`#${victim.seq}`);
+
+      const other = clone(await packed());
+      const redacted = other.audit.entries.find(isRedacted) as Mutable<RedactedAuditEntry>;
+      redacted.payloadDigest = 'ab'.repeat(32);
+      expect(await verifyEvidencePack(other, testKeys)).toMatchObject({
+        ok: false,
+        problem: 'chain',
+        reason: 'hash-mismatch',
+        seq: redacted.seq,
+      });
+    });
+
+    it('names an entry “un-redacted” into something else', async () => {
+      const pack = clone(await packed());
+      const entries = pack.audit.entries as (AuditEntry | RedactedAuditEntry)[];
+      const i = entries.findIndex(isRedacted);
+      const r = entries[i] as RedactedAuditEntry;
+      entries[i] = {
+        tenantId: r.tenantId,
+        seq: r.seq,
+        at: r.at,
+        actor: { type: 'employee', id: 'leaver' },
+        action: 'customer.export',
+        subject: { type: 'customer', id: 'c-mate' },
+        data: {},
+        salt: '00'.repeat(16),
+        prevHash: r.prevHash,
+        hash: r.hash,
+        seal: r.seal,
+      };
+      expect(await verifyEvidencePack(pack, testKeys)).toMatchObject({ ok: false, problem: 'chain', seq: r.seq });
+    });
+
+    it('names a section that no longer matches the manifest, and a manifest the chain does not record', async () => {
+      const pack = clone(await packed());
+      const customers = pack.customers as Mutable<EvidencePack['customers']>;
+      (customers[0] as Mutable<EvidencePack['customers'][0]>).ownerId = 'mate';
+      const result = await verifyEvidencePack(pack, testKeys);
+      expect(result).toMatchObject({ ok: false, problem: 'manifest-mismatch' });
+      expect(result.ok ? '' : result.message).toContain('customers');
+
+      // Recomputing the manifest does not help: the export entry records the original.
+      const digest = createHash('sha256').update(canonicalJson(pack.customers)).digest('hex');
+      (pack.manifest as Mutable<EvidencePack['manifest']>).customers = digest;
+      expect(await verifyEvidencePack(pack, testKeys)).toMatchObject({
+        ok: false,
+        problem: 'manifest-mismatch',
+        seq: pack.audit.exportSeq,
+      });
+
+      const dropped = clone(await packed());
+      (dropped as Mutable<EvidencePack>).orders = [];
+      expect(await verifyEvidencePack(dropped, testKeys)).toMatchObject({ ok: false, problem: 'manifest-mismatch' });
+
+      const reattributed = clone(await packed());
+      (reattributed as Mutable<EvidencePack>).generatedBy = { type: 'employee', id: 'mgr' };
+      expect(await verifyEvidencePack(reattributed, testKeys)).toMatchObject({
+        ok: false,
+        problem: 'manifest-mismatch',
+      });
+
+      const unlisted = clone(await packed());
+      const { manifest: _manifest, ...rest } = unlisted;
+      expect(await verifyEvidencePack(rest, testKeys)).toMatchObject({ ok: false, problem: 'malformed' });
+    });
+
+    it('refuses a pack downgraded to format 1 to escape its manifest', async () => {
+      const pack = clone(await packed());
+      const { manifest: _manifest, ...rest } = pack;
+      const downgraded = { ...rest, format: 'guard.evidence-pack/1', customers: [] };
+      const result = await verifyEvidencePack(downgraded, testKeys);
+      expect(result).toMatchObject({ ok: false, problem: 'manifest-mismatch' });
+      expect(result.ok ? '' : result.message).toContain('format 1');
     });
 
     it('names a rewritten run, even with every hash recomputed', async () => {
@@ -271,6 +398,48 @@ describe('evidence pack', () => {
       const result = await verifyEvidencePack(pack, testKeys);
       expect(result).toMatchObject({ ok: false, problem: 'agreement-mismatch' });
       expect(result.ok ? '' : result.message).toContain('template text');
+    });
+
+    it('still verifies a format-1 pack exported before manifests, and finds its tampering', async () => {
+      // What an earlier version exported: a format-1 chain, no manifest, no redaction.
+      const key = await testKeys.keyById('acme', 'audit-checkpoint', 'k1');
+      const entries: AuditEntry[] = [];
+      let prevHash = GENESIS_HASH;
+      for (const [seq, actor] of [
+        [1, 'leaver'],
+        [2, 'mate'],
+        [3, 'leaver'],
+      ] as const) {
+        const body = {
+          tenantId: 'acme',
+          seq,
+          at: '2026-10-01T01:00:00.000Z',
+          actor: { type: 'employee' as const, id: actor },
+          action: 'customer.read',
+          subject: { type: 'customer' as const, id: `c-${actor}` },
+          data: {},
+          salt: null,
+        };
+        const hash = entryHash(prevHash, body);
+        entries.push({ ...body, prevHash, hash, seal: null });
+        prevHash = hash;
+      }
+      const checkpoint = signCheckpoint(
+        { tenantId: 'acme', seq: 3, hash: prevHash, at: '2026-10-01T02:00:00.000Z' },
+        key as NonNullable<typeof key>,
+      );
+      const legacy = {
+        format: 'guard.evidence-pack/1',
+        tenantId: 'acme',
+        employeeId: 'leaver',
+        agreements: [],
+        accessHistory: { entries: [entries[0], entries[2]], truncated: false, limit: 10_000 },
+        audit: { entries, checkpoint },
+      };
+      expect(await verifyEvidencePack(legacy, testKeys)).toEqual({ ok: true, entries: 3, checkpointSeq: 3 });
+      const tampered = JSON.parse(JSON.stringify(legacy)) as typeof legacy;
+      (tampered.audit.entries[1] as Mutable<AuditEntry>).subject = { type: 'customer', id: 'c-leaver' };
+      expect(await verifyEvidencePack(tampered, testKeys)).toMatchObject({ ok: false, problem: 'chain', seq: 2 });
     });
 
     it('refuses something that is not a pack', async () => {

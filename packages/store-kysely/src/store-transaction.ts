@@ -239,6 +239,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     'audit_entries.subject_type',
     'audit_entries.subject_id',
     a.jsonText('audit_entries.data', 'data'),
+    'audit_entries.salt',
     'audit_entries.prev_hash',
     'audit_entries.hash',
     'audit_entries.seal',

@@ -100,9 +100,12 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
     const db = setup(prefix);
     const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
     expect(await store.schemaVersion()).toBe(0);
-    expect(await store.migrate()).toEqual({ applied: ['0001-initial', '0002-audit-seals'], schemaVersion: 2 });
-    expect(await store.migrate()).toEqual({ applied: [], schemaVersion: 2 });
-    expect(await store.schemaVersion()).toBe(2);
+    expect(await store.migrate()).toEqual({
+      applied: ['0001-initial', '0002-audit-seals', '0003-audit-salts'],
+      schemaVersion: 3,
+    });
+    expect(await store.migrate()).toEqual({ applied: [], schemaVersion: 3 });
+    expect(await store.schemaVersion()).toBe(3);
     expect(await tablesWithPrefix(db as unknown as Kysely<unknown>, prefix)).toEqual(guardTables(prefix));
     await store.close();
   });
@@ -114,7 +117,7 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
     const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
     await store.migrate();
     const migrations = sql.table(`${prefix}migrations`);
-    await sql`insert into ${migrations} (name, timestamp) values (${'0003-from-the-future'}, ${new Date().toISOString()})`.execute(
+    await sql`insert into ${migrations} (name, timestamp) values (${'0004-from-the-future'}, ${new Date().toISOString()})`.execute(
       raw,
     );
     const before = {
@@ -127,13 +130,13 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
       (e: unknown) => e,
     );
     expect(isGuardError(error, 'STORE_FAILURE'), String(error)).toBe(true);
-    expect((error as Error).message).toMatch(/version 3 .*"0003-from-the-future".*newer than this code knows/);
+    expect((error as Error).message).toMatch(/version 4 .*"0004-from-the-future".*newer than this code knows/);
     expect((error as Error).message).toMatch(/Nothing was changed/);
     expect({
       tables: await tablesWithPrefix(raw, prefix),
       recorded: (await sql`select name, timestamp from ${migrations} order by name`.execute(raw)).rows,
     }).toEqual(before);
-    expect(await store.schemaVersion()).toBe(3);
+    expect(await store.schemaVersion()).toBe(4);
     await store.close();
   });
 

@@ -36,7 +36,10 @@ describe('sqliteStore', () => {
   it('re-opens a file as the demo does: migrated once, data and audit chain kept, the chain goes on', async () => {
     const filename = freshFile();
     const first = await start(filename);
-    expect(first.migration).toEqual({ applied: ['0001-initial', '0002-audit-seals'], schemaVersion: 2 });
+    expect(first.migration).toEqual({
+      applied: ['0001-initial', '0002-audit-seals', '0003-audit-salts'],
+      schemaVersion: 3,
+    });
     await first.guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
     await first.acme.directory.sync({
       units: [{ id: 'hq', name: 'HQ', kind: 'hq', parentId: null }],
@@ -55,7 +58,7 @@ describe('sqliteStore', () => {
     await first.store.close();
 
     const second = await start(filename);
-    expect(second.migration).toEqual({ applied: [], schemaVersion: 2 });
+    expect(second.migration).toEqual({ applied: [], schemaVersion: 3 });
     const view = await second.acme.customers.read({ actor: 'e-1', customerId: 'c-1' });
     expect(view.fields.contact?.phone).toBe('13812345678');
     const after = await second.acme.audit.verify();

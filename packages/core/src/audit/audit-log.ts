@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import {
   type ActorRef,
@@ -6,6 +7,7 @@ import {
   idSchema,
   isoDateTimeSchema,
   type Json,
+  type RedactedAuditEntry,
   type SubjectRef,
   subjectRefSchema,
 } from '../domain/entities.js';
@@ -138,6 +140,8 @@ const querySchema = z.strictObject({
 });
 
 const CHECKPOINT_PAGE = 1000;
+/** Bytes of randomness in each entry's salt (32 hex digits). */
+const SALT_BYTES = 16;
 const KEY_PURPOSE = 'audit-checkpoint';
 const SEAL_PURPOSE = 'audit-seal';
 
@@ -189,7 +193,8 @@ export class AuditLog {
   /**
    * Appends entries to the tenant's chain inside `tx`: validates the drafts,
    * locks the head, numbers them consecutively, stamps them all with the same
-   * `clock.now()`, chains their hashes and writes them. When the head passes
+   * `clock.now()`, gives each a random salt, chains their hashes (format 2,
+   * see {@link entryHash}) and writes them. When the head passes
    * a multiple of `checkpointEvery`, it also signs and stores a checkpoint at
    * the new head. Returns the written entries, frozen.
    *
@@ -213,9 +218,12 @@ export class AuditLog {
     const head = (await tx.lockAuditHead(tenantId)) ?? { seq: 0, hash: GENESIS_HASH };
     const at = this.#clock.now().toISOString();
     const entries: AuditEntry[] = [];
+    // One draw of randomness for the whole batch: 16 bytes of salt per entry.
+    const salts = randomBytes(SALT_BYTES * valid.length).toString('hex');
     let prevHash = head.hash;
     for (const [i, draft] of valid.entries()) {
-      const body = { tenantId, seq: head.seq + 1 + i, at, ...draft };
+      const salt = salts.slice(i * SALT_BYTES * 2, (i + 1) * SALT_BYTES * 2);
+      const body = { tenantId, seq: head.seq + 1 + i, at, ...draft, salt };
       // The drafts were checked to have a canonical form, so this cannot throw.
       const hash = entryHash(prevHash, body);
       entries.push(Object.freeze({ ...body, prevHash, hash, seal: sealEntry(hash, sealKey) }));
@@ -325,7 +333,7 @@ export class AuditLog {
           if (id !== null && !keys.has(id)) keys.set(id, await this.#keys.keyById(tenantId, SEAL_PURPOSE, id));
         }
       },
-      check: (entry: AuditEntry) => {
+      check: (entry: AuditEntry | RedactedAuditEntry) => {
         const key = keys.get(sealKeyId(entry.seal) ?? '');
         return key != null && entrySealValid(entry.seal, entry.hash, key);
       },

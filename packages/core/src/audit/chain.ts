@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../domain/entities.js';
+import type { AuditEntry, RedactedAuditEntry } from '../domain/entities.js';
 import type { VerifyFailureReason } from '../domain/vocabulary.js';
 import type { AuditCheckpoint, AuditHead } from '../ports/store.js';
 import { entryHash, GENESIS_HASH } from './hash.js';
@@ -94,7 +94,7 @@ export interface VerifyOptions {
    * refuses fails with `seal-mismatch`. Without it seals are not checked:
    * that is how a chain is verified by someone who holds no key.
    */
-  readonly seals?: ((entry: AuditEntry) => boolean) | undefined;
+  readonly seals?: ((entry: AuditEntry | RedactedAuditEntry) => boolean) | undefined;
 }
 
 /**
@@ -106,7 +106,9 @@ export interface VerifyOptions {
  * For each position `i = start.seq + 1, start.seq + 2, …` the entry must have
  * `seq === i`, `prevHash` equal to the previous entry's hash, the expected
  * tenant, a `hash` equal to the recomputed {@link entryHash}, and the hash
- * every checkpoint at `i` claims. After the last entry `n`, a checkpoint
+ * every checkpoint at `i` claims. A redacted entry (see
+ * {@link redactAuditEntry}) is checked the same way, from the payload
+ * digest it carries. After the last entry `n`, a checkpoint
  * beyond `n` means the tail was cut off (reported at `n + 1`). Verification
  * stops at the first bad entry, so a modified, deleted, inserted or reordered
  * entry is always reported at its own position.
@@ -140,7 +142,7 @@ export class ChainVerifier {
   #failure: VerifyFailure | null = null;
   #finished: VerifyResult | null = null;
   readonly #claims = new Map<number, string[]>();
-  readonly #seals: ((entry: AuditEntry) => boolean) | undefined;
+  readonly #seals: ((entry: AuditEntry | RedactedAuditEntry) => boolean) | undefined;
   #lastClaimSeq = 0;
 
   constructor(options: VerifyOptions = {}) {
@@ -166,7 +168,7 @@ export class ChainVerifier {
    * if (!verifier.push(entry)) console.log('broken');
    * ```
    */
-  push(entry: AuditEntry): boolean {
+  push(entry: AuditEntry | RedactedAuditEntry): boolean {
     if (this.#failure || this.#finished) return false;
     const i = this.#seq + 1;
     const reason = this.#check(entry, i);
@@ -180,7 +182,7 @@ export class ChainVerifier {
     return true;
   }
 
-  #check(entry: AuditEntry, i: number): VerifyFailureReason | null {
+  #check(entry: AuditEntry | RedactedAuditEntry, i: number): VerifyFailureReason | null {
     if (entry.seq !== i) return typeof entry.seq === 'number' && entry.seq > i ? 'sequence-gap' : 'sequence-disorder';
     if (entry.prevHash !== this.#hash) return 'broken-link';
     this.#tenantId ??= entry.tenantId;
@@ -284,7 +286,10 @@ export function chainFailure(
  * if (!result.ok) console.error(`broken at #${result.firstBadSeq}: ${result.reason}`);
  * ```
  */
-export function verifyEntries(entries: Iterable<AuditEntry>, options: VerifyOptions = {}): VerifyResult {
+export function verifyEntries(
+  entries: Iterable<AuditEntry | RedactedAuditEntry>,
+  options: VerifyOptions = {},
+): VerifyResult {
   const verifier = new ChainVerifier(options);
   for (const entry of entries) if (!verifier.push(entry)) break;
   return verifier.finish();

@@ -23,4 +23,12 @@ export {
   verifyCheckpointSignature,
   verifyCheckpointWithPublicKey,
 } from './checkpoint.js';
-export { type AuditEntryBody, entryHash, GENESIS_HASH } from './hash.js';
+export {
+  type AuditEntryBody,
+  type AuditPayload,
+  entryHash,
+  GENESIS_HASH,
+  payloadDigest,
+  type RedactedAuditEntryBody,
+  redactAuditEntry,
+} from './hash.js';

@@ -498,9 +498,16 @@ export const actorRefSchema = z.strictObject({
 export type ActorRef = z.infer<typeof actorRefSchema>;
 
 /**
- * One entry of a tenant's append-only audit log. Entries are hash-chained:
- * `hash = SHA-256(prevHash ‖ canonicalJson(body))` where the body is every
- * field except `hash` and `prevHash`. `seq` counts from 1 per tenant.
+ * One entry of a tenant's append-only audit log. Entries are hash-chained
+ * (see `entryHash`); `seq` counts from 1 per tenant.
+ *
+ * Entries Guard writes carry a random `salt` and are hashed in **format 2**:
+ * the hash commits to `tenantId`, `seq`, `at` and a salted digest of the
+ * payload (`action`, `actor`, `subject`, `data`), so the payload can be
+ * left out of a copy (see `redactAuditEntry`) and the chain still verifies.
+ * Entries without a salt were written before format 2 (format 1: the hash
+ * covers the whole body); they verify as they always did and cannot be
+ * redacted.
  *
  * @example
  * ```ts
@@ -519,6 +526,16 @@ export const auditEntrySchema = z.strictObject({
   }),
   subject: subjectRefSchema.nullable(),
   data: z.record(z.string(), jsonSchema),
+  /**
+   * 32 hex digits of randomness mixed into the payload digest (format 2), so
+   * that a redacted entry's digest cannot be matched against guessed
+   * payloads; `null` on format-1 entries.
+   */
+  salt: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .nullable()
+    .default(null),
   prevHash: z.string().regex(/^[0-9a-f]{64}$/),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   /**
@@ -529,6 +546,44 @@ export const auditEntrySchema = z.strictObject({
    */
   seal: z.string().max(400).nullable().default(null),
 });
+
+/**
+ * An audit entry with its payload (`action`, `actor`, `subject`, `data`)
+ * left out and replaced by the salted digest the entry's hash commits to.
+ * It still links into the chain: `ChainVerifier` checks it like a whole
+ * entry. Evidence packs carry other people's entries this way. Only
+ * format-2 entries (with a salt) can be redacted.
+ *
+ * @example
+ * ```ts
+ * import { redactedAuditEntrySchema } from '@guard/core';
+ * const entry = redactedAuditEntrySchema.parse({
+ *   tenantId: 'acme', seq: 42, at: '2026-11-02T02:00:00.000Z', redacted: true,
+ *   payloadDigest: 'ab'.repeat(32), prevHash: 'cd'.repeat(32), hash: 'ef'.repeat(32), seal: null,
+ * });
+ * ```
+ */
+export const redactedAuditEntrySchema = z.strictObject({
+  tenantId: idSchema,
+  seq: z.int().min(1),
+  at: isoDateTimeSchema,
+  redacted: z.literal(true),
+  payloadDigest: z.string().regex(/^[0-9a-f]{64}$/),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  seal: z.string().max(400).nullable().default(null),
+});
+
+/**
+ * A redacted audit entry; see {@link redactedAuditEntrySchema}.
+ *
+ * @example
+ * ```ts
+ * import type { RedactedAuditEntry } from '@guard/core';
+ * const line = (e: RedactedAuditEntry) => `#${e.seq} ${e.at} (redacted)`;
+ * ```
+ */
+export type RedactedAuditEntry = z.output<typeof redactedAuditEntrySchema>;
 
 /**
  * A validated audit entry.

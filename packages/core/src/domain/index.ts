@@ -28,6 +28,8 @@ export {
   orderSchema,
   orgUnitKindSchema,
   orgUnitSchema,
+  type RedactedAuditEntry,
+  redactedAuditEntrySchema,
   type SubjectRef,
   subjectRefSchema,
   type Tenant,

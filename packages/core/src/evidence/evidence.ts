@@ -10,7 +10,7 @@ import { type ApprovalView, approvalView } from '../approvals/approvals.js';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { type VerifyFailureReason, verifyEntries } from '../audit/chain.js';
 import { auditCheckpointSchema, verifyCheckpointSignature } from '../audit/checkpoint.js';
-import { sha256Hex } from '../audit/hash.js';
+import { redactAuditEntry, sha256Hex } from '../audit/hash.js';
 import {
   type ActorRef,
   type AuditEntry,
@@ -18,9 +18,11 @@ import {
   auditEntrySchema,
   idSchema,
   type Json,
+  type RedactedAuditEntry,
+  redactedAuditEntrySchema,
 } from '../domain/entities.js';
 import { parseInput } from '../errors/validate.js';
-import { type GuardContext, HOST_ACTOR, inUnitOfWork } from '../kernel/context.js';
+import { type GuardContext, HOST_ACTOR, withTenant } from '../kernel/context.js';
 import { requireEmployee } from '../kernel/directory.js';
 import { applyFieldLevels } from '../policy/index.js';
 import type { KeyProvider } from '../ports/keys.js';
@@ -36,17 +38,21 @@ import { AGREEMENT_MACHINE_ID } from '../workflows/agreement/index.js';
 import { APPROVAL_MACHINE_ID, approvalMachine } from '../workflows/approval/index.js';
 import { WorkflowSession } from '../workflows/runtime/index.js';
 
-/** The format tag of {@link EvidencePack}; bumped when its shape changes incompatibly. */
 /**
- * The format tag of an {@link EvidencePack}; a verifier refuses packs of another format.
+ * The format tag of the {@link EvidencePack}s Guard writes. Format 2 added
+ * the manifest and redacted entries; {@link verifyEvidencePack} still
+ * verifies format-1 packs (`guard.evidence-pack/1`) exported earlier, which
+ * have neither, and refuses any other format.
  *
  * @example
  * ```ts
  * import { EVIDENCE_PACK_FORMAT } from '@guard/core';
- * if (pack.format !== EVIDENCE_PACK_FORMAT) throw new Error('not a Guard evidence pack');
+ * if (pack.format !== EVIDENCE_PACK_FORMAT) console.warn('an older pack: no manifest, no redaction');
  * ```
  */
-export const EVIDENCE_PACK_FORMAT = 'guard.evidence-pack/1';
+export const EVIDENCE_PACK_FORMAT = 'guard.evidence-pack/2';
+/** The format before manifests and redaction; still verified. */
+const EVIDENCE_PACK_FORMAT_1 = 'guard.evidence-pack/1';
 /** The most access-history entries a pack holds (the newest ones). */
 const ACCESS_LIMIT = 10_000;
 /** The most orders a pack holds. */
@@ -95,20 +101,27 @@ export type EvidenceHandover = {
 /**
  * Everything Guard holds about one employee that matters in a dispute with
  * them (a departed salesperson who took clients along), as plain JSON, plus
- * what it takes to check offline that the audit trail it cites was not
- * altered:
+ * what it takes to check offline that nothing in it was altered:
  *
+ * - `manifest` — a SHA-256 digest of every section of the pack (see
+ *   {@link EvidenceManifest}). Its own digest is recorded in the tenant's
+ *   audit chain, in the `evidence.export` entry at `audit.exportSeq`, so the
+ *   customers, orders, approvals and handovers the pack shows are covered by
+ *   the chain like the entries are.
  * - `audit.entries` — the contiguous run of the tenant's audit entries from
- *   the earliest entry the pack references (access history, signatures) to a
- *   signed checkpoint at or after the newest one, and `audit.checkpoint`.
- *   **The run includes other employees' entries** that fall between the first
- *   and last referenced ones: it has to, for the hash links to be checked.
- *   Redact by hand before giving the pack to a third party; per-subject
- *   encryption of audit data is planned separately.
+ *   the earliest entry the pack references (access history, signatures) to
+ *   `audit.checkpoint`, a signed checkpoint at or after the export entry.
+ *   The run shows what the pack's purpose needs: the employee's own entries,
+ *   entries about the employee, their handovers, agreements and approvals,
+ *   and the export entry. Everyone else's entries are **redacted** (see
+ *   {@link redactAuditEntry}): only their position, time and a salted digest,
+ *   which still verify. Entries written before salts (hash format 1) cannot
+ *   be redacted and are shown whole.
  * - `accessHistory` — the employee's own audit entries (actor = the
  *   employee), the newest `accessHistory.limit` at most
  *   (`truncated` says whether older ones were left out); each is also in
  *   the run, and {@link verifyEvidencePack} checks they are identical.
+ * - `customers` — public fields only, every other class masked.
  *
  * Check it with {@link verifyEvidencePack}; it survives a JSON round trip.
  *
@@ -138,11 +151,80 @@ export type EvidencePack = {
   readonly customers: readonly CustomerRecord[];
   readonly orders: readonly StoredRecord[];
   readonly ordersTruncated: boolean;
+  readonly manifest: EvidenceManifest;
   readonly audit: {
-    readonly entries: readonly AuditEntry[];
+    /** Whole entries and redacted ones, in chain order. */
+    readonly entries: readonly (AuditEntry | RedactedAuditEntry)[];
     readonly checkpoint: AuditCheckpoint;
+    /** `seq` of the `evidence.export` entry that records the manifest's digest. */
+    readonly exportSeq: number;
   };
 };
+
+/**
+ * A section of an {@link EvidencePack} its manifest covers: every top-level
+ * field but `format`, `manifest` and `audit`.
+ *
+ * @example
+ * ```ts
+ * import type { EvidenceSection } from '@guard/core';
+ * const section: EvidenceSection = 'customers';
+ * ```
+ */
+export type EvidenceSection =
+  | 'tenantId'
+  | 'employeeId'
+  | 'generatedAt'
+  | 'generatedBy'
+  | 'employee'
+  | 'agreements'
+  | 'handovers'
+  | 'approvals'
+  | 'accessHistory'
+  | 'customers'
+  | 'orders'
+  | 'ordersTruncated';
+
+/** The sections, in manifest order (a test checks they are every section of a pack). */
+const MANIFEST_SECTIONS: readonly EvidenceSection[] = [
+  'tenantId',
+  'employeeId',
+  'generatedAt',
+  'generatedBy',
+  'employee',
+  'agreements',
+  'handovers',
+  'approvals',
+  'accessHistory',
+  'customers',
+  'orders',
+  'ordersTruncated',
+];
+
+/**
+ * The manifest of an {@link EvidencePack}: for every section (every
+ * top-level field but `format`, `manifest` and `audit`), the hex SHA-256 of
+ * its canonical JSON. The pack's `evidence.export` audit entry records
+ * `manifestDigest`, the SHA-256 of the manifest's canonical JSON, so that a
+ * section changed after export no longer matches the manifest, and a
+ * manifest changed to match it no longer matches the chain.
+ *
+ * @example
+ * ```ts
+ * import { canonicalJson } from '@guard/core';
+ * import { createHash } from 'node:crypto';
+ * const sha = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
+ * sha(pack.customers) === pack.manifest.customers; // true for an untouched pack
+ * ```
+ */
+export type EvidenceManifest = { readonly [K in EvidenceSection]: string };
+
+/** The manifest of a pack's sections; throws a ValidationError when a section is not canonical JSON. */
+function manifestOf(pack: Readonly<Record<EvidenceSection, unknown>>): EvidenceManifest {
+  return Object.fromEntries(
+    MANIFEST_SECTIONS.map((section) => [section, sha256Hex(canonicalJson(pack[section]))]),
+  ) as EvidenceManifest;
+}
 
 /**
  * What can be wrong with a pack, as reported by {@link verifyEvidencePack}:
@@ -156,6 +238,7 @@ export type EvidencePack = {
  * | `run-not-at-checkpoint` | the run does not end exactly at the checkpoint |
  * | `referenced-entry-mismatch` | an access-history entry is not the run's entry at its `seq`, or not the employee's |
  * | `agreement-mismatch` | a template's text does not match its hash or the signature's, or the signing entry does not match |
+ * | `manifest-mismatch` | a section does not match the manifest, or the manifest is not the one the export entry records |
  *
  * @example
  * ```ts
@@ -170,7 +253,8 @@ export type EvidenceProblem =
   | 'chain'
   | 'run-not-at-checkpoint'
   | 'referenced-entry-mismatch'
-  | 'agreement-mismatch';
+  | 'agreement-mismatch'
+  | 'manifest-mismatch';
 
 /**
  * The outcome of {@link verifyEvidencePack}.
@@ -205,11 +289,17 @@ export type EvidenceVerification =
  */
 export interface EvidenceApi {
   /**
-   * Builds the {@link EvidencePack} of one employee in one transaction. If
-   * no stored checkpoint is at or after the newest entry the pack
-   * references, one is signed at the current head first. The export itself
-   * is audited (action `evidence.export`, subject the employee), in the same
-   * transaction, after the pack's run — so it is not part of the pack.
+   * Builds the {@link EvidencePack} of one employee in one transaction:
+   * gathers the sections, records the export in the audit chain (action
+   * `evidence.export`, subject the employee, `data.manifestDigest` the
+   * digest of the pack's manifest), signs a checkpoint at that entry and
+   * reads the run up to it, redacting other people's entries.
+   *
+   * @example
+   * ```ts
+   * const pack = await acme.evidence.pack({ employeeId: 'e-7', actor: { type: 'host', id: 'legal' } });
+   * pack.audit.entries.filter((e) => 'redacted' in e).length; // other people's entries, redacted
+   * ```
    */
   pack(input: { employeeId: string; actor?: ActorRef }): Promise<EvidencePack>;
 }
@@ -248,6 +338,31 @@ function evidenceFields(ctx: GuardContext, customer: CustomerRecord): CustomerRe
   return applyFieldLevels(customer.fields, levels, ctx.masks).fields;
 }
 
+/**
+ * Which entries of the run a pack shows whole: the employee's own (as actor,
+ * matched like the access history, by id), those about the employee, their
+ * handovers, agreements and approvals, and the export entry. The rest are
+ * other people's business and are redacted.
+ */
+function purposeOf(
+  employeeId: string,
+  handovers: readonly EvidenceHandover[],
+  agreements: readonly EvidenceAgreement[],
+  approvals: readonly ApprovalView[],
+  exportSeq: number,
+): (entry: AuditEntry) => boolean {
+  const workflows = new Set([
+    ...handovers.map((h) => h.workflowId),
+    ...agreements.map((a) => a.signature.agreementId),
+    ...approvals.map((a) => a.id),
+  ]);
+  return (e) =>
+    e.seq === exportSeq ||
+    e.actor.id === employeeId ||
+    (e.subject?.type === 'employee' && e.subject.id === employeeId) ||
+    (e.subject?.type === 'workflow' && workflows.has(e.subject.id));
+}
+
 /** Entries `from`–`to` (inclusive), in order. */
 async function auditRun(tx: StoreTransaction, tenantId: string, from: number, to: number): Promise<AuditEntry[]> {
   const run: AuditEntry[] = [];
@@ -275,7 +390,8 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
     pack: async (input) => {
       const p = parseInput(packSchema, input, { what: 'evidence pack request', locale });
       const actor = p.actor ?? HOST_ACTOR;
-      return inUnitOfWork(ctx, tenantId, async ({ tx, session, now }) => {
+      return withTenant(ctx, tenantId, async (tx) => {
+        const now = ctx.clock.now().toISOString();
         const employee = await requireEmployee(ctx, tx, tenantId, p.employeeId);
         const id = employee.id;
 
@@ -348,16 +464,7 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
           ...access.entries.map((e) => e.seq),
           ...agreements.flatMap((a) => (a.auditSeq === null ? [] : [a.auditSeq])),
         ];
-        const first = referenced.length === 0 ? null : Math.min(...referenced);
-        const last = referenced.length === 0 ? 0 : Math.max(...referenced);
-        const [covering] = await tx.readCheckpoints(tenantId, Math.max(0, last - 1), 1);
-        const checkpoint = covering ?? (await ctx.audit.checkpoint(tx, tenantId));
-        if (!checkpoint) throw new TypeError(`tenant ${tenantId} has no audit entries to build evidence on`);
-        // Never an empty run: with nothing referenced, the run is the checkpoint's own entry.
-        const entries = await auditRun(tx, tenantId, first ?? checkpoint.seq, checkpoint.seq);
-
-        const pack: EvidencePack = {
-          format: EVIDENCE_PACK_FORMAT,
+        const sections = {
           tenantId,
           employeeId: id,
           generatedAt: now,
@@ -370,32 +477,48 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
           customers: customers.map((c) => ({ ...c, fields: evidenceFields(ctx, c) })),
           orders,
           ordersTruncated,
-          audit: { entries, checkpoint: { ...checkpoint } },
         };
-        session.record({
-          actor,
-          action: 'evidence.export',
-          subject: { type: 'employee', id },
-          data: {
-            agreements: agreements.length,
-            handovers: handovers.length,
-            approvals: approvals.length,
-            accessEntries: access.entries.length,
-            accessTruncated: access.truncated,
-            customers: customers.length,
-            orders: orders.length,
-            runFrom: entries[0]?.seq ?? null,
-            checkpointSeq: checkpoint.seq,
+        const manifest = manifestOf(sections);
+        const [exported] = await ctx.audit.append(tx, tenantId, [
+          {
+            actor,
+            action: 'evidence.export',
+            subject: { type: 'employee', id },
+            data: {
+              manifestDigest: sha256Hex(canonicalJson(manifest)),
+              agreements: agreements.length,
+              handovers: handovers.length,
+              approvals: approvals.length,
+              accessEntries: access.entries.length,
+              accessTruncated: access.truncated,
+              customers: customers.length,
+              orders: orders.length,
+              runFrom: referenced.length === 0 ? null : Math.min(...referenced),
+            },
           },
-        });
-        return pack;
+        ]);
+        const checkpoint = await ctx.audit.checkpoint(tx, tenantId);
+        if (!exported || !checkpoint) throw new TypeError('evidence: the export entry was not written');
+        const first = referenced.length === 0 ? exported.seq : Math.min(...referenced);
+        const purpose = purposeOf(id, handovers, agreements, approvals, exported.seq);
+        const entries = (await auditRun(tx, tenantId, first, checkpoint.seq)).map((e) =>
+          purpose(e) ? e : (redactAuditEntry(e) ?? e),
+        );
+        const pack: EvidencePack = {
+          format: EVIDENCE_PACK_FORMAT,
+          ...sections,
+          manifest,
+          audit: { entries, checkpoint: { ...checkpoint }, exportSeq: exported.seq },
+        };
+        return { result: pack, audit: [] };
       });
     },
   };
 }
 
+const hex64Schema = z.string().regex(/^[0-9a-f]{64}$/);
 const verifiableSchema = z.object({
-  format: z.literal(EVIDENCE_PACK_FORMAT),
+  format: z.enum([EVIDENCE_PACK_FORMAT_1, EVIDENCE_PACK_FORMAT]),
   tenantId: idSchema,
   employeeId: idSchema,
   agreements: z.array(
@@ -410,8 +533,19 @@ const verifiableSchema = z.object({
     }),
   ),
   accessHistory: z.object({ entries: z.array(auditEntrySchema) }),
-  audit: z.object({ entries: z.array(auditEntrySchema), checkpoint: auditCheckpointSchema }),
+  audit: z.object({
+    entries: z.array(z.union([auditEntrySchema, redactedAuditEntrySchema])),
+    checkpoint: auditCheckpointSchema,
+  }),
 });
+/** What format 2 adds: the manifest and where the chain records it. */
+const formatTwoSchema = z.object({
+  manifest: z.strictObject(Object.fromEntries(MANIFEST_SECTIONS.map((section) => [section, hex64Schema]))),
+  audit: z.object({ exportSeq: z.int().min(1) }),
+});
+
+const isWhole = (entry: AuditEntry | RedactedAuditEntry | undefined): entry is AuditEntry =>
+  entry !== undefined && !('redacted' in entry);
 
 type Failure = Extract<EvidenceVerification, { ok: false }>;
 const fail = (
@@ -431,15 +565,19 @@ const fail = (
  *    that the run ends exactly at the checkpoint's `seq` and hash — so no
  *    entry of the run can be altered, dropped, added or reordered without
  *    the checkpoint key;
- * 3. that every access-history entry is the run's entry at its `seq`, and
- *    the employee's;
- * 4. that every signed template's text hashes to its `contentHash`, which
+ * 3. (format 2) that every section hashes to its digest in the manifest,
+ *    and that the run's `evidence.export` entry at `audit.exportSeq` — by
+ *    `generatedBy`, about the employee — records the manifest's digest: so
+ *    customers, orders, approvals and handovers are covered by the chain too;
+ * 4. that every access-history entry is the run's entry at its `seq`, whole,
+ *    and the employee's;
+ * 5. that every signed template's text hashes to its `contentHash`, which
  *    is the signature's, and that the signing's audit entry (when cited)
  *    is the employee's `SIGN` of that agreement over that hash.
  *
- * Other parts of the pack (customers, orders, approvals, handovers) are
- * copies of the current records, not covered by the chain. Pure: it reads
- * no store and no clock.
+ * Redacted entries of the run verify by their payload digest. A format-1
+ * pack (exported before manifests) is checked by steps 1, 2, 4 and 5; its
+ * other sections are not covered. Pure: it reads no store and no clock.
  *
  * @example
  * ```ts
@@ -451,8 +589,10 @@ const fail = (
  */
 export async function verifyEvidencePack(pack: unknown, keys: KeyProvider): Promise<EvidenceVerification> {
   const parsed = verifiableSchema.safeParse(pack);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  const extra = parsed.success && parsed.data.format === EVIDENCE_PACK_FORMAT ? formatTwoSchema.safeParse(pack) : null;
+  const error = parsed.success ? (extra?.success === false ? extra.error : null) : parsed.error;
+  if (error) {
+    const issue = error.issues[0];
     return fail(
       'malformed',
       `not an evidence pack: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`,
@@ -480,7 +620,7 @@ export async function verifyEvidencePack(pack: unknown, keys: KeyProvider): Prom
     );
   }
 
-  const bySeq = new Map<number, AuditEntry>();
+  const bySeq = new Map<number, AuditEntry | RedactedAuditEntry>();
   const head = entries[0];
   if (!head) {
     // Every pack's run reaches its checkpoint; a pack stripped of its entries proves nothing.
@@ -511,6 +651,18 @@ export async function verifyEvidencePack(pack: unknown, keys: KeyProvider): Prom
     );
   }
   for (const e of entries) bySeq.set(e.seq, e);
+  if (p.format !== EVIDENCE_PACK_FORMAT) {
+    // Format-1 packs were made before salts: one holding a salted or redacted entry is a
+    // format-2 pack with its manifest removed, so that its sections would go unchecked.
+    const newer = entries.find((e) => !isWhole(e) || e.salt !== null);
+    if (newer) {
+      return fail(
+        'manifest-mismatch',
+        `a format 1 pack cannot hold audit entry #${newer.seq}, which is of hash format 2: its manifest was removed`,
+        newer.seq,
+      );
+    }
+  }
 
   for (const e of p.accessHistory.entries) {
     const inRun = bySeq.get(e.seq);
@@ -542,9 +694,9 @@ export async function verifyEvidencePack(pack: unknown, keys: KeyProvider): Prom
     }
     if (a.auditSeq !== null) {
       const e = bySeq.get(a.auditSeq);
-      const event = (e?.data as { event?: { contentHash?: unknown } } | undefined)?.event;
+      const event = isWhole(e) ? (e.data as { event?: { contentHash?: unknown } }).event : undefined;
       if (
-        !e ||
+        !isWhole(e) ||
         e.action !== `workflow.${AGREEMENT_MACHINE_ID}.sign` ||
         e.subject?.type !== 'workflow' ||
         e.subject.id !== s.agreementId ||
@@ -555,5 +707,39 @@ export async function verifyEvidencePack(pack: unknown, keys: KeyProvider): Prom
       }
     }
   }
+  // Last, so that a changed access-history entry or agreement is named as such first.
+  const problem = p.format === EVIDENCE_PACK_FORMAT ? manifestProblem(p, bySeq) : null;
+  if (problem) return problem;
   return Object.freeze({ ok: true as const, entries: entries.length, checkpointSeq: checkpoint.seq });
+}
+
+/**
+ * A format-2 pack's sections must match its manifest, and the manifest must
+ * be the one the export entry (whole, in the verified run) records.
+ */
+function manifestProblem(p: EvidencePack, bySeq: ReadonlyMap<number, AuditEntry | RedactedAuditEntry>): Failure | null {
+  for (const section of MANIFEST_SECTIONS) {
+    let digest: string | null;
+    try {
+      digest = sha256Hex(canonicalJson(p[section]));
+    } catch {
+      digest = null; // not JSON Guard could have written
+    }
+    if (digest !== p.manifest[section]) {
+      return fail('manifest-mismatch', `the section "${section}" does not match the pack's manifest`);
+    }
+  }
+  const { exportSeq } = p.audit;
+  const e = bySeq.get(exportSeq);
+  if (
+    !isWhole(e) ||
+    e.action !== 'evidence.export' ||
+    e.subject?.type !== 'employee' ||
+    e.subject.id !== p.employeeId ||
+    canonicalJson(e.actor) !== canonicalJson(p.generatedBy) ||
+    e.data.manifestDigest !== sha256Hex(canonicalJson(p.manifest))
+  ) {
+    return fail('manifest-mismatch', `audit entry #${exportSeq} does not record this pack's manifest`, exportSeq);
+  }
+  return null;
 }

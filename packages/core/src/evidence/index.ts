@@ -3,8 +3,10 @@ export {
   type EvidenceAgreement,
   type EvidenceApi,
   type EvidenceHandover,
+  type EvidenceManifest,
   type EvidencePack,
   type EvidenceProblem,
+  type EvidenceSection,
   type EvidenceVerification,
   verifyEvidencePack,
 } from './evidence.js';

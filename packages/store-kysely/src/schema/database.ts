@@ -127,6 +127,8 @@ export interface AuditEntriesTable {
   subject_id: string | null;
   /** JSON object. */
   data: string;
+  /** 32 hex digits (migration 0003); null on rows written before it, which are hashed in format 1. */
+  salt: string | null;
   prev_hash: string;
   hash: string;
   /** `<keyId>:<hex HMAC>` (migration 0002); null on rows written before it. */

@@ -73,6 +73,25 @@ export const auditSuite = defineSuite('audit', {
     expect(await inTx(h, (tx) => tx.lockAuditHead(TENANT))).toEqual(head);
   },
 
+  'appendAudit keeps each entry’s salt exactly, null on an entry written before salts': async (h) => {
+    const { log } = auditLog();
+    const [entry] = await inTx(h, (tx) => appendEntries(log, tx, TENANT, 1));
+    expect((entry as AuditEntry).salt).toMatch(/^[0-9a-f]{32}$/);
+    const next = (seq: number, salt: string | null): AuditEntry => ({
+      ...(entry as AuditEntry),
+      seq,
+      salt,
+      prevHash: seq === 2 ? (entry as AuditEntry).hash : 'ab'.repeat(32),
+      hash: seq.toString(16).padStart(64, '0'),
+    });
+    const written = [next(2, null), next(3, '0f'.repeat(16))];
+    await inTx(h, async (tx) => {
+      await tx.lockAuditHead(TENANT);
+      await tx.appendAudit(written);
+    });
+    expect(await inTx(h, (tx) => tx.readAudit(TENANT, 0, 10))).toEqual([entry, ...written]);
+  },
+
   'appendAudit continues the chain with consecutive seq across transactions': async (h) => {
     const { log, clock } = auditLog();
     const first = await inTx(h, (tx) => appendEntries(log, tx, TENANT, 2, { actorId: 'e-1', action: 'customer.read' }));

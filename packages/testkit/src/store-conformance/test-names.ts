@@ -64,6 +64,7 @@ export type ConformanceTestName =
   | 'records > never keeps or returns references a caller could mutate'
   | 'audit > lockAuditHead is null before the first entry, then the last appended entry'
   | 'audit > appendAudit stores the seal of each entry and of the head exactly as given'
+  | 'audit > appendAudit keeps each entry’s salt exactly, null on an entry written before salts'
   | 'audit > appendAudit continues the chain with consecutive seq across transactions'
   | 'audit > appendAudit throws ConflictError for a seq already taken, and writes nothing'
   | 'audit > readAudit returns up to limit entries after afterSeq, ascending, exactly as written'
