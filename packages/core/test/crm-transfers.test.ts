@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CRM_TRANSFER_EFFECT, type CrmTransferPayload, type OutboxEffect } from '../src/index.js';
+import {
+  CRM_TRANSFER_EFFECT,
+  type CrmTransferPayload,
+  crmTransferPayloadSchema,
+  type OutboxEffect,
+} from '../src/index.js';
 import { seededGuard } from './fixtures.js';
 
 type Setup = Awaited<ReturnType<typeof seededGuard>>;
@@ -8,7 +13,7 @@ type Setup = Awaited<ReturnType<typeof seededGuard>>;
 async function delivered({ guard }: Setup): Promise<CrmTransferPayload[]> {
   const seen: OutboxEffect[] = [];
   await guard.worker({ effects: { [CRM_TRANSFER_EFFECT]: async (e) => void seen.push(e) } }).runDue();
-  return seen.map((e) => e.payload as unknown as CrmTransferPayload);
+  return seen.map((e) => crmTransferPayloadSchema.parse(e.payload));
 }
 
 /** @see issue #16, hole 3: claims, releases and returns to the pool told the CRM nothing. */

@@ -37,6 +37,7 @@ export {
   tenantSchema,
   timeZoneSchema,
 } from './entities.js';
+export { type JsonShaped, toJson } from './json.js';
 export {
   type Action,
   actionSchema,

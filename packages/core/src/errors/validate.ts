@@ -84,6 +84,7 @@ function inLocale(issue: z.core.$ZodIssue, locale: Locale): string {
   if (own !== issue.message) return own;
   // zod wrote this one (with the English map, see parseInput): render it again with the locale's map.
   if (locale === 'en') return issue.message;
+  // zod's maps take the raw issue, a wider type than the finished one it gives us (library boundary).
   const zh = zhIssueMessage(issue as unknown as z.core.$ZodRawIssue);
   if (zh !== undefined) return zh;
   const rendered = zodMap(locale)(issue as unknown as z.core.$ZodRawIssue);

@@ -20,10 +20,10 @@ import {
   actorRefSchema,
   type CustomerInput,
   idSchema,
-  type Json,
   type TenantInput,
   tenantSchema,
 } from '../domain/entities.js';
+import { toJson } from '../domain/json.js';
 import { type Action, actionSchema } from '../domain/vocabulary.js';
 import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
@@ -402,7 +402,7 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
             actor,
             action: 'settings.update',
             subject: { type: 'tenant', id: tenantId },
-            data: { version: saved.version, settings: saved.settings as unknown as Json },
+            data: { version: saved.version, settings: toJson(saved.settings) },
           });
           return saved.settings;
         });

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { raiseAlert } from '../alerts/alerts.js';
 import { startApproval } from '../approvals/approvals.js';
-import type { ActorRef, Json } from '../domain/entities.js';
+import type { ActorRef } from '../domain/entities.js';
 import { idSchema, isoDateSchema, isoDateTimeSchema } from '../domain/entities.js';
+import { toJson } from '../domain/json.js';
 import { NotFoundError, ValidationError, WorkflowRejectedError } from '../errors/guard-error.js';
 import { issueSummary, parseInput } from '../errors/validate.js';
 import type { Locale } from '../i18n/locale.js';
@@ -438,7 +439,7 @@ async function followArrivals(ctx: GuardContext, uow: UnitOfWork, record: Workfl
     await buildChecklist(ctx, uow.tx, uow.tenant.id, context.employeeId, (customerId) => !listed.has(customerId))
   ).map((item, i) => (ids.has(item.id) ? { ...item, id: `${item.kind}@${context.items.length + i + 1}` } : item));
   if (arrived.length === 0) return record;
-  const event = { type: 'ITEMS_ADDED', items: arrived as unknown as Json };
+  const event = { type: 'ITEMS_ADDED', items: toJson(arrived) };
   return uow.session.send(record.id, event, { actor: CHECKLIST_ACTOR, at: uow.now });
 }
 
@@ -688,7 +689,7 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
           employeeId: context.employeeId,
           to: fallbacks[0]?.to ?? null,
         }),
-      evidence: { offboardingId: c.workflow.id, customers: fallbacks as unknown as Json },
+      evidence: { offboardingId: c.workflow.id, customers: toJson(fallbacks) },
       notify: [...new Set([...(context.managerId ? [context.managerId] : []), ...context.hrIds])].filter(
         (id) => id !== context.employeeId,
       ),

@@ -1,9 +1,10 @@
+import * as z from 'zod';
 import { sha256Hex } from '../audit/hash.js';
-import type { Json } from '../domain/entities.js';
 import type { Locale } from '../i18n/locale.js';
 import type { IdGenerator } from '../ports/ids.js';
 import type { CustomerRecord, StoreTransaction } from '../ports/store.js';
 import { loadSettings } from '../settings/tenant-settings.js';
+import { timerKind } from '../workflows/runtime/timer-kind.js';
 
 /** Likely-duplicate keys: one record per (key, customer), `ref` = the key. */
 export const DUPLICATE_KEY_KIND = 'customer-key';
@@ -95,15 +96,21 @@ export async function likelyDuplicates(
 /** The follow-up timer of a customer; one per customer, moved by every follow-up or owner change. */
 export const followUpTimerKey = (customerId: string) => `follow-up:${customerId}`;
 
+/** The follow-up timer: its event names the customer, the owner whose clock it is, and the stage due. */
+export const followUpTimer = timerKind(
+  'follow-up.due',
+  z.strictObject({
+    type: z.literal('follow-up.due'),
+    customerId: z.string(),
+    ownerId: z.string(),
+    /** The last follow-up (or the assignment) the clock runs from. */
+    since: z.string(),
+    stage: z.enum(['remind', 'alert-manager', 'return-to-pool']),
+  }),
+);
+
 /** The event of a follow-up timer. */
-export interface FollowUpDue {
-  readonly type: 'follow-up.due';
-  readonly customerId: string;
-  readonly ownerId: string;
-  /** The last follow-up (or the assignment) the clock runs from. */
-  readonly since: string;
-  readonly stage: 'remind' | 'alert-manager' | 'return-to-pool';
-}
+export type FollowUpDue = ReturnType<typeof followUpTimer.read>;
 
 /** Schedules (or moves) the customer's follow-up timer: the first stage is due `remindAfterDays` after `since`. */
 export async function scheduleFollowUp(
@@ -127,7 +134,7 @@ export async function scheduleFollowUp(
     tenantId,
     key: followUpTimerKey(customerId),
     workflowId: null,
-    event: event as unknown as Json,
+    event: followUpTimer.event(event),
     dueAt: due,
     createdAt: now,
   });

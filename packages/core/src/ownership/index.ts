@@ -2,6 +2,7 @@ export {
   type ClaimView,
   CRM_TRANSFER_EFFECT,
   type CrmTransferPayload,
+  crmTransferPayloadSchema,
   type FollowUpView,
   type OwnerChangeReason,
   type OwnershipApi,

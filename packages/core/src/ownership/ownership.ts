@@ -4,6 +4,7 @@ import { assertNotBlocked, observeActivity } from '../anomaly/anomaly.js';
 import { type ApprovalOutcomeHandler, startApproval } from '../approvals/approvals.js';
 import type { ActorRef, AuditEntry, Json } from '../domain/entities.js';
 import { idSchema, isoDateTimeSchema } from '../domain/entities.js';
+import { toJson } from '../domain/json.js';
 import { type FollowUpChannel, followUpChannelSchema } from '../domain/vocabulary.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
@@ -16,10 +17,11 @@ import type { CustomerRecord, EmployeeRecord, Page, StoreTransaction, WorkflowRe
 import { loadSettings } from '../settings/tenant-settings.js';
 import { allRecords, readPages } from '../store/pages.js';
 import { CLAIM_MACHINE_ID, CLAIM_MACHINE_VERSION, type ClaimContext, claimMachine } from '../workflows/claim/index.js';
-import { defineWorkflow, type TimerHandler, type WorkflowModule, WorkflowSession } from '../workflows/runtime/index.js';
+import { defineWorkflow, type WorkflowModule, WorkflowSession } from '../workflows/runtime/index.js';
 import {
   afterCustomerWrite,
   type FollowUpDue,
+  followUpTimer,
   followUpTimerKey,
   likelyDuplicates,
   scheduleFollowUp,
@@ -198,9 +200,9 @@ export type OwnerChangeReason = 'claim' | 'transfer' | 'handover' | 'handover-fa
  *
  * @example
  * ```ts
- * import { CRM_TRANSFER_EFFECT, type CrmTransferPayload } from '@guard/core';
+ * import { CRM_TRANSFER_EFFECT, crmTransferPayloadSchema } from '@guard/core';
  * const worker = guard.worker({
- *   effects: { [CRM_TRANSFER_EFFECT]: (e) => crm.transfer(e.payload as unknown as CrmTransferPayload, e.idempotencyKey) },
+ *   effects: { [CRM_TRANSFER_EFFECT]: (e) => crm.transfer(crmTransferPayloadSchema.parse(e.payload), e.idempotencyKey) },
  * });
  * ```
  */
@@ -221,14 +223,34 @@ export const CRM_TRANSFER_EFFECT = 'crm.transfer';
  * };
  * ```
  */
-export interface CrmTransferPayload {
-  readonly customerId: string;
-  readonly from: string | null;
-  readonly to: string | null;
-  readonly reason: OwnerChangeReason;
-  readonly version: number;
-  readonly at: string;
-}
+export type CrmTransferPayload = z.output<typeof crmTransferPayloadSchema>;
+
+/**
+ * The zod schema of a {@link CrmTransferPayload}: a connector parses an
+ * effect's payload with it rather than trusting the outbox row.
+ *
+ * @example
+ * ```ts
+ * import { crmTransferPayloadSchema } from '@guard/core';
+ * const move = crmTransferPayloadSchema.parse(effect.payload);
+ * move.to; // 'e-9', or null for the public pool
+ * ```
+ */
+export const crmTransferPayloadSchema = z.strictObject({
+  customerId: z.string(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  reason: z.enum([
+    'claim',
+    'transfer',
+    'handover',
+    'handover-fallback',
+    'release',
+    'follow-up-rule',
+  ]) satisfies z.ZodType<OwnerChangeReason>,
+  version: z.int().min(1),
+  at: z.string(),
+});
 
 /**
  * Changes a customer's owner atomically, audits it, restarts the follow-up
@@ -278,7 +300,7 @@ export async function changeOwner(
       tenantId: uow.tenant.id,
       idempotencyKey: change.effectKey ?? `crm-transfer:${customerId}:v${updated.version}`,
       kind: CRM_TRANSFER_EFFECT,
-      payload: payload as unknown as Json,
+      payload: toJson(payload),
       availableAt: uow.now,
       createdAt: uow.now,
     },
@@ -322,9 +344,8 @@ async function decide(
 
 /** The claim machine and its commands; the ownership-transfer approval hook; the follow-up timer. */
 export function ownershipModule(): WorkflowModule<GuardContext> {
-  const followUpDue: TimerHandler<GuardContext> = async (event, c) => {
+  const followUpDue = followUpTimer.handler<GuardContext>(async (due, c) => {
     const ctx = c.env;
-    const due = event as unknown as FollowUpDue;
     const customer = await c.tx.getCustomer(c.tenantId, due.customerId);
     if (!customer || customer.ownerId !== due.ownerId) return; // owner changed: the clock moved with it
     const tenant = await c.tx.getTenant(c.tenantId);
@@ -342,7 +363,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
         tenantId: c.tenantId,
         key: followUpTimerKey(customer.id),
         workflowId: null,
-        event: next as unknown as Json,
+        event: followUpTimer.event(next),
         dueAt: new Date(sinceMs + afterDays * DAY_MS).toISOString(),
         createdAt: c.at,
       });
@@ -404,7 +425,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
         now: c.at,
       });
     }
-  };
+  });
 
   return {
     definitions: [defineWorkflow({ machine: claimMachine, version: CLAIM_MACHINE_VERSION })],
@@ -471,7 +492,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
         return [];
       },
     },
-    timers: { 'follow-up.due': followUpDue },
+    timers: followUpDue,
   };
 }
 
@@ -762,7 +783,7 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
         );
         if (customer.ownerId === actor.id) {
           const timer = await uow.tx.getTimer(tenantId, followUpTimerKey(customer.id));
-          const since = (timer?.event as unknown as FollowUpDue | undefined)?.since;
+          const since = timer ? followUpTimer.read(timer.event).since : undefined;
           if (!since || Date.parse(at) > Date.parse(since)) {
             await scheduleFollowUp(uow.tx, ctx, tenantId, customer.id, customer.ownerId, at, uow.now);
           }

@@ -1,6 +1,7 @@
-import type { Json } from '../domain/entities.js';
-import type { StoredRecord, StoreTransaction } from '../ports/store.js';
+import * as z from 'zod';
+import type { StoreTransaction } from '../ports/store.js';
 import { pagedItems } from '../store/pages.js';
+import { recordKind } from '../store/records.js';
 import { FACT_HISTORY_DAYS } from './facts.js';
 import {
   addToDay,
@@ -9,6 +10,7 @@ import {
   type SignalInput,
   type SignalKind,
   type SignalLedger,
+  signalKindSchema,
   signalSubjects,
   subjectKey,
   utcDay,
@@ -28,30 +30,15 @@ export const SIGNAL_SEEN_KIND = 'risk-signal';
 
 const DAY_MS = 86_400_000;
 
-async function upsert(
-  tx: StoreTransaction,
-  tenantId: string,
-  kind: string,
-  id: string,
-  fields: { ref: string; at: string },
-  now: string,
-  update: (prior: Json | null) => Json,
-): Promise<void> {
-  const current = await tx.getRecord(tenantId, kind, id);
-  const record: StoredRecord = {
-    tenantId,
-    kind,
-    id,
-    ref: fields.ref,
-    status: null,
-    at: current?.at ?? fields.at,
-    data: update(current?.data ?? null),
-    version: (current?.version ?? 0) + 1,
-    createdAt: current?.createdAt ?? now,
-    updatedAt: now,
-  };
-  await tx.putRecord(record, current?.version ?? null);
-}
+const signalDays = recordKind(
+  SIGNAL_DAY_KIND,
+  z.partialRecord(signalKindSchema, z.strictObject({ count: z.number(), sum: z.number() })),
+);
+const signalSubjectRecords = recordKind(
+  SIGNAL_SUBJECT_KIND,
+  z.strictObject({ last: z.partialRecord(signalKindSchema, z.string()) }),
+);
+const seenSignals = recordKind(SIGNAL_SEEN_KIND, z.strictObject({ kind: signalKindSchema }));
 
 /**
  * Adds signals to the subjects' ledgers inside the caller's transaction:
@@ -71,22 +58,12 @@ export async function appendSignals(
   const seenInBatch = new Set<string>();
   for (const signal of signals) {
     if (signal.id !== undefined) {
-      if (seenInBatch.has(signal.id) || (await tx.getRecord(tenantId, SIGNAL_SEEN_KIND, signal.id))) continue;
+      if (seenInBatch.has(signal.id) || (await seenSignals.get(tx, tenantId, signal.id))) continue;
       seenInBatch.add(signal.id);
-      await tx.putRecord(
-        {
-          tenantId,
-          kind: SIGNAL_SEEN_KIND,
-          id: signal.id,
-          ref: null,
-          status: null,
-          at: now,
-          data: { kind: signal.kind },
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-        },
-        null,
+      await seenSignals.insert(
+        tx,
+        { tenantId, id: signal.id, ref: null, status: null, at: now, data: { kind: signal.kind } },
+        now,
       );
     }
     recorded++;
@@ -104,30 +81,24 @@ export async function appendSignals(
     }
   }
   for (const [id, { subject, day, totals }] of days) {
-    await upsert(tx, tenantId, SIGNAL_DAY_KIND, id, { ref: subject, at: `${day}T00:00:00.000Z` }, now, (prior) => {
-      let merged = (prior ?? {}) as DayTotals;
-      for (const [kind, t] of Object.entries(totals) as [SignalKind, { count: number; sum: number }][]) {
-        const before = merged[kind];
-        merged = { ...merged, [kind]: { count: (before?.count ?? 0) + t.count, sum: (before?.sum ?? 0) + t.sum } };
-      }
-      return merged as unknown as Json;
-    });
+    const current = await signalDays.get(tx, tenantId, id);
+    let merged: DayTotals = current?.data ?? {};
+    for (const [kind, t] of Object.entries(totals) as [SignalKind, { count: number; sum: number }][]) {
+      const before = merged[kind];
+      merged = { ...merged, [kind]: { count: (before?.count ?? 0) + t.count, sum: (before?.sum ?? 0) + t.sum } };
+    }
+    const at = current?.at ?? `${day}T00:00:00.000Z`;
+    await signalDays.upsert(tx, { tenantId, id, ref: subject, status: null, at, data: merged }, now, current);
   }
   for (const [key, last] of lasts) {
-    await upsert(
-      tx,
-      tenantId,
-      SIGNAL_SUBJECT_KIND,
-      key,
-      { ref: key.split(':')[0] as string, at: now },
-      now,
-      (prior) => {
-        const before = ((prior as { last?: Record<string, string> } | null)?.last ?? {}) as Record<string, string>;
-        const merged: Record<string, string> = { ...before };
-        for (const [kind, at] of Object.entries(last)) if ((merged[kind] ?? '') < at) merged[kind] = at;
-        return { last: merged };
-      },
-    );
+    const current = await signalSubjectRecords.get(tx, tenantId, key);
+    const merged: Partial<Record<SignalKind, string>> = { ...current?.data.last };
+    for (const [kind, at] of Object.entries(last) as [SignalKind, string][]) {
+      if ((merged[kind] ?? '') < at) merged[kind] = at;
+    }
+    const ref = key.split(':')[0] as string;
+    const draft = { tenantId, id: key, ref, status: null, at: current?.at ?? now, data: { last: merged } };
+    await signalSubjectRecords.upsert(tx, draft, now, current);
   }
   return recorded;
 }
@@ -146,11 +117,8 @@ export async function readLedger(
   for await (const r of pagedItems((page) =>
     tx.listRecords(tenantId, { kind: SIGNAL_DAY_KIND, ref: key, from, to }, page),
   )) {
-    days[r.at.slice(0, 10)] = r.data as unknown as DayTotals;
+    days[r.at.slice(0, 10)] = signalDays.read(r).data;
   }
-  const summary = await tx.getRecord(tenantId, SIGNAL_SUBJECT_KIND, key);
-  const last = ((summary?.data as { last?: Partial<Record<SignalKind, string>> } | undefined)?.last ?? {}) as Partial<
-    Record<SignalKind, string>
-  >;
+  const last = (await signalSubjectRecords.get(tx, tenantId, key))?.data.last ?? {};
   return { days, last };
 }

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { ALERT_KIND, raiseAlert } from '../alerts/alerts.js';
-import type { ActorRef, Json } from '../domain/entities.js';
+import type { ActorRef } from '../domain/entities.js';
 import { idSchema } from '../domain/entities.js';
+import { toJson } from '../domain/json.js';
 import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
@@ -11,8 +12,8 @@ import { pagedItems } from '../store/pages.js';
 import { recordKind } from '../store/records.js';
 import { OFFBOARDING_MACHINE_ID, offboardingMachine } from '../workflows/offboarding/index.js';
 import type { OffboardingContext } from '../workflows/offboarding/types.js';
-import type { TimerHandler, WorkflowModule } from '../workflows/runtime/index.js';
-import { WorkflowSession } from '../workflows/runtime/index.js';
+import type { WorkflowModule } from '../workflows/runtime/index.js';
+import { timerKind, WorkflowSession } from '../workflows/runtime/index.js';
 import { defaultRulePacks } from './defaults.js';
 import { type RiskScore, riskEvaluator } from './evaluate.js';
 import { customerFacts, type EmployeeRiskState, employeeFacts, type Facts } from './facts.js';
@@ -216,7 +217,7 @@ async function settleAlert(
             pack: { id: pack.id, version: pack.version },
             subject: { type: subject.type, id: subject.id },
             score: result.score,
-            fired: result.fired.map((f) => ({ rule: f.rule, points: f.points, facts: f.facts as unknown as Json })),
+            fired: result.fired.map((f) => ({ rule: f.rule, points: f.points, facts: toJson(f.facts) })),
             modifiers: [...result.modifiers],
           },
           notify,
@@ -281,14 +282,17 @@ async function scanPage(
   return { scored, alertsRaised, nextCursor: page.nextCursor };
 }
 
-interface ScanTimerEvent {
-  type: typeof SCAN_TIMER;
-  subject: RiskSubjectType;
-  cursor: string | null;
-  everyHours: number;
+/** One page of a scheduled scan: which subjects, where the page starts, and the round it belongs to. */
+const scanTimerEventSchema = z.strictObject({
+  type: z.literal(SCAN_TIMER),
+  subject: subjectSchema.shape.type,
+  cursor: z.string().nullable(),
+  everyHours: z.number().positive(),
   /** When this round of the scan started; the next round is due `everyHours` after it. */
-  roundStartedAt: string;
-}
+  roundStartedAt: z.string(),
+});
+type ScanTimerEvent = z.output<typeof scanTimerEventSchema>;
+const scanTimer = timerKind(SCAN_TIMER, scanTimerEventSchema);
 
 async function scheduleScan(
   ctx: GuardContext,
@@ -303,7 +307,7 @@ async function scheduleScan(
     tenantId,
     key: `risk-scan:${event.subject}`,
     workflowId: null,
-    event: event as unknown as Json,
+    event: scanTimer.event(event),
     dueAt,
     createdAt: now,
   });
@@ -311,8 +315,7 @@ async function scheduleScan(
 
 /** The risk module's durable timer: one page of a scheduled scan per firing, then the next page or the next round. */
 export function riskModule(): WorkflowModule<GuardContext> {
-  const scan: TimerHandler<GuardContext> = async (raw, c) => {
-    const event = raw as unknown as ScanTimerEvent;
+  const scan = scanTimer.handler<GuardContext>(async (event, c) => {
     const tenant = await c.tx.getTenant(c.tenantId);
     if (!tenant) return;
     const uow: UnitOfWork = { tx: c.tx, tenant, session: c.session, now: c.at };
@@ -324,8 +327,8 @@ export function riskModule(): WorkflowModule<GuardContext> {
       const dueAt = next.getTime() > Date.parse(c.at) ? next.toISOString() : c.at;
       await scheduleScan(c.env, c.tx, c.tenantId, { ...event, cursor: null, roundStartedAt: dueAt }, dueAt, c.at);
     }
-  };
-  return { timers: { [SCAN_TIMER]: scan } };
+  });
+  return { timers: scan };
 }
 
 /**
@@ -376,7 +379,7 @@ export function riskApi(ctx: GuardContext, tenantId: string): RiskApi {
             ref: pack.subject,
             status: null,
             at: uow.now,
-            data: pack as unknown as Json,
+            data: toJson(pack),
             version: (current?.version ?? 0) + 1,
             createdAt: current?.createdAt ?? uow.now,
             updatedAt: uow.now,

@@ -76,6 +76,30 @@ export interface RecordKind<T> {
 }
 
 /**
+ * Parses JSON Guard stored earlier (record data, a timer's event) with its
+ * schema; data that does not fit — written by another version, or behind
+ * Guard's back — is a `StoreError` naming each bad path.
+ *
+ * @example
+ * ```ts
+ * const due = parseStored(followUpDueSchema, timer.event, 'timers', 'read follow-up.due event');
+ * ```
+ */
+export function parseStored<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  store: string,
+  operation: string,
+): z.output<S> {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ');
+    throw new StoreError({ store, operation, detail });
+  }
+  return parsed.data;
+}
+
+/**
  * Declares a record kind with the schema of its data.
  *
  * @example
@@ -86,14 +110,8 @@ export interface RecordKind<T> {
  */
 export function recordKind<S extends z.ZodType>(kind: string, schema: S): RecordKind<z.output<S>> {
   type T = z.output<S>;
-  const check = (data: unknown, operation: string, id: string): T => {
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).join('; ');
-      throw new StoreError({ store: 'records', operation: `${operation} ${kind} "${id}"`, detail });
-    }
-    return parsed.data;
-  };
+  const check = (data: unknown, operation: string, id: string): T =>
+    parseStored(schema, data, 'records', `${operation} ${kind} "${id}"`);
   const parse = (record: StoredRecord): TypedRecord<T> => ({ ...record, data: check(record.data, 'read', record.id) });
   // Written data is parsed once, before the write, so what is stored is exactly what a read gives back. The one
   // cast of record data in core: a schema of JSON data parses to JSON.

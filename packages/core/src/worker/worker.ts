@@ -8,7 +8,7 @@ import { type GuardContext, sessionFor } from '../kernel/context.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { OutboxEffect } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';
-import type { WorkflowInputEvent } from '../workflows/runtime/index.js';
+import { isInputEvent } from '../workflows/runtime/index.js';
 import { recordDeadEffect } from './dead-effects.js';
 
 /**
@@ -89,7 +89,7 @@ export interface WorkerOptions {
 export interface RunDueResult {
   /** Timers whose event a workflow or a rule accepted. */
   readonly timersFired: number;
-  /** Stale timers (the workflow moved on) that were dropped. */
+  /** Timers dropped: stale (the workflow moved on), or with an event nothing can dispatch (no `type`). */
   readonly timersDropped: number;
   readonly effectsDelivered: number;
   /** Deliveries that failed and will be retried. */
@@ -164,9 +164,11 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
               throw new LeaseLost();
             }
             const session = sessionFor(ctx, tx, timer.tenantId, now);
-            const event = timer.event as unknown as WorkflowInputEvent;
+            const event = timer.event;
             let ok = false;
-            if (timer.workflowId !== null) {
+            if (!isInputEvent(event)) {
+              // Not an event Guard scheduled (no `type`): nothing can handle it; it is dropped and counted.
+            } else if (timer.workflowId !== null) {
               ok = await session.deliverTimer(timer.workflowId, event, timer.dueAt);
             } else {
               const handler = ctx.workflows.timers.get(event.type);

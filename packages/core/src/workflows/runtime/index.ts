@@ -15,3 +15,4 @@ export {
   type WorkflowSessionOptions,
   workflowRegistry,
 } from './session.js';
+export { isInputEvent, type TimerKind, timerKind } from './timer-kind.js';

@@ -310,6 +310,7 @@ export class WorkflowSession<TEnv> {
     const emitted: WorkflowEmitted[] = [];
     const actor = this.#actor(definition.machine, { input }, emitted);
     this.#failIfErrored(actor);
+    // XState types it `Snapshot<unknown>`; for machines without spawned actors it is plain JSON (library boundary).
     const snapshot = actor.getPersistedSnapshot() as unknown as PersistedWorkflowSnapshot;
     const value = actor.getSnapshot().value;
     actor.stop();
@@ -410,6 +411,7 @@ export class WorkflowSession<TEnv> {
     actor.send(event);
     this.#failIfErrored(actor);
     const after = actor.getSnapshot();
+    // As in start(): XState's `Snapshot<unknown>` is our plain-JSON persisted snapshot (library boundary).
     const persisted = actor.getPersistedSnapshot() as unknown as PersistedWorkflowSnapshot;
     actor.stop();
     const updated: WorkflowRecord = {
