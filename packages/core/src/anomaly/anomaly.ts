@@ -83,10 +83,14 @@ export interface BlockedRead {
  * What the tenant's `anomaly.whileBlocked` setting makes of a single read
  * by `employeeId`: `null` while the employee is not blocked.
  */
-export async function blockedRead(ctx: GuardContext, uow: UnitOfWork, employeeId: string): Promise<BlockedRead | null> {
+export async function blockedRead(
+  _ctx: GuardContext,
+  uow: UnitOfWork,
+  employeeId: string,
+): Promise<BlockedRead | null> {
   const alertId = await activeBlock(uow.tx, uow.tenant.id, employeeId);
   if (!alertId) return null;
-  const { whileBlocked } = (await loadSettings(uow.tx, uow.tenant.id, ctx.locale)).anomaly;
+  const { whileBlocked } = (await loadSettings(uow.tx, uow.tenant.id)).anomaly;
   return { alertId, deny: whileBlocked.reads === 'deny', classes: whileBlocked.readClasses };
 }
 
@@ -115,7 +119,7 @@ export async function observeActivity(
   count: number,
   evidence: Record<string, Json>,
 ): Promise<ActorBlockedError | null> {
-  const settings = await loadSettings(uow.tx, uow.tenant.id, ctx.locale);
+  const settings = await loadSettings(uow.tx, uow.tenant.id);
   const at = new Date(uow.now);
   const signals: [ActivitySignal, number][] = [[signal, count]];
   if (!WARN_ONLY.has(signal) && isAfterHours(settings, uow.tenant.timeZone, at)) signals.push(['afterHours', 1]);

@@ -356,7 +356,7 @@ export async function startApproval(
     readonly actor: ActorRef;
   },
 ): Promise<WorkflowRecord> {
-  const settings = await loadSettings(uow.tx, uow.tenant.id, ctx.locale);
+  const settings = await loadSettings(uow.tx, uow.tenant.id);
   const levels = input.levels ?? chainFor(settings, input.kind);
   const id = ctx.ids.next('ap');
   return uow.session.start(

@@ -389,8 +389,8 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
       },
     },
     settings: {
-      get: () => inUnitOfWork(ctx, tenantId, (uow) => loadSettings(uow.tx, tenantId, locale)),
-      current: () => inUnitOfWork(ctx, tenantId, (uow) => loadSavedSettings(uow.tx, tenantId, locale)),
+      get: () => inUnitOfWork(ctx, tenantId, (uow) => loadSettings(uow.tx, tenantId)),
+      current: () => inUnitOfWork(ctx, tenantId, (uow) => loadSavedSettings(uow.tx, tenantId)),
       update: async (input, options = {}) => {
         const { actor = HOST_ACTOR, expectedVersion } = parseInput(settingsOptionsSchema, options, {
           what: 'settings options',

@@ -941,7 +941,7 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
             locale,
           );
         }
-        const settings = await loadSettings(uow.tx, tenantId, locale);
+        const settings = await loadSettings(uow.tx, tenantId);
         const items = await buildChecklist(ctx, uow.tx, tenantId, employee.id);
         const id = ctx.ids.next('off');
         const managerId = employee.managerId !== null && employee.managerId !== employee.id ? employee.managerId : null;

@@ -126,7 +126,7 @@ export async function scheduleFollowUp(
     await tx.cancelTimer(tenantId, followUpTimerKey(customerId));
     return;
   }
-  const settings = await loadSettings(tx, tenantId, deps.locale);
+  const settings = await loadSettings(tx, tenantId);
   const due = new Date(Date.parse(since) + settings.followUp.remindAfterDays * 86_400_000).toISOString();
   const event: FollowUpDue = { type: 'follow-up.due', customerId, ownerId, since, stage: 'remind' };
   await tx.scheduleTimer({

@@ -350,7 +350,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
     if (!customer || customer.ownerId !== due.ownerId) return; // owner changed: the clock moved with it
     const tenant = await c.tx.getTenant(c.tenantId);
     if (!tenant) return;
-    const settings = await loadSettings(c.tx, c.tenantId, ctx.locale);
+    const settings = await loadSettings(c.tx, c.tenantId);
     const [owner] = await c.tx.getEmployees(c.tenantId, [due.ownerId]);
     const managerId = owner?.managerId ?? null;
     const sinceMs = Date.parse(due.since);
@@ -555,7 +555,7 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
         if (!decision.allow || customer.ownerId !== null) {
           throw forbidden(ctx, claimant.id, customer.id, decision.allow ? { ...decision, allow: false } : decision);
         }
-        const settings = await loadSettings(uow.tx, tenantId, locale);
+        const settings = await loadSettings(uow.tx, tenantId);
         // Counted only as far as the limits: a rep with 100,000 customers costs one page, not 100.
         const today = (
           await allRecords(

@@ -436,7 +436,7 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
           refuse(denied);
           return undefined as never;
         }
-        const settings = await loadSettings(uow.tx, tenantId, locale);
+        const settings = await loadSettings(uow.tx, tenantId);
         const why = [
           ...(count > settings.exports.approvalAboveRows ? ['rows'] : []),
           ...(classes.includes('contact') && settings.exports.contactFieldsNeedApproval ? ['contact'] : []),

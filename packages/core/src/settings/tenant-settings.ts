@@ -38,11 +38,7 @@ const NONE_SAVED: SavedSettings = Object.freeze({ version: 0, updatedAt: null, s
 const inTransaction = new WeakMap<StoreTransaction, Map<string, SavedSettings>>();
 
 /** The tenant's saved settings (defaults, version 0, when none were saved); read once per transaction. */
-export async function loadSavedSettings(
-  tx: StoreTransaction,
-  tenantId: string,
-  _locale: Locale,
-): Promise<SavedSettings> {
+export async function loadSavedSettings(tx: StoreTransaction, tenantId: string): Promise<SavedSettings> {
   const known = inTransaction.get(tx)?.get(tenantId);
   if (known) return known;
   const record = await settingsRecords.get(tx, tenantId, SETTINGS_ID);
@@ -52,8 +48,8 @@ export async function loadSavedSettings(
 }
 
 /** The tenant's settings with defaults filled in (defaults when none were saved); read once per transaction. */
-export async function loadSettings(tx: StoreTransaction, tenantId: string, locale: Locale): Promise<TenantSettings> {
-  return (await loadSavedSettings(tx, tenantId, locale)).settings;
+export async function loadSettings(tx: StoreTransaction, tenantId: string): Promise<TenantSettings> {
+  return (await loadSavedSettings(tx, tenantId)).settings;
 }
 
 function remember(tx: StoreTransaction, tenantId: string, saved: SavedSettings): void {
@@ -74,7 +70,7 @@ export async function tenantLocale(
   tx: StoreTransaction,
   tenantId: string,
 ): Promise<Locale> {
-  return (await loadSettings(tx, tenantId, ctx.locale)).locale ?? ctx.locale;
+  return (await loadSettings(tx, tenantId)).locale ?? ctx.locale;
 }
 
 /** Policies compiled from tenant settings, per Guard and tenant, with the settings version they came from. */
@@ -89,7 +85,7 @@ export async function tenantPolicy(
   tx: StoreTransaction,
   tenantId: string,
 ): Promise<CompiledPolicy> {
-  const { settings, version } = await loadSavedSettings(tx, tenantId, ctx.locale);
+  const { settings, version } = await loadSavedSettings(tx, tenantId);
   if (settings.policy === null) return ctx.policy;
   let byTenant = compiled.get(ctx);
   if (!byTenant) {
