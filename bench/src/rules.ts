@@ -149,6 +149,7 @@ export function employeeVectors(count: number, seed = 20261102): EmployeeFacts[]
       jobSiteVisits30d: hot ? int(3, 15) : chance(0.07) ? int(1, 4) : 0,
       competitorContacts30d: hot ? int(1, 4) : chance(0.02) ? 1 : 0,
       logins30d: hot ? int(20, 70) : int(60, 180),
+      socialInsuranceChanges90d: 0,
       loginTrend: newHire ? null : hot ? real(0.3, 0.69) : chance(0.05) ? real(0.4, 0.7) : real(0.75, 1.3),
       followUps30d: hot ? int(0, 10) : int(10, 60),
       followUpTrend: newHire

@@ -83,6 +83,7 @@ const validation: Samples<ValidationMessages> = {
   'unknown-field-class': { name: '合同', classes: '公开、联系' },
   'unknown-unit': { id },
   'unknown-employee': { id },
+  'unknown-customer': { id },
   'successor-not-active': { id, status: 'frozen' },
   'kind-not-requestable': { kind: 'customer-export', owner: 'customers.requestExport' },
   'allow-only': { key: 'mask' },

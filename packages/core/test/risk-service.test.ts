@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRulePacks, isGuardError, type SignalInput } from '../src/index.js';
+import { sha256Hex } from '../src/audit/hash.js';
+import {
+  canonicalJson,
+  defaultRulePacks,
+  isGuardError,
+  type SignalInput,
+  type SignalKind,
+  signalKindSchema,
+  type ValidationError,
+} from '../src/index.js';
 import { rejection, seededGuard } from './fixtures.js';
 
 /** A big export in the departing window: 30 points doubled. */
@@ -44,6 +53,195 @@ describe('signals.record', () => {
     const customer = await t.risk.facts({ type: 'customer', id: 'c-rep' });
     expect(customer).toMatchObject({ orders90d: 1, orderAmount90d: 5000, daysSinceLastFollowUp: 13 });
     expect((await t.risk.facts({ type: 'employee', id: 'rep' })).followUps30d).toBe(1);
+  });
+});
+
+/** Every signal kind: a valid signal, the fact it moves, and a way to get it wrong. */
+const everyKind: Record<
+  SignalKind,
+  { signal: SignalInput; subject: 'employee' | 'customer'; fact: string; moved: number; broken: object; path: string }
+> = {
+  leave: {
+    signal: { kind: 'leave', employeeId: 'rep', at: '2026-11-01T09:00:00Z', value: 2 },
+    subject: 'employee',
+    fact: 'leaveDays30d',
+    moved: 2,
+    broken: { kind: 'leave', at: '2026-11-01T09:00:00Z', value: 2 },
+    path: '[0].employeeId',
+  },
+  'resume-update': {
+    signal: { kind: 'resume-update', employeeId: 'rep', at: '2026-11-01T09:00:00Z' },
+    subject: 'employee',
+    fact: 'resumeUpdates30d',
+    moved: 1,
+    broken: { kind: 'resume-update', employeeId: 'rep', at: 'yesterday' },
+    path: '[0].at',
+  },
+  'job-site-visit': {
+    signal: { kind: 'job-site-visit', employeeId: 'rep', at: '2026-11-01T09:00:00Z' },
+    subject: 'employee',
+    fact: 'jobSiteVisits30d',
+    moved: 1,
+    broken: { kind: 'job-site-visit', employeeId: 'rep', at: '2026-11-01T09:00:00Z', value: -1 },
+    path: '[0].value',
+  },
+  'competitor-contact': {
+    signal: { kind: 'competitor-contact', employeeId: 'rep', at: '2026-11-01T09:00:00Z' },
+    subject: 'employee',
+    fact: 'competitorContacts30d',
+    moved: 1,
+    broken: { kind: 'competitor-contact', employeeId: 'rep', at: '2026-11-01T09:00:00Z', competitor: 'x' },
+    path: '[0]',
+  },
+  login: {
+    signal: { kind: 'login', employeeId: 'rep', at: '2026-11-01T09:00:00Z' },
+    subject: 'employee',
+    fact: 'logins30d',
+    moved: 1,
+    broken: { kind: 'login', employeeId: 'e-nobody', at: '2026-11-01T09:00:00Z' },
+    path: '[0].employeeId',
+  },
+  'social-insurance-change': {
+    signal: { kind: 'social-insurance-change', employeeId: 'rep', at: '2026-10-01T09:00:00Z' },
+    subject: 'employee',
+    fact: 'socialInsuranceChanges90d',
+    moved: 1,
+    broken: { kind: 'social-insurance-change', employeeId: 'rep', at: '2027-06-01T09:00:00Z' },
+    path: '[0].at',
+  },
+  'follow-up': {
+    signal: { kind: 'follow-up', employeeId: 'rep', customerId: 'c-rep', at: '2026-11-01T09:00:00Z' },
+    subject: 'customer',
+    fact: 'followUps30d',
+    moved: 1,
+    broken: { kind: 'follow-up', employeeId: 'rep', at: '2026-11-01T09:00:00Z' },
+    path: '[0].customerId',
+  },
+  order: {
+    signal: { kind: 'order', employeeId: 'rep', customerId: 'c-rep', at: '2026-11-01T09:00:00Z', value: 900 },
+    subject: 'customer',
+    fact: 'orderAmount90d',
+    moved: 900,
+    broken: { kind: 'order', employeeId: 'rep', customerId: 'c-nobody', at: '2026-11-01T09:00:00Z', value: 900 },
+    path: '[0].customerId',
+  },
+  'owner-left': {
+    signal: { kind: 'owner-left', customerId: 'c-rep', at: '2026-11-01T09:00:00Z' },
+    subject: 'customer',
+    fact: 'daysSinceOwnerLeft',
+    moved: 1,
+    broken: { kind: 'owner-left', at: '2026-11-01T09:00:00Z' },
+    path: '[0].customerId',
+  },
+  view: {
+    signal: { kind: 'view', employeeId: 'rep', at: '2026-11-01T09:00:00Z', value: 40 },
+    subject: 'employee',
+    fact: 'views30d',
+    moved: 40,
+    broken: { kind: 'view', employeeId: 'rep', at: '2026-11-01T09:00:00Z', value: Number.POSITIVE_INFINITY },
+    path: '[0].value',
+  },
+  export: {
+    signal: { kind: 'export', employeeId: 'rep', at: '2026-11-01T09:00:00Z', value: 300 },
+    subject: 'employee',
+    fact: 'exports30d',
+    moved: 300,
+    broken: { kind: 'exports', employeeId: 'rep', at: '2026-11-01T09:00:00Z', value: 300 },
+    path: '[0].kind',
+  },
+  delete: {
+    signal: { kind: 'delete', employeeId: 'rep', at: '2026-11-01T09:00:00Z', value: 3 },
+    subject: 'employee',
+    fact: 'deletes30d',
+    moved: 3,
+    broken: { kind: 'delete', employeeId: 'rep', at: '2026-11-01T09:00:00Z', id: '' },
+    path: '[0].id',
+  },
+  'after-hours': {
+    signal: { kind: 'after-hours', employeeId: 'rep', at: '2026-11-01T21:00:00Z' },
+    subject: 'employee',
+    fact: 'afterHours30d',
+    moved: 1,
+    broken: { kind: 'after-hours', employeeId: 'rep', at: '2026-11-01T21:00:00' },
+    path: '[0].at',
+  },
+};
+
+describe('signals.record: every kind', () => {
+  it('covers every signal kind', () => {
+    expect(Object.keys(everyKind).sort()).toEqual([...signalKindSchema.options].sort());
+  });
+
+  for (const [kind, c] of Object.entries(everyKind)) {
+    it(`${kind}: recorded, audited once with its digest, and the fact moves`, async () => {
+      const { t } = await seededGuard();
+      const subject = { type: c.subject, id: c.subject === 'employee' ? 'rep' : 'c-rep' };
+      const before = (await t.risk.facts(subject))[c.fact];
+      expect(await t.signals.record([c.signal], { actor: { type: 'host', id: 'hr-sync' } })).toEqual({
+        recorded: 1,
+        duplicates: 0,
+      });
+      const after = (await t.risk.facts(subject))[c.fact];
+      expect(typeof before === 'number' ? (after as number) - before : after).toBe(c.moved);
+      const audited = await t.audit.query({ action: 'signals.record', limit: 10 });
+      expect(audited.items).toHaveLength(1);
+      expect(audited.items[0]).toMatchObject({
+        actor: { type: 'host', id: 'hr-sync' },
+        subject: { type: 'tenant', id: 'acme' },
+        data: { signals: 1, recorded: 1, duplicates: 0, kinds: { [kind]: 1 } },
+      });
+      expect(audited.items[0]?.data.batchDigest).toBe(sha256Hex(canonicalJson([c.signal])));
+    });
+
+    it(`${kind}: a bad one is refused by its index, and nothing of the batch is written`, async () => {
+      const { t } = await seededGuard();
+      const error = await rejection(t.signals.record([c.broken as SignalInput, c.signal]));
+      expect(isGuardError(error, 'VALIDATION_FAILED'), String(error)).toBe(true);
+      expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toContain(
+        c.path.replace(/^\[0\]\.?/, '0.').replace(/\.$/, ''),
+      );
+      const subject = { type: c.subject, id: c.subject === 'employee' ? 'rep' : 'c-rep' };
+      const { [c.fact]: value } = await t.risk.facts(subject);
+      expect(value === null || value === 0).toBe(true);
+      expect((await t.audit.query({ action: 'signals.record', limit: 10 })).items).toEqual([]);
+    });
+  }
+});
+
+describe('signals.record: batches', () => {
+  it('takes 10,000 signals in one call and refuses 10,001', async () => {
+    const { t } = await seededGuard();
+    const batch = (n: number) =>
+      Array.from(
+        { length: n },
+        (_, i): SignalInput => ({
+          kind: 'login',
+          employeeId: 'rep',
+          at: new Date(Date.parse('2026-10-20T00:00:00Z') + i * 60_000).toISOString(),
+          id: `login-${i}`,
+        }),
+      );
+    expect(isGuardError(await rejection(t.signals.record(batch(10_001))), 'VALIDATION_FAILED')).toBe(true);
+    expect(await t.signals.record(batch(10_000))).toEqual({ recorded: 10_000, duplicates: 0 });
+    expect((await t.risk.facts({ type: 'employee', id: 'rep' })).logins30d).toBe(10_000);
+  }, 60_000);
+
+  it('names every bad signal of a batch by its index', async () => {
+    const { t } = await seededGuard();
+    const error = await rejection(
+      t.signals.record([
+        { kind: 'login', employeeId: 'rep', at: '2026-11-01T09:00:00Z' },
+        { kind: 'login', employeeId: 'ghost', at: '2026-11-01T09:00:00Z' },
+        { kind: 'login', employeeId: 'rep', at: '2026-11-01T09:00:00Z' },
+        { kind: 'order', employeeId: 'rep', customerId: 'c-ghost', at: '2030-01-01T00:00:00Z', value: 1 },
+      ]),
+    );
+    expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual([
+      '1.employeeId',
+      '3.customerId',
+      '3.at',
+    ]);
+    expect((await t.risk.facts({ type: 'employee', id: 'rep' })).logins30d).toBe(0);
   });
 });
 

@@ -189,8 +189,12 @@ function expectConsistentGroundTruth(s: SalesOrgSimulation): void {
     if (signal.employeeId !== undefined) {
       const e = employees.get(signal.employeeId);
       if (!e) problems.push(`${signal.id} names an unknown employee ${signal.employeeId}`);
-      // Nobody does anything after the last working day.
-      else if (e.lastWorkingDay && signal.at.slice(0, 10) > e.lastWorkingDay) {
+      // Nobody does anything after the last working day; only the new employer's social insurance shows.
+      else if (
+        e.lastWorkingDay &&
+        signal.at.slice(0, 10) > e.lastWorkingDay &&
+        signal.kind !== 'social-insurance-change'
+      ) {
         problems.push(`${signal.id} at ${signal.at}, after ${e.id} left on ${e.lastWorkingDay}`);
       }
     }

@@ -391,6 +391,7 @@ export type InputName =
   | 'settings options'
   | 'signal'
   | 'signals'
+  | 'signals options'
   | 'stored tenant settings'
   | 'template id'
   | 'template version'

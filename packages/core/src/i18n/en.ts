@@ -257,6 +257,7 @@ export const en: MessageCatalog = {
     'settings options': 'settings options',
     signal: 'signal',
     signals: 'signals',
+    'signals options': 'signals options',
     'stored tenant settings': 'stored tenant settings',
     'template id': 'template id',
     'template version': 'template version',
@@ -292,6 +293,8 @@ export const en: MessageCatalog = {
     'unknown-field-class': ({ name, classes }) => `"${name}" is not a field class of the policy (${classes})`,
     'unknown-unit': ({ id }) => `unit "${id}" does not exist`,
     'unknown-employee': ({ id }) => `employee "${id}" does not exist`,
+    'unknown-customer': ({ id }) => `customer "${id}" does not exist`,
+    'signal-in-future': () => 'a signal cannot be in the future',
     'unstorable-text': () =>
       'must not contain a NUL character or a lone UTF-16 surrogate; clean the text before sending it',
     'whole-number': () => 'must be a whole number',

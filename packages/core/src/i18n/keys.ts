@@ -38,6 +38,8 @@ export interface ValidationMessages {
   readonly 'unknown-field-class': (p: { name: string; classes: string }) => string;
   readonly 'unknown-unit': (p: { id: string }) => string;
   readonly 'unknown-employee': (p: { id: string }) => string;
+  readonly 'unknown-customer': (p: { id: string }) => string;
+  readonly 'signal-in-future': () => string;
   readonly 'unstorable-text': () => string;
   readonly 'whole-number': () => string;
   readonly 'expected-version': () => string;

@@ -107,6 +107,14 @@ const employeeDefs = {
   jobSiteVisits30d: { ...count30('job-site visits (host signal)', '招聘网站访问次数（宿主上报）') },
   competitorContacts30d: { ...count30('contacts with competitors (host signal)', '与竞争对手接触次数（宿主上报）') },
   logins30d: { ...count30('logins', '登录次数') },
+  socialInsuranceChanges90d: {
+    type: 'number',
+    missingWhen: null,
+    description: {
+      en: 'social-insurance changes to another employer in the last 90 days (host signal; after departure, a sign of where they went)',
+      'zh-CN': '近 90 天社保转至其他单位的次数（宿主上报；离职后可看出去向）',
+    },
+  },
   loginTrend: trend('logins', '登录次数', 30),
   followUps30d: { ...count30('customer follow-ups made', '客户跟进次数') },
   followUpTrend: trend('follow-ups', '跟进次数', 30),
@@ -241,6 +249,7 @@ export type EmployeeFactName =
   | 'competitorContacts30d'
   | 'logins30d'
   | 'loginTrend'
+  | 'socialInsuranceChanges90d'
   | 'followUps30d'
   | 'followUpTrend'
   | 'orderAmount90d'
@@ -385,6 +394,7 @@ export function employeeFacts(
     competitorContacts30d: sum30('competitor-contact'),
     logins30d: sum30('login'),
     loginTrend: trendOf(ledger, 'login', asOf, 30, 'sum'),
+    socialInsuranceChanges90d: windowTotals(ledger, 'social-insurance-change', asOf, 90).count,
     followUps30d: sum30('follow-up'),
     followUpTrend: trendOf(ledger, 'follow-up', asOf, 30, 'sum'),
     orderAmount90d: windowTotals(ledger, 'order', asOf, 90).sum,

@@ -1,10 +1,13 @@
 import * as z from 'zod';
 import { ALERT_KIND, raiseAlert } from '../alerts/alerts.js';
+import { canonicalJson } from '../audit/canonical-json.js';
+import { sha256Hex } from '../audit/hash.js';
 import type { ActorRef } from '../domain/entities.js';
-import { idSchema } from '../domain/entities.js';
+import { actorRefSchema, idSchema } from '../domain/entities.js';
 import { toJson } from '../domain/json.js';
-import { NotFoundError } from '../errors/guard-error.js';
+import { NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
+import { validationMessage } from '../i18n/keys.js';
 import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';
@@ -60,8 +63,20 @@ export interface RecordSignalsResult {
  * ```
  */
 export interface SignalsApi {
-  /** Validates and records one signal or a batch (up to 10,000) in one transaction; signals with a known `id` are skipped. */
-  record(signals: SignalInput | readonly SignalInput[]): Promise<RecordSignalsResult>;
+  /**
+   * Validates and records one signal or a batch (up to 10,000) in one
+   * transaction; signals with a known `id` are skipped. A bad signal — a
+   * malformed one, one in the future, or one naming an employee or customer
+   * the tenant does not have — is a `ValidationError` whose paths start with
+   * the signal's index, and nothing of the batch is written. Each call is
+   * audited once (action `signals.record`): the counts by kind, how many were
+   * new, and the SHA-256 of the batch as validated, so the host can prove
+   * which batch it sent.
+   */
+  record(
+    signals: SignalInput | readonly SignalInput[],
+    options?: { readonly actor?: ActorRef },
+  ): Promise<RecordSignalsResult>;
 }
 
 /**
@@ -342,17 +357,80 @@ export async function recordOwnSignals(uow: UnitOfWork, signals: readonly Signal
 /** The signals API of a tenant. */
 export function signalsApi(ctx: GuardContext, tenantId: string): SignalsApi {
   return {
-    record: async (input) => {
-      const list = parseInput(signalsSchema, Array.isArray(input) ? input : [input], {
-        what: 'signals',
-        locale: ctx.locale,
-      });
+    record: async (input, options = {}) => {
+      const { locale } = ctx;
+      const list = parseInput(signalsSchema, Array.isArray(input) ? input : [input], { what: 'signals', locale });
+      const { actor } = parseInput(recordOptionsSchema, options, { what: 'signals options', locale });
       return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const issues = await signalProblems(uow, list);
+        if (issues.length > 0) throw new ValidationError('signals', issues, { locale });
         const recorded = await appendSignals(uow.tx, tenantId, uow.now, list);
+        const kinds: Record<string, number> = {};
+        for (const s of list) kinds[s.kind] = (kinds[s.kind] ?? 0) + 1;
+        uow.session.record({
+          actor: actor ?? HOST_ACTOR,
+          action: 'signals.record',
+          subject: { type: 'tenant', id: tenantId },
+          data: {
+            signals: list.length,
+            recorded,
+            duplicates: list.length - recorded,
+            kinds,
+            batchDigest: sha256Hex(canonicalJson(toJson(list))),
+          },
+        });
         return { recorded, duplicates: list.length - recorded };
       });
     },
   };
+}
+
+const recordOptionsSchema = z.strictObject({ actor: actorRefSchema.optional() });
+
+/** Subjects are looked up this many at a time. */
+const LOOKUP_CHUNK = 1000;
+/** Clocks differ: a signal up to this far ahead of Guard's clock is accepted. */
+const FUTURE_SLACK_MS = 60_000;
+
+/**
+ * What is wrong with validated signals that only the store can tell: an
+ * employee or customer the tenant does not have, or a time in the future.
+ * Paths start with the signal's index.
+ */
+async function signalProblems(uow: UnitOfWork, list: readonly SignalInput[]): Promise<ValidationIssue[]> {
+  const { tx, tenant } = uow;
+  const employeeIds = [...new Set(list.flatMap((s) => (s.employeeId === undefined ? [] : [s.employeeId])))];
+  const customerIds = [...new Set(list.flatMap((s) => (s.customerId === undefined ? [] : [s.customerId])))];
+  const employees = new Set<string>();
+  const customers = new Set<string>();
+  for (let i = 0; i < employeeIds.length; i += LOOKUP_CHUNK) {
+    for (const e of await tx.getEmployees(tenant.id, employeeIds.slice(i, i + LOOKUP_CHUNK))) employees.add(e.id);
+  }
+  for (let i = 0; i < customerIds.length; i += LOOKUP_CHUNK) {
+    for (const c of await tx.getCustomers(tenant.id, customerIds.slice(i, i + LOOKUP_CHUNK))) customers.add(c.id);
+  }
+  const latest = Date.parse(uow.now) + FUTURE_SLACK_MS;
+  const issues: ValidationIssue[] = [];
+  list.forEach((s, i) => {
+    if (s.employeeId !== undefined && !employees.has(s.employeeId)) {
+      issues.push({
+        path: [i, 'employeeId'],
+        code: 'custom',
+        message: validationMessage('unknown-employee', { id: s.employeeId }),
+      });
+    }
+    if (s.customerId !== undefined && !customers.has(s.customerId)) {
+      issues.push({
+        path: [i, 'customerId'],
+        code: 'custom',
+        message: validationMessage('unknown-customer', { id: s.customerId }),
+      });
+    }
+    if (Date.parse(s.at) > latest) {
+      issues.push({ path: [i, 'at'], code: 'custom', message: validationMessage('signal-in-future') });
+    }
+  });
+  return issues;
 }
 
 /** The risk API of a tenant. */

@@ -14,6 +14,7 @@ import { validationMessage } from '../i18n/keys.js';
  * | `job-site-visit` | employee | — (1) |
  * | `competitor-contact` | employee | — (1) |
  * | `login` | employee | — (1) |
+ * | `social-insurance-change` | employee | — (1); their social insurance (社保) moved to another employer, typically reported after departure |
  * | `follow-up` | customer, and the employee who made it | — (1) |
  * | `order` | customer, and the employee who booked it | amount in major units |
  * | `owner-left` | customer | — (1); the customer's owner left the company |
@@ -43,6 +44,7 @@ export const signalKindSchema = z.enum([
   'job-site-visit',
   'competitor-contact',
   'login',
+  'social-insurance-change',
   'follow-up',
   'order',
   'owner-left',

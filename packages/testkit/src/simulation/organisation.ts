@@ -569,6 +569,13 @@ export function simulateSalesOrg(options: SimulationOptions): SalesOrgSimulation
       plan.windowStart = Math.max(0, resignDay - rng.int(30, 90));
     }
     simulateEmployee(plan, rng, cal, emit);
+    if (plan.resignDay !== undefined) {
+      // Most leavers' social insurance (社保) moves to the new employer within weeks of leaving; the host
+      // learns it from the social-insurance bureau. Its own random stream, so nothing else changes.
+      const si = createRng(seed, 'social-insurance', i);
+      const day = plan.lastDay + si.int(10, 40);
+      if (si.chance(0.8) && day < cal.days) emit(day, workTime(si), 'social-insurance-change', i, -1);
+    }
   }
 
   // ── customers: owners, fates, handovers ──
