@@ -1,4 +1,4 @@
-import type { Guard, SignalInput } from '@guard/core';
+import type { Guard, OrderInput, SignalInput } from '@guard/core';
 import { customers, people, tenant } from './company.js';
 import type { StoryStep } from './story-types.js';
 
@@ -32,18 +32,20 @@ export const riskWatch: StoryStep = {
       { kind: 'competitor-contact', employeeId: people.rep, at: iso(now - 9 * DAY), id: id('rival-1') },
       { kind: 'leave', employeeId: people.rep, at: iso(now - 12 * DAY), value: 3, id: id('leave-1') },
     ];
-    // Six months of orders: every former customer of Li Lei ordered monthly.
-    const orders: SignalInput[] = formerCustomers().flatMap((c, i) =>
+    // Six months of orders from the CRM: every former customer of Li Lei ordered monthly.
+    const orders: OrderInput[] = formerCustomers().flatMap((c, i) =>
       Array.from({ length: 6 }, (_, m) => ({
-        kind: 'order' as const,
-        employeeId: people.rep,
-        customerId: c.id,
-        at: iso(now - (m * 30 + 5 + i) * DAY),
-        value: 20_000 + i * 5_000,
         id: id(`order-${c.id}-${m}`),
+        customerId: c.id,
+        ownerId: people.rep,
+        amountMinor: (20_000 + i * 5_000) * 100,
+        currency: 'CNY',
+        orderedAt: iso(now - (m * 30 + 5 + i) * DAY),
+        status: 'won' as const,
       })),
     );
-    const recorded = await t(guard).signals.record([...host, ...orders]);
+    const recorded = await t(guard).signals.record(host, { actor: { type: 'host', id: 'hr-product' } });
+    const synced = await t(guard).orders.upsert(orders, { actor: { type: 'host', id: 'crm-sync' } });
     const scores = await t(guard).risk.score({ type: 'employee', id: people.rep });
     const scan = await t(guard).risk.scan({ subject: 'employee' });
     const flight = scores.find((s) => s.pack.id === 'employee-flight-risk');
@@ -52,8 +54,8 @@ export const riskWatch: StoryStep = {
     say('');
     say(
       zh
-        ? `⑫ HR 系统上报 ${host.length} 条信号、CRM 上报 ${orders.length} 笔订单（共记录 ${recorded.recorded} 条）；李雷的风险评分：`
-        : `⑫ The HR product reports ${host.length} signals and the CRM ${orders.length} orders (${recorded.recorded} recorded); Li Lei's risk scores:`,
+        ? `⑫ HR 系统上报 ${host.length} 条信号（新记录 ${recorded.recorded} 条）、CRM 同步 ${orders.length} 笔订单（新增 ${synced.created} 笔）；李雷的风险评分：`
+        : `⑫ The HR product reports ${host.length} signals (${recorded.recorded} new) and the CRM syncs ${orders.length} orders (${synced.created} new); Li Lei's risk scores:`,
     );
     for (const s of scores) {
       say(`   ${s.pack.id}@${s.pack.version}: ${s.score} (${s.band})`);
@@ -79,17 +81,18 @@ export const diversionWatch: StoryStep = {
     const former = formerCustomers();
     // Every other former customer keeps ordering after the handover.
     const loyal = former.filter((_, i) => i % 2 === 0);
-    const orders: SignalInput[] = loyal.flatMap((c, i) =>
+    const orders: OrderInput[] = loyal.flatMap((c, i) =>
       [80, 50, 20].map((d) => ({
-        kind: 'order' as const,
-        employeeId: people.teammate,
-        customerId: c.id,
-        at: iso(now - (d + i) * DAY),
-        value: 25_000,
         id: `${memo.runTag}:after-${c.id}-${d}`,
+        customerId: c.id,
+        ownerId: people.teammate,
+        amountMinor: 25_000_00,
+        currency: 'CNY',
+        orderedAt: iso(now - (d + i) * DAY),
+        status: 'won' as const,
       })),
     );
-    await t(guard).signals.record(orders);
+    await t(guard).orders.upsert(orders, { actor: { type: 'host', id: 'crm-sync' } });
     let cursor: string | undefined;
     let alerts = 0;
     do {

@@ -25,6 +25,7 @@ export * from './guard/index.js';
 export * from './i18n/index.js';
 export * from './kernel/index.js';
 export * from './offboarding/index.js';
+export * from './orders/index.js';
 export * from './ownership/index.js';
 export * from './policy/index.js';
 export * from './ports/index.js';

@@ -361,6 +361,8 @@ export const orderSchema = z.strictObject({
   status: z.enum(['open', 'won', 'fulfilled', 'lost', 'cancelled']),
   /** What the customer still owes on this order. */
   receivableMinor: z.int().min(0).default(0),
+  /** How handover checklists name the order; `Order <id>` when absent. */
+  title: z.string().trim().min(1).max(500).optional(),
 });
 
 /**

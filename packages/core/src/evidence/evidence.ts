@@ -24,6 +24,7 @@ import {
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, HOST_ACTOR, withTenant } from '../kernel/context.js';
 import { requireEmployee } from '../kernel/directory.js';
+import { ORDER_KIND } from '../orders/orders.js';
 import { applyFieldLevels } from '../policy/index.js';
 import type { KeyProvider } from '../ports/keys.js';
 import type {
@@ -57,8 +58,6 @@ const EVIDENCE_PACK_FORMAT_1 = 'guard.evidence-pack/1';
 const ACCESS_LIMIT = 10_000;
 /** The most orders a pack holds. */
 const ORDER_LIMIT = 10_000;
-/** Orders are records of this kind, `ref` = customer id. */
-const ORDER_KIND = 'order';
 const OFFBOARDING_MACHINE_ID = 'offboarding';
 const PAGE = 1000;
 

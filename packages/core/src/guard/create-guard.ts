@@ -40,6 +40,7 @@ import {
 } from '../kernel/directory.js';
 import { inTenantLocale } from '../kernel/tenant-locale.js';
 import { type OffboardingApi, offboardingApi, offboardingModule } from '../offboarding/offboarding.js';
+import { type OrdersApi, ordersApi } from '../orders/orders.js';
 import { type OwnershipApi, ownershipApi, ownershipModule, transferDecided } from '../ownership/ownership.js';
 import { type CompiledPolicy, compilePolicy, defaultPolicy, type MaskKind } from '../policy/index.js';
 import { type Clock, systemClock } from '../ports/clock.js';
@@ -218,6 +219,8 @@ export interface TenantGuard {
   readonly evidence: EvidenceApi;
   /** Host-reported risk signals (leave, résumé updates, competitor contacts, logins, follow-ups, orders). */
   readonly signals: SignalsApi;
+  /** Orders synced from the host's CRM or ERP; they feed risk facts, handover checklists and evidence packs. */
+  readonly orders: OrdersApi;
   /** Outbox effects that could not be delivered after every retry (each one also raised an alert). */
   readonly outbox: OutboxApi;
   /** Risk scores, scans that raise alerts, and the tenant's rule packs. */
@@ -416,6 +419,7 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
     training: trainingApi(ctx, tenantId),
     evidence: evidenceApi(ctx, tenantId),
     signals: signalsApi(ctx, tenantId),
+    orders: ordersApi(ctx, tenantId),
     risk: riskApi(ctx, tenantId),
     outbox: outboxApi(ctx, tenantId),
     audit: {

@@ -392,6 +392,8 @@ export type InputName =
   | 'signal'
   | 'signals'
   | 'signals options'
+  | 'orders'
+  | 'orders options'
   | 'stored tenant settings'
   | 'template id'
   | 'template version'

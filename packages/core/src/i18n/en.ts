@@ -258,6 +258,8 @@ export const en: MessageCatalog = {
     signal: 'signal',
     signals: 'signals',
     'signals options': 'signals options',
+    orders: 'orders',
+    'orders options': 'orders options',
     'stored tenant settings': 'stored tenant settings',
     'template id': 'template id',
     'template version': 'template version',
@@ -295,6 +297,7 @@ export const en: MessageCatalog = {
     'unknown-employee': ({ id }) => `employee "${id}" does not exist`,
     'unknown-customer': ({ id }) => `customer "${id}" does not exist`,
     'signal-in-future': () => 'a signal cannot be in the future',
+    'order-in-future': () => 'an order cannot be placed in the future',
     'unstorable-text': () =>
       'must not contain a NUL character or a lone UTF-16 surrogate; clean the text before sending it',
     'whole-number': () => 'must be a whole number',

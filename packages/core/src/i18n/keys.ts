@@ -40,6 +40,7 @@ export interface ValidationMessages {
   readonly 'unknown-employee': (p: { id: string }) => string;
   readonly 'unknown-customer': (p: { id: string }) => string;
   readonly 'signal-in-future': () => string;
+  readonly 'order-in-future': () => string;
   readonly 'unstorable-text': () => string;
   readonly 'whole-number': () => string;
   readonly 'expected-version': () => string;

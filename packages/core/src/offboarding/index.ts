@@ -3,6 +3,5 @@ export {
   type OffboardingApi,
   type OffboardingStartInput,
   type OffboardingView,
-  ORDER_KIND,
   orderRecordSchema,
 } from './offboarding.js';

@@ -18,6 +18,7 @@ import {
 } from '../kernel/context.js';
 import { requireEmployee } from '../kernel/directory.js';
 import { employeesWithRole } from '../kernel/roles.js';
+import { ORDER_KIND } from '../orders/orders.js';
 import { changeOwner, FOLLOW_UP_KIND } from '../ownership/ownership.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { EmployeeRecord, StoreTransaction, WorkflowRecord } from '../ports/store.js';
@@ -48,23 +49,7 @@ import {
 } from '../workflows/runtime/index.js';
 
 /**
- * Orders are records of this kind (`ref` = the customer id, `status` = the
- * order's status, `data` as {@link orderRecordSchema}); the offboarding
- * checklist lists the open ones and every one with money still owed.
- *
- * @example
- * ```ts
- * await store.transaction((tx) => tx.putRecord({
- *   tenantId: 'acme', kind: ORDER_KIND, id: 'o-9', ref: 'c-1001', status: 'open', at: now,
- *   data: { status: 'open', amountMinor: 12_000_00, receivableMinor: 6_000_00, currency: 'CNY', title: 'PO 2026-118' },
- *   version: 1, createdAt: now, updatedAt: now,
- * }, null));
- * ```
- */
-export const ORDER_KIND = 'order';
-
-/**
- * The `data` of an {@link ORDER_KIND} record as the offboarding checklist
+ * The `data` of an `ORDER_KIND` record as the offboarding checklist
  * reads it: the status (`open` orders become handover items; the record's
  * own `status` column is used when `data.status` is missing), the amounts in
  * integer minor units of `currency`, and an optional title.

@@ -4,7 +4,6 @@ import { pagedItems } from '../store/pages.js';
 import { recordKind } from '../store/records.js';
 import { FACT_HISTORY_DAYS } from './facts.js';
 import {
-  addToDay,
   type DayTotals,
   type RiskSubjectRef,
   type SignalInput,
@@ -41,6 +40,20 @@ const signalSubjectRecords = recordKind(
 const seenSignals = recordKind(SIGNAL_SEEN_KIND, z.strictObject({ kind: signalKindSchema }));
 
 /**
+ * A change to one subject's totals of one signal kind on one UTC day:
+ * `+1` / `+value` when something is recorded, `-1` / `-value` when an
+ * order that counted is cancelled or moved. `at` is when it happened; a
+ * positive change moves the subject's latest time of the kind forward.
+ */
+export interface LedgerDelta {
+  readonly subject: RiskSubjectRef;
+  readonly kind: SignalKind;
+  readonly at: string;
+  readonly count: number;
+  readonly sum: number;
+}
+
+/**
  * Adds signals to the subjects' ledgers inside the caller's transaction:
  * one write per subject and day touched, one per subject for the latest
  * times, one per signal id. Returns how many signals were new (signals whose
@@ -52,8 +65,7 @@ export async function appendSignals(
   now: string,
   signals: readonly SignalInput[],
 ): Promise<number> {
-  const days = new Map<string, { subject: string; day: string; totals: DayTotals }>();
-  const lasts = new Map<string, Partial<Record<SignalKind, string>>>();
+  const deltas: LedgerDelta[] = [];
   let recorded = 0;
   const seenInBatch = new Set<string>();
   for (const signal of signals) {
@@ -67,40 +79,97 @@ export async function appendSignals(
       );
     }
     recorded++;
-    const day = utcDay(signal.at);
     const at = new Date(signal.at).toISOString();
     for (const subject of signalSubjects(signal)) {
-      const key = subjectKey(subject);
-      const slot = `${key}:${day}`;
-      const entry = days.get(slot) ?? { subject: key, day, totals: {} };
-      entry.totals = addToDay(entry.totals, signal.kind, signal.value ?? 1);
-      days.set(slot, entry);
-      const last = lasts.get(key) ?? {};
-      if ((last[signal.kind] ?? '') < at) last[signal.kind] = at;
-      lasts.set(key, last);
+      deltas.push({ subject, kind: signal.kind, at, count: 1, sum: signal.value ?? 1 });
+    }
+  }
+  await applyLedgerDeltas(tx, tenantId, now, deltas);
+  return recorded;
+}
+
+/**
+ * Applies changes to the subjects' daily totals inside the caller's
+ * transaction: one read and one write per subject and day touched, and per
+ * subject whose latest times change. A kind whose count on a day falls to 0
+ * is removed from that day; when that was the day of the subject's latest
+ * signal of the kind, the latest is found again among the remaining days
+ * (the start of that day; none when no day within {@link FACT_HISTORY_DAYS}
+ * has one).
+ */
+export async function applyLedgerDeltas(
+  tx: StoreTransaction,
+  tenantId: string,
+  now: string,
+  deltas: readonly LedgerDelta[],
+): Promise<void> {
+  const days = new Map<
+    string,
+    { subject: string; day: string; totals: Map<SignalKind, { count: number; sum: number }> }
+  >();
+  const latest = new Map<string, Partial<Record<SignalKind, string>>>();
+  const emptied = new Map<string, Set<SignalKind>>();
+  const subjects = new Map<string, RiskSubjectRef>();
+  for (const d of deltas) {
+    const key = subjectKey(d.subject);
+    subjects.set(key, d.subject);
+    const day = utcDay(d.at);
+    const slot = `${key}:${day}`;
+    const entry = days.get(slot) ?? { subject: key, day, totals: new Map() };
+    const t = entry.totals.get(d.kind) ?? { count: 0, sum: 0 };
+    entry.totals.set(d.kind, { count: t.count + d.count, sum: t.sum + d.sum });
+    days.set(slot, entry);
+    if (d.count > 0) {
+      const last = latest.get(key) ?? {};
+      if ((last[d.kind] ?? '') < d.at) last[d.kind] = d.at;
+      latest.set(key, last);
     }
   }
   for (const [id, { subject, day, totals }] of days) {
     const current = await signalDays.get(tx, tenantId, id);
-    let merged: DayTotals = current?.data ?? {};
-    for (const [kind, t] of Object.entries(totals) as [SignalKind, { count: number; sum: number }][]) {
+    const merged: Partial<Record<SignalKind, { count: number; sum: number }>> = { ...current?.data };
+    for (const [kind, t] of totals) {
       const before = merged[kind];
-      merged = { ...merged, [kind]: { count: (before?.count ?? 0) + t.count, sum: (before?.sum ?? 0) + t.sum } };
+      const count = (before?.count ?? 0) + t.count;
+      if (count > 0) merged[kind] = { count, sum: (before?.sum ?? 0) + t.sum };
+      else {
+        delete merged[kind];
+        const set = emptied.get(subject) ?? new Set();
+        set.add(kind);
+        emptied.set(subject, set);
+      }
     }
     const at = current?.at ?? `${day}T00:00:00.000Z`;
     await signalDays.upsert(tx, { tenantId, id, ref: subject, status: null, at, data: merged }, now, current);
   }
-  for (const [key, last] of lasts) {
+  for (const key of new Set([...latest.keys(), ...emptied.keys()])) {
     const current = await signalSubjectRecords.get(tx, tenantId, key);
     const merged: Partial<Record<SignalKind, string>> = { ...current?.data.last };
-    for (const [kind, at] of Object.entries(last) as [SignalKind, string][]) {
+    for (const [kind, at] of Object.entries(latest.get(key) ?? {}) as [SignalKind, string][]) {
       if ((merged[kind] ?? '') < at) merged[kind] = at;
     }
-    const ref = key.split(':')[0] as string;
+    for (const kind of emptied.get(key) ?? []) {
+      const last = merged[kind];
+      if (last === undefined) continue;
+      const [type, ...rest] = key.split(':');
+      const ledger = await readLedger(
+        tx,
+        tenantId,
+        { type: type as RiskSubjectRef['type'], id: rest.join(':') },
+        new Date(last),
+      );
+      if (ledger.days[utcDay(last)]?.[kind]) continue; // that day still has one
+      const day = Object.keys(ledger.days)
+        .filter((d) => (ledger.days[d]?.[kind]?.count ?? 0) > 0)
+        .sort()
+        .at(-1);
+      if (day === undefined) delete merged[kind];
+      else merged[kind] = `${day}T00:00:00.000Z`;
+    }
+    const ref = (subjects.get(key) as RiskSubjectRef).type;
     const draft = { tenantId, id: key, ref, status: null, at: current?.at ?? now, data: { last: merged } };
     await signalSubjectRecords.upsert(tx, draft, now, current);
   }
-  return recorded;
 }
 
 /** Reads a subject's ledger for the {@link FACT_HISTORY_DAYS} days up to `asOf`: one range scan. */

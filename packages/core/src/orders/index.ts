@@ -1,0 +1,1 @@
+export { ORDER_KIND, type OrderInput, type OrdersApi, type UpsertOrdersResult } from './orders.js';
