@@ -208,6 +208,19 @@ describe('signals.record: every kind', () => {
   }
 });
 
+describe('follow-ups recorded through ownership', () => {
+  it('count in the facts of the customer and of the employee who made them', async () => {
+    const { t, clock } = await seededGuard();
+    await t.ownership.recordFollowUp({ actor: 'rep', customerId: 'c-rep', channel: 'call' });
+    clock.advance({ days: 2 });
+    expect(await t.risk.facts({ type: 'customer', id: 'c-rep' })).toMatchObject({
+      followUps30d: 1,
+      daysSinceLastFollowUp: 2,
+    });
+    expect((await t.risk.facts({ type: 'employee', id: 'rep' })).followUps30d).toBe(1);
+  });
+});
+
 describe('signals.record: batches', () => {
   it('takes 10,000 signals in one call and refuses 10,001', async () => {
     const { t } = await seededGuard();

@@ -14,6 +14,7 @@ import { type Decided, decideOn } from '../kernel/decide.js';
 import { managesEmployee, requireActingEmployee, requireEmployee } from '../kernel/directory.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { CustomerRecord, EmployeeRecord, Page, StoreTransaction, WorkflowRecord } from '../ports/store.js';
+import { recordOwnSignals } from '../risk/service.js';
 import { loadSettings } from '../settings/tenant-settings.js';
 import { allRecords, readPages } from '../store/pages.js';
 import { CLAIM_MACHINE_ID, CLAIM_MACHINE_VERSION, type ClaimContext, claimMachine } from '../workflows/claim/index.js';
@@ -781,6 +782,10 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
           },
           null,
         );
+        // The follow-up counts in the risk facts of the customer and of the employee who made it.
+        await recordOwnSignals(uow, [
+          { kind: 'follow-up', employeeId: actor.id, customerId: customer.id, at, id: `follow-up:${view.id}` },
+        ]);
         if (customer.ownerId === actor.id) {
           const timer = await uow.tx.getTimer(tenantId, followUpTimerKey(customer.id));
           const since = timer ? followUpTimer.read(timer.event).since : undefined;
