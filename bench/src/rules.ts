@@ -117,7 +117,8 @@ function prng(seed: number): () => number {
   };
 }
 
-type EmployeeFacts = Record<EmployeeFactName, FactValue>;
+/** The facts the default employee packs read (a fact left out is missing, as for a rule on it). */
+type EmployeeFacts = Partial<Record<EmployeeFactName, FactValue>>;
 
 /**
  * Employee facts as `employeeFacts` computes them: counts over 30 days,

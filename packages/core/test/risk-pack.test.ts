@@ -511,9 +511,9 @@ describe('semantic checks', () => {
 
   it('says when a fact belongs to the other subject', () => {
     const employee = minimal();
-    employee.rules[0].conditions.all[0] = leaf('orders90d', 'equal', 0);
+    employee.rules[0].conditions.all[0] = leaf('daysSinceLastOrder', 'equal', 0);
     expect(problems(employee)).toEqual([
-      'rules[0].conditions.all[0].fact: unknown employee fact "orders90d" (it is a customer fact; this pack scores employees)',
+      'rules[0].conditions.all[0].fact: unknown employee fact "daysSinceLastOrder" (it is a customer fact; this pack scores employees)',
     ]);
     const customer = json(defaultRulePacks.churn);
     customer.rules[0].conditions.all[0].fact = 'exports30d';

@@ -87,11 +87,96 @@ const OWNER_LEFT_DAYS = 180;
 
 type Def = Omit<FactDefinition, 'name' | 'subject'>;
 
-const count30 = (en: string, zh: string): Def => ({
-  type: 'number',
-  missingWhen: null,
-  description: { en: `${en} in the last 30 days`, 'zh-CN': `近 30 天${zh}` },
-});
+/**
+ * The windows every signal is counted over, in days. A fact `<name><w>d`
+ * (`exports7d`, `exports30d`, `exports90d`) exists for every windowed
+ * signal below and every window.
+ */
+const WINDOWS = [7, 30, 90] as const;
+type WindowDays = (typeof WINDOWS)[number];
+
+/** A signal counted over every window: its kind, what is added up, and its words. */
+interface Windowed {
+  readonly kind: SignalKind;
+  /** `sum` adds the signals' values (days, rows, amounts); `count` counts signals. */
+  readonly by: 'count' | 'sum';
+  readonly en: string;
+  readonly zh: string;
+}
+
+const employeeWindowed = {
+  leaveDays: { kind: 'leave', by: 'sum', en: 'days of leave', zh: '请假天数' },
+  resumeUpdates: {
+    kind: 'resume-update',
+    by: 'sum',
+    en: 'résumé updates (host signal)',
+    zh: '简历更新次数（宿主上报）',
+  },
+  jobSiteVisits: {
+    kind: 'job-site-visit',
+    by: 'sum',
+    en: 'job-site visits (host signal)',
+    zh: '招聘网站访问次数（宿主上报）',
+  },
+  competitorContacts: {
+    kind: 'competitor-contact',
+    by: 'sum',
+    en: 'contacts with competitors (host signal)',
+    zh: '与竞争对手接触次数（宿主上报）',
+  },
+  logins: { kind: 'login', by: 'sum', en: 'logins', zh: '登录次数' },
+  socialInsuranceChanges: {
+    kind: 'social-insurance-change',
+    by: 'count',
+    en: 'social-insurance changes to another employer (host signal; after departure, a sign of where they went)',
+    zh: '社保转至其他单位的次数（宿主上报；离职后可看出去向）',
+  },
+  followUps: { kind: 'follow-up', by: 'sum', en: 'customer follow-ups made', zh: '客户跟进次数' },
+  orders: { kind: 'order', by: 'count', en: 'orders booked', zh: '成交订单数' },
+  orderAmount: { kind: 'order', by: 'sum', en: 'order amount booked', zh: '成交订单金额' },
+  views: { kind: 'view', by: 'sum', en: 'customer records viewed', zh: '查看客户记录数' },
+  exports: { kind: 'export', by: 'sum', en: 'customer rows exported', zh: '导出客户行数' },
+  deletes: { kind: 'delete', by: 'sum', en: 'customer records deleted', zh: '删除客户记录数' },
+  afterHours: { kind: 'after-hours', by: 'sum', en: 'accesses outside working hours', zh: '非工作时间访问次数' },
+} as const satisfies Record<string, Windowed>;
+
+const customerWindowed = {
+  followUps: { kind: 'follow-up', by: 'sum', en: 'follow-ups', zh: '跟进次数' },
+  orders: { kind: 'order', by: 'count', en: 'orders', zh: '订单数' },
+  orderAmount: { kind: 'order', by: 'sum', en: 'order amount', zh: '订单金额' },
+} as const satisfies Record<string, Windowed>;
+
+type WindowedName<T> = `${keyof T & string}${WindowDays}d`;
+
+/** The definitions of `<name><w>d` for every windowed signal and window. */
+function windowedDefs<T extends Record<string, Windowed>>(signals: T): Record<WindowedName<T>, Def> {
+  const defs: Record<string, Def> = {};
+  for (const [name, w] of Object.entries(signals)) {
+    for (const days of WINDOWS) {
+      defs[`${name}${days}d`] = {
+        type: 'number',
+        missingWhen: null,
+        description: { en: `${w.en} in the last ${days} days`, 'zh-CN': `近 ${days} 天${w.zh}` },
+      };
+    }
+  }
+  // Every key is `<name><w>d` for a name of T and a window: built just above.
+  return defs as Record<WindowedName<T>, Def>;
+}
+
+/** The values of `<name><w>d` for every windowed signal and window, from a ledger. */
+function windowedValues<T extends Record<string, Windowed>>(
+  signals: T,
+  ledger: SignalLedger,
+  asOf: Date,
+): Record<WindowedName<T>, number> {
+  const values: Record<string, number> = {};
+  for (const [name, w] of Object.entries(signals)) {
+    for (const days of WINDOWS) values[`${name}${days}d`] = windowTotals(ledger, w.kind, asOf, days)[w.by];
+  }
+  return values as Record<WindowedName<T>, number>;
+}
+
 const trend = (en: string, zh: string, days: number): Def => ({
   type: 'number',
   missingWhen: `no ${en} in the ${days * 2} days before the last ${days}`,
@@ -102,34 +187,12 @@ const trend = (en: string, zh: string, days: number): Def => ({
 });
 
 const employeeDefs = {
-  leaveDays30d: { ...count30('days of leave', '请假天数') },
-  resumeUpdates30d: { ...count30('résumé updates (host signal)', '简历更新次数（宿主上报）') },
-  jobSiteVisits30d: { ...count30('job-site visits (host signal)', '招聘网站访问次数（宿主上报）') },
-  competitorContacts30d: { ...count30('contacts with competitors (host signal)', '与竞争对手接触次数（宿主上报）') },
-  logins30d: { ...count30('logins', '登录次数') },
-  socialInsuranceChanges90d: {
-    type: 'number',
-    missingWhen: null,
-    description: {
-      en: 'social-insurance changes to another employer in the last 90 days (host signal; after departure, a sign of where they went)',
-      'zh-CN': '近 90 天社保转至其他单位的次数（宿主上报；离职后可看出去向）',
-    },
-  },
+  ...windowedDefs(employeeWindowed),
   loginTrend: trend('logins', '登录次数', 30),
-  followUps30d: { ...count30('customer follow-ups made', '客户跟进次数') },
   followUpTrend: trend('follow-ups', '跟进次数', 30),
-  orderAmount90d: {
-    type: 'number',
-    missingWhen: null,
-    description: { en: 'order amount booked in the last 90 days', 'zh-CN': '近 90 天成交订单金额' },
-  },
   orderAmountTrend: trend('order amount', '订单金额', 90),
-  views30d: { ...count30('customer records viewed', '查看客户记录数') },
   viewsTrend: trend('views', '查看次数', 30),
-  exports30d: { ...count30('customer rows exported', '导出客户行数') },
   exportsTrend: trend('exported rows', '导出行数', 30),
-  deletes30d: { ...count30('customer records deleted', '删除客户记录数') },
-  afterHours30d: { ...count30('accesses outside working hours', '非工作时间访问次数') },
   status: {
     type: 'string',
     missingWhen: null,
@@ -167,22 +230,12 @@ const employeeDefs = {
 } satisfies Record<EmployeeFactName, Def>; // exactly the names of EmployeeFactName: none missing, none extra
 
 const customerDefs = {
-  followUps30d: { ...count30('follow-ups', '跟进次数') },
+  ...windowedDefs(customerWindowed),
   followUpTrend: trend('follow-ups', '跟进次数', 30),
   daysSinceLastFollowUp: {
     type: 'number',
     missingWhen: 'the customer never had a follow-up',
     description: { en: 'days since the latest follow-up', 'zh-CN': '距最近一次跟进的天数' },
-  },
-  orders90d: {
-    type: 'number',
-    missingWhen: null,
-    description: { en: 'orders in the last 90 days', 'zh-CN': '近 90 天订单数' },
-  },
-  orderAmount90d: {
-    type: 'number',
-    missingWhen: null,
-    description: { en: 'order amount in the last 90 days', 'zh-CN': '近 90 天订单金额' },
   },
   orderAmountTrend: trend('order amount', '订单金额', 90),
   daysSinceLastOrder: {
@@ -243,23 +296,12 @@ export const builtInFacts = Object.freeze({
  * ```
  */
 export type EmployeeFactName =
-  | 'leaveDays30d'
-  | 'resumeUpdates30d'
-  | 'jobSiteVisits30d'
-  | 'competitorContacts30d'
-  | 'logins30d'
+  | WindowedName<typeof employeeWindowed>
   | 'loginTrend'
-  | 'socialInsuranceChanges90d'
-  | 'followUps30d'
   | 'followUpTrend'
-  | 'orderAmount90d'
   | 'orderAmountTrend'
-  | 'views30d'
   | 'viewsTrend'
-  | 'exports30d'
   | 'exportsTrend'
-  | 'deletes30d'
-  | 'afterHours30d'
   | 'status'
   | 'daysSinceResignation'
   | 'daysToLastDay'
@@ -276,11 +318,9 @@ export type EmployeeFactName =
  * ```
  */
 export type CustomerFactName =
-  | 'followUps30d'
+  | WindowedName<typeof customerWindowed>
   | 'followUpTrend'
   | 'daysSinceLastFollowUp'
-  | 'orders90d'
-  | 'orderAmount90d'
   | 'orderAmountTrend'
   | 'daysSinceLastOrder'
   | 'ordersSinceOwnerLeft'
@@ -386,25 +426,13 @@ export function employeeFacts(
   state: EmployeeRiskState,
   asOf: Date,
 ): Record<EmployeeFactName, FactValue> {
-  const sum30 = (kind: SignalKind) => windowTotals(ledger, kind, asOf, 30).sum;
   return {
-    leaveDays30d: sum30('leave'),
-    resumeUpdates30d: sum30('resume-update'),
-    jobSiteVisits30d: sum30('job-site-visit'),
-    competitorContacts30d: sum30('competitor-contact'),
-    logins30d: sum30('login'),
+    ...windowedValues(employeeWindowed, ledger, asOf),
     loginTrend: trendOf(ledger, 'login', asOf, 30, 'sum'),
-    socialInsuranceChanges90d: windowTotals(ledger, 'social-insurance-change', asOf, 90).count,
-    followUps30d: sum30('follow-up'),
     followUpTrend: trendOf(ledger, 'follow-up', asOf, 30, 'sum'),
-    orderAmount90d: windowTotals(ledger, 'order', asOf, 90).sum,
     orderAmountTrend: trendOf(ledger, 'order', asOf, 90, 'sum'),
-    views30d: sum30('view'),
     viewsTrend: trendOf(ledger, 'view', asOf, 30, 'sum'),
-    exports30d: sum30('export'),
     exportsTrend: trendOf(ledger, 'export', asOf, 30, 'sum'),
-    deletes30d: sum30('delete'),
-    afterHours30d: sum30('after-hours'),
     status: state.status,
     daysSinceResignation:
       state.resignationDate && daysBetween(state.resignationDate, asOf) >= 0
@@ -429,11 +457,9 @@ export function employeeFacts(
  */
 export function customerFacts(ledger: SignalLedger, asOf: Date): Record<CustomerFactName, FactValue> {
   return {
-    followUps30d: windowTotals(ledger, 'follow-up', asOf, 30).sum,
+    ...windowedValues(customerWindowed, ledger, asOf),
     followUpTrend: trendOf(ledger, 'follow-up', asOf, 30, 'sum'),
     daysSinceLastFollowUp: daysSinceLast(ledger, 'follow-up', asOf),
-    orders90d: windowTotals(ledger, 'order', asOf, 90).count,
-    orderAmount90d: windowTotals(ledger, 'order', asOf, 90).sum,
     orderAmountTrend: trendOf(ledger, 'order', asOf, 90, 'sum'),
     daysSinceLastOrder: daysSinceLast(ledger, 'order', asOf),
     ordersSinceOwnerLeft: countSince(ledger, 'order', ledger.last['owner-left'], asOf),
