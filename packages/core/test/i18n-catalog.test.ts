@@ -44,7 +44,7 @@ const summaries: Samples<AlertSummaries> = {
     limit: 20,
     resigning: true,
   },
-  followUpOverdue: { customerName: '华东机电', customerId: id, ownerId: id, days: 8 },
+  followUpOverdue: { ownerId: id, count: 2, customers: ['华东机电', '苏州精工'], days: 8 },
   successorUnavailable: { count: 2, unplanned: 1, employeeId: id, to: null },
   offboardingEscalated: { employeeId: id, openItems: 3, lastWorkingDay: '2026-12-31' },
   compensationOverdue: { employeeId: id, month: 2 },

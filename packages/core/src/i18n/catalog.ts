@@ -152,7 +152,13 @@ export interface AlertSummaries {
     limit: number;
     resigning: boolean;
   }) => string;
-  readonly followUpOverdue: (p: { customerName: string; customerId: string; ownerId: string; days: number }) => string;
+  /** One owner's customers that went without follow-up past the alert threshold: the daily digest. */
+  readonly followUpOverdue: (p: {
+    ownerId: string;
+    count: number;
+    customers: readonly string[];
+    days: number;
+  }) => string;
   readonly successorUnavailable: (p: {
     count: number;
     /** How many of them had no successor at all (they came after the checklist was built). */
@@ -268,6 +274,7 @@ export type NotificationTemplate =
   | 'claim.rejected'
   | 'follow-up.reminder'
   | 'follow-up.manager-alert'
+  | 'follow-up.digest'
   | 'follow-up.returned-to-pool'
   | 'offboarding.started'
   | 'offboarding.review'

@@ -1,6 +1,6 @@
 import type { Action, VerifyFailureReason } from '../domain/vocabulary.js';
 import type { AnomalyActivity, MessageCatalog } from './catalog.js';
-import { kindName, list, money, s } from './format.js';
+import { joined, kindName, list, money, s } from './format.js';
 
 /**
  * Every text Guard shows, in English.
@@ -143,8 +143,8 @@ export const en: MessageCatalog = {
   summaries: {
     anomaly: ({ name, employeeId, activity, count, windowMinutes, limit, resigning }) =>
       `${name} (${employeeId}): ${count} ${en.activities[activity]} events in ${windowMinutes} min (limit ${limit}${resigning ? ', lowered while resigning' : ''}).`,
-    followUpOverdue: ({ customerName, customerId, ownerId, days }) =>
-      `${customerName} (${customerId}) has had no follow-up from ${ownerId} for ${days} days.`,
+    followUpOverdue: ({ ownerId, count, customers, days }) =>
+      `${count} customer(s) of ${ownerId} have had no follow-up for ${days} days or more: ${customers.join(', ')}.`,
     successorUnavailable: ({ count, unplanned, employeeId, to }) =>
       `${count} customer(s) of ${employeeId} could not go to a successor (${count - unplanned} whose planned successor is no longer active, ${unplanned} that came after the checklist was built); they went to ${to ?? 'the public pool'} for a new decision.`,
     offboardingEscalated: ({ employeeId, openItems, lastWorkingDay }) =>
@@ -414,6 +414,10 @@ export const en: MessageCatalog = {
     'follow-up.manager-alert': (d) => ({
       title: 'Customer without follow-up',
       body: `${s(d.ownerId)} has not followed up with ${s(d.customerName, s(d.customerId))} for ${s(d.days)} days.`,
+    }),
+    'follow-up.digest': (d) => ({
+      title: 'Customers without follow-up',
+      body: `${s(d.count)} customer(s) of ${s(d.ownerId)} have had no follow-up for ${s(d.days)} days or more: ${joined(d.customers, ', ')}.`,
     }),
     'follow-up.returned-to-pool': (d) => ({
       title: 'Customer returned to the public pool',

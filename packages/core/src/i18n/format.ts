@@ -5,6 +5,10 @@ import type { MessageCatalog } from './catalog.js';
 export const s = (v: Json | undefined, fallback = ''): string =>
   v === undefined || v === null ? fallback : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
+/** A list in a notification's data as text, joined by `sep`; a single value as it is. */
+export const joined = (v: Json | undefined, sep: string): string =>
+  Array.isArray(v) ? v.map((x) => s(x)).join(sep) : s(v);
+
 /** An amount in minor units with its currency, e.g. `1200.00 CNY`. */
 export const money = (minor: Json | undefined, currency: Json | undefined): string =>
   typeof minor === 'number' ? `${(minor / 100).toFixed(2)} ${s(currency)}`.trim() : '';

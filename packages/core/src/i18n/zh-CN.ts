@@ -1,6 +1,6 @@
 import type { Action, VerifyFailureReason } from '../domain/vocabulary.js';
 import type { AnomalyActivity, ApprovalKindName, MessageCatalog } from './catalog.js';
-import { kindName, list, money, s } from './format.js';
+import { joined, kindName, list, money, s } from './format.js';
 
 /**
  * Every text Guard shows, in Simplified Chinese (zh-CN).
@@ -141,8 +141,8 @@ export const zhCN: MessageCatalog = {
   summaries: {
     anomaly: ({ name, employeeId, activity, count, windowMinutes, limit, resigning }) =>
       `${name}（${employeeId}）在 ${windowMinutes} 分钟内${zhCN.activities[activity]} ${count} 次（上限 ${limit}${resigning ? '，离职期间已调低' : ''}）。`,
-    followUpOverdue: ({ customerName, customerId, ownerId, days }) =>
-      `客户 ${customerName}（${customerId}）已 ${days} 天没有 ${ownerId} 的跟进记录。`,
+    followUpOverdue: ({ ownerId, count, customers, days }) =>
+      `${ownerId} 名下 ${count} 个客户已 ${days} 天以上没有跟进记录：${customers.join('、')}。`,
     successorUnavailable: ({ count, unplanned, employeeId, to }) =>
       `${employeeId} 的 ${count} 个客户无法交给接手人（${count - unplanned} 个的原定接手人已不在职，${unplanned} 个是交接清单生成后才归属其名下的），已转给${to === null ? '公海' : ` ${to} `}重新决定。`,
     offboardingEscalated: ({ employeeId, openItems, lastWorkingDay }) =>
@@ -406,6 +406,10 @@ export const zhCN: MessageCatalog = {
     'follow-up.manager-alert': (d) => ({
       title: '客户长时间未跟进',
       body: `${s(d.ownerId)} 已 ${s(d.days)} 天未跟进客户 ${s(d.customerName, s(d.customerId))}。`,
+    }),
+    'follow-up.digest': (d) => ({
+      title: '客户长时间未跟进（每日汇总）',
+      body: `${s(d.ownerId)} 名下 ${s(d.count)} 个客户已 ${s(d.days)} 天以上没有跟进记录：${joined(d.customers, '、')}。`,
     }),
     'follow-up.returned-to-pool': (d) => ({
       title: '客户已退回公海',

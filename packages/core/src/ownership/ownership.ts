@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { enqueueNotification, raiseAlert } from '../alerts/alerts.js';
+import { enqueueNotification } from '../alerts/alerts.js';
 import { assertNotBlocked, observeActivity } from '../anomaly/anomaly.js';
 import { type ApprovalOutcomeHandler, startApproval } from '../approvals/approvals.js';
 import type { ActorRef, AuditEntry, Json } from '../domain/entities.js';
@@ -27,6 +27,7 @@ import {
   likelyDuplicates,
   scheduleFollowUp,
 } from './customer-hooks.js';
+import { addToFollowUpDigest, followUpDigestHandler } from './follow-up-digest.js';
 
 /** A pending claim holds this marker (id = customer id): creating it is the atomic "one claim at a time". */
 const PENDING_CLAIM_KIND = 'pending-claim';
@@ -389,21 +390,13 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
       return;
     }
     if (due.stage === 'alert-manager') {
-      await raiseAlert(
-        ctx,
-        { tx: c.tx, now: c.at, tenantId: c.tenantId, record: (d) => c.session.record(d) },
-        {
-          kind: 'follow-up-overdue',
-          severity: 'medium',
-          employeeId: due.ownerId,
-          summary: (text) =>
-            text.followUpOverdue({ customerName: customer.name, customerId: customer.id, ownerId: due.ownerId, days }),
-          evidence: data,
-          notify: managerId ? [managerId] : [],
-          actor: system,
-          dedupeKey: `follow-up-overdue:${customer.id}`,
-        },
-      );
+      await addToFollowUpDigest(ctx, c.tx, tenant, c.at, {
+        ownerId: due.ownerId,
+        since: due.since,
+        customerId: customer.id,
+        customerName: customer.name,
+        days,
+      });
       if (settings.followUp.returnToPoolAfterDays !== null) {
         await schedule('return-to-pool', settings.followUp.returnToPoolAfterDays);
       }
@@ -493,7 +486,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
         return [];
       },
     },
-    timers: followUpDue,
+    timers: { ...followUpDue, ...followUpDigestHandler },
   };
 }
 

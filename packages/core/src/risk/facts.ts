@@ -92,8 +92,55 @@ type Def = Omit<FactDefinition, 'name' | 'subject'>;
  * (`exports7d`, `exports30d`, `exports90d`) exists for every windowed
  * signal below and every window.
  */
-const WINDOWS = [7, 30, 90] as const;
-type WindowDays = (typeof WINDOWS)[number];
+const WINDOWS: readonly FactWindow[] = [7, 30, 90];
+
+/**
+ * The windows signals are counted over, in days.
+ *
+ * @example
+ * ```ts
+ * import type { FactWindow } from '@guard/core';
+ * const w: FactWindow = 30; // `exports30d`
+ * ```
+ */
+export type FactWindow = 7 | 30 | 90;
+
+/**
+ * An employee signal counted over every {@link FactWindow}: the fact
+ * `<name><window>d` exists for each (`exports7d`, `exports30d`, `exports90d`).
+ *
+ * @example
+ * ```ts
+ * import type { EmployeeCountedSignal, FactWindow } from '@guard/core';
+ * const fact = (name: EmployeeCountedSignal, days: FactWindow) => `${name}${days}d`; // 'exports30d'
+ * ```
+ */
+export type EmployeeCountedSignal =
+  | 'leaveDays'
+  | 'resumeUpdates'
+  | 'jobSiteVisits'
+  | 'competitorContacts'
+  | 'logins'
+  | 'socialInsuranceChanges'
+  | 'followUps'
+  | 'orders'
+  | 'orderAmount'
+  | 'views'
+  | 'exports'
+  | 'deletes'
+  | 'afterHours';
+
+/**
+ * A customer signal counted over every {@link FactWindow}
+ * (`followUps7d`, `orders90d`, `orderAmount30d`, …).
+ *
+ * @example
+ * ```ts
+ * import type { CustomerCountedSignal } from '@guard/core';
+ * const name: CustomerCountedSignal = 'orders'; // orders7d, orders30d, orders90d
+ * ```
+ */
+export type CustomerCountedSignal = 'followUps' | 'orders' | 'orderAmount';
 
 /** A signal counted over every window: its kind, what is added up, and its words. */
 interface Windowed {
@@ -104,7 +151,7 @@ interface Windowed {
   readonly zh: string;
 }
 
-const employeeWindowed = {
+const employeeWindowed: Readonly<Record<EmployeeCountedSignal, Windowed>> = {
   leaveDays: { kind: 'leave', by: 'sum', en: 'days of leave', zh: '请假天数' },
   resumeUpdates: {
     kind: 'resume-update',
@@ -138,20 +185,20 @@ const employeeWindowed = {
   exports: { kind: 'export', by: 'sum', en: 'customer rows exported', zh: '导出客户行数' },
   deletes: { kind: 'delete', by: 'sum', en: 'customer records deleted', zh: '删除客户记录数' },
   afterHours: { kind: 'after-hours', by: 'sum', en: 'accesses outside working hours', zh: '非工作时间访问次数' },
-} as const satisfies Record<string, Windowed>;
+};
 
-const customerWindowed = {
+const customerWindowed: Readonly<Record<CustomerCountedSignal, Windowed>> = {
   followUps: { kind: 'follow-up', by: 'sum', en: 'follow-ups', zh: '跟进次数' },
   orders: { kind: 'order', by: 'count', en: 'orders', zh: '订单数' },
   orderAmount: { kind: 'order', by: 'sum', en: 'order amount', zh: '订单金额' },
-} as const satisfies Record<string, Windowed>;
+};
 
-type WindowedName<T> = `${keyof T & string}${WindowDays}d`;
+type WindowedName<K extends string> = `${K}${FactWindow}d`;
 
 /** The definitions of `<name><w>d` for every windowed signal and window. */
-function windowedDefs<T extends Record<string, Windowed>>(signals: T): Record<WindowedName<T>, Def> {
+function windowedDefs<K extends string>(signals: Readonly<Record<K, Windowed>>): Record<WindowedName<K>, Def> {
   const defs: Record<string, Def> = {};
-  for (const [name, w] of Object.entries(signals)) {
+  for (const [name, w] of Object.entries<Windowed>(signals)) {
     for (const days of WINDOWS) {
       defs[`${name}${days}d`] = {
         type: 'number',
@@ -161,20 +208,20 @@ function windowedDefs<T extends Record<string, Windowed>>(signals: T): Record<Wi
     }
   }
   // Every key is `<name><w>d` for a name of T and a window: built just above.
-  return defs as Record<WindowedName<T>, Def>;
+  return defs as Record<WindowedName<K>, Def>;
 }
 
 /** The values of `<name><w>d` for every windowed signal and window, from a ledger. */
-function windowedValues<T extends Record<string, Windowed>>(
-  signals: T,
+function windowedValues<K extends string>(
+  signals: Readonly<Record<K, Windowed>>,
   ledger: SignalLedger,
   asOf: Date,
-): Record<WindowedName<T>, number> {
+): Record<WindowedName<K>, number> {
   const values: Record<string, number> = {};
-  for (const [name, w] of Object.entries(signals)) {
+  for (const [name, w] of Object.entries<Windowed>(signals)) {
     for (const days of WINDOWS) values[`${name}${days}d`] = windowTotals(ledger, w.kind, asOf, days)[w.by];
   }
-  return values as Record<WindowedName<T>, number>;
+  return values as Record<WindowedName<K>, number>;
 }
 
 const trend = (en: string, zh: string, days: number): Def => ({
@@ -296,7 +343,7 @@ export const builtInFacts = Object.freeze({
  * ```
  */
 export type EmployeeFactName =
-  | WindowedName<typeof employeeWindowed>
+  | `${EmployeeCountedSignal}${FactWindow}d`
   | 'loginTrend'
   | 'followUpTrend'
   | 'orderAmountTrend'
@@ -318,7 +365,7 @@ export type EmployeeFactName =
  * ```
  */
 export type CustomerFactName =
-  | WindowedName<typeof customerWindowed>
+  | `${CustomerCountedSignal}${FactWindow}d`
   | 'followUpTrend'
   | 'daysSinceLastFollowUp'
   | 'orderAmountTrend'

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { memoryNotifier } from '../src/index.js';
+import { customer, seededGuard } from './fixtures.js';
+
+/**
+ * Overdue follow-ups used to raise one alert per customer per day: thousands
+ * per 100 staff per month on a real sales force (#17, alert volume). They go
+ * to the owner and the manager as one digest per day, and into one open alert
+ * per owner.
+ */
+async function neglectful(locale: 'en' | 'zh-CN' = 'en') {
+  const setup = await seededGuard();
+  const { t } = setup;
+  await t.settings.update({
+    locale,
+    followUp: { remindAfterDays: 1, alertManagerAfterDays: 2, returnToPoolAfterDays: null },
+  });
+  for (const id of ['c-rep2', 'c-rep3']) await t.customers.upsert(customer(id, 'rep', 'sh-1'));
+  setup.clock.advance({ minutes: 1 }); // the follow-ups restart every clock on the new settings, at one instant
+  for (const id of ['c-rep', 'c-rep2', 'c-rep3']) {
+    await t.ownership.recordFollowUp({ actor: 'rep', customerId: id, channel: 'call' });
+  }
+  const notifier = memoryNotifier();
+  const worker = setup.guard.worker({ notifier });
+  /** Moves the clock `hours` ahead, running the worker every hour on the way. */
+  const pass = async (hours: number) => {
+    for (let h = 0; h < hours; h++) {
+      setup.clock.advance({ hours: 1 });
+      await worker.runDue();
+    }
+  };
+  /** Rep's digests (the other reps of the fixture neglect their customers too). */
+  const digests = () => notifier.sent.filter((n) => n.template === 'follow-up.digest' && n.data.ownerId === 'rep');
+  const followUpAlerts = async () =>
+    (await t.alerts.list({ employeeId: 'rep' })).items.filter((a) => a.kind === 'follow-up-overdue');
+  return { ...setup, notifier, pass, digests, followUpAlerts };
+}
+
+describe('overdue follow-ups: one digest a day per owner', () => {
+  it('sends the owner and the manager one digest the next morning, and raises one alert for all the customers', async () => {
+    const { digests, pass, followUpAlerts } = await neglectful();
+    await pass(3 * 24);
+    const sent = digests();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.to).toEqual(['rep', 'mgr']);
+    expect(sent[0]?.data).toMatchObject({ ownerId: 'rep', count: 3 });
+    for (const id of ['c-rep', 'c-rep2', 'c-rep3']) expect(sent[0]?.body).toContain(`(${id})`);
+    // 09:00 in the tenant's zone (Asia/Shanghai) is 01:00 UTC.
+    const alerts = await followUpAlerts();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.evidence).toMatchObject({ count: 3 });
+    expect(alerts[0]?.summary).toContain('3 customer(s) of rep');
+  });
+
+  it('updates the open alert instead of raising another', async () => {
+    const { t, digests, pass, followUpAlerts } = await neglectful();
+    await pass(3 * 24);
+    // Two customers are followed up, and slide again.
+    await t.ownership.recordFollowUp({ actor: 'rep', customerId: 'c-rep2', channel: 'call' });
+    await t.ownership.recordFollowUp({ actor: 'rep', customerId: 'c-rep3', channel: 'call' });
+    await pass(3 * 24);
+    expect(digests().map((d) => d.data.count)).toEqual([3, 2]);
+    const alerts = await followUpAlerts();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ count: 2, evidence: { count: 2 } });
+  });
+
+  it('leaves out a customer followed up before the digest goes out', async () => {
+    const { t, digests, pass } = await neglectful();
+    await pass(2 * 24 + 1); // all three overdue: on tomorrow's digest
+    await t.ownership.recordFollowUp({ actor: 'rep', customerId: 'c-rep', channel: 'visit' });
+    await pass(24);
+    expect(digests()).toHaveLength(1);
+    expect(digests()[0]?.data.count).toBe(2);
+    expect(digests()[0]?.body).not.toContain('(c-rep)');
+  });
+
+  it('speaks the tenant’s language', async () => {
+    const { digests, pass, followUpAlerts } = await neglectful('zh-CN');
+    await pass(3 * 24);
+    const [digest] = digests();
+    expect(digest?.title).toBe('客户长时间未跟进（每日汇总）');
+    expect(digest?.body).toContain('rep 名下 3 个客户');
+    expect((await followUpAlerts())[0]?.summary).toContain('rep 名下 3 个客户');
+  });
+
+  it('sends nothing for customers followed up before the digest goes out', async () => {
+    const { t, digests, pass, followUpAlerts } = await neglectful();
+    await pass(2 * 24 + 1); // overdue: on the digest
+    for (const id of ['c-rep', 'c-rep2', 'c-rep3']) {
+      await t.customers.upsert({ ...customer(id, 'mate', 'sh-1') });
+    }
+    await pass(24);
+    expect(digests()).toEqual([]);
+    expect(await followUpAlerts()).toEqual([]);
+  });
+});
