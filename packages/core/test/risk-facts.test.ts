@@ -73,4 +73,13 @@ describe('windowed facts', () => {
       ),
     );
   });
+
+  it('compare a customer’s order frequency and amount with its own baseline', () => {
+    // Four orders of 100 in the 180 days before the last 90, one of 400 in the last 90.
+    let ledger = emptyLedger();
+    for (const daysAgo of [100, 140, 200, 250]) ledger = addSignal(ledger, signal('order', daysAgo, 100));
+    ledger = addSignal(ledger, signal('order', 10, 400));
+    expect(customerFacts(ledger, asOf)).toMatchObject({ ordersTrend: 0.5, orderAmountTrend: 2, orders90d: 1 });
+    expect(customerFacts(emptyLedger(), asOf).ordersTrend).toBeNull(); // no baseline: missing, never true
+  });
 });

@@ -284,6 +284,7 @@ const customerDefs = {
     missingWhen: 'the customer never had a follow-up',
     description: { en: 'days since the latest follow-up', 'zh-CN': '距最近一次跟进的天数' },
   },
+  ordersTrend: trend('orders', '订单数', 90),
   orderAmountTrend: trend('order amount', '订单金额', 90),
   daysSinceLastOrder: {
     type: 'number',
@@ -369,6 +370,7 @@ export type CustomerFactName =
   | 'followUpTrend'
   | 'daysSinceLastFollowUp'
   | 'orderAmountTrend'
+  | 'ordersTrend'
   | 'daysSinceLastOrder'
   | 'ordersSinceOwnerLeft'
   | 'daysSinceOwnerLeft';
@@ -508,6 +510,7 @@ export function customerFacts(ledger: SignalLedger, asOf: Date): Record<Customer
     followUpTrend: trendOf(ledger, 'follow-up', asOf, 30, 'sum'),
     daysSinceLastFollowUp: daysSinceLast(ledger, 'follow-up', asOf),
     orderAmountTrend: trendOf(ledger, 'order', asOf, 90, 'sum'),
+    ordersTrend: trendOf(ledger, 'order', asOf, 90, 'count'),
     daysSinceLastOrder: daysSinceLast(ledger, 'order', asOf),
     ordersSinceOwnerLeft: countSince(ledger, 'order', ledger.last['owner-left'], asOf),
     daysSinceOwnerLeft: daysSinceLast(ledger, 'owner-left', asOf),
