@@ -90,27 +90,18 @@ describe('orders.upsert', () => {
 
   it('refuses a bad batch by index and writes nothing', async () => {
     const { t, store } = await seededGuard();
-    const error = await rejection(
-      t.orders.upsert([
-        order(),
-        order({ id: 'o-2', customerId: 'c-ghost' }),
-        order({ id: 'o-3', ownerId: 'ghost' }),
-        order({ id: 'o-4', orderedAt: '2030-01-01T00:00:00Z' }),
-        order(),
-        order({ id: 'o-5', currency: 'yuan' }),
-      ]),
-    );
+    const bad = [
+      order(),
+      order({ id: 'o-2', customerId: 'c-ghost' }),
+      order({ id: 'o-3', ownerId: 'ghost' }),
+      order({ id: 'o-4', orderedAt: '2030-01-01T00:00:00Z' }),
+      order(),
+    ];
+    // A malformed order is found first, before the store is asked anything.
+    const error = await rejection(t.orders.upsert([...bad, order({ id: 'o-5', currency: 'yuan' })]));
     expect(isGuardError(error, 'VALIDATION_FAILED')).toBe(true);
     expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['5.currency']);
-    const second = await rejection(
-      t.orders.upsert([
-        order(),
-        order({ id: 'o-2', customerId: 'c-ghost' }),
-        order({ id: 'o-3', ownerId: 'ghost' }),
-        order({ id: 'o-4', orderedAt: '2030-01-01T00:00:00Z' }),
-        order(),
-      ]),
-    );
+    const second = await rejection(t.orders.upsert(bad));
     expect((second as ValidationError).issues.map((i) => i.path.join('.'))).toEqual([
       '1.customerId',
       '2.ownerId',

@@ -331,3 +331,26 @@ export async function managesEmployee(
   }
   return false;
 }
+
+/** Ids are looked up this many at a time. */
+const LOOKUP_CHUNK = 1000;
+
+/**
+ * Which of `ids` name an employee (`kind: 'employee'`) or a customer of the
+ * tenant, looked up in chunks: for validating a batch that names thousands.
+ */
+export async function existingIds(
+  tx: StoreTransaction,
+  tenantId: string,
+  kind: 'employee' | 'customer',
+  ids: Iterable<string>,
+): Promise<Set<string>> {
+  const wanted = [...new Set(ids)];
+  const found = new Set<string>();
+  for (let i = 0; i < wanted.length; i += LOOKUP_CHUNK) {
+    const chunk = wanted.slice(i, i + LOOKUP_CHUNK);
+    const rows = kind === 'employee' ? await tx.getEmployees(tenantId, chunk) : await tx.getCustomers(tenantId, chunk);
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
+}

@@ -7,6 +7,7 @@ import { ValidationError, type ValidationIssue } from '../errors/guard-error.js'
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
 import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
+import { existingIds } from '../kernel/directory.js';
 import { applyLedgerDeltas, type LedgerDelta } from '../risk/ledger-store.js';
 import { recordKind } from '../store/records.js';
 
@@ -30,7 +31,6 @@ const orderRecords = recordKind(ORDER_KIND, orderSchema);
 const COUNTED = new Set<Order['status']>(['open', 'won', 'fulfilled']);
 /** Up to this many orders per call, as for signals. */
 const BATCH = 10_000;
-const LOOKUP_CHUNK = 1000;
 /** Clocks differ: an order up to this far ahead of Guard's clock is accepted. */
 const FUTURE_SLACK_MS = 60_000;
 
@@ -139,16 +139,18 @@ function contribution(order: Order, sign: 1 | -1): LedgerDelta[] {
 /** What only the store can tell about validated orders; paths start with the order's index. */
 async function orderProblems(uow: UnitOfWork, orders: readonly Order[]): Promise<ValidationIssue[]> {
   const { tx, tenant } = uow;
-  const customerIds = [...new Set(orders.map((o) => o.customerId))];
-  const ownerIds = [...new Set(orders.flatMap((o) => (o.ownerId === null ? [] : [o.ownerId])))];
-  const customers = new Set<string>();
-  const employees = new Set<string>();
-  for (let i = 0; i < customerIds.length; i += LOOKUP_CHUNK) {
-    for (const c of await tx.getCustomers(tenant.id, customerIds.slice(i, i + LOOKUP_CHUNK))) customers.add(c.id);
-  }
-  for (let i = 0; i < ownerIds.length; i += LOOKUP_CHUNK) {
-    for (const e of await tx.getEmployees(tenant.id, ownerIds.slice(i, i + LOOKUP_CHUNK))) employees.add(e.id);
-  }
+  const customers = await existingIds(
+    tx,
+    tenant.id,
+    'customer',
+    orders.map((o) => o.customerId),
+  );
+  const employees = await existingIds(
+    tx,
+    tenant.id,
+    'employee',
+    orders.flatMap((o) => (o.ownerId === null ? [] : [o.ownerId])),
+  );
   const latest = Date.parse(uow.now) + FUTURE_SLACK_MS;
   const firstIndex = new Map<string, number>();
   const issues: ValidationIssue[] = [];

@@ -9,6 +9,7 @@ import { NotFoundError, ValidationError, type ValidationIssue } from '../errors/
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
 import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
+import { existingIds } from '../kernel/directory.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';
@@ -387,8 +388,6 @@ export function signalsApi(ctx: GuardContext, tenantId: string): SignalsApi {
 
 const recordOptionsSchema = z.strictObject({ actor: actorRefSchema.optional() });
 
-/** Subjects are looked up this many at a time. */
-const LOOKUP_CHUNK = 1000;
 /** Clocks differ: a signal up to this far ahead of Guard's clock is accepted. */
 const FUTURE_SLACK_MS = 60_000;
 
@@ -399,16 +398,18 @@ const FUTURE_SLACK_MS = 60_000;
  */
 async function signalProblems(uow: UnitOfWork, list: readonly SignalInput[]): Promise<ValidationIssue[]> {
   const { tx, tenant } = uow;
-  const employeeIds = [...new Set(list.flatMap((s) => (s.employeeId === undefined ? [] : [s.employeeId])))];
-  const customerIds = [...new Set(list.flatMap((s) => (s.customerId === undefined ? [] : [s.customerId])))];
-  const employees = new Set<string>();
-  const customers = new Set<string>();
-  for (let i = 0; i < employeeIds.length; i += LOOKUP_CHUNK) {
-    for (const e of await tx.getEmployees(tenant.id, employeeIds.slice(i, i + LOOKUP_CHUNK))) employees.add(e.id);
-  }
-  for (let i = 0; i < customerIds.length; i += LOOKUP_CHUNK) {
-    for (const c of await tx.getCustomers(tenant.id, customerIds.slice(i, i + LOOKUP_CHUNK))) customers.add(c.id);
-  }
+  const employees = await existingIds(
+    tx,
+    tenant.id,
+    'employee',
+    list.flatMap((s) => (s.employeeId === undefined ? [] : [s.employeeId])),
+  );
+  const customers = await existingIds(
+    tx,
+    tenant.id,
+    'customer',
+    list.flatMap((s) => (s.customerId === undefined ? [] : [s.customerId])),
+  );
   const latest = Date.parse(uow.now) + FUTURE_SLACK_MS;
   const issues: ValidationIssue[] = [];
   list.forEach((s, i) => {
