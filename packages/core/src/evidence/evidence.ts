@@ -463,6 +463,7 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
           ...access.entries.map((e) => e.seq),
           ...agreements.flatMap((a) => (a.auditSeq === null ? [] : [a.auditSeq])),
         ];
+        const first = referenced.length === 0 ? null : Math.min(...referenced);
         const sections = {
           tenantId,
           employeeId: id,
@@ -492,15 +493,14 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
               accessTruncated: access.truncated,
               customers: customers.length,
               orders: orders.length,
-              runFrom: referenced.length === 0 ? null : Math.min(...referenced),
+              runFrom: first,
             },
           },
         ]);
         const checkpoint = await ctx.audit.checkpoint(tx, tenantId);
         if (!exported || !checkpoint) throw new TypeError('evidence: the export entry was not written');
-        const first = referenced.length === 0 ? exported.seq : Math.min(...referenced);
         const purpose = purposeOf(id, handovers, agreements, approvals, exported.seq);
-        const entries = (await auditRun(tx, tenantId, first, checkpoint.seq)).map((e) =>
+        const entries = (await auditRun(tx, tenantId, first ?? exported.seq, checkpoint.seq)).map((e) =>
           purpose(e) ? e : (redactAuditEntry(e) ?? e),
         );
         const pack: EvidencePack = {

@@ -24,6 +24,14 @@ export interface GuardContext {
   readonly workflows: WorkflowRegistry<GuardContext>;
 }
 
+/** Clocks differ: a time up to this far ahead of Guard's clock is not in the future. */
+const CLOCK_SLACK_MS = 60_000;
+
+/** Whether `at` (a host-given time) lies after `now` by more than the clock slack. */
+export function inTheFuture(at: string, now: string): boolean {
+  return Date.parse(at) > Date.parse(now) + CLOCK_SLACK_MS;
+}
+
 /** The actor recorded when the host does not name one. */
 export const HOST_ACTOR: ActorRef = Object.freeze({ type: 'host', id: 'host' });
 

@@ -6,7 +6,7 @@ import { toJson } from '../domain/json.js';
 import { ValidationError, type ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
-import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
+import { type GuardContext, HOST_ACTOR, inTheFuture, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
 import { existingIds } from '../kernel/directory.js';
 import { applyLedgerDeltas, type LedgerDelta } from '../risk/ledger-store.js';
 import { recordKind } from '../store/records.js';
@@ -31,8 +31,6 @@ const orderRecords = recordKind(ORDER_KIND, orderSchema);
 const COUNTED = new Set<Order['status']>(['open', 'won', 'fulfilled']);
 /** Up to this many orders per call, as for signals. */
 const BATCH = 10_000;
-/** Clocks differ: an order up to this far ahead of Guard's clock is accepted. */
-const FUTURE_SLACK_MS = 60_000;
 
 const ordersSchema = z.array(orderSchema).min(1).max(BATCH);
 const optionsSchema = z.strictObject({ actor: actorRefSchema.optional() });
@@ -151,7 +149,6 @@ async function orderProblems(uow: UnitOfWork, orders: readonly Order[]): Promise
     'employee',
     orders.flatMap((o) => (o.ownerId === null ? [] : [o.ownerId])),
   );
-  const latest = Date.parse(uow.now) + FUTURE_SLACK_MS;
   const firstIndex = new Map<string, number>();
   const issues: ValidationIssue[] = [];
   orders.forEach((o, i) => {
@@ -173,7 +170,7 @@ async function orderProblems(uow: UnitOfWork, orders: readonly Order[]): Promise
         message: validationMessage('unknown-employee', { id: o.ownerId }),
       });
     }
-    if (Date.parse(o.orderedAt) > latest) {
+    if (inTheFuture(o.orderedAt, uow.now)) {
       issues.push({ path: [i, 'orderedAt'], code: 'custom', message: validationMessage('order-in-future') });
     }
   });

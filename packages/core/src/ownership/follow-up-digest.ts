@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { enqueueNotification, raiseAlert } from '../alerts/alerts.js';
 import type { ActorRef } from '../domain/entities.js';
 import type { GuardContext } from '../kernel/context.js';
-import { zoneOffsetMs } from '../policy/local-time.js';
+import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { StoreTransaction, TenantRecord } from '../ports/store.js';
 import { recordKind } from '../store/records.js';
 import { timerKind } from '../workflows/runtime/timer-kind.js';
@@ -15,7 +15,6 @@ import { followUpTimer, followUpTimerKey } from './customer-hooks.js';
  * notification the next morning listing the customers.
  */
 
-const DAY_MS = 86_400_000;
 /** The digest goes out at this local hour of the next day. */
 const DIGEST_HOUR = 9;
 /** A digest names at most this many customers; the count says how many there are. */

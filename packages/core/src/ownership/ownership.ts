@@ -9,7 +9,13 @@ import { type FollowUpChannel, followUpChannelSchema } from '../domain/vocabular
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
-import { type GuardContext, inRefusableUnitOfWork, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
+import {
+  type GuardContext,
+  inRefusableUnitOfWork,
+  inTheFuture,
+  inUnitOfWork,
+  type UnitOfWork,
+} from '../kernel/context.js';
 import { type Decided, decideOn } from '../kernel/decide.js';
 import { managesEmployee, requireActingEmployee, requireEmployee } from '../kernel/directory.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
@@ -745,7 +751,7 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
         const actor = await requireActingEmployee(ctx, uow.tx, tenantId, p.actor, 'update');
         const customer = await requireCustomer(ctx, uow.tx, tenantId, p.customerId);
         const at = p.at === undefined ? uow.now : new Date(p.at).toISOString();
-        if (Date.parse(at) > Date.parse(uow.now) + 60_000) {
+        if (inTheFuture(at, uow.now)) {
           throw new ValidationError(
             'follow-up',
             [{ path: ['at'], code: 'custom', message: validationMessage('follow-up-in-future') }],

@@ -148,28 +148,46 @@ export async function applyLedgerDeltas(
     for (const [kind, at] of Object.entries(latest.get(key) ?? {}) as [SignalKind, string][]) {
       if ((merged[kind] ?? '') < at) merged[kind] = at;
     }
-    for (const kind of emptied.get(key) ?? []) {
-      const last = merged[kind];
-      if (last === undefined) continue;
-      const [type, ...rest] = key.split(':');
-      const ledger = await readLedger(
-        tx,
-        tenantId,
-        { type: type as RiskSubjectRef['type'], id: rest.join(':') },
-        new Date(last),
-      );
-      if (ledger.days[utcDay(last)]?.[kind]) continue; // that day still has one
-      const day = Object.keys(ledger.days)
-        .filter((d) => (ledger.days[d]?.[kind]?.count ?? 0) > 0)
+    // A kind emptied on the day of its latest signal: the latest is the last day that still has one.
+    const stale = [...(emptied.get(key) ?? [])].filter((kind) => merged[kind] !== undefined);
+    if (stale.length > 0) {
+      const asOf = stale
+        .map((kind) => merged[kind] as string)
         .sort()
-        .at(-1);
-      if (day === undefined) delete merged[kind];
-      else merged[kind] = `${day}T00:00:00.000Z`;
+        .at(-1) as string;
+      const history = await readDays(tx, tenantId, key, new Date(asOf));
+      for (const kind of stale) {
+        if (history[utcDay(merged[kind] as string)]?.[kind]) continue; // that day still has one
+        const day = Object.keys(history)
+          .filter((d) => (history[d]?.[kind]?.count ?? 0) > 0)
+          .sort()
+          .at(-1);
+        if (day === undefined) delete merged[kind];
+        else merged[kind] = `${day}T00:00:00.000Z`;
+      }
     }
     const ref = (subjects.get(key) as RiskSubjectRef).type;
     const draft = { tenantId, id: key, ref, status: null, at: current?.at ?? now, data: { last: merged } };
     await signalSubjectRecords.upsert(tx, draft, now, current);
   }
+}
+
+/** A subject's daily totals for the {@link FACT_HISTORY_DAYS} days up to `asOf`: one range scan. */
+async function readDays(
+  tx: StoreTransaction,
+  tenantId: string,
+  key: string,
+  asOf: Date,
+): Promise<Record<string, DayTotals>> {
+  const from = new Date(Date.parse(utcDay(asOf.getTime())) - FACT_HISTORY_DAYS * DAY_MS).toISOString();
+  const to = new Date(asOf.getTime() + 1).toISOString();
+  const days: Record<string, DayTotals> = {};
+  for await (const r of pagedItems((page) =>
+    tx.listRecords(tenantId, { kind: SIGNAL_DAY_KIND, ref: key, from, to }, page),
+  )) {
+    days[r.at.slice(0, 10)] = signalDays.read(r).data;
+  }
+  return days;
 }
 
 /** Reads a subject's ledger for the {@link FACT_HISTORY_DAYS} days up to `asOf`: one range scan. */
@@ -180,14 +198,7 @@ export async function readLedger(
   asOf: Date,
 ): Promise<SignalLedger> {
   const key = subjectKey(subject);
-  const from = new Date(Date.parse(utcDay(asOf.getTime())) - FACT_HISTORY_DAYS * DAY_MS).toISOString();
-  const to = new Date(asOf.getTime() + 1).toISOString();
-  const days: Record<string, DayTotals> = {};
-  for await (const r of pagedItems((page) =>
-    tx.listRecords(tenantId, { kind: SIGNAL_DAY_KIND, ref: key, from, to }, page),
-  )) {
-    days[r.at.slice(0, 10)] = signalDays.read(r).data;
-  }
+  const days = await readDays(tx, tenantId, key, asOf);
   const last = (await signalSubjectRecords.get(tx, tenantId, key))?.data.last ?? {};
   return { days, last };
 }

@@ -8,7 +8,7 @@ import { toJson } from '../domain/json.js';
 import { NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
-import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
+import { type GuardContext, HOST_ACTOR, inTheFuture, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
 import { existingIds } from '../kernel/directory.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';
@@ -388,9 +388,6 @@ export function signalsApi(ctx: GuardContext, tenantId: string): SignalsApi {
 
 const recordOptionsSchema = z.strictObject({ actor: actorRefSchema.optional() });
 
-/** Clocks differ: a signal up to this far ahead of Guard's clock is accepted. */
-const FUTURE_SLACK_MS = 60_000;
-
 /**
  * What is wrong with validated signals that only the store can tell: an
  * employee or customer the tenant does not have, or a time in the future.
@@ -410,7 +407,6 @@ async function signalProblems(uow: UnitOfWork, list: readonly SignalInput[]): Pr
     'customer',
     list.flatMap((s) => (s.customerId === undefined ? [] : [s.customerId])),
   );
-  const latest = Date.parse(uow.now) + FUTURE_SLACK_MS;
   const issues: ValidationIssue[] = [];
   list.forEach((s, i) => {
     if (s.employeeId !== undefined && !employees.has(s.employeeId)) {
@@ -427,7 +423,7 @@ async function signalProblems(uow: UnitOfWork, list: readonly SignalInput[]): Pr
         message: validationMessage('unknown-customer', { id: s.customerId }),
       });
     }
-    if (Date.parse(s.at) > latest) {
+    if (inTheFuture(s.at, uow.now)) {
       issues.push({ path: [i, 'at'], code: 'custom', message: validationMessage('signal-in-future') });
     }
   });
