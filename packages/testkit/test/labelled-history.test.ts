@@ -49,7 +49,7 @@ const history = {
 
 /**
  * The snapshot times, worked out independently: the end (23:59:59 UTC) of
- * every Sunday, or of every month's last day, from three months after the
+ * every day, every Sunday, or every month's last day, from three months after the
  * start to the end of the period.
  */
 function expectedTimes(s: SalesOrgSimulation, every: SnapshotPeriod): string[] {
@@ -60,8 +60,10 @@ function expectedTimes(s: SalesOrgSimulation, every: SnapshotPeriod): string[] {
   const from = Date.UTC(y, m + 3, d);
   const end = dayMs(s.end);
   const out: string[] = [];
-  if (every === 'week') {
-    for (let t = from; t < end; t += DAY) if (new Date(t).getUTCDay() === 0) out.push(endOf(dayKey(t)));
+  if (every === 'day' || every === 'week') {
+    for (let t = from; t < end; t += DAY) {
+      if (every === 'day' || new Date(t).getUTCDay() === 0) out.push(endOf(dayKey(t)));
+    }
   } else {
     for (let k = 3; Date.UTC(y, m + k + 1, d) - DAY < end; k++)
       out.push(endOf(dayKey(Date.UTC(y, m + k + 1, d) - DAY)));
@@ -156,6 +158,18 @@ describe('labelledHistory: snapshots', () => {
     }
   });
 
+  it('takes daily snapshots with the same facts as the weekly ones on Sundays', () => {
+    const daily = labelledHistory(sim, { subject: 'employee', every: 'day' });
+    for (const e of sim.employees.slice(0, 3)) {
+      const employed = expectedTimes(sim, 'day').filter(
+        (at) => e.lastWorkingDay === undefined || at.slice(0, 10) <= e.lastWorkingDay,
+      );
+      expect(rowsOf(daily, e.id).map((r) => r.at)).toEqual(employed);
+    }
+    const sundays = new Set(history.poaching.map((r) => `${r.subject}@${r.at}`));
+    expect(daily.filter((r) => sundays.has(`${r.subject}@${r.at}`))).toEqual(history.poaching);
+  });
+
   it('uses weekly snapshots and the poaching / diversion purposes by default', () => {
     expect(labelledHistory(sim, { subject: 'employee' })).toEqual(history.poaching);
     expect(labelledHistory(sim, { subject: 'customer' })).toEqual(history.diversion);
@@ -181,8 +195,8 @@ describe('labelledHistory: snapshots', () => {
     expect(() => labelledHistory(sim, { subject: 'customer', purpose: 'leaving' })).toThrow(
       /purpose "leaving" does not fit subject "customer"/,
     );
-    expect(() => labelledHistory(sim, { subject: 'customer', every: 'day' as SnapshotPeriod })).toThrow(
-      /^every must be 'week' or 'month', got day$/,
+    expect(() => labelledHistory(sim, { subject: 'customer', every: 'hour' as SnapshotPeriod })).toThrow(
+      /^every must be 'day', 'week' or 'month', got hour$/,
     );
   });
 

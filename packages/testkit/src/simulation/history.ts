@@ -13,7 +13,8 @@ import type { SalesOrgSimulation, SimulatedCustomer, SimulatedEmployee } from '.
 
 /**
  * How often {@link labelledHistory} takes a snapshot: at the end of every
- * week (Sunday) or of every calendar month.
+ * day (as the worker's daily scan scores), every week (Sunday) or every
+ * calendar month.
  *
  * @example
  * ```ts
@@ -21,7 +22,7 @@ import type { SalesOrgSimulation, SimulatedCustomer, SimulatedEmployee } from '.
  * const every: SnapshotPeriod = 'month';
  * ```
  */
-export type SnapshotPeriod = 'week' | 'month';
+export type SnapshotPeriod = 'day' | 'week' | 'month';
 
 /**
  * What a labelled history's positives are: poachers or every leaver
@@ -88,8 +89,8 @@ function snapshotDays(sim: SalesOrgSimulation, every: SnapshotPeriod): number[] 
   const cal = makeCalendar(parseDay(sim.options.start, 'start'), sim.options.months);
   const from = cal.monthStart(3);
   const out: number[] = [];
-  if (every === 'week') {
-    for (let d = from; d < cal.days; d++) if (cal.weekday[d] === 0) out.push(d);
+  if (every === 'day' || every === 'week') {
+    for (let d = from; d < cal.days; d++) if (every === 'day' || cal.weekday[d] === 0) out.push(d);
   } else {
     for (let m = 3; cal.monthStart(m + 1) - 1 < cal.days; m++) out.push(cal.monthStart(m + 1) - 1);
   }
@@ -103,8 +104,8 @@ function endOfDay(day: string, plusDays = 0): string {
 
 /**
  * Replays a simulation's signals in time order and takes a labelled
- * snapshot of every employee's or customer's facts at the end of every week
- * or month — the `labelled.jsonl` a backtest reads. Facts come from core's
+ * snapshot of every employee's or customer's facts at the end of every day,
+ * week or month — the `labelled.jsonl` a backtest reads. Facts come from core's
  * `employeeFacts` / `customerFacts`, each computed from only the signals up
  * to the snapshot time.
  *
@@ -139,7 +140,9 @@ function endOfDay(day: string, plusDays = 0): string {
  */
 export function labelledHistory(sim: SalesOrgSimulation, options: LabelledHistoryOptions): LabelledSnapshot[] {
   const every = options.every ?? 'week';
-  if (every !== 'week' && every !== 'month') throw new RangeError(`every must be 'week' or 'month', got ${every}`);
+  if (every !== 'day' && every !== 'week' && every !== 'month') {
+    throw new RangeError(`every must be 'day', 'week' or 'month', got ${every}`);
+  }
   const subject = options.subject;
   const purpose = options.purpose ?? (subject === 'employee' ? 'poaching' : 'diversion');
   const fits =

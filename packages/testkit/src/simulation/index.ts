@@ -19,3 +19,10 @@ export {
   type SimulationOptions,
   simulateSalesOrg,
 } from './organisation.js';
+export {
+  measureRiskTargets,
+  missedRiskTargets,
+  RISK_TARGETS,
+  type RiskTargetMeasures,
+  type TargetPacks,
+} from './targets.js';
