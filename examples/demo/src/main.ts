@@ -1,10 +1,11 @@
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isLocale } from '@guard/core';
 import { memoryDemoStore, sqliteDemoStore } from './stores.js';
 import { playDemo } from './story.js';
 import { playWorkflowStory } from './workflow-story.js';
 
-// npm run demo                      the story on a SQLite file (run it again: it carries on)
+// npm run demo                      the story on a fresh SQLite file, kept afterwards to inspect
 // npm run demo -- --locale zh-CN    in Chinese
 // npm run demo -- --memory          nothing written to disk
 const argv = process.argv.slice(2);
@@ -12,7 +13,12 @@ const flag = argv.indexOf('--locale');
 const requested = flag >= 0 ? argv[flag + 1] : undefined;
 const locale = isLocale(requested) ? requested : 'en';
 const file = fileURLToPath(new URL('../.demo-data/guard.db', import.meta.url));
-const open = () => (argv.includes('--memory') ? memoryDemoStore() : sqliteDemoStore(file));
+// The story starts from an empty company every run (Li Lei cannot resign twice): the previous run's file goes.
+const fresh = (path: string) => {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+  return path;
+};
+const open = () => (argv.includes('--memory') ? memoryDemoStore() : sqliteDemoStore(fresh(file)));
 const demo = await open();
 
 console.log(
@@ -41,7 +47,8 @@ const ok =
   f.closed === 'closed' &&
   f.forgottenOwner === 'null' &&
   f.auditOk === true &&
-  Number(f.flightRisk) >= 60 &&
+  Number(f.exfiltrationRisk) >= 50 &&
+  f.riskAlertsRaised === 1 &&
   f.divertedFlagged === 4;
 console.log(ok ? (locale === 'zh-CN' ? '\n✔ 演示完成\n' : '\n✔ demo finished\n') : '\n✖ demo found a problem\n');
 process.exitCode = ok ? 0 : 1;

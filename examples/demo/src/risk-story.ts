@@ -11,9 +11,12 @@ const formerCustomers = () => customers().filter((c) => c.ownerId === people.rep
 
 /**
  * ⑫ While Li Lei works his notice, the HR product reports what only it knows
- * (résumé updates, job-site visits, a competitor contact, leave), and the
- * CRM reports his customers' orders of the last six months. Guard scores him
- * with the default packs and a scan raises one flight-risk alert.
+ * (résumé updates, job-site visits, a competitor contact, leave, and the
+ * customer rows he exported late at night), and the CRM reports his
+ * customers' orders of the last six months. Guard scores him with the
+ * default packs: flight risk has nothing left to predict once he has
+ * resigned, and the data-exfiltration pack, weighted up in the departing
+ * window, raises one alert.
  */
 export const riskWatch: StoryStep = {
   name: 'risk-watch',
@@ -31,6 +34,13 @@ export const riskWatch: StoryStep = {
       })),
       { kind: 'competitor-contact', employeeId: people.rep, at: iso(now - 9 * DAY), id: id('rival-1') },
       { kind: 'leave', employeeId: people.rep, at: iso(now - 12 * DAY), value: 3, id: id('leave-1') },
+      { kind: 'export', employeeId: people.rep, at: iso(now - 2 * DAY), value: 600, id: id('export-1') },
+      ...[5, 4, 3, 2, 1].map((d) => ({
+        kind: 'after-hours' as const,
+        employeeId: people.rep,
+        at: iso(now - d * DAY),
+        id: id(`night-${d}`),
+      })),
     ];
     // Six months of orders from the CRM: every former customer of Li Lei ordered monthly.
     const orders: OrderInput[] = formerCustomers().flatMap((c, i) =>
@@ -49,7 +59,9 @@ export const riskWatch: StoryStep = {
     const scores = await t(guard).risk.score({ type: 'employee', id: people.rep });
     const scan = await t(guard).risk.scan({ subject: 'employee' });
     const flight = scores.find((s) => s.pack.id === 'employee-flight-risk');
+    const exfiltration = scores.find((s) => s.pack.id === 'employee-data-exfiltration');
     memo.findings.flightRisk = flight?.score ?? -1;
+    memo.findings.exfiltrationRisk = exfiltration?.score ?? -1;
     memo.findings.riskAlertsRaised = scan.alertsRaised;
     say('');
     say(
@@ -58,8 +70,18 @@ export const riskWatch: StoryStep = {
         : `⑫ The HR product reports ${host.length} signals (${recorded.recorded} new) and the CRM syncs ${orders.length} orders (${synced.created} new); Li Lei's risk scores:`,
     );
     for (const s of scores) {
-      say(`   ${s.pack.id}@${s.pack.version}: ${s.score} (${s.band})`);
-      for (const f of s.fired) say(`     +${f.points} ${zh ? f.explanation['zh-CN'] : f.explanation.en}`);
+      const band = zh ? { alert: '警报', watch: '关注', normal: '正常' }[s.band] : s.band;
+      say(`   ${s.pack.id}@${s.pack.version}: ${s.score} (${band})`);
+      if (s.pack.id === 'employee-flight-risk' && s.score === 0 && s.fired.length > 0) {
+        say(
+          zh
+            ? '     （已提出离职：离职风险不再预测，改由数据外泄规则监控）'
+            : '     (he has resigned: flight risk has nothing left to predict; data exfiltration watches now)',
+        );
+      }
+      for (const f of s.fired.filter((x) => x.points > 0)) {
+        say(`     +${f.points} ${zh ? f.explanation['zh-CN'] : f.explanation.en}`);
+      }
     }
     say(
       zh

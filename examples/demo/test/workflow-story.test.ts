@@ -110,7 +110,9 @@ describe('the workflow story (issue #4)', () => {
       closed: 'closed',
       auditOk: true,
       // issue #5: the flight-risk pack alerts once on the resigning rep; the diversion pack flags the former customers who went quiet
-      flightRisk: 65,
+      // Flight risk predicts resignations: once he has resigned it is 0, and data movement takes over.
+      flightRisk: 0,
+      exfiltrationRisk: 80,
       riskAlertsRaised: 1,
       formerCustomers: 8,
       divertedFlagged: 4,

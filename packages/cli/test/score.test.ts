@@ -5,9 +5,9 @@ const facts = [
   {
     subject: 'e-1',
     at: '2026-10-01T00:00:00Z',
-    facts: { resumeUpdates30d: 3, jobSiteVisits30d: 6, competitorContacts30d: 1, leaveDays30d: 4 },
+    facts: { resumeUpdates90d: 3, jobSiteVisits90d: 6, competitorContacts90d: 1, leaveDays30d: 4 },
   },
-  { subject: 'e-2', facts: { resumeUpdates30d: 1, followUpTrend: 0.4 } },
+  { subject: 'e-2', facts: { resumeUpdates90d: 1, followUpTrend: 0.4 } },
   { subject: 'e-3', facts: { logins30d: 20 } },
 ];
 
@@ -22,8 +22,8 @@ describe('guard rules score', () => {
     expect(r.stdout).toBe(
       [
         'SUBJECT               SCORE  BAND    TOP RULES',
-        'e-1                      85  alert   competitor-contact +25, job-site-visits +20, resume-updated +20, 2 more',
-        'e-2                      35  watch   resume-updated +20, follow-ups-falling +15',
+        'e-1                      75  alert   competitor-contact +20, resume-updated +20, job-site-visit +15, 2 more',
+        'e-2                      30  watch   resume-updated +20, follow-ups-falling +10',
         'e-3                       0  normal  –',
         '',
         '3 scored: 1 alert, 1 watch, 1 normal',
@@ -34,11 +34,11 @@ describe('guard rules score', () => {
 
   it('explains every fired rule, in the locale asked for', async () => {
     const en = await ws.run(['rules', 'score', ...pack, '--explain']);
-    expect(en.stdout).toContain('e-2                      35  watch');
-    expect(en.stdout).toContain('      +15  Customer follow-ups fell to 0.4× the usual level  [follow-ups-falling]\n');
+    expect(en.stdout).toContain('e-2                      30  watch');
+    expect(en.stdout).toContain('      +10  Customer follow-ups fell to 0.4× the usual level  [follow-ups-falling]\n');
     const zh = await ws.run(['rules', 'score', ...pack, '--explain', '--locale', 'zh-CN']);
-    expect(zh.stdout).toContain('e-1                      85  警报');
-    expect(zh.stdout).toContain('30 天内与竞争对手接触 1 次  [competitor-contact]');
+    expect(zh.stdout).toContain('e-1                      75  警报');
+    expect(zh.stdout).toContain('近 90 天接触竞争对手 1 次  [competitor-contact]');
     expect(zh.stdout).toContain('已评分 3 个：警报 1，关注 1，正常 1');
     const fromLang = await ws.run(['rules', 'score', ...pack], { env: { LANG: 'zh_CN.UTF-8' } });
     expect(fromLang.stdout).toContain('已评分 3 个');
@@ -55,21 +55,21 @@ describe('guard rules score', () => {
     expect(lines[0]).toMatchObject({
       subject: 'e-1',
       at: '2026-10-01T00:00:00Z',
-      pack: { id: 'employee-flight-risk', version: '1.0.0' },
-      score: 85,
+      pack: { id: 'employee-flight-risk', version: '2.0.0' },
+      score: 75,
       band: 'alert',
     });
     expect(lines[0].fired[0]).toEqual({
       rule: 'competitor-contact',
-      points: 25,
-      explanation: '1 contact(s) with competitors in 30 days',
+      points: 20,
+      explanation: 'Contacts with competitors in 90 days: 1',
     });
     expect(lines[1]).not.toHaveProperty('at');
     const explained = await ws.run(['rules', 'score', ...pack, '--format', 'json', '--explain']);
     expect(JSON.parse(explained.stdout.split('\n')[0] as string).fired[0]).toMatchObject({
-      weight: 25,
-      tags: ['intent'],
-      facts: { competitorContacts30d: 1 },
+      weight: 20,
+      tags: ['leaving-signs'],
+      facts: { competitorContacts90d: 1 },
     });
   });
 

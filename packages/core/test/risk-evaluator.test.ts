@@ -17,6 +17,11 @@ import {
   ruleOperators,
   type TopLevelCondition,
 } from '../src/index.js';
+import exfiltrationJson from './fixtures/exfiltration-pack.json' with { type: 'json' };
+
+// Version 1 of the default data-exfiltration pack, kept as a fixture: these tests are about
+// modifiers and explanations, not about the defaults, which are retuned against the simulator.
+const exfiltrationPack = parseRulePack(exfiltrationJson);
 
 const leaf = (fact: string, operator: RuleOperator, value: ConditionValue | { fact: string }): RuleCondition => ({
   fact,
@@ -118,7 +123,7 @@ describe('bands', () => {
 });
 
 describe('modifiers', () => {
-  const exfiltration = riskEvaluator(defaultRulePacks.exfiltration);
+  const exfiltration = riskEvaluator(exfiltrationPack);
 
   it('doubles data movement inside the departing window', async () => {
     const outside = await scoreAll(exfiltration, { exports30d: 800 });
@@ -317,7 +322,7 @@ describe('fail-closed leaves', () => {
   });
 
   it("does not read facts from the facts object's prototype", async () => {
-    const evaluator = riskEvaluator(defaultRulePacks.exfiltration);
+    const evaluator = riskEvaluator(exfiltrationPack);
     const inherited = Object.create({ exports30d: 800, daysSinceResignation: 1 }) as Facts;
     expect(await scoreAll(evaluator, inherited)).toMatchObject({ score: 0, fired: [], modifiers: [] });
     const bare = Object.assign(Object.create(null) as Record<string, FactValue>, { exports30d: 800 });
@@ -326,7 +331,7 @@ describe('fail-closed leaves', () => {
 });
 
 describe('explanations', () => {
-  const exfiltration = riskEvaluator(defaultRulePacks.exfiltration);
+  const exfiltration = riskEvaluator(exfiltrationPack);
 
   it('fills in fact values in English and Chinese', async () => {
     const s = await scoreAll(exfiltration, { exports30d: 800, exportsTrend: 3.456 });
@@ -412,7 +417,7 @@ describe('packs that compare two facts run on json-rules-engine', () => {
   it('is not compiled and has no scoreSync', () => {
     expect(evaluator.compiled).toBe(false);
     expect(evaluator.scoreSync).toBeNull();
-    expect(riskEvaluator(defaultRulePacks.exfiltration).compiled).toBe(true);
+    expect(riskEvaluator(exfiltrationPack).compiled).toBe(true);
   });
 
   it('compares the facts, filling both into the explanation', async () => {
@@ -604,7 +609,7 @@ describe('the compiled scoreSync equals the json-rules-engine reference', () => 
   });
 
   it('explain() names the matching leaves, with `not` pushed down to a negated operator', async () => {
-    const x = await riskEvaluator(defaultRulePacks.exfiltration).explain({ exports30d: 800, daysSinceResignation: 3 });
+    const x = await riskEvaluator(exfiltrationPack).explain({ exports30d: 800, daysSinceResignation: 3 });
     expect(x.score).toBe(60);
     expect(x.conditions).toEqual({
       'bulk-export': [{ fact: 'exports30d', operator: 'greaterThanInclusive', value: 300, factValue: 800 }],

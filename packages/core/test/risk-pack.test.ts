@@ -531,8 +531,8 @@ describe('semantic checks', () => {
 
   it('refuses a duplicate rule name, naming the first one', () => {
     const pack = exfiltration();
-    pack.rules[3].name = 'bulk-export';
-    expect(problems(pack)).toEqual(['rules[3].name: the name "bulk-export" is already used by rules[0]']);
+    pack.rules[4].name = pack.rules[0].name;
+    expect(problems(pack)).toEqual([`rules[4].name: the name "${pack.rules[0].name}" is already used by rules[0]`]);
   });
 
   it.each([

@@ -309,8 +309,9 @@ describe('risk.scan and alerts', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ employeeId: 'rep', severity: 'high' });
     expect(alerts[0]?.evidence).toMatchObject({
-      pack: { id: 'employee-data-exfiltration', version: '1.0.0' },
-      score: 90,
+      pack: { id: 'employee-data-exfiltration', version: defaultRulePacks.exfiltration.version },
+      // 800 rows exported and 5 after-hours accesses, both × 1.5 inside the departing window.
+      score: 60,
     });
   });
 

@@ -1,36 +1,40 @@
-import { backtest, defaultRulePacks } from '@guard/core';
 import { describe, expect, it } from 'vitest';
-import { labelledHistory, simulateSalesOrg } from '../src/index.js';
+import { measureRiskTargets, RISK_TARGETS, type RiskTargetMeasures, simulateSalesOrg } from '../src/index.js';
 
-// The quality the rule-authoring guide promises, kept from regressing: the
-// default employee packs replayed over a simulated organisation (a year,
-// 100 reps, 5 poachers, 15 leavers). The full figures, on 24 months and two
-// seeds, are in docs/guides/rule-authoring.md (`pnpm simulate`).
-const sim = simulateSalesOrg({ seed: 42, customersPerRep: 10 });
+// The targets the default packs are held to (issue #17), on two simulator
+// seeds the tuning did not use (it used 3, 7, 11, 13, 17, 19, 23 and 42).
+// Each organisation has 8 branches of 25 reps and a manager, 30 customers
+// per rep and a year of history: 10 poachers and 30 leavers in all. See
+// docs/guides/risk.md for the figures and how to reproduce them.
+const UNSEEN_SEEDS = [2027, 4242] as const;
 
-describe('the default packs on a simulated sales organisation', () => {
-  it('data exfiltration catches most poachers before their last day, with few false alarms', async () => {
-    const report = await backtest(
-      defaultRulePacks.exfiltration,
-      labelledHistory(sim, { subject: 'employee', purpose: 'poaching' }),
+const measured = new Map<number, RiskTargetMeasures>();
+function measure(seed: number): RiskTargetMeasures {
+  let m = measured.get(seed);
+  if (!m) {
+    m = measureRiskTargets(simulateSalesOrg({ seed, branches: 8 }));
+    measured.set(seed, m);
+  }
+  return m;
+}
+
+describe.each(UNSEEN_SEEDS)('the default packs on unseen seed %i', (seed) => {
+  it('catch poachers well before they resign, with few false alerts', () => {
+    const { poaching } = measure(seed);
+    expect(poaching.poachers).toBe(10);
+    expect(poaching.caughtBeforeResignation).toBeGreaterThanOrEqual(RISK_TARGETS.poaching.caughtBeforeResignation);
+    expect(poaching.medianLeadDays).toBeGreaterThanOrEqual(RISK_TARGETS.poaching.medianLeadDays);
+    expect(poaching.falseAlertsPer100StaffMonths).toBeLessThanOrEqual(
+      RISK_TARGETS.poaching.falseAlertsPer100StaffMonths,
     );
-    const { confusion, positives, subjects } = report.metrics;
-    expect(positives).toBe(sim.employees.filter((e) => e.fate === 'poacher').length);
-    expect(positives).toBeGreaterThanOrEqual(4);
-    expect(confusion.tp / positives).toBeGreaterThanOrEqual(0.75);
-    expect(confusion.fp).toBeLessThanOrEqual(Math.ceil(0.02 * (subjects - positives)));
-    // No alert came after the last working day of a poacher it counted as caught.
-    expect(report.metrics.late).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
-  it('flight risk warns about most leavers before they resign, without false alarms', async () => {
-    const report = await backtest(
-      defaultRulePacks.flightRisk,
-      labelledHistory(sim, { subject: 'employee', purpose: 'leaving' }),
+  it('flag most leavers two weeks before they resign, and few stayers', () => {
+    const { flightRisk } = measure(seed);
+    expect(flightRisk.leavers).toBe(30);
+    expect(flightRisk.flagged14DaysBefore).toBeGreaterThanOrEqual(RISK_TARGETS.flightRisk.flagged14DaysBefore);
+    expect(flightRisk.stayerFlagsPer100StaffMonths).toBeLessThanOrEqual(
+      RISK_TARGETS.flightRisk.stayerFlagsPer100StaffMonths,
     );
-    const { confusion, positives } = report.metrics;
-    expect(positives).toBe(sim.employees.filter((e) => e.fate !== 'stayer').length);
-    expect(confusion.tp / positives).toBeGreaterThanOrEqual(0.5);
-    expect(confusion.fp).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
