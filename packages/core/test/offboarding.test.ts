@@ -223,6 +223,17 @@ describe('offboarding', () => {
       ),
     ).toBe(true);
 
+    // Meanwhile the leaver exported 800 customer rows and worked late five times (the host reports it).
+    await acme.signals.record([
+      { kind: 'export', employeeId: 'rep', at: '2026-11-01T12:00:00Z', value: 800, id: 'x-1' },
+      ...[1, 2, 3, 4, 5].map((n) => ({
+        kind: 'after-hours' as const,
+        employeeId: 'rep',
+        at: '2026-11-01T14:00:00Z',
+        id: `ah-${n}`,
+      })),
+    ]);
+
     // The leaver submits everything and hands it over for review.
     const submitted = await submitAll(acme, started);
     expect(submitted.items.every((i) => i.status === 'submitted')).toBe(true);
@@ -304,7 +315,13 @@ describe('offboarding', () => {
     const history = await acme.ownership.history('c-1');
     expect(history.items.at(-1)).toMatchObject({ from: 'rep', to: 'mate', reason: 'handover' });
     // Risk scoring learns that the owner left: the diversion pack watches these customers now.
-    expect((await acme.risk.facts({ type: 'customer', id: 'c-1' })).daysSinceOwnerLeft).toBe(0);
+    // Each handed-over customer keeps how risky the departure was: the leaver's highest data-exfiltration
+    // score of their last 90 days (800 rows and 5 late accesses, × 1.5 from the resignation date: 60).
+    expect(await acme.risk.facts({ type: 'customer', id: 'c-1' })).toMatchObject({
+      daysSinceOwnerLeft: 0,
+      formerOwnerRisk: 60,
+      ordersSinceOwnerLeft: 0,
+    });
     expect((await acme.directory.employee('rep')).status).toBe('frozen');
     const transfer = await store.transaction((tx) => tx.getEffect('acme', `${caseId}:crm-transfer:c-1`));
     expect(transfer).toMatchObject({ kind: 'crm.transfer', payload: { customerId: 'c-1', from: 'rep', to: 'mate' } });

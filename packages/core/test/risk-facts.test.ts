@@ -4,6 +4,7 @@ import {
   addSignal,
   builtInFacts,
   customerFacts,
+  dailyEmployeeFacts,
   employeeFacts,
   emptyLedger,
   type SignalInput,
@@ -81,5 +82,34 @@ describe('windowed facts', () => {
     ledger = addSignal(ledger, signal('order', 10, 400));
     expect(customerFacts(ledger, asOf)).toMatchObject({ ordersTrend: 0.5, orderAmountTrend: 2, orders90d: 1 });
     expect(customerFacts(emptyLedger(), asOf).ordersTrend).toBeNull(); // no baseline: missing, never true
+  });
+});
+
+describe('departures', () => {
+  it('formerOwnerRisk is the score recorded with the latest owner-left, missing before any', () => {
+    const left = (daysAgo: number, value: number): SignalInput => ({
+      kind: 'owner-left',
+      customerId: 'c-1',
+      at: new Date(asOf.getTime() - daysAgo * DAY).toISOString(),
+      value,
+    });
+    expect(customerFacts(emptyLedger(), asOf).formerOwnerRisk).toBeNull();
+    let ledger = addSignal(emptyLedger(), left(200, 80));
+    expect(customerFacts(ledger, asOf)).toMatchObject({ formerOwnerRisk: 80, daysSinceOwnerLeft: 200 });
+    ledger = addSignal(ledger, left(3, 20));
+    expect(customerFacts(ledger, asOf)).toMatchObject({ formerOwnerRisk: 20, daysSinceOwnerLeft: 3 });
+  });
+
+  it('dailyEmployeeFacts are the facts at now and at the end of each earlier day', () => {
+    let ledger = emptyLedger();
+    for (const daysAgo of [0, 1, 5, 40]) ledger = addSignal(ledger, signal('export', daysAgo, 100));
+    const state = { status: 'resigning' as const, resignationDate: '2026-10-30' };
+    const days = dailyEmployeeFacts(ledger, state, asOf, 10);
+    expect(days).toHaveLength(10);
+    expect(days[0]).toEqual(employeeFacts(ledger, state, asOf));
+    const endOf = (daysAgo: number) => new Date(Date.parse('2026-11-02T00:00:00Z') - (daysAgo - 1) * DAY - 1);
+    for (const k of [1, 2, 6, 9]) expect(days[k]).toEqual(employeeFacts(ledger, state, endOf(k)));
+    expect(days.map((f) => f.exports7d)).toEqual([300, 200, 100, 100, 100, 100, 0, 0, 0, 0]);
+    expect(days.map((f) => f.daysSinceResignation)).toEqual([3, 2, 1, 0, null, null, null, null, null, null]);
   });
 });

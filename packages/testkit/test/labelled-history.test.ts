@@ -1,11 +1,16 @@
 import {
   addSignal,
   customerFacts,
+  dailyEmployeeFacts,
+  defaultRulePacks,
   type EmployeeRiskState,
   employeeFacts,
   emptyLedger,
+  type Facts,
   type LabelledSnapshot,
   labelledSnapshotSchema,
+  type RiskScore,
+  riskEvaluator,
   type SignalInput,
   type SignalLedger,
   signalSubjects,
@@ -104,7 +109,9 @@ function replay(
   id: string,
   times: readonly string[],
 ): LabelledSnapshot['facts'][] {
+  const departure = type === 'customer' ? departureRiskOf(s, s.customers.find((c) => c.id === id)?.ownerId) : 0;
   const own = s.signals
+    .map((x) => (x.kind === 'owner-left' ? { ...x, value: departure } : x))
     .filter((x) => signalSubjects(x).some((ref) => ref.type === type && ref.id === id))
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const employee = s.employees.find((e) => e.id === id);
@@ -121,6 +128,34 @@ function replay(
       ? employeeFacts(ledger, employeeState(s, employee as SimulatedEmployee, at.slice(0, 10)), asOf)
       : customerFacts(ledger, asOf);
   });
+}
+
+/**
+ * What Guard records with owner-left: the departing owner's highest score with the default
+ * exfiltration pack at the end of each of their last 90 days, replayed through addSignal.
+ */
+function departureRiskOf(s: SalesOrgSimulation, ownerId: string | undefined): number {
+  const employee = s.employees.find((e) => e.id === ownerId);
+  const leftAt = s.signals.find(
+    (x) => x.kind === 'owner-left' && s.customers.find((c) => c.id === x.customerId)?.ownerId === ownerId,
+  )?.at;
+  if (!employee || leftAt === undefined) return 0;
+  let ledger: SignalLedger = emptyLedger();
+  for (const x of s.signals) {
+    if (x.employeeId === employee.id && Date.parse(x.at) <= Date.parse(leftAt)) ledger = addSignal(ledger, x);
+  }
+  const open = s.customers.filter(
+    (c) => c.ownerId === employee.id && (c.handedOverOn === undefined || c.handedOverOn > leftAt.slice(0, 10)),
+  ).length;
+  const state = {
+    status: 'resigning' as const,
+    resignationDate: employee.resignationDate,
+    lastWorkingDay: employee.lastWorkingDay,
+    openHandoverItems: open,
+    customersOwned: open,
+  };
+  const score = riskEvaluator(defaultRulePacks.exfiltration).scoreSync as (f: Facts) => RiskScore;
+  return Math.max(0, ...dailyEmployeeFacts(ledger, state, new Date(leftAt), 90).map((f) => score(f).score));
 }
 
 describe('labelledHistory: snapshots', () => {
@@ -243,6 +278,8 @@ describe('labelledHistory: facts', () => {
     const sample = sim.customers.filter((c, k) => c.fate !== 'loyal' || k % 3 === 0);
     expect(sample.some((c) => c.fate === 'diverted')).toBe(true);
     expect(sample.some((c) => c.fate === 'churned')).toBe(true);
+    // owner-left carries the departing owner's exfiltration peak: a poacher's is high.
+    expect(history.diversion.some((r) => Number(r.facts.formerOwnerRisk) >= 50)).toBe(true);
     for (const c of sample) {
       for (const rows of [rowsOf(history.diversion, c.id), rowsOf(history.churn, c.id)]) {
         expect(

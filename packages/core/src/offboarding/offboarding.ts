@@ -22,7 +22,7 @@ import { ORDER_KIND } from '../orders/orders.js';
 import { changeOwner, FOLLOW_UP_KIND } from '../ownership/ownership.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { EmployeeRecord, StoreTransaction, WorkflowRecord } from '../ports/store.js';
-import { recordOwnSignals } from '../risk/service.js';
+import { departureRisk, recordOwnSignals } from '../risk/service.js';
 import { loadSettings, tenantLocale } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';
 import { APPROVAL_MACHINE_ID, approvalMachine } from '../workflows/approval/index.js';
@@ -603,6 +603,8 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
     (await c.tx.getEmployees(c.tenantId, [...new Set(transfers.map((t) => t.successorId))])).map((e) => [e.id, e]),
   );
   const fallbacks: { customerId: string; successorId: string | null; to: string | null }[] = [];
+  /** The leaver's data-exfiltration peak, computed at the first customer moved. */
+  let risk: number | undefined;
   for (const { customerId, successorId } of transfers) {
     const customer = await c.tx.getCustomer(c.tenantId, customerId);
     const successor = successors.get(successorId);
@@ -623,7 +625,8 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
         : null;
     if (moved && fallback !== null) fallbacks.push({ customerId, successorId, to });
     if (moved) {
-      await recordOwnSignals(uow, [{ kind: 'owner-left', customerId, at: c.at }]);
+      risk ??= await departureRisk(c.env, uow, context.employeeId);
+      await recordOwnSignals(uow, [{ kind: 'owner-left', customerId, at: c.at, value: risk }]);
     } else {
       c.session.record({
         actor: c.actor,
@@ -659,7 +662,8 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
     });
     if (moved) {
       fallbacks.push({ customerId, successorId: null, to });
-      await recordOwnSignals(uow, [{ kind: 'owner-left', customerId, at: c.at }]);
+      risk ??= await departureRisk(c.env, uow, context.employeeId);
+      await recordOwnSignals(uow, [{ kind: 'owner-left', customerId, at: c.at, value: risk }]);
     }
   }
   if (fallbacks.length > 0) {

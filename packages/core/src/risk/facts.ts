@@ -307,6 +307,14 @@ const customerDefs = {
       'zh-CN': '客户（原）负责人离职至今的天数',
     },
   },
+  formerOwnerRisk: {
+    type: 'number',
+    missingWhen: 'no owner of the customer has left',
+    description: {
+      en: "the highest data-exfiltration score (0–100) the customer's former owner had in their last 90 days, recorded when the customer was handed over",
+      'zh-CN': '客户原负责人离职前 90 天内的最高数据外泄评分（0–100），在客户交接时记录',
+    },
+  },
 } satisfies Record<CustomerFactName, Def>; // exactly the names of CustomerFactName
 
 function withNames<T extends Record<string, Def>>(
@@ -373,7 +381,8 @@ export type CustomerFactName =
   | 'ordersTrend'
   | 'daysSinceLastOrder'
   | 'ordersSinceOwnerLeft'
-  | 'daysSinceOwnerLeft';
+  | 'daysSinceOwnerLeft'
+  | 'formerOwnerRisk';
 
 /**
  * What Guard knows about an employee besides signals: the status, and the
@@ -514,5 +523,41 @@ export function customerFacts(ledger: SignalLedger, asOf: Date): Record<Customer
     daysSinceLastOrder: daysSinceLast(ledger, 'order', asOf),
     ordersSinceOwnerLeft: countSince(ledger, 'order', ledger.last['owner-left'], asOf),
     daysSinceOwnerLeft: daysSinceLast(ledger, 'owner-left', asOf),
+    formerOwnerRisk: latestValue(ledger, 'owner-left', asOf),
   };
+}
+
+/** The mean `value` of `kind` on the day of its latest signal at or before `asOf`; missing when there is none. */
+function latestValue(ledger: SignalLedger, kind: SignalKind, asOf: Date): number | null {
+  const last = ledger.last[kind];
+  if (last === undefined || Date.parse(last) > asOf.getTime()) return null;
+  const totals = ledger.days[last.slice(0, 10)]?.[kind];
+  return totals && totals.count > 0 ? Math.round((totals.sum / totals.count) * 1000) / 1000 : null;
+}
+
+/**
+ * An employee's facts at the end of each of the `days` UTC days up to
+ * `asOf` (most recent first), from one ledger: what a daily scan would have
+ * seen. Guard scores them when an owner leaves, to record the highest
+ * data-exfiltration score of their last 90 days with each customer handed
+ * over (the customer fact `formerOwnerRisk`); a replay of a history does the
+ * same.
+ *
+ * @example
+ * ```ts
+ * import { dailyEmployeeFacts, defaultRulePacks, emptyLedger, riskEvaluator } from '@guard/core';
+ * const days = dailyEmployeeFacts(emptyLedger(), { status: 'resigning' }, new Date('2026-11-30T18:00:00Z'), 90);
+ * const peak = Math.max(0, ...(await riskEvaluator(defaultRulePacks.exfiltration).scoreMany(days)).map((s) => s.score));
+ * ```
+ */
+export function dailyEmployeeFacts(
+  ledger: SignalLedger,
+  state: EmployeeRiskState,
+  asOf: Date,
+  days: number,
+): Record<EmployeeFactName, FactValue>[] {
+  const out: Record<EmployeeFactName, FactValue>[] = [employeeFacts(ledger, state, asOf)];
+  const endOfDay = Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate()) - 1;
+  for (let d = 1; d < days; d++) out.push(employeeFacts(ledger, state, new Date(endOfDay - (d - 1) * DAY)));
+  return out;
 }

@@ -20,7 +20,7 @@ import type { WorkflowModule } from '../workflows/runtime/index.js';
 import { timerKind, WorkflowSession } from '../workflows/runtime/index.js';
 import { defaultRulePacks } from './defaults.js';
 import { type RiskScore, riskEvaluator } from './evaluate.js';
-import { customerFacts, type EmployeeRiskState, employeeFacts, type Facts } from './facts.js';
+import { customerFacts, dailyEmployeeFacts, type EmployeeRiskState, employeeFacts, type Facts } from './facts.js';
 import { appendSignals, readLedger, SIGNAL_SUBJECT_KIND } from './ledger-store.js';
 import { parseRulePack, type RulePack } from './pack.js';
 import { type RiskSubjectRef, type RiskSubjectType, type SignalInput, signalInputSchema } from './signals.js';
@@ -345,6 +345,29 @@ export function riskModule(): WorkflowModule<GuardContext> {
     }
   });
   return { timers: scan };
+}
+
+/** The pack whose score of a departing owner each handed-over customer keeps (`formerOwnerRisk`). */
+const DEPARTURE_RISK_PACK = 'employee-data-exfiltration';
+/** Days before a departure whose daily scores count towards `formerOwnerRisk`. */
+const DEPARTURE_RISK_DAYS = 90;
+
+/**
+ * The highest score the tenant's data-exfiltration pack gave the employee at
+ * the end of each of their last 90 days (0 when the tenant has no such pack
+ * or the employee is unknown): recorded as the `value` of `owner-left` for
+ * every customer handed over, so the diversion pack can tell a risky
+ * departure from an ordinary one.
+ */
+export async function departureRisk(ctx: GuardContext, uow: UnitOfWork, employeeId: string): Promise<number> {
+  const tenantId = uow.tenant.id;
+  const pack = (await tenantPacks(uow.tx, tenantId, ctx.locale)).find((p) => p.id === DEPARTURE_RISK_PACK);
+  const state = await employeeState(uow.tx, tenantId, employeeId);
+  if (!pack || pack.subject !== 'employee' || !state) return 0;
+  const asOf = new Date(uow.now);
+  const ledger = await readLedger(uow.tx, tenantId, { type: 'employee', id: employeeId }, asOf);
+  const scores = await riskEvaluator(pack).scoreMany(dailyEmployeeFacts(ledger, state, asOf, DEPARTURE_RISK_DAYS));
+  return scores.reduce((max, s) => Math.max(max, s.score), 0);
 }
 
 /**

@@ -17,7 +17,7 @@ import { validationMessage } from '../i18n/keys.js';
  * | `social-insurance-change` | employee | — (1); their social insurance (社保) moved to another employer, typically reported after departure |
  * | `follow-up` | customer, and the employee who made it | — (1) |
  * | `order` | customer, and the employee who booked it | amount in major units |
- * | `owner-left` | customer | — (1); the customer's owner left the company |
+ * | `owner-left` | customer | the departing owner's highest data-exfiltration score of their last 90 days (Guard records it at the handover) |
  * | `view` / `export` / `delete` | employee | records viewed / rows exported / records deleted |
  * | `after-hours` | employee | — (1) |
  *

@@ -1,8 +1,12 @@
 import {
   customerFacts,
+  dailyEmployeeFacts,
+  defaultRulePacks,
   type EmployeeRiskState,
   employeeFacts,
   type LabelledSnapshot,
+  type RulePack,
+  riskEvaluator,
   type SignalInput,
   type SignalKind,
   type SignalLedger,
@@ -52,6 +56,13 @@ export interface LabelledHistoryOptions {
   /** Default `'week'`. */
   readonly every?: SnapshotPeriod | undefined;
   readonly purpose?: HistoryPurpose | undefined;
+  /**
+   * Customers: the pack whose highest score of a departing owner's last 90
+   * days becomes the `value` of `owner-left` (the customer fact
+   * `formerOwnerRisk`), as Guard records it at the handover. Default: the
+   * default data-exfiltration pack. It must run on the compiled fast path.
+   */
+  readonly departureRiskPack?: RulePack | undefined;
 }
 
 /** Seconds in the snapshot time: facts are taken at the very end of the period's last day. */
@@ -122,7 +133,10 @@ function endOfDay(day: string, plusDays = 0): string {
  *   employee owns that day. `poaching`: positive = poacher, deadline = the
  *   end of the last working day; `leaving` (for flight-risk packs): positive
  *   = any leaver, deadline = the end of the resignation date.
- * - `subject: 'customer'` — every customer at every period end. `diversion`:
+ * - `subject: 'customer'` — every customer at every period end; an
+ *   `owner-left` signal carries the departing owner's highest
+ *   `departureRiskPack` score of their last 90 days, as Guard records it.
+ *   `diversion`:
  *   positive = diverted, deadline = `divertedAt` + 120 days; `churn`:
  *   positive = churned, deadline = the end of `churnedAt`.
  *
@@ -167,6 +181,9 @@ export function labelledHistory(sim: SalesOrgSimulation, options: LabelledHistor
     times.sort((a, b) => a - b);
   }
 
+  if (subject === 'customer') {
+    signals = withDepartureRisk(sim, signals, options.departureRiskPack ?? defaultRulePacks.exfiltration);
+  }
   const ids = (subject === 'employee' ? sim.employees : sim.customers).map((s) => s.id);
   const ledgers = new Map<string, MutableLedger>(ids.map((id) => [id, { days: {}, last: {} }]));
   const rows = new Map<string, LabelledSnapshot[]>(ids.map((id) => [id, []]));
@@ -242,6 +259,56 @@ export function labelledHistory(sim: SalesOrgSimulation, options: LabelledHistor
     }
   }
   return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).flatMap((id) => rows.get(id) ?? []);
+}
+
+/**
+ * The signals with each `owner-left` valued as Guard values it at the
+ * handover: the departing owner's highest score with `pack` at the end of
+ * each of their last 90 days.
+ */
+function withDepartureRisk(sim: SalesOrgSimulation, signals: readonly SignalInput[], pack: RulePack): SignalInput[] {
+  const score = riskEvaluator(pack).scoreSync;
+  if (score === null) {
+    throw new RangeError(`departureRiskPack ${pack.id}@${pack.version} must run on the compiled fast path`);
+  }
+  const ownerOf = new Map(sim.customers.map((c) => [c.id, c.ownerId]));
+  // When each leaver's customers were told their owner left: the first owner-left of theirs.
+  const departedAt = new Map<string, string>();
+  for (const s of signals) {
+    const owner = s.kind === 'owner-left' && s.customerId !== undefined ? ownerOf.get(s.customerId) : undefined;
+    if (owner !== undefined && !departedAt.has(owner)) departedAt.set(owner, s.at);
+  }
+  const ledgers = new Map<string, MutableLedger>([...departedAt.keys()].map((id) => [id, { days: {}, last: {} }]));
+  for (const s of signals) {
+    const until = s.employeeId === undefined ? undefined : departedAt.get(s.employeeId);
+    if (until !== undefined && Date.parse(s.at) <= Date.parse(until))
+      addInPlace(ledgers.get(s.employeeId as string) as MutableLedger, s);
+  }
+  const employees = new Map(sim.employees.map((e) => [e.id, e]));
+  const risk = new Map<string, number>();
+  for (const [id, at] of departedAt) {
+    const employee = employees.get(id) as SimulatedEmployee;
+    const day = at.slice(0, 10);
+    const open = sim.customers.filter(
+      (c) => c.ownerId === id && (c.handedOverOn === undefined || c.handedOverOn > day),
+    ).length;
+    const state: EmployeeRiskState = {
+      status: 'resigning',
+      resignationDate: employee.resignationDate,
+      lastWorkingDay: employee.lastWorkingDay,
+      openHandoverItems: open,
+      customersOwned: open,
+    };
+    const days = dailyEmployeeFacts(ledgers.get(id) as SignalLedger, state, new Date(at), 90);
+    risk.set(
+      id,
+      days.reduce((max, facts) => Math.max(max, score(facts).score), 0),
+    );
+  }
+  return signals.map((s) => {
+    const owner = s.kind === 'owner-left' && s.customerId !== undefined ? ownerOf.get(s.customerId) : undefined;
+    return owner === undefined ? s : { ...s, value: risk.get(owner) ?? 0 };
+  });
 }
 
 function employeeLabel(employee: SimulatedEmployee, purpose: HistoryPurpose): LabelledSnapshot['label'] {

@@ -202,7 +202,7 @@ const endOf = (day: string) => Date.parse(`${day}T23:59:59Z`);
  */
 export function measureRiskTargets(sim: SalesOrgSimulation, packs: TargetPacks = defaultRulePacks): RiskTargetMeasures {
   const staff = labelledHistory(sim, { subject: 'employee', every: 'day' });
-  const customers = labelledHistory(sim, { subject: 'customer', every: 'week' });
+  const customers = labelledHistory(sim, { subject: 'customer', every: 'week', departureRiskPack: packs.exfiltration });
   const fate = new Map(sim.employees.map((e) => [e.id, e.fate]));
   const firstOwnerFate = new Map(sim.customers.map((c) => [c.id, fate.get(c.ownerId)]));
   const notPoacher = (id: string) => fate.get(id) !== 'poacher';
