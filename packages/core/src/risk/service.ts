@@ -363,7 +363,7 @@ export async function departureRisk(ctx: GuardContext, uow: UnitOfWork, employee
   const tenantId = uow.tenant.id;
   const pack = (await tenantPacks(uow.tx, tenantId, ctx.locale)).find((p) => p.id === DEPARTURE_RISK_PACK);
   const state = await employeeState(uow.tx, tenantId, employeeId);
-  if (!pack || pack.subject !== 'employee' || !state) return 0;
+  if (pack?.subject !== 'employee' || !state) return 0;
   const asOf = new Date(uow.now);
   const ledger = await readLedger(uow.tx, tenantId, { type: 'employee', id: employeeId }, asOf);
   const scores = await riskEvaluator(pack).scoreMany(dailyEmployeeFacts(ledger, state, asOf, DEPARTURE_RISK_DAYS));
