@@ -18,6 +18,7 @@ const NO_ARGUMENT = new Set([
   'settings.current',
   'agreements.templates',
   'risk.packs',
+  'risk.installedPacks',
   'audit.checkpoint',
 ]);
 

@@ -4,12 +4,14 @@ import {
   canonicalJson,
   defaultRulePacks,
   isGuardError,
+  memoryNotifier,
   type SignalInput,
   type SignalKind,
   signalKindSchema,
   type ValidationError,
+  type WorkerProgress,
 } from '../src/index.js';
-import { rejection, seededGuard } from './fixtures.js';
+import { employees, rejection, seededGuard, units } from './fixtures.js';
 
 /** A big export in the departing window: 30 points doubled. */
 const exfiltration = (employeeId: string, when: string): SignalInput[] => [
@@ -293,7 +295,7 @@ describe('risk.score', () => {
 
 describe('risk.scan and alerts', () => {
   it('raises one alert when a score crosses the threshold, not one per scan', async () => {
-    const { t } = await seededGuard();
+    const { guard, t } = await seededGuard();
     await t.offboarding.start({
       employeeId: 'rep',
       resignationDate: '2026-10-30',
@@ -308,6 +310,10 @@ describe('risk.scan and alerts', () => {
     const alerts = (await t.alerts.list({ status: 'open' })).items.filter((a) => a.kind === 'risk-threshold');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ employeeId: 'rep', severity: 'high' });
+    // It goes to the manager and HR, never to the employee the score is about.
+    const notifier = memoryNotifier();
+    await guard.worker({ notifier }).runDue();
+    expect(notifier.sent.filter((n) => n.template === 'alert.raised').map((n) => n.to)).toEqual([['mgr', 'hr']]);
     expect(alerts[0]?.evidence).toMatchObject({
       pack: { id: 'employee-data-exfiltration', version: defaultRulePacks.exfiltration.version },
       // 800 rows exported and 5 after-hours accesses, both × 1.5 inside the departing window.
@@ -335,13 +341,130 @@ describe('risk.scan and alerts', () => {
       reason: 'x',
     });
     await t.risk.schedule({ everyHours: 24 });
-    const worker = guard.worker();
+    const updates: WorkerProgress[] = [];
+    const worker = guard.worker({ onProgress: (p) => updates.push(p) });
     expect(await worker.runDue()).toMatchObject({ timersFired: 2, timerErrors: [] });
+    // One committed page each, reported to onProgress: nobody has signals yet.
+    expect(updates.map((u) => [u.kind, u.subject, u.scored, u.done])).toEqual([
+      ['risk-scan', 'employee', 0, true],
+      ['risk-scan', 'customer', 0, true],
+    ]);
     expect((await t.alerts.list({ status: 'open' })).items.filter((a) => a.kind === 'risk-threshold')).toHaveLength(0);
     await t.signals.record(exfiltration('rep', '2026-11-02T01:00:00Z'));
     clock.advance({ hours: 25 });
     await worker.runDue();
     expect((await t.alerts.list({ status: 'open' })).items.filter((a) => a.kind === 'risk-threshold')).toHaveLength(1);
+  });
+});
+
+describe('scheduled scans report progress', () => {
+  it('counts a round across its pages, and a throwing callback changes nothing else', async () => {
+    const { guard, t, clock } = await seededGuard();
+    const staff = Array.from({ length: 250 }, (_, i) => ({
+      id: `s-${String(i).padStart(3, '0')}`,
+      name: `Staff ${i}`,
+      unitId: 'sh-1',
+      managerId: 'mgr',
+      roles: ['sales'],
+      hireDate: '2024-01-01',
+    }));
+    await t.directory.sync({ units, employees: [...employees, ...staff] });
+    await t.signals.record(
+      staff.map((e) => ({ kind: 'login' as const, employeeId: e.id, at: '2026-11-01T09:00:00Z' })),
+    );
+    // Two of them export, work late and delete in bulk: 25 + 15 + 25 points, above the alert threshold of 50.
+    for (const id of ['s-007', 's-240']) {
+      await t.signals.record([
+        ...exfiltration(id, '2026-11-01T12:00:00Z'),
+        { kind: 'delete', employeeId: id, at: '2026-11-01T12:00:00Z', value: 30 },
+      ]);
+    }
+    await t.risk.schedule({ everyHours: 24 });
+    const updates: WorkerProgress[] = [];
+    await guard.worker({ onProgress: (p) => updates.push(p) }).runDue();
+    const employeesScan = updates.filter((u) => u.subject === 'employee');
+    expect(employeesScan.map((u) => [u.pageScored, u.scored, u.done])).toEqual([
+      [200, 200, false],
+      [50, 250, true],
+    ]);
+    expect(employeesScan.at(-1)?.alertsRaised).toBe(2);
+    // The next round counts from zero; a callback that throws is reported, and the scan still commits.
+    clock.advance({ hours: 24 });
+    const failing = await guard
+      .worker({
+        onProgress: () => {
+          throw new Error('dashboard offline');
+        },
+      })
+      .runDue();
+    expect(failing.timerErrors).toEqual(Array(3).fill('onProgress: dashboard offline'));
+    expect(failing.timersFired).toBe(3);
+    const alerts = (await t.alerts.list({ status: 'open' })).items.filter((a) => a.kind === 'risk-threshold');
+    expect(alerts.map((a) => a.employeeId).sort()).toEqual(['s-007', 's-240']);
+  });
+});
+
+describe('risk.history', () => {
+  it('keeps a point per pack whenever a scan gives a new score or the pack changes, for charts', async () => {
+    const { t, clock } = await seededGuard();
+    await t.offboarding.start({
+      employeeId: 'rep',
+      resignationDate: '2026-10-30',
+      lastWorkingDay: '2026-11-30',
+      reason: 'x',
+    });
+    await t.signals.record(exfiltration('rep', '2026-11-01T12:00:00Z'));
+    const rep = { type: 'employee', id: 'rep' } as const;
+    const exfil = 'employee-data-exfiltration';
+    await t.risk.scan({ subject: 'employee' });
+    const first = (await t.risk.history(rep, { pack: exfil })).items;
+    expect(first).toEqual([
+      {
+        at: clock.now().toISOString(),
+        pack: { id: exfil, version: defaultRulePacks.exfiltration.version },
+        score: 60,
+        band: 'alert',
+        rules: ['bulk-export', 'after-hours-access'],
+      },
+    ]);
+    // The same score again adds nothing.
+    clock.advance({ hours: 24 });
+    await t.risk.scan({ subject: 'employee' });
+    expect((await t.risk.history(rep, { pack: exfil })).items).toHaveLength(1);
+    // A month later the export has left the 30-day window: a new point.
+    clock.advance({ hours: 24 * 31 });
+    await t.risk.scan({ subject: 'employee' });
+    const later = (await t.risk.history(rep, { pack: exfil })).items;
+    expect(later.map((p) => [p.score, p.band])).toEqual([
+      [60, 'alert'],
+      [0, 'normal'],
+    ]);
+    // A new version of the pack starts a point even with the same score.
+    await t.risk.installPack({ ...defaultRulePacks.exfiltration, version: '9.0.0' });
+    clock.advance({ hours: 24 });
+    await t.risk.scan({ subject: 'employee' });
+    const versions = (await t.risk.history(rep, { pack: exfil })).items.map((p) => `${p.pack.version}:${p.score}`);
+    expect(versions).toEqual([
+      `${defaultRulePacks.exfiltration.version}:60`,
+      `${defaultRulePacks.exfiltration.version}:0`,
+      '9.0.0:0',
+    ]);
+    // Every pack of the subject's type, oldest first, paged; and a time range.
+    const all = await t.risk.history(rep, { limit: 2 });
+    expect(all.items.map((p) => p.pack.id)).toEqual([exfil, 'employee-flight-risk']);
+    expect(all.nextCursor).not.toBeNull();
+    const inRange = await t.risk.history(rep, { pack: exfil, from: later[1]?.at, to: clock.now().toISOString() });
+    expect(inRange.items.map((p) => p.score)).toEqual([0]);
+    // Only one alert for all of it: the score crossed the threshold once.
+    expect((await t.alerts.list({ status: 'open' })).items.filter((a) => a.kind === 'risk-threshold')).toHaveLength(1);
+  });
+
+  it('refuses bad options with a typed error', async () => {
+    const { t } = await seededGuard();
+    const rep = { type: 'employee', id: 'rep' } as const;
+    for (const options of [{ limit: 0 }, { from: 'yesterday' }, { pack: '' }, { colour: 'red' }]) {
+      expect(isGuardError(await rejection(t.risk.history(rep, options as never)), 'VALIDATION_FAILED')).toBe(true);
+    }
   });
 });
 
@@ -363,5 +486,58 @@ describe('risk.installPack', () => {
     expect((error as Error).message).toContain('rules[0].conditions.all[0].operator');
     const { items } = await t.audit.query({ action: 'risk.pack-install', limit: 10 });
     expect(items.map((e) => (e.data as { version: string }).version)).toEqual(['1.1.0']);
+  });
+
+  it('versions installs like settings: a stale expectedVersion changes nothing; removal restores the default', async () => {
+    const { t } = await seededGuard();
+    const id = 'employee-data-exfiltration';
+    const tuned = (version: string) => ({ ...defaultRulePacks.exfiltration, version });
+    await t.risk.installPack(tuned('3.0.0'), { expectedVersion: 0, actor: { type: 'host', id: 'analyst' } });
+    expect((await t.risk.installedPacks()).map((p) => [p.pack.id, p.pack.version, p.version])).toEqual([
+      [id, '3.0.0', 1],
+    ]);
+    // Two analysts start from installation 1; the second to save is refused.
+    await t.risk.installPack(tuned('3.1.0'), { expectedVersion: 1 });
+    const stale = await rejection(t.risk.installPack(tuned('3.2.0'), { expectedVersion: 1 }));
+    expect(isGuardError(stale, 'CONFLICT')).toBe(true);
+    expect((await t.risk.packs()).find((p) => p.id === id)?.version).toBe('3.1.0');
+    // Removing it puts the default back in force; the installation version keeps counting.
+    expect((await t.risk.removePack(id, { expectedVersion: 2 }))?.version).toBe(defaultRulePacks.exfiltration.version);
+    expect((await t.risk.packs()).find((p) => p.id === id)?.version).toBe(defaultRulePacks.exfiltration.version);
+    expect(await t.risk.installedPacks()).toEqual([]);
+    expect(isGuardError(await rejection(t.risk.removePack(id)), 'NOT_FOUND')).toBe(true);
+    expect(isGuardError(await rejection(t.risk.installPack(tuned('4.0.0'), { expectedVersion: 0 })), 'CONFLICT')).toBe(
+      true,
+    );
+    await t.risk.installPack(tuned('4.0.0'), { expectedVersion: 3 });
+    expect((await t.risk.installedPacks())[0]?.version).toBe(4);
+    // Every change is audited, with who made it and what it replaced.
+    const log = await t.audit.query({ limit: 50 });
+    const changes = log.items
+      .filter((e) => e.action.startsWith('risk.pack-'))
+      .map((e) => [e.action, e.actor.id, (e.data as { installation: number }).installation]);
+    expect(changes).toEqual([
+      ['risk.pack-install', 'analyst', 1],
+      ['risk.pack-install', 'host', 2],
+      ['risk.pack-remove', 'host', 3],
+      ['risk.pack-install', 'host', 4],
+    ]);
+    expect(log.items.find((e) => e.action === 'risk.pack-install' && e.data?.installation === 2)?.data).toMatchObject({
+      version: '3.1.0',
+      previous: '3.0.0',
+    });
+    expect(log.items.find((e) => e.action === 'risk.pack-install' && e.data?.installation === 4)?.data).toMatchObject({
+      previous: null,
+    });
+  });
+
+  it('refuses bad options and unknown packs with typed errors', async () => {
+    const { t } = await seededGuard();
+    for (const options of [{ expectedVersion: -1 }, { expectedVersion: 1.5 }, { actor: 'me' }, { force: true }]) {
+      const error = await rejection(t.risk.installPack(defaultRulePacks.churn, options as never));
+      expect(isGuardError(error, 'VALIDATION_FAILED')).toBe(true);
+    }
+    expect(isGuardError(await rejection(t.risk.removePack('')), 'VALIDATION_FAILED')).toBe(true);
+    expect(isGuardError(await rejection(t.risk.removePack('nope')), 'NOT_FOUND')).toBe(true);
   });
 });

@@ -38,6 +38,7 @@ export {
   timeZoneSchema,
 } from './entities.js';
 export { type JsonShaped, toJson } from './json.js';
+export type { RiskScanProgress, WorkerProgress } from './progress.js';
 export {
   type Action,
   actionSchema,

@@ -251,6 +251,8 @@ export const en: MessageCatalog = {
     'record write': 'record write',
     'release to the public pool': 'release to the public pool',
     'risk scan': 'risk scan',
+    'risk history options': 'risk history options',
+    'rule pack options': 'rule pack options',
     'risk schedule': 'risk schedule',
     'risk subject': 'risk subject',
     'rule pack': 'rule pack',

@@ -6,5 +6,13 @@ export * from './history.js';
 export * from './json-schema.js';
 export * from './operators.js';
 export * from './pack.js';
-export type { RecordSignalsResult, RiskApi, RiskScanResult, SignalsApi } from './service.js';
+export type {
+  InstalledPack,
+  PackChangeOptions,
+  RecordSignalsResult,
+  RiskApi,
+  RiskScanResult,
+  RiskScorePoint,
+  SignalsApi,
+} from './service.js';
 export * from './signals.js';

@@ -5,12 +5,14 @@ import { sha256Hex } from '../audit/hash.js';
 import type { ActorRef } from '../domain/entities.js';
 import { actorRefSchema, idSchema } from '../domain/entities.js';
 import { toJson } from '../domain/json.js';
-import { NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
+import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
+import type { Locale } from '../i18n/locale.js';
 import { type GuardContext, HOST_ACTOR, inTheFuture, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
 import { existingIds } from '../kernel/directory.js';
-import type { StoreTransaction } from '../ports/store.js';
+import { employeesWithRole } from '../kernel/roles.js';
+import type { Page, StoredRecord, StoreTransaction } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';
 import { recordKind } from '../store/records.js';
@@ -25,8 +27,14 @@ import { appendSignals, readLedger, SIGNAL_SUBJECT_KIND } from './ledger-store.j
 import { parseRulePack, type RulePack } from './pack.js';
 import { type RiskSubjectRef, type RiskSubjectType, type SignalInput, signalInputSchema } from './signals.js';
 
-/** Tenant-installed packs: `id` = the pack id, `data` = the pack. They replace a default pack with the same id. */
+/**
+ * Tenant-installed packs: `id` = the pack id, `data` = the pack, `version` =
+ * the installation version. They replace a default pack with the same id.
+ * A removed pack stays as a record with status `removed` (so versions keep
+ * counting up), and is not in force.
+ */
 export const RISK_PACK_KIND = 'risk-pack';
+const REMOVED = 'removed';
 /** Alert state per pack and subject: whether the score is above the threshold, and the alert raised. */
 export const RISK_ALERT_STATE_KIND = 'risk-alert';
 const SCAN_TIMER = 'risk.scan';
@@ -81,6 +89,37 @@ export interface SignalsApi {
 }
 
 /**
+ * Options of {@link RiskApi.installPack} and {@link RiskApi.removePack}.
+ *
+ * @example
+ * ```ts
+ * const installed = (await acme.risk.installedPacks()).find((p) => p.pack.id === tuned.id);
+ * await acme.risk.installPack(tuned, { actor: { type: 'host', id: 'risk-console' }, expectedVersion: installed?.version ?? 0 });
+ * ```
+ */
+export interface PackChangeOptions {
+  readonly actor?: ActorRef | undefined;
+  /** The installation version the change is based on (0: none installed); see {@link InstalledPack.version}. */
+  readonly expectedVersion?: number | undefined;
+}
+
+/**
+ * A pack a tenant installed: the pack, its installation version (1 for the
+ * first install of the id, one more per install or removal since), and when
+ * it was installed.
+ *
+ * @example
+ * ```ts
+ * for (const p of await acme.risk.installedPacks()) console.log(p.pack.id, p.pack.version, `#${p.version}`, p.installedAt);
+ * ```
+ */
+export interface InstalledPack {
+  readonly pack: RulePack;
+  readonly version: number;
+  readonly installedAt: string;
+}
+
+/**
  * What one {@link RiskApi.scan} page did.
  *
  * @example
@@ -109,8 +148,24 @@ export interface RiskScanResult {
 export interface RiskApi {
   /** The packs in force: the defaults, with tenant-installed packs replacing those with the same id. */
   packs(): Promise<RulePack[]>;
-  /** Validates a pack (JSON) and installs it for the tenant; audited. Returns the pack. */
-  installPack(pack: unknown, options?: { actor?: ActorRef }): Promise<RulePack>;
+  /**
+   * Validates a pack (JSON) and installs it for the tenant, replacing the
+   * default or the installed pack with the same id; audited
+   * (`risk.pack-install`, with the version it replaced). Each install or
+   * removal of an id adds one to its installation version; with
+   * `expectedVersion` (0: none installed yet), a change made meanwhile is a
+   * `ConflictError` and nothing is saved. Returns the pack.
+   */
+  installPack(pack: unknown, options?: PackChangeOptions): Promise<RulePack>;
+  /**
+   * Removes the tenant's installed pack with this id, so the default with the
+   * same id (if any) is in force again; audited (`risk.pack-remove`).
+   * Returns the pack now in force for the id, or `null`. A pack that is not
+   * installed is a `NotFoundError`.
+   */
+  removePack(id: string, options?: PackChangeOptions): Promise<RulePack | null>;
+  /** The packs the tenant installed, with their installation version and when they were installed. */
+  installedPacks(): Promise<InstalledPack[]>;
   /** The built-in facts of a subject now. */
   facts(subject: RiskSubjectRef): Promise<Facts>;
   /** Scores a subject with every pack for its type (or one pack); reads only, raises nothing. */
@@ -127,10 +182,65 @@ export interface RiskApi {
    * restarts; calling it again moves it.
    */
   schedule(options?: { everyHours?: number; startAt?: string }): Promise<void>;
+  /**
+   * A subject's score history, oldest first: a point whenever a scan's score
+   * with a pack changed (or the pack's version did), for charts. Narrow it to
+   * one `pack` and to `from` (inclusive) – `to` (exclusive); pages of
+   * `limit` (default 200, at most 1,000).
+   */
+  history(
+    subject: RiskSubjectRef,
+    options?: {
+      pack?: string | undefined;
+      from?: string | undefined;
+      to?: string | undefined;
+      cursor?: string | undefined;
+      limit?: number | undefined;
+    },
+  ): Promise<Page<RiskScorePoint>>;
 }
 
 /** Per pack and subject: whether the last score was above the alert threshold, and the alert it raised. */
-const alertStates = recordKind(RISK_ALERT_STATE_KIND, z.object({ above: z.boolean(), alertId: z.string().nullable() }));
+const alertStates = recordKind(
+  RISK_ALERT_STATE_KIND,
+  z.object({
+    above: z.boolean(),
+    alertId: z.string().nullable(),
+    /** The last score recorded in the history, and the pack version that gave it (absent before history was kept). */
+    score: z.number().optional(),
+    version: z.string().optional(),
+  }),
+);
+
+/** Score history: a point per pack and subject whenever a scan's score (or the pack version) changes. */
+export const RISK_SCORE_KIND = 'risk-score';
+const scorePointSchema = z.object({
+  pack: z.object({ id: z.string(), version: z.string() }),
+  score: z.number(),
+  band: z.enum(['normal', 'watch', 'alert']),
+  rules: z.array(z.string()),
+});
+const scorePoints = recordKind(RISK_SCORE_KIND, scorePointSchema);
+
+/**
+ * One point of a subject's score history: the score a scan gave with one
+ * pack, recorded when it differs from the pack's previous point (so a
+ * chart draws it as a step until the next point).
+ *
+ * @example
+ * ```ts
+ * const { items } = await acme.risk.history({ type: 'employee', id: 'e-7' }, { pack: 'employee-data-exfiltration' });
+ * for (const p of items) console.log(p.at, p.score, p.band, p.rules.join(', '));
+ * ```
+ */
+export interface RiskScorePoint {
+  readonly at: string;
+  readonly pack: { readonly id: string; readonly version: string };
+  readonly score: number;
+  readonly band: RiskScore['band'];
+  /** The rules that fired, highest points first. */
+  readonly rules: readonly string[];
+}
 
 async function tenantPacks(
   tx: StoreTransaction,
@@ -139,7 +249,7 @@ async function tenantPacks(
 ): Promise<RulePack[]> {
   const byId = new Map<string, RulePack>(Object.values(defaultRulePacks).map((p) => [p.id, p]));
   for await (const r of pagedItems((page) => tx.listRecords(tenantId, { kind: RISK_PACK_KIND }, page))) {
-    byId.set(r.id, parseRulePack(r.data, { locale }));
+    if (r.status !== REMOVED) byId.set(r.id, parseRulePack(r.data, { locale }));
   }
   return [...byId.values()];
 }
@@ -205,10 +315,31 @@ async function settleAlert(
   const current = await alertStates.get(uow.tx, tenantId, id);
   const state = current?.data ?? { above: false, alertId: null };
   const above = result.band === 'alert';
-  if (above === state.above) return false;
+  const changed = state.score !== result.score || state.version !== pack.version;
+  if (changed) {
+    await scorePoints.insert(
+      uow.tx,
+      {
+        tenantId,
+        id: `${id}:${uow.now}`,
+        ref: `${subject.type}:${subject.id}`,
+        status: pack.id,
+        at: uow.now,
+        data: {
+          pack: { id: pack.id, version: pack.version },
+          score: result.score,
+          band: result.band,
+          rules: result.fired.map((f) => f.rule),
+        },
+      },
+      uow.now,
+    );
+  }
+  if (above === state.above && !changed) return false;
   let alertId = state.alertId;
   let raised = false;
-  if (above) {
+  // Only crossing the threshold raises: while the score stays above it, a new score is history, not a new alert.
+  if (above && !state.above) {
     const open = alertId ? await uow.tx.getRecord(tenantId, ALERT_KIND, alertId) : null;
     if (!open || open.status === 'resolved') {
       const { employeeId, notify } = await alertTargets(uow.tx, tenantId, subject);
@@ -248,7 +379,7 @@ async function settleAlert(
   const status = above ? 'above' : 'below';
   await alertStates.upsert(
     uow.tx,
-    { tenantId, id, ref, status, at: uow.now, data: { above, alertId } },
+    { tenantId, id, ref, status, at: uow.now, data: { above, alertId, score: result.score, version: pack.version } },
     uow.now,
     current,
   );
@@ -262,8 +393,12 @@ async function alertTargets(tx: StoreTransaction, tenantId: string, subject: Ris
   const notify: string[] = [];
   if (employeeId) {
     const [employee] = await tx.getEmployees(tenantId, [employeeId]);
+    // The owner hears about their customer; an employee is never told about their own score.
     if (subject.type === 'customer' && employee?.status === 'active') notify.push(employeeId);
     if (employee?.managerId) notify.push(employee.managerId);
+  }
+  for (const hr of await employeesWithRole(tx, tenantId, 'hr-admin')) {
+    if (hr !== employeeId && !notify.includes(hr)) notify.push(hr);
   }
   return { employeeId, notify };
 }
@@ -306,6 +441,9 @@ const scanTimerEventSchema = z.strictObject({
   everyHours: z.number().positive(),
   /** When this round of the scan started; the next round is due `everyHours` after it. */
   roundStartedAt: z.string(),
+  /** Subjects scored and alerts raised by the round's earlier pages (absent in timers scheduled before they were counted). */
+  scored: z.int().min(0).optional(),
+  alertsRaised: z.int().min(0).optional(),
 });
 type ScanTimerEvent = z.output<typeof scanTimerEventSchema>;
 const scanTimer = timerKind(SCAN_TIMER, scanTimerEventSchema);
@@ -336,12 +474,26 @@ export function riskModule(): WorkflowModule<GuardContext> {
     if (!tenant) return;
     const uow: UnitOfWork = { tx: c.tx, tenant, session: c.session, now: c.at };
     const result = await scanPage(c.env, uow, event.subject, event.cursor ?? undefined, SCAN_PAGE);
+    const scored = (event.scored ?? 0) + result.scored;
+    const alertsRaised = (event.alertsRaised ?? 0) + result.alertsRaised;
+    c.progress({
+      kind: 'risk-scan',
+      tenantId: c.tenantId,
+      subject: event.subject,
+      roundStartedAt: event.roundStartedAt,
+      pageScored: result.scored,
+      scored,
+      alertsRaised,
+      done: result.nextCursor === null,
+    });
     if (result.nextCursor !== null) {
-      await scheduleScan(c.env, c.tx, c.tenantId, { ...event, cursor: result.nextCursor }, c.at, c.at);
+      const rest = { ...event, cursor: result.nextCursor, scored, alertsRaised };
+      await scheduleScan(c.env, c.tx, c.tenantId, rest, c.at, c.at);
     } else {
       const next = new Date(Date.parse(event.roundStartedAt) + event.everyHours * 3_600_000);
       const dueAt = next.getTime() > Date.parse(c.at) ? next.toISOString() : c.at;
-      await scheduleScan(c.env, c.tx, c.tenantId, { ...event, cursor: null, roundStartedAt: dueAt }, dueAt, c.at);
+      const round = { ...event, cursor: null, roundStartedAt: dueAt, scored: 0, alertsRaised: 0 };
+      await scheduleScan(c.env, c.tx, c.tenantId, round, dueAt, c.at);
     }
   });
   return { timers: scan };
@@ -410,6 +562,13 @@ export function signalsApi(ctx: GuardContext, tenantId: string): SignalsApi {
 }
 
 const recordOptionsSchema = z.strictObject({ actor: actorRefSchema.optional() });
+const historyOptionsSchema = z.strictObject({
+  pack: z.string().min(1).max(200).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().min(1).max(2000).optional(),
+  limit: z.int().min(1).max(1000).optional(),
+});
 
 /**
  * What is wrong with validated signals that only the store can tell: an
@@ -453,6 +612,48 @@ async function signalProblems(uow: UnitOfWork, list: readonly SignalInput[]): Pr
   return issues;
 }
 
+const packIdSchema = z.string().min(1).max(100);
+const packChangeSchema = z.strictObject({
+  actor: actorRefSchema.optional(),
+  expectedVersion: z.int().min(0).optional(),
+});
+
+/** The tenant's record of a pack id (installed or removed), checked against `expectedVersion`. */
+async function currentInstall(uow: UnitOfWork, packId: string, expectedVersion: number | undefined, locale: Locale) {
+  const current = await uow.tx.getRecord(uow.tenant.id, RISK_PACK_KIND, packId);
+  const actual = current?.version ?? 0;
+  if (expectedVersion !== undefined && expectedVersion !== actual) {
+    throw new ConflictError({ entity: 'rule pack', id: packId, expected: expectedVersion, actual }, { locale });
+  }
+  return current;
+}
+
+/** Writes the next installation version of a pack id; returns it. */
+async function putPack(
+  uow: UnitOfWork,
+  pack: RulePack,
+  status: 'installed' | typeof REMOVED,
+  current: StoredRecord | null,
+): Promise<number> {
+  const version = (current?.version ?? 0) + 1;
+  await uow.tx.putRecord(
+    {
+      tenantId: uow.tenant.id,
+      kind: RISK_PACK_KIND,
+      id: pack.id,
+      ref: pack.subject,
+      status,
+      at: uow.now,
+      data: toJson(pack),
+      version,
+      createdAt: current?.createdAt ?? uow.now,
+      updatedAt: uow.now,
+    },
+    current?.version ?? null,
+  );
+  return version;
+}
+
 /** The risk API of a tenant. */
 export function riskApi(ctx: GuardContext, tenantId: string): RiskApi {
   const { locale } = ctx;
@@ -466,38 +667,53 @@ export function riskApi(ctx: GuardContext, tenantId: string): RiskApi {
     packs: () => inUnitOfWork(ctx, tenantId, (uow) => tenantPacks(uow.tx, tenantId, locale)),
     installPack: async (input, options = {}) => {
       const pack = parseRulePack(input, { locale });
-      const actor = options.actor ?? HOST_ACTOR;
+      const o = parseInput(packChangeSchema, options, { what: 'rule pack options', locale });
       return inUnitOfWork(ctx, tenantId, async (uow) => {
-        const current = await uow.tx.getRecord(tenantId, RISK_PACK_KIND, pack.id);
-        await uow.tx.putRecord(
-          {
-            tenantId,
-            kind: RISK_PACK_KIND,
-            id: pack.id,
-            ref: pack.subject,
-            status: null,
-            at: uow.now,
-            data: toJson(pack),
-            version: (current?.version ?? 0) + 1,
-            createdAt: current?.createdAt ?? uow.now,
-            updatedAt: uow.now,
-          },
-          current?.version ?? null,
-        );
+        const current = await currentInstall(uow, pack.id, o.expectedVersion, locale);
+        const version = await putPack(uow, pack, 'installed', current);
         uow.session.record({
-          actor,
+          actor: o.actor ?? HOST_ACTOR,
           action: 'risk.pack-install',
           subject: { type: 'tenant', id: tenantId },
           data: {
             pack: pack.id,
             version: pack.version,
-            previous: (current?.data as { version?: string } | undefined)?.version ?? null,
+            previous: current && current.status !== REMOVED ? parseRulePack(current.data, { locale }).version : null,
             key: riskEvaluator(pack).key,
+            installation: version,
           },
         });
         return pack;
       });
     },
+    removePack: async (id, options = {}) => {
+      const packId = parseInput(packIdSchema, id, { what: 'rule pack', locale });
+      const o = parseInput(packChangeSchema, options, { what: 'rule pack options', locale });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const current = await currentInstall(uow, packId, o.expectedVersion, locale);
+        if (!current || current.status === REMOVED) {
+          throw new NotFoundError({ entity: 'rule pack', id: packId }, { locale });
+        }
+        const removed = parseRulePack(current.data, { locale });
+        const version = await putPack(uow, removed, REMOVED, current);
+        uow.session.record({
+          actor: o.actor ?? HOST_ACTOR,
+          action: 'risk.pack-remove',
+          subject: { type: 'tenant', id: tenantId },
+          data: { pack: packId, version: removed.version, installation: version },
+        });
+        return Object.values(defaultRulePacks).find((p) => p.id === packId) ?? null;
+      });
+    },
+    installedPacks: () =>
+      inUnitOfWork(ctx, tenantId, async (uow) => {
+        const out: InstalledPack[] = [];
+        for await (const r of pagedItems((page) => uow.tx.listRecords(tenantId, { kind: RISK_PACK_KIND }, page))) {
+          if (r.status === REMOVED) continue;
+          out.push({ pack: parseRulePack(r.data, { locale }), version: r.version, installedAt: r.updatedAt });
+        }
+        return out;
+      }),
     facts: async (subject) => {
       const s = subjectOf(subject);
       return inUnitOfWork(ctx, tenantId, (uow) => requireFacts(uow, s));
@@ -526,6 +742,27 @@ export function riskApi(ctx: GuardContext, tenantId: string): RiskApi {
         { what: 'risk scan', locale },
       );
       return inUnitOfWork(ctx, tenantId, (uow) => scanPage(ctx, uow, p.subject, p.cursor, p.limit ?? SCAN_PAGE));
+    },
+    history: async (subject, options = {}) => {
+      const s = subjectOf(subject);
+      const o = parseInput(historyOptionsSchema, options, { what: 'risk history options', locale });
+      return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const page = await scorePoints.list(
+          uow.tx,
+          tenantId,
+          {
+            ref: `${s.type}:${s.id}`,
+            ...(o.pack === undefined ? {} : { status: o.pack }),
+            ...(o.from === undefined ? {} : { from: o.from }),
+            ...(o.to === undefined ? {} : { to: o.to }),
+          },
+          { limit: o.limit ?? 200, ...(o.cursor === undefined ? {} : { cursor: o.cursor }) },
+        );
+        return {
+          items: page.items.map((r) => ({ at: r.at, ...r.data })),
+          nextCursor: page.nextCursor,
+        };
+      });
     },
     schedule: async (options = {}) => {
       const p = parseInput(

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Json } from '../domain/entities.js';
+import type { WorkerProgress } from '../domain/progress.js';
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
 import type { Locale } from '../i18n/locale.js';
@@ -75,6 +76,12 @@ export interface WorkerOptions {
   readonly maxAttempts?: number;
   /** First retry delay; doubles per attempt up to one hour (default 30 s). */
   readonly retryBaseMs?: number;
+  /**
+   * Told how long-running jobs (the scheduled risk scan) progress: one update
+   * per committed page. An error it throws is reported in `timerErrors` and
+   * changes nothing else.
+   */
+  readonly onProgress?: (progress: WorkerProgress) => void;
 }
 
 /**
@@ -135,6 +142,11 @@ const optionsSchema = z.strictObject({
   batchSize: z.int().min(1).max(1000).optional(),
   maxAttempts: z.int().min(1).max(1000).optional(),
   retryBaseMs: z.int().min(0).max(3_600_000).optional(),
+  onProgress: z
+    .custom<(progress: WorkerProgress) => void>((v) => typeof v === 'function', {
+      error: validationMessage('function'),
+    })
+    .optional(),
 });
 
 /** At most this many claim rounds per `runDue`, so one call always ends. */
@@ -156,6 +168,8 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
       const timers = await ctx.store.transaction((tx) => tx.claimTimers({ now, limit, workerId, leaseMs }));
       if (timers.length === 0) break;
       for (const timer of timers) {
+        /** Progress the handler reported: told to `onProgress` only once its transaction has committed. */
+        let reported: WorkerProgress[] = [];
         const accepted = await ctx.store
           .transaction(async (tx) => {
             // Complete first: handling the event may schedule the same key again (a reminder's next round).
@@ -165,6 +179,7 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
             }
             const session = sessionFor(ctx, tx, timer.tenantId, now);
             const event = timer.event;
+            reported = [];
             let ok = false;
             if (!isInputEvent(event)) {
               // Not an event Guard scheduled (no `type`): nothing can handle it; it is dropped and counted.
@@ -173,7 +188,8 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
             } else {
               const handler = ctx.workflows.timers.get(event.type);
               if (handler) {
-                await handler(event, { env: ctx, tx, tenantId: timer.tenantId, at: timer.dueAt, session });
+                const progress = (update: WorkerProgress) => void reported.push(update);
+                await handler(event, { env: ctx, tx, tenantId: timer.tenantId, at: timer.dueAt, session, progress });
                 ok = true;
               }
             }
@@ -188,6 +204,15 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
           });
         if (accepted === true) fired++;
         else if (accepted === false) dropped++;
+        if (accepted === true && o.onProgress) {
+          for (const update of reported) {
+            try {
+              o.onProgress(update);
+            } catch (error) {
+              errors.push(`onProgress: ${error instanceof Error ? error.message : String(error)}`);
+            }
+          }
+        }
       }
     }
     return { fired, dropped };

@@ -1,6 +1,7 @@
 import { type AnyActorRef, type AnyStateMachine, type ContextFrom, createActor } from 'xstate';
 import type { AuditDraft } from '../../audit/index.js';
 import type { ActorRef, Json, SubjectRef } from '../../domain/entities.js';
+import type { WorkerProgress } from '../../domain/progress.js';
 import { NotFoundError, StoreError, WorkflowRejectedError, WorkflowVersionError } from '../../errors/guard-error.js';
 import type { Locale } from '../../i18n/locale.js';
 import type { IdGenerator } from '../../ports/ids.js';
@@ -103,6 +104,8 @@ export type TimerHandler<TEnv> = (
     /** The timer's due time. */
     readonly at: string;
     readonly session: WorkflowSession<TEnv>;
+    /** Reports progress to the worker's `onProgress`, once the transaction has committed. */
+    readonly progress: (update: WorkerProgress) => void;
   },
 ) => Promise<void>;
 
