@@ -431,12 +431,19 @@ describe('risk.history', () => {
     clock.advance({ hours: 24 });
     await t.risk.scan({ subject: 'employee' });
     expect((await t.risk.history(rep, { pack: exfil })).items).toHaveLength(1);
+    // A higher score while above the threshold updates the open alert rather than raising another.
+    await t.signals.record({ kind: 'delete', employeeId: 'rep', at: clock.now().toISOString(), value: 40 });
+    expect((await t.risk.scan({ subject: 'employee' })).alertsRaised).toBe(0);
+    const [open] = (await t.alerts.list({ status: 'open' })).items.filter((a) => a.kind === 'risk-threshold');
+    expect(open).toMatchObject({ count: 2, evidence: { score: 98 } });
+    expect((await t.risk.history(rep, { pack: exfil })).items.map((p) => p.score)).toEqual([60, 98]);
     // A month later the export has left the 30-day window: a new point.
     clock.advance({ hours: 24 * 31 });
     await t.risk.scan({ subject: 'employee' });
     const later = (await t.risk.history(rep, { pack: exfil })).items;
     expect(later.map((p) => [p.score, p.band])).toEqual([
       [60, 'alert'],
+      [98, 'alert'],
       [0, 'normal'],
     ]);
     // A new version of the pack starts a point even with the same score.
@@ -446,6 +453,7 @@ describe('risk.history', () => {
     const versions = (await t.risk.history(rep, { pack: exfil })).items.map((p) => `${p.pack.version}:${p.score}`);
     expect(versions).toEqual([
       `${defaultRulePacks.exfiltration.version}:60`,
+      `${defaultRulePacks.exfiltration.version}:98`,
       `${defaultRulePacks.exfiltration.version}:0`,
       '9.0.0:0',
     ]);
@@ -453,7 +461,7 @@ describe('risk.history', () => {
     const all = await t.risk.history(rep, { limit: 2 });
     expect(all.items.map((p) => p.pack.id)).toEqual([exfil, 'employee-flight-risk']);
     expect(all.nextCursor).not.toBeNull();
-    const inRange = await t.risk.history(rep, { pack: exfil, from: later[1]?.at, to: clock.now().toISOString() });
+    const inRange = await t.risk.history(rep, { pack: exfil, from: later[2]?.at, to: clock.now().toISOString() });
     expect(inRange.items.map((p) => p.score)).toEqual([0]);
     // Only one alert for all of it: the score crossed the threshold once.
     expect((await t.alerts.list({ status: 'open' })).items.filter((a) => a.kind === 'risk-threshold')).toHaveLength(1);

@@ -338,10 +338,13 @@ async function settleAlert(
   if (above === state.above && !changed) return false;
   let alertId = state.alertId;
   let raised = false;
-  // Only crossing the threshold raises: while the score stays above it, a new score is history, not a new alert.
-  if (above && !state.above) {
+  // Crossing the threshold raises an alert (or updates the one still open). While the score stays above it, a new
+  // score updates the open alert — its score, rules and count — and notifies nobody again; once resolved, nothing.
+  const crossing = above && !state.above;
+  if (crossing || (above && changed)) {
     const open = alertId ? await uow.tx.getRecord(tenantId, ALERT_KIND, alertId) : null;
-    if (!open || open.status === 'resolved') {
+    const isOpen = open !== null && open.status !== 'resolved';
+    if (crossing || isOpen) {
       const { employeeId, notify } = await alertTargets(uow.tx, tenantId, subject);
       const locale = await tenantLocale(ctx, uow.tx, tenantId);
       alertId = await raiseAlert(
@@ -372,7 +375,7 @@ async function settleAlert(
           dedupeKey: `risk-threshold:${pack.id}:${subject.type}:${subject.id}`,
         },
       );
-      raised = true;
+      raised = !isOpen;
     }
   }
   const ref = `${subject.type}:${subject.id}`;
