@@ -24,6 +24,17 @@ const exfiltration = (employeeId: string, when: string): SignalInput[] => [
   })),
 ];
 
+/** `rep` resigned on 2026-10-30 and, on 2026-11-01, exported 800 rows and worked late five times: 60 points. */
+async function resigningRepMovesData(t: Awaited<ReturnType<typeof seededGuard>>['t']) {
+  await t.offboarding.start({
+    employeeId: 'rep',
+    resignationDate: '2026-10-30',
+    lastWorkingDay: '2026-11-30',
+    reason: 'x',
+  });
+  await t.signals.record(exfiltration('rep', '2026-11-01T12:00:00Z'));
+}
+
 describe('signals.record', () => {
   it('validates signals with the path of the problem and writes nothing on error', async () => {
     const { t } = await seededGuard();
@@ -296,13 +307,7 @@ describe('risk.score', () => {
 describe('risk.scan and alerts', () => {
   it('raises one alert when a score crosses the threshold, not one per scan', async () => {
     const { guard, t } = await seededGuard();
-    await t.offboarding.start({
-      employeeId: 'rep',
-      resignationDate: '2026-10-30',
-      lastWorkingDay: '2026-11-30',
-      reason: 'x',
-    });
-    await t.signals.record(exfiltration('rep', '2026-11-01T12:00:00Z'));
+    await resigningRepMovesData(t);
     await t.signals.record({ kind: 'login', employeeId: 'mate', at: '2026-11-01T09:00:00Z' });
     const first = await t.risk.scan({ subject: 'employee' });
     expect(first).toMatchObject({ scored: 2, alertsRaised: 1, nextCursor: null });
@@ -407,13 +412,7 @@ describe('scheduled scans report progress', () => {
 describe('risk.history', () => {
   it('keeps a point per pack whenever a scan gives a new score or the pack changes, for charts', async () => {
     const { t, clock } = await seededGuard();
-    await t.offboarding.start({
-      employeeId: 'rep',
-      resignationDate: '2026-10-30',
-      lastWorkingDay: '2026-11-30',
-      reason: 'x',
-    });
-    await t.signals.record(exfiltration('rep', '2026-11-01T12:00:00Z'));
+    await resigningRepMovesData(t);
     const rep = { type: 'employee', id: 'rep' } as const;
     const exfil = 'employee-data-exfiltration';
     await t.risk.scan({ subject: 'employee' });
