@@ -99,7 +99,7 @@ export interface SignalsApi {
  */
 export interface PackChangeOptions {
   readonly actor?: ActorRef | undefined;
-  /** The installation version the change is based on (0: none installed); see {@link InstalledPack.version}. */
+  /** The installed pack's version the change is based on (0: none installed, or removed); see {@link InstalledPack.version}. */
   readonly expectedVersion?: number | undefined;
 }
 
@@ -621,10 +621,14 @@ const packChangeSchema = z.strictObject({
   expectedVersion: z.int().min(0).optional(),
 });
 
-/** The tenant's record of a pack id (installed or removed), checked against `expectedVersion`. */
+/**
+ * The tenant's record of a pack id (installed or removed), checked against
+ * `expectedVersion`: the installed pack's version, or 0 when none is
+ * installed (never, or removed since).
+ */
 async function currentInstall(uow: UnitOfWork, packId: string, expectedVersion: number | undefined, locale: Locale) {
   const current = await uow.tx.getRecord(uow.tenant.id, RISK_PACK_KIND, packId);
-  const actual = current?.version ?? 0;
+  const actual = current && current.status !== REMOVED ? current.version : 0;
   if (expectedVersion !== undefined && expectedVersion !== actual) {
     throw new ConflictError({ entity: 'rule pack', id: packId, expected: expectedVersion, actual }, { locale });
   }
