@@ -2,10 +2,15 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
+  type CustomSignal,
   defaultRulePacks,
+  isGuardError,
   type Locale,
+  parseInput,
   RULE_PACK_LIMITS,
   type RulePack,
+  tenantSettingsSchema,
+  type ValidationError,
   type ValidationIssue,
   validateRulePack,
 } from '@guard/core';
@@ -53,6 +58,34 @@ export async function readJson(cwd: string, file: string, what: string): Promise
   }
 }
 
+/**
+ * What packs are checked against: the language of the messages, and the
+ * signal kinds a tenant declares (`--settings`), whose facts packs may read.
+ */
+export interface PackCheck {
+  readonly locale: Locale;
+  readonly customSignals: readonly CustomSignal[];
+}
+
+/**
+ * The check for `--settings <file>`: the tenant settings JSON (as
+ * `acme.settings.update` takes it), validated whole; its
+ * `risk.customSignals` are the kinds packs may read. Without the option,
+ * packs may read built-in facts only. A settings file that does not
+ * validate is invalid input (exit 1) with every problem and its path.
+ */
+export async function packCheck(cwd: string, settingsFile: string | undefined, locale: Locale): Promise<PackCheck> {
+  if (settingsFile === undefined) return { locale, customSignals: [] };
+  const json = await readJson(cwd, settingsFile, 'tenant settings');
+  try {
+    const settings = parseInput(tenantSettingsSchema, json, { what: 'tenant settings', locale });
+    return { locale, customSignals: settings.risk.customSignals };
+  } catch (error) {
+    if (!isGuardError(error, 'VALIDATION_FAILED')) throw error;
+    throw invalidInput(issueLines(settingsFile, (error as ValidationError).issues).join('\n'));
+  }
+}
+
 /** A pack argument: `builtin:<id>` or a JSON file. */
 export type PackSource =
   | { readonly ok: true; readonly pack: RulePack; readonly label: string }
@@ -62,7 +95,7 @@ export type PackSource =
  * Loads and validates a pack. A missing file or an unknown builtin is a
  * usage error (thrown); invalid JSON or an invalid pack comes back as lines.
  */
-export async function loadPack(cwd: string, spec: string, locale: Locale): Promise<PackSource> {
+export async function loadPack(cwd: string, spec: string, check: PackCheck): Promise<PackSource> {
   if (spec.startsWith(BUILTIN)) {
     const id = spec.slice(BUILTIN.length);
     const pack = Object.values(defaultRulePacks).find((p) => p.id === id);
@@ -79,7 +112,7 @@ export async function loadPack(cwd: string, spec: string, locale: Locale): Promi
     }
     throw error;
   }
-  const result = validateRulePack(json, { locale });
+  const result = validateRulePack(json, check);
   return result.ok
     ? { ok: true, pack: result.pack, label: spec }
     : { ok: false, label: spec, lines: packIssues(spec, result.issues) };
@@ -90,8 +123,8 @@ function packIssues(spec: string, issues: readonly ValidationIssue[]): string[] 
 }
 
 /** Loads a pack or throws (exit 1) with every problem. */
-export async function requirePack(cwd: string, spec: string, locale: Locale): Promise<RulePack> {
-  const source = await loadPack(cwd, spec, locale);
+export async function requirePack(cwd: string, spec: string, check: PackCheck): Promise<RulePack> {
+  const source = await loadPack(cwd, spec, check);
   if (!source.ok) throw invalidInput(source.lines.join('\n'));
   return source.pack;
 }

@@ -23,10 +23,12 @@ Run guard rules <command> --help for the options of a command.
 export const rulesHelp = `guard rules — validate, score and backtest risk rule packs
 
 Usage:
-  guard rules validate <pack.json|builtin:id>… [--locale en|zh-CN]
-  guard rules score --pack <pack> --facts <facts.jsonl> [--format table|json] [--explain] [--locale en|zh-CN]
+  guard rules validate <pack.json|builtin:id>… [--settings <settings.json>] [--locale en|zh-CN]
+  guard rules score --pack <pack> --facts <facts.jsonl> [--format table|json] [--explain]
+                    [--settings <settings.json>] [--locale en|zh-CN]
   guard rules backtest --pack <pack> --history <labelled.jsonl> [--baseline <pack>]
-                       [--format table|json|html] [--out <file>] [--progress] [--locale en|zh-CN]
+                       [--format table|json|html] [--out <file>] [--progress]
+                       [--settings <settings.json>] [--locale en|zh-CN]
   guard rules schema
 
 Run guard rules <command> --help for details.
@@ -37,7 +39,7 @@ export const commandHelp: Readonly<Record<'validate' | 'score' | 'backtest' | 's
   validate: `guard rules validate — check rule packs
 
 Usage:
-  guard rules validate <pack.json|builtin:id>… [--locale en|zh-CN]
+  guard rules validate <pack.json|builtin:id>… [--settings <settings.json>] [--locale en|zh-CN]
 
 Prints "ok <id>@<version> (<n> rules, compiled)" for each valid pack, and every
 problem of an invalid one as "<file>: <path>: <message>".
@@ -45,6 +47,8 @@ problem of an invalid one as "<file>: <path>: <message>".
 facts with facts and run on json-rules-engine.
 
 Options:
+  --settings <file>   a tenant's settings JSON: packs may read the facts of the signal kinds
+                      it declares under risk.customSignals (x-usb-copy gives xUsbCopy30d, …)
   --locale en|zh-CN   language of the messages (default: from LANG, else en)
 
 Exit codes: 0 every pack is valid, 1 a pack is invalid (or not JSON), 2 usage error.
@@ -62,6 +66,7 @@ Options:
   --facts <file>        the facts, JSON lines
   --format table|json   a table (default) or one JSON object per line
   --explain             print why each rule fired
+  --settings <file>     a tenant's settings JSON, for packs that read its custom signal kinds
   --locale en|zh-CN     language of explanations and labels (default: from LANG, else en)
 
 Exit codes: 0 ok, 1 invalid pack or facts line (the message names the line), 2 usage error.
@@ -87,6 +92,7 @@ Options:
                              (default html when --out ends in .html, json when it ends in .json)
   --out <file>               write the report to a file instead of stdout
   --progress                 show progress on stderr even when it is not a terminal
+  --settings <file>          a tenant's settings JSON, for packs that read its custom signal kinds
   --locale en|zh-CN          language of the report (default: from LANG, else en)
 
 Exit codes: 0 ok, 1 invalid pack or history line (the message names the line), 2 usage error.

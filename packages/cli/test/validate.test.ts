@@ -129,9 +129,74 @@ describe('guard rules validate', () => {
     const flag = await ws.run(['rules', 'validate', '--strict', 'x.json']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toBe(
-      'guard rules validate: unknown option --strict; the options are --locale, --help (see guard rules validate --help)\n',
+      'guard rules validate: unknown option --strict; the options are --locale, --settings, --help (see guard rules validate --help)\n',
     );
     expect(flag.stderr).not.toMatch(/\bat .*:\d+:\d+/); // no stack trace
+  });
+});
+
+describe('guard rules validate --settings', () => {
+  const ws = workspace();
+  const usbPack = {
+    id: 'acme-usb',
+    version: '1.0.0',
+    subject: 'employee',
+    title: { en: 'USB copies', 'zh-CN': 'U 盘拷贝' },
+    thresholds: { alert: 50 },
+    rules: [
+      {
+        name: 'usb-bulk',
+        conditions: { all: [{ fact: 'xUsbCopy30d', operator: 'greaterThanInclusive', value: 200 }] },
+        event: {
+          type: 'risk',
+          params: {
+            weight: 60,
+            explanation: { en: '{{xUsbCopy30d}} files to USB', 'zh-CN': '{{xUsbCopy30d}} 个文件拷贝到 U 盘' },
+          },
+        },
+      },
+    ],
+  };
+  const usb = { kind: 'x-usb-copy', label: { en: 'files copied to USB', 'zh-CN': '拷贝到 U 盘的文件数' } };
+
+  it("accepts a pack reading a custom kind's facts only with settings that declare the kind", async () => {
+    ws.write('usb.json', usbPack);
+    ws.write('settings.json', { locale: 'zh-CN', risk: { customSignals: [usb] } });
+    const without = await ws.run(['rules', 'validate', 'usb.json']);
+    expect(without.code).toBe(exitCodes.invalid);
+    expect(without.stdout).toContain(
+      'usb.json: rules[0].conditions.all[0].fact: "xUsbCopy30d" is a fact of the custom signal kind "x-usb-copy"',
+    );
+    expect(without.stdout).toContain('pass --settings');
+    const withSettings = await ws.run(['rules', 'validate', 'usb.json', '--settings', 'settings.json']);
+    expect(withSettings.stdout).toBe('ok acme-usb@1.0.0 (1 rule, compiled)  usb.json\n');
+    expect(withSettings.code).toBe(0);
+  });
+
+  it('exits 1 with every problem of a settings file that does not validate', async () => {
+    ws.write('bad-settings.json', { risk: { customSignals: [{ ...usb, kind: 'usb' }, usb, usb] } });
+    const r = await ws.run(['rules', 'validate', 'builtin:customer-churn', '--settings', 'bad-settings.json']);
+    expect(r.code).toBe(exitCodes.invalid);
+    expect(r.stderr).toContain('bad-settings.json: risk.customSignals[0].kind: must be "x-"');
+    expect(r.stdout).toBe('');
+  });
+
+  it('scores facts of a custom kind with score --settings', async () => {
+    ws.write('usb.json', usbPack);
+    ws.write('settings.json', { risk: { customSignals: [usb] } });
+    ws.write('facts.jsonl', `${JSON.stringify({ subject: 'e-1', facts: { xUsbCopy30d: 240 } })}\n`);
+    const r = await ws.run([
+      'rules',
+      'score',
+      '--pack',
+      'usb.json',
+      '--facts',
+      'facts.jsonl',
+      '--settings',
+      'settings.json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('e-1                      60  alert   usb-bulk +60');
   });
 });
 

@@ -11,7 +11,7 @@ import {
   type ValidationError,
 } from '@guard/core';
 import { choice, localeOf, noPositionals, optional, parse, required } from '../args.js';
-import { openLines, parseJsonLine, requirePack } from '../files.js';
+import { openLines, packCheck, parseJsonLine, requirePack } from '../files.js';
 import { commandHelp } from '../help.js';
 import { exitCodes, invalidInput, issueLines, write } from '../io.js';
 import { labelsFor } from '../labels.js';
@@ -52,6 +52,7 @@ export async function backtestCommand(args: readonly string[], ctx: Context): Pr
     out: { type: 'string' },
     progress: { type: 'boolean' },
     locale: { type: 'string' },
+    settings: { type: 'string' },
   });
   if (parsed.values.help) {
     await write(ctx.stdout, commandHelp.backtest);
@@ -67,8 +68,9 @@ export async function backtestCommand(args: readonly string[], ctx: Context): Pr
   const locale = localeOf(COMMAND, parsed, ctx.env);
   const labels = labelsFor(locale);
 
-  const pack = await requirePack(ctx.cwd, packSpec, locale);
-  const baseline = baselineSpec === undefined ? undefined : await requirePack(ctx.cwd, baselineSpec, locale);
+  const check = await packCheck(ctx.cwd, optional(parsed, 'settings'), locale);
+  const pack = await requirePack(ctx.cwd, packSpec, check);
+  const baseline = baselineSpec === undefined ? undefined : await requirePack(ctx.cwd, baselineSpec, check);
   if (baseline && baseline.subject !== pack.subject) {
     throw invalidInput(
       `${baselineSpec}: the baseline ${baseline.id}@${baseline.version} scores ${baseline.subject}s but ${packSpec} (${pack.id}@${pack.version}) scores ${pack.subject}s; compare packs of the same subject`,

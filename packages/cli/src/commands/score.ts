@@ -10,8 +10,8 @@ import {
   riskEvaluator,
   type ValidationError,
 } from '@guard/core';
-import { choice, localeOf, noPositionals, parse, required } from '../args.js';
-import { openLines, parseJsonLine, requirePack } from '../files.js';
+import { choice, localeOf, noPositionals, optional, parse, required } from '../args.js';
+import { openLines, packCheck, parseJsonLine, requirePack } from '../files.js';
 import { commandHelp } from '../help.js';
 import { exitCodes, invalidInput, issueLines, write } from '../io.js';
 import { type Labels, labelsFor, pad, printable } from '../labels.js';
@@ -79,6 +79,7 @@ export async function scoreCommand(args: readonly string[], ctx: Context): Promi
     format: { type: 'string' },
     explain: { type: 'boolean' },
     locale: { type: 'string' },
+    settings: { type: 'string' },
   });
   if (parsed.values.help) {
     await write(ctx.stdout, commandHelp.score);
@@ -92,7 +93,7 @@ export async function scoreCommand(args: readonly string[], ctx: Context): Promi
   const locale = localeOf(COMMAND, parsed, ctx.env);
   const labels = labelsFor(locale);
 
-  const pack = await requirePack(ctx.cwd, packSpec, locale);
+  const pack = await requirePack(ctx.cwd, packSpec, await packCheck(ctx.cwd, optional(parsed, 'settings'), locale));
   const evaluator = riskEvaluator(pack);
   const { lines } = await openLines(ctx.cwd, file, 'facts');
   const bands: Record<RiskBand, number> = { alert: 0, watch: 0, normal: 0 };

@@ -1,6 +1,6 @@
 import { riskEvaluator } from '@guard/core';
-import { localeOf, parse } from '../args.js';
-import { loadPack } from '../files.js';
+import { localeOf, optional, parse } from '../args.js';
+import { loadPack, packCheck } from '../files.js';
 import { commandHelp } from '../help.js';
 import { CliError, exitCodes, usage, write } from '../io.js';
 import type { Context } from './context.js';
@@ -9,7 +9,7 @@ const COMMAND = 'guard rules validate';
 
 /** `guard rules validate <pack>…` */
 export async function validateCommand(args: readonly string[], ctx: Context): Promise<number> {
-  const parsed = parse(COMMAND, args, { locale: { type: 'string' } });
+  const parsed = parse(COMMAND, args, { locale: { type: 'string' }, settings: { type: 'string' } });
   if (parsed.values.help) {
     await write(ctx.stdout, commandHelp.validate);
     return exitCodes.ok;
@@ -18,12 +18,13 @@ export async function validateCommand(args: readonly string[], ctx: Context): Pr
   if (parsed.positionals.length === 0) {
     throw usage(`${COMMAND}: give at least one pack, e.g. ${COMMAND} flight-risk.json builtin:customer-churn`);
   }
+  const check = await packCheck(ctx.cwd, optional(parsed, 'settings'), locale);
   let invalid = 0;
   let unreadable = 0;
   for (const spec of parsed.positionals) {
     let source: Awaited<ReturnType<typeof loadPack>>;
     try {
-      source = await loadPack(ctx.cwd, spec, locale);
+      source = await loadPack(ctx.cwd, spec, check);
     } catch (error) {
       // A missing file is a usage error; report it and go on with the other packs.
       if (!(error instanceof CliError)) throw error;

@@ -56,7 +56,7 @@ import type {
   TenantRecord,
 } from '../ports/store.js';
 import { type CustomerRequestsApi, customerRequestsApi, deleteDecided, exportDecided } from '../requests/requests.js';
-import { type RiskApi, riskApi, riskModule, type SignalsApi, signalsApi } from '../risk/service.js';
+import { customSignalsInUse, type RiskApi, riskApi, riskModule, type SignalsApi, signalsApi } from '../risk/service.js';
 import type { TenantSettings } from '../settings/settings.js';
 import {
   loadSavedSettings,
@@ -400,7 +400,9 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
           locale,
         });
         return inUnitOfWork(ctx, tenantId, async (uow) => {
+          const checkPacks = await customSignalsInUse(uow, locale);
           const saved = await saveSettings(uow.tx, tenantId, input, { locale, now: uow.now, actor, expectedVersion });
+          checkPacks(saved.settings.risk.customSignals);
           uow.session.record({
             actor,
             action: 'settings.update',

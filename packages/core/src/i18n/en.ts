@@ -339,6 +339,18 @@ export const en: MessageCatalog = {
     duplicate: ({ value, first }) => `"${value}" is a duplicate (first used at index ${first})`,
     'signal-needs-employee': ({ kind }) => `a "${kind}" signal needs the employeeId`,
     'signal-needs-customer': ({ kind }) => `a "${kind}" signal needs the customerId`,
+    'custom-signal-kind': () =>
+      'must be "x-" and lowercase words joined by "-", each starting with a letter, e.g. "x-usb-copy" (at most 48 characters)',
+    'unknown-signal-kind': ({ kind, suggestion }) =>
+      `unknown signal kind "${kind}"${suggestion ? `; did you mean "${suggestion}"?` : '.'} A kind of your own starts with "x-" (e.g. "x-usb-copy") and is declared in the tenant settings under risk.customSignals`,
+    'undeclared-signal-kind': ({ kind }) =>
+      `"${kind}" is not declared for this tenant: add { "kind": "${kind}", "label": { "en": …, "zh-CN": … } } to the settings under risk.customSignals first`,
+    'signal-subject-not-declared': ({ kind, field }) =>
+      `"${kind}" signals do not count for ${field === 'employeeId' ? 'employees' : 'customers'} (see its subjects under risk.customSignals): remove ${field}, or add "${field === 'employeeId' ? 'employee' : 'customer'}" to its subjects`,
+    'custom-signal-in-use': ({ kind, pack, fact }) =>
+      `"${kind}" cannot be removed or narrowed: the installed rule pack "${pack}" reads its fact "${fact}". Change or remove that pack first`,
+    'undeclared-custom-fact': ({ fact, kind }) =>
+      `"${fact}" is a fact of the custom signal kind "${kind}", which is not declared for this subject: declare it in the tenant settings under risk.customSignals (with the CLI, pass --settings)`,
     'pack-id': () => 'must be lowercase letters, digits, ".", "_" or "-" (1–100)',
     'fact-value': ({ listItems }) =>
       `must be a finite number, a boolean, a string of at most 500 characters, a list of at most ${listItems} of them, or { "fact": "<another fact>" }`,

@@ -81,6 +81,12 @@ export interface ValidationMessages {
   readonly duplicate: (p: { value: string; first: number }) => string;
   readonly 'signal-needs-employee': (p: { kind: string }) => string;
   readonly 'signal-needs-customer': (p: { kind: string }) => string;
+  readonly 'custom-signal-kind': () => string;
+  readonly 'unknown-signal-kind': (p: { kind: string; suggestion: string | null }) => string;
+  readonly 'undeclared-signal-kind': (p: { kind: string }) => string;
+  readonly 'signal-subject-not-declared': (p: { kind: string; field: 'employeeId' | 'customerId' }) => string;
+  readonly 'custom-signal-in-use': (p: { kind: string; pack: string; fact: string }) => string;
+  readonly 'undeclared-custom-fact': (p: { fact: string; kind: string }) => string;
   readonly 'pack-id': () => string;
   readonly 'fact-value': (p: { listItems: number }) => string;
   readonly 'condition-shape': () => string;

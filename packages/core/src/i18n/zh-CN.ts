@@ -338,6 +338,18 @@ export const zhCN: MessageCatalog = {
     duplicate: ({ value, first }) => `「${value}」重复（首次出现在第 ${first} 项）`,
     'signal-needs-employee': ({ kind }) => `「${kind}」信号必须填写员工编号（\`employeeId\`）`,
     'signal-needs-customer': ({ kind }) => `「${kind}」信号必须填写客户编号（\`customerId\`）`,
+    'custom-signal-kind': () =>
+      '必须以 `x-` 开头，后接以 `-` 连接的小写单词（每个单词以字母开头），例如 `x-usb-copy`（不超过 48 个字符）',
+    'unknown-signal-kind': ({ kind, suggestion }) =>
+      `未知的信号类型「${kind}」${suggestion ? `；是否想写「${suggestion}」？` : '。'}自定义信号类型以 \`x-\` 开头（例如 \`x-usb-copy\`），须先在租户设置的 \`risk.customSignals\` 中声明`,
+    'undeclared-signal-kind': ({ kind }) =>
+      `本租户尚未声明信号类型「${kind}」：请先在设置的 \`risk.customSignals\` 中加入 \`{ "kind": "${kind}", "label": { "en": …, "zh-CN": … } }\``,
+    'signal-subject-not-declared': ({ kind, field }) =>
+      `「${kind}」信号不计入${field === 'employeeId' ? '员工' : '客户'}（见 \`risk.customSignals\` 中它的 \`subjects\`）：请去掉 \`${field}\`，或在 \`subjects\` 中加入 \`${field === 'employeeId' ? 'employee' : 'customer'}\``,
+    'custom-signal-in-use': ({ kind, pack, fact }) =>
+      `不能删除或收窄「${kind}」：已安装的规则包「${pack}」读取了它的事实「${fact}」。请先修改或移除该规则包`,
+    'undeclared-custom-fact': ({ fact, kind }) =>
+      `「${fact}」是自定义信号类型「${kind}」的事实，但该类型未对此对象声明：请在租户设置的 \`risk.customSignals\` 中声明（使用命令行时加 \`--settings\`）`,
     'pack-id': () => '必须为 1–100 个小写字母、数字、`.`、`_` 或 `-`',
     'fact-value': ({ listItems }) =>
       `必须是有限数值、布尔值、不超过 500 个字符的字符串、不超过 ${listItems} 项的上述值列表，或 \`{ "fact": "<另一个事实>" }\``,

@@ -6,6 +6,7 @@ import type { Facts, FactValue, LocalizedText } from './facts.js';
 import { negatedOperator, testLeaf } from './operators.js';
 import {
   type FactCondition,
+  factsRead,
   type RuleCondition,
   type RulePack,
   ruleOperators,
@@ -138,18 +139,6 @@ function isLeaf(c: RuleCondition): c is FactCondition {
 
 function isFactRef(v: FactCondition['value']): v is { readonly fact: string } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The facts a condition tree reads, in first-seen order. */
-function factsRead(c: RuleCondition, into: string[] = []): string[] {
-  if ('all' in c) for (const x of c.all) factsRead(x, into);
-  else if ('any' in c) for (const x of c.any) factsRead(x, into);
-  else if ('not' in c) factsRead(c.not, into);
-  else {
-    if (!into.includes(c.fact)) into.push(c.fact);
-    if (isFactRef(c.value) && !into.includes(c.value.fact)) into.push(c.value.fact);
-  }
-  return into;
 }
 
 function formatValue(v: FactValue | undefined, locale: Locale): string {

@@ -1,4 +1,5 @@
 import type { EmployeeStatus } from '../domain/vocabulary.js';
+import { type CustomSignal, customFactStem } from './custom-signals.js';
 import type { RiskSubjectType, SignalKind, SignalLedger } from './signals.js';
 
 /**
@@ -342,6 +343,76 @@ export const builtInFacts = Object.freeze({
   customer: withNames('customer', customerDefs),
 });
 
+/** The windowed signals of a tenant's custom kinds for one subject, by fact stem; built once per declaration list. */
+const customWindowed = new WeakMap<readonly CustomSignal[], Record<RiskSubjectType, Record<string, Windowed>>>();
+
+function windowedOfCustom(signals: readonly CustomSignal[], subject: RiskSubjectType): Record<string, Windowed> {
+  let bySubject = customWindowed.get(signals);
+  if (!bySubject) {
+    bySubject = { employee: {}, customer: {} };
+    for (const s of signals) {
+      const w: Windowed = { kind: s.kind, by: s.by, en: s.label.en, zh: s.label['zh-CN'] };
+      for (const subject of s.subjects) bySubject[subject][customFactStem(s.kind)] = w;
+    }
+    customWindowed.set(signals, bySubject);
+  }
+  return bySubject[subject];
+}
+
+/**
+ * The facts of a tenant's custom signal kinds ({@link CustomSignal}, from
+ * the settings' `risk.customSignals`) for one subject: for each kind that
+ * counts for the subject, `<stem>7d`, `<stem>30d`, `<stem>90d` (its totals
+ * over the windows) and `<stem>Trend` (the last 30 days ÷ the average 30
+ * days of the 60 before; missing when those were 0). A rule pack of the
+ * tenant may read them like built-in facts.
+ *
+ * @example
+ * ```ts
+ * import { customFactDefinitions } from '@guard/core';
+ * const defs = customFactDefinitions([{ kind: 'x-usb-copy', subjects: ['employee'], by: 'sum', label: { en: 'files copied to USB', 'zh-CN': '拷贝到 U 盘的文件数' } }], 'employee');
+ * Object.keys(defs); // ['xUsbCopy7d', 'xUsbCopy30d', 'xUsbCopy90d', 'xUsbCopyTrend']
+ * defs.xUsbCopy30d?.description['zh-CN']; // '近 30 天拷贝到 U 盘的文件数'
+ * ```
+ */
+export function customFactDefinitions(
+  signals: readonly CustomSignal[],
+  subject: RiskSubjectType,
+): Readonly<Record<string, FactDefinition>> {
+  const windowed = windowedOfCustom(signals, subject);
+  const defs: Record<string, Def> = {};
+  for (const [stem, w] of Object.entries(windowed)) {
+    Object.assign(defs, windowedDefs({ [stem]: w }));
+    defs[`${stem}Trend`] = trend(w.en, w.zh, 30);
+  }
+  return withNames(subject, defs);
+}
+
+/**
+ * Computes the facts of the tenant's custom signal kinds (see
+ * {@link customFactDefinitions}) for one subject at `asOf`, from its
+ * ledger. Guard adds them to the built-in facts whenever it scores.
+ *
+ * @example
+ * ```ts
+ * import { addSignal, customSignalFacts, emptyLedger } from '@guard/core';
+ * const usb = { kind: 'x-usb-copy', subjects: ['employee'], by: 'sum', label: { en: 'files copied to USB', 'zh-CN': '拷贝到 U 盘的文件数' } } as const;
+ * const ledger = addSignal(emptyLedger(), { kind: 'x-usb-copy', employeeId: 'e-7', at: '2026-11-02T21:00:00Z', value: 40 });
+ * customSignalFacts(ledger, [usb], 'employee', new Date('2026-11-03T00:00:00Z')).xUsbCopy7d; // 40
+ * ```
+ */
+export function customSignalFacts(
+  ledger: SignalLedger,
+  signals: readonly CustomSignal[],
+  subject: RiskSubjectType,
+  asOf: Date,
+): Record<string, number | null> {
+  const windowed = windowedOfCustom(signals, subject);
+  const values: Record<string, number | null> = windowedValues(windowed, ledger, asOf);
+  for (const [stem, w] of Object.entries(windowed)) values[`${stem}Trend`] = trendOf(ledger, w.kind, asOf, 30, w.by);
+  return values;
+}
+
 /**
  * The name of a built-in employee fact.
  *
@@ -541,7 +612,7 @@ function latestValue(ledger: SignalLedger, kind: SignalKind, asOf: Date): number
  * seen. Guard scores them when an owner leaves, to record the highest
  * data-exfiltration score of their last 90 days with each customer handed
  * over (the customer fact `formerOwnerRisk`); a replay of a history does the
- * same.
+ * same. With the tenant's `customSignals`, each day holds their facts too.
  *
  * @example
  * ```ts
@@ -555,9 +626,14 @@ export function dailyEmployeeFacts(
   state: EmployeeRiskState,
   asOf: Date,
   days: number,
-): Record<EmployeeFactName, FactValue>[] {
-  const out: Record<EmployeeFactName, FactValue>[] = [employeeFacts(ledger, state, asOf)];
+  customSignals: readonly CustomSignal[] = [],
+): (Record<EmployeeFactName, FactValue> & Facts)[] {
+  const at = (when: Date) =>
+    customSignals.length === 0
+      ? employeeFacts(ledger, state, when)
+      : { ...employeeFacts(ledger, state, when), ...customSignalFacts(ledger, customSignals, 'employee', when) };
+  const out = [at(asOf)];
   const endOfDay = Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate()) - 1;
-  for (let d = 1; d < days; d++) out.push(employeeFacts(ledger, state, new Date(endOfDay - (d - 1) * DAY)));
+  for (let d = 1; d < days; d++) out.push(at(new Date(endOfDay - (d - 1) * DAY)));
   return out;
 }

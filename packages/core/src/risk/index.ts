@@ -1,4 +1,5 @@
 export * from './backtest.js';
+export * from './custom-signals.js';
 export * from './defaults.js';
 export * from './evaluate.js';
 export * from './facts.js';

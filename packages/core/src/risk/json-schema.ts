@@ -34,11 +34,21 @@ const NAME_PATTERN = '^[a-z0-9][a-z0-9._-]{0,99}$';
 function factEnum(subject: RiskSubjectType): JsonSchema {
   const defs = Object.values(builtInFacts[subject]) as FactDefinition[];
   return {
-    type: 'string',
-    description: `A built-in ${subject} fact.`,
-    enum: defs.map((d) => d.name),
-    enumDescriptions: defs.map((d) => describeFact(d)),
-    markdownEnumDescriptions: defs.map((d) => describeFact(d)),
+    anyOf: [
+      {
+        type: 'string',
+        description: `A built-in ${subject} fact.`,
+        enum: defs.map((d) => d.name),
+        enumDescriptions: defs.map((d) => describeFact(d)),
+        markdownEnumDescriptions: defs.map((d) => describeFact(d)),
+      },
+      {
+        type: 'string',
+        description:
+          'A fact of a signal kind the tenant declares (settings risk.customSignals): x-usb-copy gives xUsbCopy7d, xUsbCopy30d, xUsbCopy90d and xUsbCopyTrend. Guard checks the declaration when the pack is installed, and `guard rules validate --settings` does too.',
+        pattern: '^x(?:[A-Z][a-z0-9]*)+(?:7d|30d|90d|Trend)$',
+      },
+    ],
   };
 }
 

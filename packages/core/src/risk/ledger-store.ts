@@ -4,12 +4,12 @@ import { pagedItems } from '../store/pages.js';
 import { recordKind } from '../store/records.js';
 import { FACT_HISTORY_DAYS } from './facts.js';
 import {
+  anySignalKindSchema,
   type DayTotals,
   type RiskSubjectRef,
   type SignalInput,
   type SignalKind,
   type SignalLedger,
-  signalKindSchema,
   signalSubjects,
   subjectKey,
   utcDay,
@@ -31,13 +31,13 @@ const DAY_MS = 86_400_000;
 
 const signalDays = recordKind(
   SIGNAL_DAY_KIND,
-  z.partialRecord(signalKindSchema, z.strictObject({ count: z.number(), sum: z.number() })),
+  z.partialRecord(anySignalKindSchema, z.strictObject({ count: z.number(), sum: z.number() })),
 );
 const signalSubjectRecords = recordKind(
   SIGNAL_SUBJECT_KIND,
-  z.strictObject({ last: z.partialRecord(signalKindSchema, z.string()) }),
+  z.strictObject({ last: z.partialRecord(anySignalKindSchema, z.string()) }),
 );
-const seenSignals = recordKind(SIGNAL_SEEN_KIND, z.strictObject({ kind: signalKindSchema }));
+const seenSignals = recordKind(SIGNAL_SEEN_KIND, z.strictObject({ kind: anySignalKindSchema }));
 
 /**
  * A change to one subject's totals of one signal kind on one UTC day:

@@ -5,7 +5,14 @@ import type { ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
 import type { Locale } from '../i18n/locale.js';
-import { builtInFacts, type FactDefinition, type FactType, type LocalizedText } from './facts.js';
+import { type CustomSignal, customKindOfFact } from './custom-signals.js';
+import {
+  builtInFacts,
+  customFactDefinitions,
+  type FactDefinition,
+  type FactType,
+  type LocalizedText,
+} from './facts.js';
 import type { RiskSubjectType } from './signals.js';
 
 /**
@@ -369,11 +376,50 @@ const packShape = z.strictObject({
  * if (!result.success) console.log(result.error.issues);
  * ```
  */
-export const rulePackSchema = packShape.superRefine((pack, ctx) => {
-  for (const issue of semanticIssues(pack as RulePack)) {
-    ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+export const rulePackSchema = buildPackSchema([]);
+
+/** The pack schema whose semantic checks know the given custom signals' facts. */
+function buildPackSchema(customSignals: readonly CustomSignal[]): z.ZodType<RulePack> {
+  return packShape.superRefine((pack, ctx) => {
+    for (const issue of semanticIssues(pack as RulePack, customSignals)) {
+      ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+    }
+  }) as unknown as z.ZodType<RulePack>;
+}
+
+/** Pack schemas for tenants' custom signals, built once per declaration list. */
+const schemas = new WeakMap<readonly CustomSignal[], z.ZodType<RulePack>>();
+
+function packSchemaFor(customSignals: readonly CustomSignal[]): z.ZodType<RulePack> {
+  if (customSignals.length === 0) return rulePackSchema;
+  let schema = schemas.get(customSignals);
+  if (!schema) {
+    schema = buildPackSchema(customSignals);
+    schemas.set(customSignals, schema);
   }
-}) as unknown as z.ZodType<RulePack>;
+  return schema;
+}
+
+/**
+ * Options of {@link parseRulePack} and {@link validateRulePack}.
+ *
+ * @example
+ * ```ts
+ * import { parseRulePack, type RulePackOptions } from '@guard/core';
+ * const options: RulePackOptions = { locale: 'zh-CN', customSignals: settings.risk.customSignals };
+ * const pack = parseRulePack(json, options);
+ * ```
+ */
+export interface RulePackOptions {
+  /** The language of the issues (default `en`). */
+  readonly locale?: Locale | undefined;
+  /**
+   * The tenant's declared signal kinds (settings `risk.customSignals`): their
+   * facts ({@link customFactDefinitions}) are valid in the pack. Without
+   * them, only built-in facts are.
+   */
+  readonly customSignals?: readonly CustomSignal[] | undefined;
+}
 
 const NUMERIC = new Set<RuleOperator>(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
 const LIST = new Set<RuleOperator>(['in', 'notIn']);
@@ -406,14 +452,22 @@ function scalarType(v: unknown): FactType | 'other' {
   return 'other';
 }
 
-function semanticIssues(pack: RulePack): Omit<ValidationIssue, 'code'>[] {
+function semanticIssues(pack: RulePack, customSignals: readonly CustomSignal[]): Omit<ValidationIssue, 'code'>[] {
   const issues: Omit<ValidationIssue, 'code'>[] = [];
-  const facts = builtInFacts[pack.subject] as Readonly<Record<string, FactDefinition>>;
+  const facts: Readonly<Record<string, FactDefinition>> =
+    customSignals.length === 0
+      ? builtInFacts[pack.subject]
+      : { ...builtInFacts[pack.subject], ...customFactDefinitions(customSignals, pack.subject) };
   const factNames = Object.keys(facts);
   let leaves = 0;
   const checkFact = (fact: string, path: (string | number)[]): FactDefinition | null => {
     const def = Object.hasOwn(facts, fact) ? facts[fact] : undefined;
     if (def) return def;
+    const customKind = customKindOfFact(fact);
+    if (customKind) {
+      issues.push({ path, message: validationMessage('undeclared-custom-fact', { fact, kind: customKind }) });
+      return null;
+    }
     const other = pack.subject === 'employee' ? 'customer' : 'employee';
     const suggestion = didYouMean(fact, factNames);
     issues.push({
@@ -533,19 +587,17 @@ function sample(t: FactType): ConditionValue {
  * const pack = parseRulePack(JSON.parse(text), { locale: 'zh-CN' });
  * ```
  */
-export function parseRulePack(input: unknown, options: { locale?: Locale } = {}): RulePack {
+export function parseRulePack(input: unknown, options: RulePackOptions = {}): RulePack {
+  const { locale = 'en', customSignals = [] } = options;
   const bytes = safeSize(input);
   if (bytes > RULE_PACK_LIMITS.bytes) {
     return parseInput(
       z.never({ error: validationMessage('pack-too-large', { bytes, limit: RULE_PACK_LIMITS.bytes }) }),
       input,
-      {
-        what: 'rule pack',
-        ...options,
-      },
+      { what: 'rule pack', locale },
     );
   }
-  return parseInput(rulePackSchema, input, { what: 'rule pack', ...options });
+  return parseInput(packSchemaFor(customSignals), input, { what: 'rule pack', locale });
 }
 
 const utf8 = new TextEncoder();
@@ -572,7 +624,7 @@ function safeSize(input: unknown): number {
  */
 export function validateRulePack(
   input: unknown,
-  options: { locale?: Locale } = {},
+  options: RulePackOptions = {},
 ):
   | { readonly ok: true; readonly pack: RulePack }
   | { readonly ok: false; readonly issues: readonly ValidationIssue[] } {
@@ -584,4 +636,33 @@ export function validateRulePack(
     }
     throw error;
   }
+}
+
+/** @internal The facts a condition tree reads, in first-seen order. */
+export function factsRead(c: RuleCondition, into: string[] = []): string[] {
+  if ('all' in c) for (const x of c.all) factsRead(x, into);
+  else if ('any' in c) for (const x of c.any) factsRead(x, into);
+  else if ('not' in c) factsRead(c.not, into);
+  else {
+    if (!into.includes(c.fact)) into.push(c.fact);
+    const v = c.value;
+    if (typeof v === 'object' && v !== null && 'fact' in v && !into.includes(v.fact)) into.push(v.fact);
+  }
+  return into;
+}
+
+/**
+ * Every fact a pack reads, in its rules and modifiers, in first-seen order.
+ *
+ * @example
+ * ```ts
+ * import { defaultRulePacks, packFacts } from '@guard/core';
+ * packFacts(defaultRulePacks.churn); // ['ordersTrend', 'daysSinceLastOrder', …]
+ * ```
+ */
+export function packFacts(pack: RulePack): string[] {
+  const into: string[] = [];
+  for (const r of pack.rules) factsRead(r.conditions, into);
+  for (const m of pack.modifiers ?? []) factsRead(m.when, into);
+  return into;
 }

@@ -13,19 +13,34 @@ import { type GuardContext, HOST_ACTOR, inTheFuture, inUnitOfWork, type UnitOfWo
 import { existingIds } from '../kernel/directory.js';
 import { employeesWithRole } from '../kernel/roles.js';
 import type { Page, StoredRecord, StoreTransaction } from '../ports/store.js';
-import { tenantLocale } from '../settings/tenant-settings.js';
+import { loadSettings, tenantLocale } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';
 import { recordKind } from '../store/records.js';
 import { OFFBOARDING_MACHINE_ID, offboardingMachine } from '../workflows/offboarding/index.js';
 import type { OffboardingContext } from '../workflows/offboarding/types.js';
 import type { WorkflowModule } from '../workflows/runtime/index.js';
 import { timerKind, WorkflowSession } from '../workflows/runtime/index.js';
+import { type CustomSignal, customKindOfFact, isCustomSignalKind } from './custom-signals.js';
 import { defaultRulePacks } from './defaults.js';
 import { type RiskScore, riskEvaluator } from './evaluate.js';
-import { customerFacts, dailyEmployeeFacts, type EmployeeRiskState, employeeFacts, type Facts } from './facts.js';
+import {
+  customerFacts,
+  customFactDefinitions,
+  customSignalFacts,
+  dailyEmployeeFacts,
+  type EmployeeRiskState,
+  employeeFacts,
+  type Facts,
+} from './facts.js';
 import { appendSignals, readLedger, SIGNAL_SUBJECT_KIND } from './ledger-store.js';
-import { parseRulePack, type RulePack } from './pack.js';
-import { type RiskSubjectRef, type RiskSubjectType, type SignalInput, signalInputSchema } from './signals.js';
+import { packFacts, parseRulePack, type RulePack } from './pack.js';
+import {
+  type RiskSubjectRef,
+  type RiskSubjectType,
+  type SignalInput,
+  type SignalLedger,
+  signalInputSchema,
+} from './signals.js';
 
 /**
  * Tenant-installed packs: `id` = the pack id, `data` = the pack, `version` =
@@ -242,15 +257,32 @@ export interface RiskScorePoint {
   readonly rules: readonly string[];
 }
 
+/** The tenant's declared signal kinds (settings `risk.customSignals`). */
+async function customSignalsOf(tx: StoreTransaction, tenantId: string): Promise<readonly CustomSignal[]> {
+  return (await loadSettings(tx, tenantId)).risk.customSignals;
+}
+
+/** The tenant's installed packs (removed ones left out), parsed against its declared signal kinds. */
+async function installedPackRecords(
+  tx: StoreTransaction,
+  tenantId: string,
+  locale: GuardContext['locale'],
+): Promise<{ pack: RulePack; record: StoredRecord }[]> {
+  const customSignals = await customSignalsOf(tx, tenantId);
+  const out: { pack: RulePack; record: StoredRecord }[] = [];
+  for await (const record of pagedItems((page) => tx.listRecords(tenantId, { kind: RISK_PACK_KIND }, page))) {
+    if (record.status !== REMOVED) out.push({ pack: parseRulePack(record.data, { locale, customSignals }), record });
+  }
+  return out;
+}
+
 async function tenantPacks(
   tx: StoreTransaction,
   tenantId: string,
   locale: GuardContext['locale'],
 ): Promise<RulePack[]> {
   const byId = new Map<string, RulePack>(Object.values(defaultRulePacks).map((p) => [p.id, p]));
-  for await (const r of pagedItems((page) => tx.listRecords(tenantId, { kind: RISK_PACK_KIND }, page))) {
-    if (r.status !== REMOVED) byId.set(r.id, parseRulePack(r.data, { locale }));
-  }
+  for (const { pack } of await installedPackRecords(tx, tenantId, locale)) byId.set(pack.id, pack);
   return [...byId.values()];
 }
 
@@ -292,14 +324,51 @@ async function factsOf(
   subject: RiskSubjectRef,
   asOf: Date,
 ): Promise<Facts | null> {
+  const customSignals = await customSignalsOf(tx, tenantId);
+  const withCustom = (facts: Facts, ledger: SignalLedger): Facts =>
+    customSignals.length === 0 ? facts : { ...facts, ...customSignalFacts(ledger, customSignals, subject.type, asOf) };
   if (subject.type === 'employee') {
     const state = await employeeState(tx, tenantId, subject.id);
     if (!state) return null;
-    return employeeFacts(await readLedger(tx, tenantId, subject, asOf), state, asOf);
+    const ledger = await readLedger(tx, tenantId, subject, asOf);
+    return withCustom(employeeFacts(ledger, state, asOf), ledger);
   }
   const customer = await tx.getCustomer(tenantId, subject.id);
   if (!customer) return null;
-  return customerFacts(await readLedger(tx, tenantId, subject, asOf), asOf);
+  const ledger = await readLedger(tx, tenantId, subject, asOf);
+  return withCustom(customerFacts(ledger, asOf), ledger);
+}
+
+/**
+ * Reads the tenant's installed packs (under the settings still in force) and
+ * returns a check for new settings: it refuses `risk.customSignals` that no
+ * longer give an installed pack a fact it reads (a kind removed, or a
+ * subject dropped), since that pack would stop parsing and scoring with it
+ * would stop. Call it before saving and run the check after, in the same
+ * transaction, so a refused update saves nothing.
+ */
+export async function customSignalsInUse(
+  uow: UnitOfWork,
+  locale: Locale,
+): Promise<(customSignals: readonly CustomSignal[]) => void> {
+  const packs = (await installedPackRecords(uow.tx, uow.tenant.id, locale)).map(({ pack }) => pack);
+  return (customSignals) => {
+    const issues: ValidationIssue[] = [];
+    for (const pack of packs) {
+      const known = customFactDefinitions(customSignals, pack.subject);
+      for (const fact of packFacts(pack)) {
+        const kind = customKindOfFact(fact);
+        if (kind !== null && !Object.hasOwn(known, fact)) {
+          issues.push({
+            path: ['risk', 'customSignals'],
+            code: 'custom',
+            message: validationMessage('custom-signal-in-use', { kind, pack: pack.id, fact }),
+          });
+        }
+      }
+    }
+    if (issues.length > 0) throw new ValidationError('tenant settings', issues, { locale });
+  };
 }
 
 /** Raises an alert when a score crosses its pack's threshold; remembers being above it so a run does not repeat it. */
@@ -521,7 +590,8 @@ export async function departureRisk(ctx: GuardContext, uow: UnitOfWork, employee
   if (pack?.subject !== 'employee' || !state) return 0;
   const asOf = new Date(uow.now);
   const ledger = await readLedger(uow.tx, tenantId, { type: 'employee', id: employeeId }, asOf);
-  const scores = await riskEvaluator(pack).scoreMany(dailyEmployeeFacts(ledger, state, asOf, DEPARTURE_RISK_DAYS));
+  const days = dailyEmployeeFacts(ledger, state, asOf, DEPARTURE_RISK_DAYS, await customSignalsOf(uow.tx, tenantId));
+  const scores = await riskEvaluator(pack).scoreMany(days);
   return scores.reduce((max, s) => Math.max(max, s.score), 0);
 }
 
@@ -575,8 +645,9 @@ const historyOptionsSchema = z.strictObject({
 
 /**
  * What is wrong with validated signals that only the store can tell: an
- * employee or customer the tenant does not have, or a time in the future.
- * Paths start with the signal's index.
+ * employee or customer the tenant does not have, a time in the future, an
+ * `x-` kind the tenant did not declare or ids that do not match its declared
+ * subjects. Paths start with the signal's index.
  */
 async function signalProblems(uow: UnitOfWork, list: readonly SignalInput[]): Promise<ValidationIssue[]> {
   const { tx, tenant } = uow;
@@ -592,8 +663,10 @@ async function signalProblems(uow: UnitOfWork, list: readonly SignalInput[]): Pr
     'customer',
     list.flatMap((s) => (s.customerId === undefined ? [] : [s.customerId])),
   );
+  const declared = new Map((await customSignalsOf(tx, tenant.id)).map((d) => [d.kind, d]));
   const issues: ValidationIssue[] = [];
   list.forEach((s, i) => {
+    if (isCustomSignalKind(s.kind)) issues.push(...customSignalProblems(s, i, declared.get(s.kind)));
     if (s.employeeId !== undefined && !employees.has(s.employeeId)) {
       issues.push({
         path: [i, 'employeeId'],
@@ -612,6 +685,33 @@ async function signalProblems(uow: UnitOfWork, list: readonly SignalInput[]): Pr
       issues.push({ path: [i, 'at'], code: 'custom', message: validationMessage('signal-in-future') });
     }
   });
+  return issues;
+}
+
+/** A custom-kind signal checked against its declaration: declared, and naming exactly the declared subjects. */
+function customSignalProblems(s: SignalInput, i: number, declaration: CustomSignal | undefined): ValidationIssue[] {
+  if (!declaration) {
+    return [
+      { path: [i, 'kind'], code: 'custom', message: validationMessage('undeclared-signal-kind', { kind: s.kind }) },
+    ];
+  }
+  const issues: ValidationIssue[] = [];
+  const fields = [
+    ['employeeId', 'employee', 'signal-needs-employee'],
+    ['customerId', 'customer', 'signal-needs-customer'],
+  ] as const;
+  for (const [field, subject, needs] of fields) {
+    const counts = declaration.subjects.includes(subject);
+    if (counts && s[field] === undefined) {
+      issues.push({ path: [i, field], code: 'custom', message: validationMessage(needs, { kind: s.kind }) });
+    } else if (!counts && s[field] !== undefined) {
+      issues.push({
+        path: [i, field],
+        code: 'custom',
+        message: validationMessage('signal-subject-not-declared', { kind: s.kind, field }),
+      });
+    }
+  }
   return issues;
 }
 
@@ -673,9 +773,10 @@ export function riskApi(ctx: GuardContext, tenantId: string): RiskApi {
   return {
     packs: () => inUnitOfWork(ctx, tenantId, (uow) => tenantPacks(uow.tx, tenantId, locale)),
     installPack: async (input, options = {}) => {
-      const pack = parseRulePack(input, { locale });
       const o = parseInput(packChangeSchema, options, { what: 'rule pack options', locale });
       return inUnitOfWork(ctx, tenantId, async (uow) => {
+        const customSignals = await customSignalsOf(uow.tx, tenantId);
+        const pack = parseRulePack(input, { locale, customSignals });
         const current = await currentInstall(uow, pack.id, o.expectedVersion, locale);
         const version = await putPack(uow, pack, 'installed', current);
         uow.session.record({
@@ -685,7 +786,10 @@ export function riskApi(ctx: GuardContext, tenantId: string): RiskApi {
           data: {
             pack: pack.id,
             version: pack.version,
-            previous: current && current.status !== REMOVED ? parseRulePack(current.data, { locale }).version : null,
+            previous:
+              current && current.status !== REMOVED
+                ? parseRulePack(current.data, { locale, customSignals }).version
+                : null,
             key: riskEvaluator(pack).key,
             installation: version,
           },
@@ -701,7 +805,7 @@ export function riskApi(ctx: GuardContext, tenantId: string): RiskApi {
         if (!current || current.status === REMOVED) {
           throw new NotFoundError({ entity: 'rule pack', id: packId }, { locale });
         }
-        const removed = parseRulePack(current.data, { locale });
+        const removed = parseRulePack(current.data, { locale, customSignals: await customSignalsOf(uow.tx, tenantId) });
         const version = await putPack(uow, removed, REMOVED, current);
         uow.session.record({
           actor: o.actor ?? HOST_ACTOR,
@@ -713,14 +817,11 @@ export function riskApi(ctx: GuardContext, tenantId: string): RiskApi {
       });
     },
     installedPacks: () =>
-      inUnitOfWork(ctx, tenantId, async (uow) => {
-        const out: InstalledPack[] = [];
-        for await (const r of pagedItems((page) => uow.tx.listRecords(tenantId, { kind: RISK_PACK_KIND }, page))) {
-          if (r.status === REMOVED) continue;
-          out.push({ pack: parseRulePack(r.data, { locale }), version: r.version, installedAt: r.updatedAt });
-        }
-        return out;
-      }),
+      inUnitOfWork(ctx, tenantId, async (uow) =>
+        (await installedPackRecords(uow.tx, tenantId, locale)).map(
+          ({ pack, record }): InstalledPack => ({ pack, version: record.version, installedAt: record.updatedAt }),
+        ),
+      ),
     facts: async (subject) => {
       const s = subjectOf(subject);
       return inUnitOfWork(ctx, tenantId, (uow) => requireFacts(uow, s));

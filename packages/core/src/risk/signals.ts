@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { idSchema } from '../domain/entities.js';
+import { didYouMean } from '../errors/did-you-mean.js';
 import { validationMessage } from '../i18n/keys.js';
+import { type CustomSignalKind, isCustomSignalKind } from './custom-signals.js';
 
 /**
  * What a risk signal says happened. Hosts record the first group through
@@ -20,17 +22,33 @@ import { validationMessage } from '../i18n/keys.js';
  * | `owner-left` | customer | the departing owner's highest data-exfiltration score of their last 90 days (Guard records it at the handover) |
  * | `view` / `export` / `delete` | employee | records viewed / rows exported / records deleted |
  * | `after-hours` | employee | — (1) |
+ * | `x-…` | as declared | as declared: see {@link CustomSignal} |
+ *
+ * A host's own kinds ({@link CustomSignalKind}, `x-usb-copy`) are declared
+ * per tenant in the settings under `risk.customSignals`.
  *
  * @example
  * ```ts
  * import type { SignalKind } from '@guard/core';
  * const kind: SignalKind = 'resume-update';
+ * const own: SignalKind = 'x-usb-copy'; // declared in the tenant settings
  * ```
  */
-export type SignalKind = z.output<typeof signalKindSchema>;
+export type SignalKind = BuiltInSignalKind | CustomSignalKind;
 
 /**
- * The signal kinds, as a zod enum.
+ * A signal kind Guard defines (every {@link SignalKind} but the `x-` ones).
+ *
+ * @example
+ * ```ts
+ * import type { BuiltInSignalKind } from '@guard/core';
+ * const kind: BuiltInSignalKind = 'competitor-contact';
+ * ```
+ */
+export type BuiltInSignalKind = z.output<typeof signalKindSchema>;
+
+/**
+ * The built-in signal kinds, as a zod enum.
  *
  * @example
  * ```ts
@@ -56,11 +74,36 @@ export const signalKindSchema = z.enum([
 
 const CUSTOMER_KINDS = new Set<SignalKind>(['follow-up', 'order', 'owner-left']);
 const CUSTOMER_ONLY = new Set<SignalKind>(['owner-left']);
+const BUILT_IN = new Set<string>(signalKindSchema.options);
+
+/**
+ * Any {@link SignalKind}: a built-in kind, or a well-formed `x-` kind
+ * (whether the tenant declared it is checked when signals are recorded).
+ * An unknown kind's message names the closest built-in one.
+ *
+ * @example
+ * ```ts
+ * import { anySignalKindSchema } from '@guard/core';
+ * anySignalKindSchema.safeParse('x-usb-copy').success; // true
+ * anySignalKindSchema.safeParse('levae').success; // false: did you mean "leave"?
+ * ```
+ */
+export const anySignalKindSchema = z.custom<SignalKind>(
+  (kind) => BUILT_IN.has(kind as string) || isCustomSignalKind(kind),
+  {
+    error: (issue) =>
+      validationMessage('unknown-signal-kind', {
+        kind: String(issue.input),
+        suggestion: typeof issue.input === 'string' ? didYouMean(issue.input, signalKindSchema.options) : null,
+      }),
+  },
+);
 
 /**
  * One thing that happened, as a host (or the data generator) reports it.
- * `employeeId` is required for every kind except `owner-left`;
- * `customerId` is required for `follow-up`, `order` and `owner-left`.
+ * `employeeId` is required for every built-in kind except `owner-left`;
+ * `customerId` is required for `follow-up`, `order` and `owner-left`; an
+ * `x-` kind needs exactly the ids of its declared subjects.
  * A signal with an `id` is recorded at most once per tenant, so a host may
  * retry safely.
  *
@@ -94,7 +137,7 @@ export interface SignalInput {
  */
 export const signalInputSchema = z
   .strictObject({
-    kind: signalKindSchema,
+    kind: anySignalKindSchema,
     employeeId: idSchema.optional(),
     customerId: idSchema.optional(),
     at: z.iso.datetime({ offset: true }),
@@ -102,6 +145,7 @@ export const signalInputSchema = z
     id: z.string().min(1).max(200).optional(),
   })
   .superRefine((s, ctx) => {
+    if (isCustomSignalKind(s.kind)) return; // its subjects are declared per tenant: checked when recorded
     if (!CUSTOMER_ONLY.has(s.kind) && s.employeeId === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -123,7 +167,8 @@ type SubjectKey = `employee:${string}` | `customer:${string}`;
 
 /**
  * The subjects a signal counts for: the employee for every kind that names
- * one, and the customer for the customer kinds.
+ * one, and the customer for the customer kinds. An `x-` kind counts for the
+ * subjects it names (recording checks them against its declaration).
  *
  * @example
  * ```ts
@@ -134,10 +179,11 @@ type SubjectKey = `employee:${string}` | `customer:${string}`;
  */
 export function signalSubjects(signal: SignalInput): RiskSubjectRef[] {
   const out: RiskSubjectRef[] = [];
+  const custom = isCustomSignalKind(signal.kind);
   if (signal.employeeId !== undefined && !CUSTOMER_ONLY.has(signal.kind)) {
     out.push({ type: 'employee', id: signal.employeeId });
   }
-  if (signal.customerId !== undefined && CUSTOMER_KINDS.has(signal.kind)) {
+  if (signal.customerId !== undefined && (custom || CUSTOMER_KINDS.has(signal.kind))) {
     out.push({ type: 'customer', id: signal.customerId });
   }
   return out;

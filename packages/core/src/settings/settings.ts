@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { validationMessage } from '../i18n/keys.js';
 import { policySchema } from '../policy/policy-schema.js';
+import { customSignalsSchema } from '../risk/custom-signals.js';
 import { approvalKindSchema, approvalLevelSchema } from '../workflows/approval/types.js';
 
 const days = (max: number) => z.int().min(1).max(max);
@@ -122,6 +123,16 @@ export const tenantSettingsSchema = z.strictObject({
       escalateDaysBefore: z.int().min(0).max(90).default(3),
     })
     .default({ escalateDaysBefore: 3 }),
+  risk: z
+    .strictObject({
+      /**
+       * Signal kinds of the host's own (`x-usb-copy`, …): `signals.record`
+       * accepts them, and the tenant's rule packs may read their facts. See
+       * `CustomSignal`. A kind an installed pack reads cannot be removed.
+       */
+      customSignals: customSignalsSchema.default([]),
+    })
+    .prefault({}),
 });
 
 /**
