@@ -11,6 +11,7 @@ import {
   riskEvaluator,
 } from '@guard/core';
 import { Engine, type RuleProperties } from 'json-rules-engine';
+import { prng } from './random.js';
 import { type Figure, measure, rate } from './stats.js';
 
 /** How much work one run does. */
@@ -84,7 +85,7 @@ export function employeePack(): RulePack {
  * The same rules as plain json-rules-engine rules (stock operators): the
  * modifier's condition is a 16th rule, because Guard evaluates it too.
  */
-function plainRules(pack: RulePack): RuleProperties[] {
+export function plainRules(pack: RulePack): RuleProperties[] {
   return [
     ...pack.rules.map((r) => ({
       name: r.name,
@@ -109,18 +110,6 @@ function hasNot(c: RuleCondition): boolean {
 }
 
 // ---------------------------------------------------------------- the facts
-
-/** mulberry32: a small seeded PRNG, so every run scores the same employees. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The facts the default employee packs read (a fact left out is missing, as for a rule on it). */
 type EmployeeFacts = Partial<Record<EmployeeFactName, FactValue>>;
@@ -201,9 +190,9 @@ export function employeeVectors(count: number, seed = 20261102): EmployeeFacts[]
  * every comparison the pack makes (it has no `not` and no negated
  * operator), as Guard's fail-closed missing facts do.
  */
-function withoutMissing(facts: EmployeeFacts): Record<string, FactValue> {
+export function withoutMissing(facts: Facts): Record<string, FactValue> {
   const out: Record<string, FactValue> = {};
-  for (const [k, v] of Object.entries(facts)) if (v !== null) out[k] = v;
+  for (const [k, v] of Object.entries(facts)) if (v !== null && v !== undefined) out[k] = v;
   return out;
 }
 

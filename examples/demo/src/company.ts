@@ -21,6 +21,10 @@ export const people = {
   hr: 'e-zhaomin',
   frozen: 'e-zhangwei',
   finance: 'e-qianfang',
+  /** Still on the job, quietly moving her customers' data: Guard should see it coming. */
+  poacher: 'e-sunli',
+  /** Leaves honestly: Guard should leave him alone. */
+  leaver: 'e-zhoujie',
 } as const;
 
 export const employees: EmployeeInput[] = [
@@ -94,7 +98,7 @@ export const employees: EmployeeInput[] = [
     status: 'frozen',
   },
   {
-    id: 'e-sunli',
+    id: people.poacher,
     name: '孙丽 Sun Li',
     unitId: 'hz-1',
     managerId: 'e-ceo',
@@ -103,17 +107,27 @@ export const employees: EmployeeInput[] = [
     hireDate: '2018-05-30',
     performanceBand: 'A',
   },
+  {
+    id: people.leaver,
+    name: '周杰 Zhou Jie',
+    unitId: 'hz-1',
+    managerId: 'e-ceo',
+    roles: ['sales'],
+    rank: 2,
+    hireDate: '2023-03-06',
+    performanceBand: 'B',
+  },
 ];
 
 const companies = ['华东机电', '申江物流', '钱塘纺织', '浦江食品', '临安化工', '松江电子', '西湖茶业', '吴淞钢构'];
 const industries = ['制造业', '物流', '纺织', '食品', '化工', '电子', '农业', '建筑'];
-const owners = [people.rep, people.teammate, 'e-liuyang', people.frozen, 'e-sunli'];
+const owners = [people.rep, people.teammate, 'e-liuyang', people.frozen, people.poacher];
 const unitOf: Record<string, string> = {
   [people.rep]: 'sh-1',
   [people.teammate]: 'sh-1',
   'e-liuyang': 'sh-2',
   [people.frozen]: 'hz-1',
-  'e-sunli': 'hz-1',
+  [people.poacher]: 'hz-1',
 };
 
 /** Forty customers spread over five reps, with contact and commercial fields. */

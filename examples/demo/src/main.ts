@@ -49,6 +49,10 @@ const ok =
   f.auditOk === true &&
   Number(f.exfiltrationRisk) >= 50 &&
   f.riskAlertsRaised === 1 &&
+  f.poacherStatus === 'active' &&
+  Number(f.poacherAlerts) >= 1 &&
+  f.poacherTold === false &&
+  f.leaverAlerts === 0 &&
   f.divertedFlagged === 4;
 console.log(ok ? (locale === 'zh-CN' ? '\n✔ 演示完成\n' : '\n✔ demo finished\n') : '\n✖ demo found a problem\n');
 process.exitCode = ok ? 0 : 1;

@@ -10,7 +10,7 @@ import {
   type Store,
 } from '@guard/core';
 import { customers, employees, people, poolCustomers, tenant, units } from './company.js';
-import { diversionWatch, riskWatch } from './risk-story.js';
+import { diversionWatch, earlyWarning, riskWatch } from './risk-story.js';
 import type { StoryMemo, StoryStep } from './story-types.js';
 
 export type { StoryMemo, StoryStep } from './story-types.js';
@@ -77,7 +77,7 @@ const t = (guard: Guard) => guard.tenant(tenant.id);
 
 /** Every follow-up the diligent reps record, so that only the forgotten customer is forgotten. */
 async function diligentFollowUps(guard: Guard) {
-  for (const rep of [people.rep, people.teammate, 'e-liuyang', 'e-sunli']) {
+  for (const rep of [people.rep, people.teammate, 'e-liuyang', people.poacher]) {
     const owned = await t(guard).customers.list({ actor: rep, scope: 'own', limit: 200 });
     for (const c of owned.items) {
       if (c.id === FORGOTTEN) continue;
@@ -249,6 +249,7 @@ export const workflowSteps: readonly StoryStep[] = [
       );
     },
   },
+  earlyWarning,
   {
     name: 'sign-off',
     async run(guard, memo, say, zh) {
@@ -274,8 +275,8 @@ export const workflowSteps: readonly StoryStep[] = [
       say('');
       say(
         zh
-          ? `⑬ 主管、HR、财务（确认应收款）三方会签 → ${kase.state}；客户移交韩梅梅（现有 ${left.items.length} 个），李雷账号 ${employee.status}，CRM 转移已投递 ${delivered.transfers.length} 条，通知 ${sent.length} 条`
-          : `⑬ Manager, HR and finance (receivables confirmed) sign off → ${kase.state}; customers moved to Han Meimei (now ${left.items.length}), Li Lei's account ${employee.status}, ${delivered.transfers.length} CRM transfers delivered, ${sent.length} notifications`,
+          ? `⑭ 主管、HR、财务（确认应收款）三方会签 → ${kase.state}；客户移交韩梅梅（现有 ${left.items.length} 个），李雷账号 ${employee.status}，CRM 转移已投递 ${delivered.transfers.length} 条，通知 ${sent.length} 条`
+          : `⑭ Manager, HR and finance (receivables confirmed) sign off → ${kase.state}; customers moved to Han Meimei (now ${left.items.length}), Li Lei's account ${employee.status}, ${delivered.transfers.length} CRM transfers delivered, ${sent.length} notifications`,
       );
     },
   },
@@ -297,8 +298,8 @@ export const workflowSteps: readonly StoryStep[] = [
       say('');
       say(
         zh
-          ? `⑭ 韩梅梅试图一次删除 ${ids.length} 个客户 → 被拦截（${refused}），预警：${alert.title}（${alert.severity}）`
-          : `⑭ Han Meimei tries to delete ${ids.length} customers at once → stopped (${refused}); alert: ${alert.title} (${alert.severity})`,
+          ? `⑮ 韩梅梅试图一次删除 ${ids.length} 个客户 → 被拦截（${refused}），预警：${alert.title}（${alert.severity}）`
+          : `⑮ Han Meimei tries to delete ${ids.length} customers at once → stopped (${refused}); alert: ${alert.title} (${alert.severity})`,
       );
       let listed = 'allowed';
       try {
@@ -336,7 +337,7 @@ export const workflowSteps: readonly StoryStep[] = [
       const forgotten = await t(guard).customers.read({ actor: people.hr, customerId: FORGOTTEN });
       memo.findings.forgottenOwner = String(forgotten.ownerId);
       say('');
-      say(zh ? `⑮ 客户 ${FORGOTTEN} 无人跟进：` : `⑮ Nobody follows up with ${FORGOTTEN}:`);
+      say(zh ? `⑯ 客户 ${FORGOTTEN} 无人跟进：` : `⑯ Nobody follows up with ${FORGOTTEN}:`);
       for (const n of notes) say(`   ${n}`);
       say(zh ? `   → 归属：${forgotten.ownerId ?? '公海'}` : `   → owner: ${forgotten.ownerId ?? 'the public pool'}`);
     },
@@ -370,7 +371,7 @@ export const workflowSteps: readonly StoryStep[] = [
       memo.findings.closed = kase.state;
       memo.findings.overdueAlerts = overdue.items.filter((a) => a.kind === 'non-compete-compensation-overdue').length;
       say('');
-      say(zh ? '⑯ 离职后竞业限制期：' : '⑯ The non-compete period after departure:');
+      say(zh ? '⑰ 离职后竞业限制期：' : '⑰ The non-compete period after departure:');
       for (const m of [...new Set(months)]) say(`   • ${m}`);
       say(zh ? `   流程状态：${kase.state}` : `   case: ${kase.state}`);
     },
@@ -386,8 +387,8 @@ export const workflowSteps: readonly StoryStep[] = [
       say('');
       say(
         zh
-          ? `⑰ 审计链：${verified.ok ? '完好' : '已损坏'}（${verified.entries} 条）；李雷的证据包含 ${pack.audit.entries.length} 条可离线校验的审计记录，其中他人的 ${redacted} 条已脱敏，仍可校验`
-          : `⑰ Audit chain ${verified.ok ? 'intact' : 'BROKEN'} (${verified.entries} entries); Li Lei's evidence pack carries ${pack.audit.entries.length} audit entries verifiable offline, ${redacted} of them other people's, redacted and still verifiable`,
+          ? `⑱ 审计链：${verified.ok ? '完好' : '已损坏'}（${verified.entries} 条）；李雷的证据包含 ${pack.audit.entries.length} 条可离线校验的审计记录，其中他人的 ${redacted} 条已脱敏，仍可校验`
+          : `⑱ Audit chain ${verified.ok ? 'intact' : 'BROKEN'} (${verified.entries} entries); Li Lei's evidence pack carries ${pack.audit.entries.length} audit entries verifiable offline, ${redacted} of them other people's, redacted and still verifiable`,
       );
     },
   },

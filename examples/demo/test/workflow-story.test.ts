@@ -114,6 +114,13 @@ describe('the workflow story (issue #4)', () => {
       flightRisk: 0,
       exfiltrationRisk: 80,
       riskAlertsRaised: 1,
+      // #17: a rep moving her customers' data is alerted on before she resigns, to her manager and HR only;
+      // a colleague who resigns honestly is left alone.
+      poacherStatus: 'active',
+      poacherAlerts: 2,
+      poacherTold: false,
+      earlyWarningTold: 'e-ceo,e-zhaomin',
+      leaverAlerts: 0,
       formerCustomers: 8,
       divertedFlagged: 4,
     });

@@ -137,26 +137,7 @@ describe('guard rules validate', () => {
 
 describe('guard rules validate --settings', () => {
   const ws = workspace();
-  const usbPack = {
-    id: 'acme-usb',
-    version: '1.0.0',
-    subject: 'employee',
-    title: { en: 'USB copies', 'zh-CN': 'U 盘拷贝' },
-    thresholds: { alert: 50 },
-    rules: [
-      {
-        name: 'usb-bulk',
-        conditions: { all: [{ fact: 'xUsbCopy30d', operator: 'greaterThanInclusive', value: 200 }] },
-        event: {
-          type: 'risk',
-          params: {
-            weight: 60,
-            explanation: { en: '{{xUsbCopy30d}} files to USB', 'zh-CN': '{{xUsbCopy30d}} 个文件拷贝到 U 盘' },
-          },
-        },
-      },
-    ],
-  };
+  const usbPack = JSON.parse(readFileSync(join(import.meta.dirname, '../../core/test/fixtures/usb-pack.json'), 'utf8'));
   const usb = { kind: 'x-usb-copy', label: { en: 'files copied to USB', 'zh-CN': '拷贝到 U 盘的文件数' } };
 
   it("accepts a pack reading a custom kind's facts only with settings that declare the kind", async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -30,30 +31,8 @@ const complaint: CustomSignal = {
   label: { en: 'customer complaints', 'zh-CN': '客户投诉次数' },
 };
 
-/** A pack that alerts on 200 files copied to USB in 30 days. */
-const usbPack: RulePack = {
-  id: 'acme-usb',
-  version: '1.0.0',
-  subject: 'employee',
-  title: { en: 'USB copies', 'zh-CN': 'U 盘拷贝' },
-  thresholds: { alert: 50 },
-  rules: [
-    {
-      name: 'usb-bulk',
-      conditions: { all: [{ fact: 'xUsbCopy30d', operator: 'greaterThanInclusive', value: 200 }] },
-      event: {
-        type: 'risk',
-        params: {
-          weight: 60,
-          explanation: {
-            en: '{{xUsbCopy30d}} files copied to USB in 30 days',
-            'zh-CN': '近 30 天向 U 盘拷贝 {{xUsbCopy30d}} 个文件',
-          },
-        },
-      },
-    },
-  ],
-};
+/** A pack that alerts on 200 files copied to USB in 30 days: it reads a fact of the custom kind `x-usb-copy`. */
+const usbPack = JSON.parse(readFileSync(new URL('./fixtures/usb-pack.json', import.meta.url), 'utf8')) as RulePack;
 
 const paths = (error: unknown) => (error as ValidationError).issues.map((i) => i.path.join('.'));
 
