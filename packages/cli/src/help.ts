@@ -3,6 +3,7 @@ export const mainHelp = `guard — Guard's command line for risk rule packs
 
 Usage:
   guard rules <command> [options]
+  guard simulate --out <dir> [options]
   guard --help | --version
 
 Commands:
@@ -11,6 +12,8 @@ Commands:
   guard rules backtest --pack <p> --history <h.jsonl> [--baseline <p>]
                                                    replay a labelled history: precision, recall, alert load
   guard rules schema                               print the JSON Schema of a rule pack
+  guard simulate --out <dir>                       write labelled histories of a simulated sales
+                                                   organisation, to try the commands above on
 
 A pack is a JSON file or builtin:<id> (employee-flight-risk, employee-data-exfiltration,
 customer-churn, post-departure-order-diversion).
@@ -35,7 +38,7 @@ Run guard rules <command> --help for details.
 `;
 
 /** Help of each `guard rules` command. */
-export const commandHelp: Readonly<Record<'validate' | 'score' | 'backtest' | 'schema', string>> = {
+export const commandHelp: Readonly<Record<'validate' | 'score' | 'backtest' | 'schema' | 'simulate', string>> = {
   validate: `guard rules validate — check rule packs
 
 Usage:
@@ -103,5 +106,32 @@ Usage:
   guard rules schema > rule-pack.schema.json
 
 Put its path in a pack's "$schema" for completion and inline errors in your editor.
+`,
+  simulate: `guard simulate — labelled histories of a simulated sales organisation
+
+Usage:
+  guard simulate --out <dir> [--seed N] [--scale S] [--months M] [--locale en|zh-CN]
+
+Simulates a chain sales company day by day — reps who stay, honest leavers who
+look for a job, poachers who read and export more, talk to competitors and take
+40–70% of their customers, customers who churn — and writes one labelled history
+per purpose to <dir>, for guard rules backtest:
+
+  employees-poaching.jsonl   employees, weekly; poachers positive until their last working day
+  employees-leaving.jsonl    employees, weekly; every leaver positive until their resignation
+  customers-diversion.jsonl  customers, monthly; diverted customers positive
+  customers-churn.jsonl      customers, monthly; churned customers positive
+
+The same seed and options always write the same files.
+
+Options:
+  --out <dir>          the folder to write to (created if missing; files are replaced)
+  --seed N             the seed, a whole number (default 42)
+  --scale S            the size, 0.1–10: 1 is 6 branches of 25 reps and a manager, 20 customers
+                       per rep (156 staff, 3,000 customers); 2 doubles the branches (default 1)
+  --months M           months simulated, 6–60 (default 24)
+  --locale en|zh-CN    language of the messages (default: from LANG, else en)
+
+Exit codes: 0 ok, 2 usage error (a bad option, a folder that cannot be created).
 `,
 };

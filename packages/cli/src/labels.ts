@@ -18,6 +18,12 @@ export interface Labels {
     to: string,
   ) => string;
   readonly subjects: Record<RiskSubjectType, string>;
+  /** `guard simulate`: what was simulated. */
+  readonly simulated: (seed: number, branches: number, staff: number, customers: number, months: number) => string;
+  /** `guard simulate`: one history written. */
+  readonly wroteHistory: (file: string, snapshots: number, subjects: number, noun: string, positives: number) => string;
+  readonly simulatedIn: (seconds: string) => string;
+  readonly tryNext: (poachingFile: string) => string;
   readonly pack: string;
   readonly baseline: string;
   readonly change: string;
@@ -70,6 +76,12 @@ const en: Labels = {
   history: (snapshots, subjects, noun, positives, from, to) =>
     `History: ${num(snapshots)} snapshots of ${num(subjects)} ${noun} (${num(positives)} labelled positive), ${from} to ${to}`,
   subjects: { employee: 'employees', customer: 'customers' },
+  simulated: (seed, branches, staff, customers, months) =>
+    `Simulated a sales organisation (seed ${seed}): ${num(branches)} branch${branches === 1 ? '' : 'es'}, ${num(staff)} staff, ${num(customers)} customers, ${months} months`,
+  wroteHistory: (file, snapshots, subjects, noun, positives) =>
+    `${file}: ${num(snapshots)} snapshots of ${num(subjects)} ${noun}, ${num(positives)} positive`,
+  simulatedIn: (seconds) => `Done in ${seconds} s. Try:`,
+  tryNext: (file) => `  guard rules backtest --pack builtin:employee-data-exfiltration --history ${file}`,
   pack: 'pack',
   baseline: 'baseline',
   change: 'change',
@@ -124,6 +136,12 @@ const zhCN: Labels = {
   history: (snapshots, subjects, noun, positives, from, to) =>
     `历史数据：${num(subjects)} 名${noun}的 ${num(snapshots)} 个快照（${num(positives)} 名标注为阳性），${from} 至 ${to}`,
   subjects: { employee: '员工', customer: '客户' },
+  simulated: (seed, branches, staff, customers, months) =>
+    `已模拟一个销售组织（种子 ${seed}）：${num(branches)} 个分公司、${num(staff)} 名员工、${num(customers)} 个客户、${months} 个月`,
+  wroteHistory: (file, snapshots, subjects, noun, positives) =>
+    `${file}：${num(subjects)} 名${noun}的 ${num(snapshots)} 个快照，${num(positives)} 名为阳性`,
+  simulatedIn: (seconds) => `用时 ${seconds} 秒。可以接着运行：`,
+  tryNext: (file) => `  guard rules backtest --pack builtin:employee-data-exfiltration --history ${file}`,
   pack: '规则包',
   baseline: '基线',
   change: '变化',

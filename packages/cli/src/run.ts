@@ -4,6 +4,7 @@ import { backtestCommand } from './commands/backtest.js';
 import type { Context } from './commands/context.js';
 import { schemaCommand } from './commands/schema.js';
 import { scoreCommand } from './commands/score.js';
+import { simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
 import { commandHelp, mainHelp, rulesHelp } from './help.js';
 import { type CliIo, exitCodes, usage, write } from './io.js';
@@ -14,6 +15,9 @@ const COMMANDS = {
   backtest: backtestCommand,
   schema: schemaCommand,
 } as const;
+
+/** Commands outside `guard rules`. */
+const TOP_LEVEL = { simulate: simulateCommand } as const;
 
 function version(): string {
   try {
@@ -35,10 +39,11 @@ async function dispatch(argv: readonly string[], ctx: Context): Promise<number> 
     await write(ctx.stdout, `${version()}\n`);
     return exitCodes.ok;
   }
+  if (Object.hasOwn(TOP_LEVEL, first)) return TOP_LEVEL[first as keyof typeof TOP_LEVEL](rest, ctx);
   if (first !== 'rules') {
-    const hint = didYouMean(first, ['rules']) ?? (first in COMMANDS ? 'rules' : null);
+    const hint = didYouMean(first, ['rules', ...Object.keys(TOP_LEVEL)]) ?? (first in COMMANDS ? 'rules' : null);
     throw usage(
-      `unknown command ${JSON.stringify(first)}${hint === 'rules' ? `; did you mean guard rules${first in COMMANDS ? ` ${first}` : ''}?` : ''} (see guard --help)`,
+      `unknown command ${JSON.stringify(first)}${hint === 'rules' ? `; did you mean guard rules${first in COMMANDS ? ` ${first}` : ''}?` : hint ? `; did you mean guard ${hint}?` : ''} (see guard --help)`,
     );
   }
   const [command, ...args] = rest;
@@ -72,6 +77,7 @@ async function dispatch(argv: readonly string[], ctx: Context): Promise<number> 
  * - `guard rules score --pack <p> --facts <facts.jsonl> [--format table|json] [--explain] [--locale en|zh-CN]`
  * - `guard rules backtest --pack <p> --history <labelled.jsonl> [--baseline <p>] [--format table|json|html] [--out <file>] [--progress] [--locale en|zh-CN]`
  * - `guard rules schema`
+ * - `guard simulate --out <dir> [--seed N] [--scale S] [--months M] [--locale en|zh-CN]`
  *
  * @param argv - the arguments after the program name (`process.argv.slice(2)`)
  *

@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+import shared from '../../tsup.package.js';
+
+/**
+ * The shared package build with a second entry: `@guard/testkit/simulation`
+ * (`dist/simulation.*`), the simulated sales organisation without the
+ * conformance suite, so a tool like `guard simulate` can use it without
+ * vitest installed.
+ */
+export default defineConfig({
+  ...shared,
+  entry: { index: 'src/index.ts', simulation: 'src/simulation/index.ts' },
+});
