@@ -53,6 +53,7 @@ export interface RuleBenchResult {
   readonly compiled: RuleBenchRow;
   readonly reference: RuleBenchRow;
   readonly raw: RuleBenchRow;
+  readonly hand: RuleBenchRow;
 }
 
 // ---------------------------------------------------------------- the pack
@@ -115,8 +116,8 @@ function hasNot(c: RuleCondition): boolean {
 type EmployeeFacts = Partial<Record<EmployeeFactName, FactValue>>;
 
 /**
- * Employee facts as `employeeFacts` computes them: counts over 30 days,
- * trends (`null` when there is no baseline), and the resignation facts
+ * Employee facts as `employeeFacts` computes them: counts over 30 and 90
+ * days (the windows the default packs read), trends (`null` when there is no baseline), and the resignation facts
  * (`null` unless the employee resigned). About 85% are steady, 7.5% have
  * resigned, and 7.5% are "hot": job hunting and moving data at once, which
  * fires most of the pack.
@@ -140,9 +141,9 @@ export function employeeVectors(count: number, seed = 20261102): EmployeeFacts[]
     const orderAmount90d = hot ? int(20_000, 400_000) : chance(0.1) ? 0 : int(5_000, 500_000);
     out.push({
       leaveDays30d: hot ? int(4, 9) : chance(0.05) ? int(4, 6) : int(0, 2),
-      resumeUpdates30d: hot ? int(1, 5) : chance(resigned ? 0.3 : 0.03) ? int(1, 3) : 0,
-      jobSiteVisits30d: hot ? int(3, 15) : chance(0.07) ? int(1, 4) : 0,
-      competitorContacts30d: hot ? int(1, 4) : chance(0.02) ? 1 : 0,
+      resumeUpdates90d: hot ? int(1, 5) : chance(resigned ? 0.3 : 0.05) ? int(1, 3) : 0,
+      jobSiteVisits90d: hot ? int(3, 15) : chance(0.1) ? int(1, 4) : 0,
+      competitorContacts90d: hot ? int(1, 4) : chance(0.03) ? 1 : 0,
       logins30d: hot ? int(20, 70) : int(60, 180),
       socialInsuranceChanges90d: 0,
       loginTrend: newHire ? null : hot ? real(0.3, 0.69) : chance(0.05) ? real(0.4, 0.7) : real(0.75, 1.3),
@@ -194,6 +195,47 @@ export function withoutMissing(facts: Facts): Record<string, FactValue> {
   const out: Record<string, FactValue> = {};
   for (const [k, v] of Object.entries(facts)) if (v !== null && v !== undefined) out[k] = v;
   return out;
+}
+
+// ---------------------------------------------------------------- the hand closure
+
+/** A number fact, or NaN when it is missing: every comparison with NaN is false, so a rule on it fails closed. */
+const num = (v: FactValue | undefined): number => (typeof v === 'number' ? v : Number.NaN);
+
+/**
+ * The employee pack written by hand for these facts, as a developer would
+ * without a rules engine: the score only, no fired rules, no explanations.
+ * The bench checks it against the compiled path on every vector, so a
+ * change to the default packs that this function does not follow stops the
+ * bench rather than timing something else.
+ */
+export function handScore(f: EmployeeFacts): number {
+  const viewsTrend = num(f.viewsTrend);
+  const exports30d = num(f.exports30d);
+  const competitors = num(f.competitorContacts90d);
+  const jobSites = num(f.jobSiteVisits90d);
+  let leaving = 0; // flight risk, tag leaving-signs
+  if (num(f.resumeUpdates90d) >= 1) leaving += 20;
+  if (jobSites >= 1) leaving += 15;
+  if (jobSites >= 3) leaving += 10;
+  if (competitors >= 1) leaving += 20;
+  if (num(f.leaveDays30d) >= 3) leaving += 10;
+  if (num(f.followUpTrend) < 0.6) leaving += 10;
+  if (viewsTrend >= 1.8) leaving += 15;
+  let movement = 0; // data exfiltration, tag data-movement
+  if (viewsTrend >= 1.6) movement += 20;
+  if (viewsTrend >= 2.3) movement += 15;
+  if (viewsTrend >= 2.8) movement += 15;
+  if (exports30d >= 300) movement += 25;
+  if (num(f.afterHours30d) >= 4) movement += 15;
+  if (num(f.deletes30d) >= 20) movement += 25;
+  let other = 0; // data exfiltration, no modifier applies
+  if (num(f.followUpTrend) < 0.7) other += 10;
+  if (competitors >= 1 && (exports30d >= 200 || viewsTrend >= 2)) other += 20;
+  if (num(f.openHandoverItems) >= 10 && num(f.daysToLastDay) <= 7) other += 15;
+  const resigned = f.status === 'resigning' || f.status === 'frozen' || f.status === 'departed';
+  const departing = num(f.daysSinceResignation) >= 0;
+  return Math.min(100, Math.round((resigned ? 0 : leaving) + (departing ? movement * 1.5 : movement) + other));
 }
 
 // ---------------------------------------------------------------- the bench
@@ -278,12 +320,20 @@ export async function ruleBench(
         `bench: vector ${i}: stock json-rules-engine fired ${plain.join(', ')}; Guard ${guard.join(', ')}`,
       );
     }
+    const hand = handScore(facts as EmployeeFacts);
+    if (hand !== reference.score) {
+      throw new Error(
+        `bench: vector ${i}: the hand closure scores ${hand}, Guard ${reference.score}; update handScore to the default packs`,
+      );
+    }
     expected.push(reference);
     fired += reference.fired.length;
     if (reference.fired.length >= 10) hot++;
     if (Object.values(facts).some((v) => v === null)) withMissing++;
   }
-  progress(`  checked ${vectors.length} vectors: compiled = reference, json-rules-engine fires the same rules`);
+  progress(
+    `  checked ${vectors.length} vectors: compiled = reference, json-rules-engine fires the same rules, the hand closure gives the same scores`,
+  );
 
   // What a round must add up to, so no path can skip work unnoticed.
   const n = vectors.length;
@@ -305,9 +355,10 @@ export async function ruleBench(
   };
 
   const compiledWant = scoreSum(size.compiledSubjects);
+  const handWant = scoreSum(size.compiledSubjects * 10);
   const engineScoreWant = scoreSum(size.engineSubjects);
   const engineEventWant = eventSum(size.engineSubjects);
-  const [compiled, reference, raw] = (await interleaved(
+  const [compiled, reference, raw, hand] = (await interleaved(
     size,
     [
       {
@@ -339,9 +390,18 @@ export async function ruleBench(
           check('the json-rules-engine events', sum, engineEventWant);
         },
       },
+      {
+        label: 'hand closure',
+        subjects: size.compiledSubjects * 10,
+        round: async (subjects) => {
+          let sum = 0;
+          for (let i = 0; i < subjects; i++) sum += handScore(vectors[i % n] as EmployeeFacts);
+          check('the hand-closure scores', sum, handWant);
+        },
+      },
     ],
     progress,
-  )) as [Figure, Figure, Figure];
+  )) as [Figure, Figure, Figure, Figure];
 
   return {
     pack: {
@@ -372,6 +432,11 @@ export async function ruleBench(
       path: 'json-rules-engine 7.3.1',
       how: '`await engine.run(facts)` on one `new Engine(rules)` with stock operators: events only',
       figure: raw,
+    },
+    hand: {
+      path: 'hand closure',
+      how: '`handScore(facts)`: the pack written as one function for these facts; the score only',
+      figure: hand,
     },
   };
 }

@@ -7,7 +7,9 @@ import { negatedOperator, testLeaf } from './operators.js';
 import {
   type FactCondition,
   factsRead,
+  type RiskModifier,
   type RuleCondition,
+  type RuleOperator,
   type RulePack,
   ruleOperators,
   type TopLevelCondition,
@@ -158,9 +160,37 @@ function formatValue(v: FactValue | undefined, locale: Locale): string {
  * ```
  */
 export function renderExplanation(template: string, facts: Facts, locale: Locale): string {
-  return template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_, name: string) =>
-    formatValue(Object.hasOwn(facts, name) ? facts[name] : undefined, locale),
-  );
+  return renderTemplate(compileTemplate(template), facts, locale);
+}
+
+/** A template split at its placeholders: `parts[0] facts[0] parts[1] … facts[n-1] parts[n]`. */
+interface Template {
+  readonly parts: readonly string[];
+  readonly facts: readonly string[];
+}
+
+const PLACEHOLDER = /\{\{\s*([^}]*?)\s*\}\}/g;
+
+function compileTemplate(template: string): Template {
+  const parts: string[] = [];
+  const facts: string[] = [];
+  let from = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    parts.push(template.slice(from, match.index));
+    facts.push(match[1] as string);
+    from = match.index + match[0].length;
+  }
+  parts.push(template.slice(from));
+  return { parts, facts };
+}
+
+function renderTemplate(t: Template, facts: Facts, locale: Locale): string {
+  let out = t.parts[0] as string;
+  for (let i = 0; i < t.facts.length; i++) {
+    const name = t.facts[i] as string;
+    out += formatValue(Object.hasOwn(facts, name) ? facts[name] : undefined, locale) + (t.parts[i + 1] as string);
+  }
+  return out;
 }
 
 interface RuleMeta {
@@ -168,7 +198,30 @@ interface RuleMeta {
   readonly weight: number;
   readonly tags: readonly string[];
   readonly reads: readonly string[];
-  readonly explanation: LocalizedText;
+  readonly en: Template;
+  readonly zh: Template;
+  /** The modifiers whose tags this rule carries: their factors apply to it while they are active. */
+  readonly modifiers: readonly number[];
+}
+
+function ruleMeta(pack: RulePack): RuleMeta[] {
+  const modifiers = pack.modifiers ?? [];
+  return pack.rules.map((r) => {
+    const tags = r.event.params.tags ?? [];
+    return {
+      name: r.name,
+      weight: r.event.params.weight,
+      tags,
+      reads: factsRead(r.conditions),
+      en: compileTemplate(r.event.params.explanation.en),
+      zh: compileTemplate(r.event.params.explanation['zh-CN']),
+      modifiers: modifiers.flatMap((m, i) => (m.tags.some((t) => tags.includes(t)) ? [i] : [])),
+    };
+  });
+}
+
+function byPointsThenName(a: RuleFiring, b: RuleFiring): number {
+  return b.points - a.points || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
 function assemble(
@@ -179,14 +232,13 @@ function assemble(
   activeModifiers: readonly boolean[],
 ): RiskScore {
   const modifiers = pack.modifiers ?? [];
-  const active = modifiers.filter((_, i) => activeModifiers[i]);
   const fired: RuleFiring[] = [];
   let total = 0;
   for (let i = 0; i < rules.length; i++) {
     if (!firedRules[i]) continue;
     const r = rules[i] as RuleMeta;
     let factor = 1;
-    for (const m of active) if (m.tags.some((t) => r.tags.includes(t))) factor *= m.multiply;
+    for (const m of r.modifiers) if (activeModifiers[m]) factor *= (modifiers[m] as RiskModifier).multiply;
     const points = Math.round(r.weight * factor * 100) / 100;
     total += points;
     const values: Record<string, FactValue> = {};
@@ -197,13 +249,12 @@ function assemble(
       points,
       tags: r.tags,
       facts: values,
-      explanation: {
-        en: renderExplanation(r.explanation.en, facts, 'en'),
-        'zh-CN': renderExplanation(r.explanation['zh-CN'], facts, 'zh-CN'),
-      },
+      explanation: { en: renderTemplate(r.en, facts, 'en'), 'zh-CN': renderTemplate(r.zh, facts, 'zh-CN') },
     });
   }
-  fired.sort((a, b) => b.points - a.points || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  if (fired.length > 1) fired.sort(byPointsThenName);
+  const active: string[] = [];
+  for (let i = 0; i < modifiers.length; i++) if (activeModifiers[i]) active.push((modifiers[i] as RiskModifier).name);
   const score = Math.min(100, Math.round(total));
   const band: RiskBand =
     score >= pack.thresholds.alert
@@ -217,7 +268,7 @@ function assemble(
     score,
     band,
     fired,
-    modifiers: active.map((m) => m.name),
+    modifiers: active,
   };
 }
 
@@ -300,10 +351,60 @@ function matchedLeaves(node: unknown, into: MatchedCondition[]): MatchedConditio
 type Truth = 0 | 1 | 2;
 type Compiled = (facts: Facts) => Truth;
 
+/**
+ * A numeric comparison with a finite number, as {@link testLeaf} decides it
+ * (unknown unless the fact is a finite number), without its dispatch: most
+ * conditions of real packs are these.
+ */
+function compileComparison(fact: string, operator: RuleOperator, value: number): Compiled | null {
+  // `facts` is an own-properties object here (see `ownFacts`), so a plain read is an own read.
+  switch (operator) {
+    case 'greaterThanInclusive':
+      return (facts) => {
+        const v = facts[fact];
+        return typeof v !== 'number' || !Number.isFinite(v) ? 2 : v >= value ? 1 : 0;
+      };
+    case 'greaterThan':
+      return (facts) => {
+        const v = facts[fact];
+        return typeof v !== 'number' || !Number.isFinite(v) ? 2 : v > value ? 1 : 0;
+      };
+    case 'lessThanInclusive':
+      return (facts) => {
+        const v = facts[fact];
+        return typeof v !== 'number' || !Number.isFinite(v) ? 2 : v <= value ? 1 : 0;
+      };
+    case 'lessThan':
+      return (facts) => {
+        const v = facts[fact];
+        return typeof v !== 'number' || !Number.isFinite(v) ? 2 : v < value ? 1 : 0;
+      };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The facts with nothing inherited: a plain object (or one without a
+ * prototype) as it is — every fact name a parsed pack reads is absent from
+ * `Object.prototype` — and anything else copied, own properties only, as
+ * the reference path reads them.
+ */
+function ownFacts(facts: Facts): Facts {
+  const proto = Object.getPrototypeOf(facts);
+  return proto === Object.prototype || proto === null ? facts : (runtimeFacts(facts) as Facts);
+}
+
 function compileCondition(c: RuleCondition): Compiled | null {
   if (isLeaf(c)) {
     if (isFactRef(c.value)) return null; // fact-to-fact comparisons stay with json-rules-engine
     const { fact, operator, value } = c;
+    // A name Object.prototype has (never one of a parsed pack) keeps the generic own-property read.
+    const comparison =
+      typeof value === 'number' && Number.isFinite(value) && !(fact in Object.prototype)
+        ? compileComparison(fact, operator, value)
+        : null;
+    if (comparison) return comparison;
     return (facts) => {
       const r = testLeaf(operator, Object.hasOwn(facts, fact) ? facts[fact] : undefined, value);
       return r === undefined ? 2 : r ? 1 : 0;
@@ -346,13 +447,7 @@ function compileCondition(c: RuleCondition): Compiled | null {
 // ---------------------------------------------------------------- evaluator
 
 function createEvaluator(pack: RulePack, key: string): RiskEvaluator {
-  const rules: RuleMeta[] = pack.rules.map((r) => ({
-    name: r.name,
-    weight: r.event.params.weight,
-    tags: r.event.params.tags ?? [],
-    reads: factsRead(r.conditions),
-    explanation: r.event.params.explanation,
-  }));
+  const rules = ruleMeta(pack);
   const modifiers = pack.modifiers ?? [];
   let engine: Engine | null = null;
   const engineOf = () => {
@@ -382,9 +477,12 @@ function createEvaluator(pack: RulePack, key: string): RiskEvaluator {
   const modifierCode = modifiers.map((m) => compileCondition(m.when));
   const compiled = ruleCode.every((x) => x !== null) && modifierCode.every((x) => x !== null);
   const scoreSync = compiled
-    ? (facts: Facts): RiskScore => {
-        const firedRules = (ruleCode as Compiled[]).map((f) => f(facts) === 1);
-        const activeModifiers = (modifierCode as Compiled[]).map((f) => f(facts) === 1);
+    ? (input: Facts): RiskScore => {
+        const facts = ownFacts(input);
+        const firedRules = new Array<boolean>(ruleCode.length);
+        for (let i = 0; i < ruleCode.length; i++) firedRules[i] = (ruleCode[i] as Compiled)(facts) === 1;
+        const activeModifiers = new Array<boolean>(modifierCode.length);
+        for (let i = 0; i < modifierCode.length; i++) activeModifiers[i] = (modifierCode[i] as Compiled)(facts) === 1;
         return assemble(pack, rules, facts, firedRules, activeModifiers);
       }
     : null;
