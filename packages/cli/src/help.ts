@@ -4,6 +4,8 @@ export const mainHelp = `guard — Guard's command line for risk rule packs
 Usage:
   guard rules <command> [options]
   guard simulate --out <dir> [options]
+  guard migrate [--db <file|url>]
+  guard audit verify --tenant <id> [--db <file|url>] [--keys <keys.json>]
   guard --help | --version
 
 Commands:
@@ -14,12 +16,18 @@ Commands:
   guard rules schema                               print the JSON Schema of a rule pack
   guard simulate --out <dir>                       write labelled histories of a simulated sales
                                                    organisation, to try the commands above on
+  guard migrate                                    create or update Guard's tables
+  guard audit verify --tenant <id>                 re-check a tenant's whole audit chain
+
+The database (migrate, audit verify) is --db, else GUARD_DATABASE_URL, else the SQLite
+file guard.db: postgres://…, mysql://… (MariaDB too) or a SQLite file path.
 
 A pack is a JSON file or builtin:<id> (employee-flight-risk, employee-data-exfiltration,
 customer-churn, post-departure-order-diversion).
 
-Exit codes: 0 ok, 1 invalid pack or input, 2 usage error, 70 internal error.
-Run guard rules <command> --help for the options of a command.
+Exit codes: 0 ok, 1 invalid pack or input, 2 usage error, 3 the audit chain is broken,
+69 the database cannot be reached, 70 internal error.
+Run guard <command> --help (guard rules <command> --help) for the options of a command.
 `;
 
 /** `guard rules --help` */
@@ -38,7 +46,9 @@ Run guard rules <command> --help for details.
 `;
 
 /** Help of each `guard rules` command. */
-export const commandHelp: Readonly<Record<'validate' | 'score' | 'backtest' | 'schema' | 'simulate', string>> = {
+export const commandHelp: Readonly<
+  Record<'validate' | 'score' | 'backtest' | 'schema' | 'simulate' | 'migrate' | 'audit', string>
+> = {
   validate: `guard rules validate — check rule packs
 
 Usage:
@@ -133,5 +143,47 @@ Options:
   --locale en|zh-CN    language of the messages (default: from LANG, else en)
 
 Exit codes: 0 ok, 2 usage error (a bad option, a folder that cannot be created).
+`,
+  migrate: `guard migrate — create or update Guard's tables
+
+Usage:
+  guard migrate [--db <file|url>] [--table-prefix <p>] [--locale en|zh-CN]
+
+Applies the migrations this version of Guard needs, in one transaction each, and
+says how many ran; running it again changes nothing. Run it before starting a new
+version of the host application.
+
+Options:
+  --db <file|url>       postgres://user:pass@host/db, mysql://user:pass@host/db (MariaDB too),
+                        or a SQLite file (a path, or sqlite:<path>); default: GUARD_DATABASE_URL,
+                        else guard.db. Postgres and MySQL need @guard/store-postgres or
+                        @guard/store-mysql installed, SQLite @guard/store-sqlite.
+  --table-prefix <p>    the prefix of Guard's tables, as the host configures it (default guard_)
+  --locale en|zh-CN     language of the messages (default: from LANG, else en)
+
+Exit codes: 0 done, 2 usage error, 69 the database cannot be reached.
+`,
+  audit: `guard audit verify — re-check a tenant's whole audit chain
+
+Usage:
+  guard audit verify --tenant <id> [--db <file|url>] [--keys <keys.json>] [--table-prefix <p>]
+
+Reads every audit entry of the tenant from the database, re-hashes the chain, and
+checks every entry's seal and every checkpoint's signature with the audit keys.
+Prints where the chain breaks, if it does.
+
+The keys are the HMAC keys the host gives hmacKeys, as JSON —
+{"current":"k1","keys":{"k1":"<secret of 32+ characters>"}} — in the file --keys, or
+in the environment variable GUARD_AUDIT_KEYS (keep secrets off the command line).
+
+Options:
+  --tenant <id>         the tenant whose chain to verify
+  --db <file|url>       the database, as for guard migrate (default: GUARD_DATABASE_URL, else guard.db)
+  --keys <keys.json>    the audit keys (default: GUARD_AUDIT_KEYS)
+  --table-prefix <p>    the prefix of Guard's tables (default guard_)
+  --locale en|zh-CN     language of the messages (default: from LANG, else en)
+
+Exit codes: 0 the chain verifies, 1 no such tenant, 2 usage error, 3 the chain is broken,
+69 the database cannot be reached.
 `,
 };

@@ -47,6 +47,8 @@ export interface CliIo {
  * | 0 | `ok` | done; every pack valid |
  * | 1 | `invalid` | a pack or an input line is invalid (the messages say where), or an output file could not be written |
  * | 2 | `usage` | unknown command or option, a missing argument, a file that does not exist |
+ * | 3 | `broken` | `guard audit verify`: the audit chain does not verify (the message says where it breaks) |
+ * | 69 | `unavailable` | the database could not be opened or reached (`guard migrate`, `guard audit verify`) |
  * | 70 | `internal` | a bug in Guard; the message says so (`GUARD_DEBUG=1` prints the stack) |
  *
  * @example
@@ -56,7 +58,14 @@ export interface CliIo {
  * if (code === exitCodes.invalid) console.error('fix the pack');
  * ```
  */
-export const exitCodes = Object.freeze({ ok: 0, invalid: 1, usage: 2, internal: 70 } as const);
+export const exitCodes = Object.freeze({
+  ok: 0,
+  invalid: 1,
+  usage: 2,
+  broken: 3,
+  unavailable: 69,
+  internal: 70,
+} as const);
 
 /** A failure the CLI reports as a message (never a stack) and an exit code. */
 export class CliError extends Error {

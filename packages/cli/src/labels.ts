@@ -24,6 +24,18 @@ export interface Labels {
   readonly wroteHistory: (file: string, snapshots: number, subjects: number, noun: string, positives: number) => string;
   readonly simulatedIn: (seconds: string) => string;
   readonly tryNext: (poachingFile: string) => string;
+  /** `guard migrate`. */
+  readonly migrated: (database: string, applied: number, schemaVersion: number) => string;
+  /** `guard audit verify`. */
+  readonly chainIntact: (tenant: string, entries: number, headSeq: number, headHash: string) => string;
+  readonly chainBroken: (
+    tenant: string,
+    firstBadSeq: number,
+    reason: string,
+    entries: number,
+    lastGood: number,
+  ) => string;
+  readonly noSuchTenant: (tenant: string, database: string) => string;
   readonly pack: string;
   readonly baseline: string;
   readonly change: string;
@@ -82,6 +94,15 @@ const en: Labels = {
     `${file}: ${num(snapshots)} snapshots of ${num(subjects)} ${noun}, ${num(positives)} positive`,
   simulatedIn: (seconds) => `Done in ${seconds} s. Try:`,
   tryNext: (file) => `  guard rules backtest --pack builtin:employee-data-exfiltration --history ${file}`,
+  migrated: (database, applied, version) =>
+    applied === 0
+      ? `${database}: already up to date (schema version ${version})`
+      : `${database}: applied ${num(applied)} migration${applied === 1 ? '' : 's'}; schema version ${version}`,
+  chainIntact: (tenant, entries, seq, hash) =>
+    `✔ ${tenant}: the audit chain verifies — ${num(entries)} entries, every seal and checkpoint signature checked; head #${seq} ${hash.slice(0, 16)}…`,
+  chainBroken: (tenant, bad, reason, entries, lastGood) =>
+    `✖ ${tenant}: the audit chain is broken at #${bad} (${reason}${reason === 'seal-mismatch' ? ': the entry was changed, or these are not the keys it was sealed with' : ''}); ${lastGood === 0 ? 'no entry before it' : `#1–#${lastGood} verify (${num(entries)} entries)`}. Keep the database as it is and compare with your last exported checkpoint`,
+  noSuchTenant: (tenant, database) => `${database}: no tenant "${tenant}"; check --tenant and --db`,
   pack: 'pack',
   baseline: 'baseline',
   change: 'change',
@@ -142,6 +163,15 @@ const zhCN: Labels = {
     `${file}：${num(subjects)} 名${noun}的 ${num(snapshots)} 个快照，${num(positives)} 名为阳性`,
   simulatedIn: (seconds) => `用时 ${seconds} 秒。可以接着运行：`,
   tryNext: (file) => `  guard rules backtest --pack builtin:employee-data-exfiltration --history ${file}`,
+  migrated: (database, applied, version) =>
+    applied === 0
+      ? `${database}：已是最新（数据库结构版本 ${version}）`
+      : `${database}：已执行 ${num(applied)} 个迁移；数据库结构版本 ${version}`,
+  chainIntact: (tenant, entries, seq, hash) =>
+    `✔ ${tenant}：审计链校验通过 —— 共 ${num(entries)} 条记录，每条封印和检查点签名均已核对；链头 #${seq} ${hash.slice(0, 16)}…`,
+  chainBroken: (tenant, bad, reason, entries, lastGood) =>
+    `✖ ${tenant}：审计链在 #${bad} 处断裂（${reason}${reason === 'seal-mismatch' ? '：该记录被改动过，或所给密钥不是封印它的密钥' : ''}）；${lastGood === 0 ? '此前没有记录' : `#1–#${lastGood} 校验通过（${num(entries)} 条）`}。请保持数据库原样，并与最近导出的检查点比对`,
+  noSuchTenant: (tenant, database) => `${database}：没有租户「${tenant}」；请检查 --tenant 和 --db`,
   pack: '规则包',
   baseline: '基线',
   change: '变化',

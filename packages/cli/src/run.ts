@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { didYouMean } from '@guard/core';
+import { auditVerifyCommand } from './commands/audit-verify.js';
 import { backtestCommand } from './commands/backtest.js';
 import type { Context } from './commands/context.js';
+import { migrateCommand } from './commands/migrate.js';
 import { schemaCommand } from './commands/schema.js';
 import { scoreCommand } from './commands/score.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -17,7 +19,19 @@ const COMMANDS = {
 } as const;
 
 /** Commands outside `guard rules`. */
-const TOP_LEVEL = { simulate: simulateCommand } as const;
+const TOP_LEVEL = {
+  simulate: simulateCommand,
+  migrate: migrateCommand,
+  audit: async (args: readonly string[], ctx: Context) => {
+    const [sub, ...rest] = args;
+    if (sub === 'verify') return auditVerifyCommand(rest, ctx);
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      await write(sub === undefined ? ctx.stderr : ctx.stdout, commandHelp.audit);
+      return sub === undefined ? exitCodes.usage : exitCodes.ok;
+    }
+    throw usage(`unknown command "guard audit ${sub}"; the command is guard audit verify (see guard audit --help)`);
+  },
+} as const;
 
 function version(): string {
   try {
@@ -78,6 +92,8 @@ async function dispatch(argv: readonly string[], ctx: Context): Promise<number> 
  * - `guard rules backtest --pack <p> --history <labelled.jsonl> [--baseline <p>] [--format table|json|html] [--out <file>] [--progress] [--locale en|zh-CN]`
  * - `guard rules schema`
  * - `guard simulate --out <dir> [--seed N] [--scale S] [--months M] [--locale en|zh-CN]`
+ * - `guard migrate [--db <file|url>] [--table-prefix <p>]`
+ * - `guard audit verify --tenant <id> [--db <file|url>] [--keys <keys.json>] [--table-prefix <p>]`
  *
  * @param argv - the arguments after the program name (`process.argv.slice(2)`)
  *
