@@ -6,6 +6,7 @@ Usage:
   guard simulate --out <dir> [options]
   guard migrate [--db <file|url>]
   guard audit verify --tenant <id> [--db <file|url>] [--keys <keys.json>]
+  guard worker --deliver <url> [--once] [--every <s>] [--db <file|url>] [--keys <keys.json>]
   guard --help | --version
 
 Commands:
@@ -18,8 +19,9 @@ Commands:
                                                    organisation, to try the commands above on
   guard migrate                                    create or update Guard's tables
   guard audit verify --tenant <id>                 re-check a tenant's whole audit chain
+  guard worker --deliver <url>                     fire due timers; relay effects to a webhook
 
-The database (migrate, audit verify) is --db, else GUARD_DATABASE_URL, else the SQLite
+The database (migrate, audit verify, worker) is --db, else GUARD_DATABASE_URL, else the SQLite
 file guard.db: postgres://…, mysql://… (MariaDB too) or a SQLite file path.
 
 A pack is a JSON file or builtin:<id> (employee-flight-risk, employee-data-exfiltration,
@@ -47,7 +49,7 @@ Run guard rules <command> --help for details.
 
 /** Help of each `guard rules` command. */
 export const commandHelp: Readonly<
-  Record<'validate' | 'score' | 'backtest' | 'schema' | 'simulate' | 'migrate' | 'audit', string>
+  Record<'validate' | 'score' | 'backtest' | 'schema' | 'simulate' | 'migrate' | 'audit' | 'worker', string>
 > = {
   validate: `guard rules validate — check rule packs
 
@@ -185,5 +187,41 @@ Options:
 
 Exit codes: 0 the chain verifies, 1 no such tenant, 2 usage error, 3 the chain is broken,
 69 the database cannot be reached.
+`,
+  worker: `guard worker — fire due timers and relay effects to the host's webhook
+
+Usage:
+  guard worker --deliver <url> [--once] [--every <s>] [--db <file|url>] [--keys <keys.json>]
+
+Does what Guard's worker does in a host process, for a host that would rather run it
+as a separate service: fires every due timer (scheduled risk scans, offboarding
+deadlines, follow-up rules, approval reminders), then delivers every due outbox
+effect by POSTing it to --deliver as JSON:
+
+  {"type":"notification","notification":{"id":…,"tenantId":…,"to":[…],"title":…,"body":…,"locale":…}}
+  {"type":"effect","effect":{"id":…,"tenantId":…,"kind":"crm.transfer","idempotencyKey":…,"payload":{…}}}
+
+Each request carries idempotency-key and x-guard-signature: sha256=<HMAC-SHA256 of
+the body with GUARD_WEBHOOK_SECRET>; check the signature before acting. A 2xx answer
+delivers the effect; anything else (or no answer within 10 s) is retried with
+backoff, and after 10 attempts the effect is dead and HR is alerted. Delivery is at
+least once: use the idempotency key. Several workers may run at once.
+
+Options:
+  --deliver <url>       the webhook (required)
+  --once                run what is due once and exit (for cron); default: every --every seconds
+                        until SIGINT or SIGTERM
+  --every <s>           seconds between rounds, 1–3600 (default 30)
+  --db <file|url>       the database, as for guard migrate
+  --keys <keys.json>    the audit keys, as for guard audit verify (default: GUARD_AUDIT_KEYS):
+                        what the worker does is audited
+  --worker-id <id>      this worker's name in leases (default: a random id)
+  --table-prefix <p>    the prefix of Guard's tables (default guard_)
+  --locale en|zh-CN     language of the messages (default: from LANG, else en)
+
+Environment: GUARD_WEBHOOK_SECRET (required, at least 32 characters).
+
+Exit codes: 0 done (or stopped), 1 a timer failed (it is retried; see stderr),
+2 usage error, 69 the database cannot be reached.
 `,
 };

@@ -36,6 +36,19 @@ export interface Labels {
     lastGood: number,
   ) => string;
   readonly noSuchTenant: (tenant: string, database: string) => string;
+  /** `guard worker`. */
+  readonly workerRound: (
+    at: string,
+    r: {
+      timersFired: number;
+      timersDropped: number;
+      effectsDelivered: number;
+      effectsFailed: number;
+      effectsDead: number;
+    },
+  ) => string;
+  readonly workerStarted: (workerId: string, database: string, every: number) => string;
+  readonly workerStopped: string;
   readonly pack: string;
   readonly baseline: string;
   readonly change: string;
@@ -103,6 +116,11 @@ const en: Labels = {
   chainBroken: (tenant, bad, reason, entries, lastGood) =>
     `✖ ${tenant}: the audit chain is broken at #${bad} (${reason}${reason === 'seal-mismatch' ? ': the entry was changed, or these are not the keys it was sealed with' : ''}); ${lastGood === 0 ? 'no entry before it' : `#1–#${lastGood} verify (${num(entries)} entries)`}. Keep the database as it is and compare with your last exported checkpoint`,
   noSuchTenant: (tenant, database) => `${database}: no tenant "${tenant}"; check --tenant and --db`,
+  workerRound: (at, r) =>
+    `${at} timers: ${num(r.timersFired)} fired, ${num(r.timersDropped)} dropped; effects: ${num(r.effectsDelivered)} delivered, ${num(r.effectsFailed)} to retry, ${num(r.effectsDead)} dead`,
+  workerStarted: (id, database, every) =>
+    `worker ${id} on ${database}: running what is due every ${every} s; Ctrl-C (SIGINT) or SIGTERM stops it after the current round`,
+  workerStopped: 'worker stopped',
   pack: 'pack',
   baseline: 'baseline',
   change: 'change',
@@ -172,6 +190,11 @@ const zhCN: Labels = {
   chainBroken: (tenant, bad, reason, entries, lastGood) =>
     `✖ ${tenant}：审计链在 #${bad} 处断裂（${reason}${reason === 'seal-mismatch' ? '：该记录被改动过，或所给密钥不是封印它的密钥' : ''}）；${lastGood === 0 ? '此前没有记录' : `#1–#${lastGood} 校验通过（${num(entries)} 条）`}。请保持数据库原样，并与最近导出的检查点比对`,
   noSuchTenant: (tenant, database) => `${database}：没有租户「${tenant}」；请检查 --tenant 和 --db`,
+  workerRound: (at, r) =>
+    `${at} 定时任务：触发 ${num(r.timersFired)} 个，丢弃 ${num(r.timersDropped)} 个；待投递事项：已投递 ${num(r.effectsDelivered)} 个，待重试 ${num(r.effectsFailed)} 个，放弃 ${num(r.effectsDead)} 个`,
+  workerStarted: (id, database, every) =>
+    `工作进程 ${id}（${database}）：每 ${every} 秒处理一次到期事项；按 Ctrl-C（SIGINT）或发送 SIGTERM，在本轮结束后停止`,
+  workerStopped: '工作进程已停止',
   pack: '规则包',
   baseline: '基线',
   change: '变化',

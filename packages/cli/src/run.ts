@@ -8,6 +8,7 @@ import { schemaCommand } from './commands/schema.js';
 import { scoreCommand } from './commands/score.js';
 import { simulateCommand } from './commands/simulate.js';
 import { validateCommand } from './commands/validate.js';
+import { workerCommand } from './commands/worker.js';
 import { commandHelp, mainHelp, rulesHelp } from './help.js';
 import { type CliIo, exitCodes, usage, write } from './io.js';
 
@@ -22,6 +23,7 @@ const COMMANDS = {
 const TOP_LEVEL = {
   simulate: simulateCommand,
   migrate: migrateCommand,
+  worker: workerCommand,
   audit: async (args: readonly string[], ctx: Context) => {
     const [sub, ...rest] = args;
     if (sub === 'verify') return auditVerifyCommand(rest, ctx);
@@ -94,6 +96,7 @@ async function dispatch(argv: readonly string[], ctx: Context): Promise<number> 
  * - `guard simulate --out <dir> [--seed N] [--scale S] [--months M] [--locale en|zh-CN]`
  * - `guard migrate [--db <file|url>] [--table-prefix <p>]`
  * - `guard audit verify --tenant <id> [--db <file|url>] [--keys <keys.json>] [--table-prefix <p>]`
+ * - `guard worker --deliver <url> [--once] [--every <s>] [--db <file|url>] [--keys <keys.json>]`
  *
  * @param argv - the arguments after the program name (`process.argv.slice(2)`)
  *

@@ -1,3 +1,6 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createGuard, hmacKeys } from '@guard/core';
 import { sqliteStore } from '@guard/store-sqlite';
@@ -103,5 +106,133 @@ describe('guard audit verify', () => {
     const sub = await ws.run(['audit', 'check']);
     expect(sub.code).toBe(exitCodes.usage);
     expect(sub.stderr).toContain('the command is guard audit verify');
+  });
+});
+
+describe('guard worker', () => {
+  const ws = workspace({ 'keys.json': keys });
+  const secret = 'webhook-test-secret-webhook-test-secret';
+
+  /** A webhook on loopback that records each delivery and answers `status`. */
+  async function webhook(status: () => number) {
+    const received: { body: string; headers: Record<string, string | string[] | undefined> }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push({ body, headers: req.headers });
+        res.statusCode = status();
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/guard`, received, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  /** A tenant whose rep released a customer to the pool: a crm.transfer effect is due. */
+  async function seedRelease(file: string) {
+    const store = sqliteStore({ filename: join(ws.dir, file) });
+    await store.migrate();
+    const guard = createGuard({ store, keys: hmacKeys(keys) });
+    await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
+    const t = guard.tenant('acme');
+    await t.directory.sync({
+      units: [{ id: 'hq', name: 'HQ', kind: 'hq', parentId: null }],
+      employees: [{ id: 'rep', name: 'Rep', unitId: 'hq', roles: ['sales'], hireDate: '2020-01-01' }],
+    });
+    await t.customers.upsert({ id: 'c-1', name: 'Customer 1', ownerId: 'rep', unitId: 'hq' });
+    await t.ownership.release({ actor: 'rep', customerId: 'c-1', reason: 'moved away' });
+    await store.close();
+  }
+
+  const env = { GUARD_WEBHOOK_SECRET: secret, GUARD_AUDIT_KEYS: JSON.stringify(keys) };
+
+  it('relays due effects to the webhook, signed, once', async () => {
+    await seedRelease('worker.db');
+    const hook = await webhook(() => 204);
+    try {
+      const r = await ws.run(['worker', '--once', '--db', 'worker.db', '--deliver', hook.url], { env });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/ effects: [1-9]\d* delivered, 0 to retry, 0 dead\n$/);
+      const transfers = hook.received.map((d) => JSON.parse(d.body)).filter((b) => b.effect?.kind === 'crm.transfer');
+      expect(transfers).toEqual([
+        {
+          type: 'effect',
+          effect: expect.objectContaining({
+            tenantId: 'acme',
+            kind: 'crm.transfer',
+            payload: expect.objectContaining({ customerId: 'c-1', from: 'rep', to: null, reason: 'release' }),
+          }),
+        },
+      ]);
+      for (const d of hook.received) {
+        const expected = createHmac('sha256', secret).update(d.body).digest('hex');
+        expect(d.headers['x-guard-signature']).toBe(`sha256=${expected}`);
+        expect(d.headers['idempotency-key']).toEqual(expect.any(String));
+      }
+      const count = hook.received.length;
+      const again = await ws.run(['worker', '--once', '--db', 'worker.db', '--deliver', hook.url], { env });
+      expect(again.stdout).toMatch(/ effects: 0 delivered, 0 to retry, 0 dead\n$/);
+      expect(hook.received).toHaveLength(count);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('keeps an effect the webhook refused, to retry it', async () => {
+    await seedRelease('refused.db');
+    let status = 503;
+    const hook = await webhook(() => status);
+    try {
+      const refused = await ws.run(['worker', '--once', '--db', 'refused.db', '--deliver', hook.url], { env });
+      expect(refused.code).toBe(0);
+      expect(refused.stdout).toMatch(/ effects: 0 delivered, [1-9]\d* to retry, 0 dead\n$/);
+      status = 200;
+      // The retry is due 30 s later by the worker's clock: nothing is delivered before that.
+      const early = await ws.run(['worker', '--once', '--db', 'refused.db', '--deliver', hook.url], { env });
+      expect(early.stdout).toMatch(/ effects: 0 delivered, 0 to retry, 0 dead\n$/);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('needs a webhook, its secret, the keys and migrated tables, and says so', async () => {
+    const cases: [string[], Record<string, string>, number, string][] = [
+      [['--once'], env, exitCodes.usage, 'guard worker: missing --deliver <url>'],
+      [['--once', '--deliver', 'ftp://x'], env, exitCodes.usage, '--deliver must be an http(s) URL'],
+      [
+        ['--once', '--deliver', 'http://127.0.0.1:9/'],
+        { GUARD_AUDIT_KEYS: env.GUARD_AUDIT_KEYS },
+        exitCodes.usage,
+        'set GUARD_WEBHOOK_SECRET',
+      ],
+      [
+        ['--once', '--deliver', 'http://127.0.0.1:9/'],
+        { GUARD_WEBHOOK_SECRET: secret },
+        exitCodes.usage,
+        'give the audit keys',
+      ],
+      [
+        ['--once', '--deliver', 'http://127.0.0.1:9/', '--every', '0'],
+        env,
+        exitCodes.usage,
+        '--every must be a whole number of seconds from 1 to 3600',
+      ],
+      [
+        ['--once', '--deliver', 'http://127.0.0.1:9/', '--db', 'empty.db'],
+        env,
+        exitCodes.usage,
+        'run guard migrate first',
+      ],
+    ];
+    for (const [args, environment, code, message] of cases) {
+      const r = await ws.run(['worker', ...args], { env: environment });
+      expect(r.code, args.join(' ')).toBe(code);
+      expect(r.stderr).toContain(message);
+    }
   });
 });

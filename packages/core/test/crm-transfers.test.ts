@@ -75,3 +75,27 @@ describe('every owner change queues one crm.transfer, where the move happens', (
     expect(keys).toEqual([`${approvalId}:crm-transfer`]);
   });
 });
+
+describe('worker fallback', () => {
+  it('delivers the kinds without a handler of their own, and only those', async () => {
+    const setup = await seededGuard();
+    await setup.t.ownership.release({ actor: 'rep', customerId: 'c-rep', reason: 'moved away' });
+    const fallback: string[] = [];
+    const own: string[] = [];
+    const first = await setup.guard.worker({ effects: {}, fallback: async (e) => void fallback.push(e.kind) }).runDue();
+    expect(first.effectsDelivered).toBeGreaterThanOrEqual(1);
+    expect(fallback).toContain(CRM_TRANSFER_EFFECT);
+    expect(fallback).not.toContain('notify');
+
+    await setup.t.ownership.release({ actor: 'mate', customerId: 'c-mate', reason: 'moved away' });
+    fallback.length = 0;
+    await setup.guard
+      .worker({
+        effects: { [CRM_TRANSFER_EFFECT]: async (e) => void own.push(e.kind) },
+        fallback: async (e) => void fallback.push(e.kind),
+      })
+      .runDue();
+    expect(own).toEqual([CRM_TRANSFER_EFFECT]);
+    expect(fallback).toEqual([]);
+  });
+});

@@ -17,8 +17,8 @@ const keysSchema = z.strictObject({
   keys: z.record(z.string().min(1), z.string().min(32, { error: 'a key must be at least 32 characters' })),
 });
 
-/** `--keys <file>`, else `GUARD_AUDIT_KEYS`: `{"current":"k1","keys":{"k1":"…"}}`. */
-async function keyProvider(ctx: Context, file: string | undefined): Promise<KeyProvider> {
+/** `--keys <file>`, else `GUARD_AUDIT_KEYS`: `{"current":"k1","keys":{"k1":"…"}}`; `command` names the command in messages. */
+export async function auditKeys(ctx: Context, command: string, file: string | undefined): Promise<KeyProvider> {
   let text: string | undefined;
   let from: string;
   if (file !== undefined) {
@@ -35,7 +35,7 @@ async function keyProvider(ctx: Context, file: string | undefined): Promise<KeyP
     text = ctx.env.GUARD_AUDIT_KEYS;
     if (text === undefined) {
       throw usage(
-        `${COMMAND}: give the audit keys with --keys <keys.json> or GUARD_AUDIT_KEYS, as {"current":"k1","keys":{"k1":"<secret>"}} — the HMAC keys the host passes to hmacKeys`,
+        `${command}: give the audit keys with --keys <keys.json> or GUARD_AUDIT_KEYS, as {"current":"k1","keys":{"k1":"<secret>"}} — the HMAC keys the host passes to hmacKeys`,
       );
     }
   }
@@ -78,7 +78,7 @@ export async function auditVerifyCommand(args: readonly string[], ctx: Context):
   const locale = localeOf(COMMAND, parsed, ctx.env);
   const labels = labelsFor(locale);
   const tenantId = required(COMMAND, parsed, 'tenant', '<id>');
-  const keys = await keyProvider(ctx, optional(parsed, 'keys'));
+  const keys = await auditKeys(ctx, COMMAND, optional(parsed, 'keys'));
   const target = databaseTarget(optional(parsed, 'db'), ctx.env, ctx.cwd);
   const result = await withStore(target, optional(parsed, 'table-prefix'), async (store) => {
     try {

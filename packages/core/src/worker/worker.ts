@@ -66,6 +66,13 @@ export interface WorkerOptions {
   readonly notifier?: Notifier;
   /** Handlers of other effect kinds, e.g. `crm.transfer`. */
   readonly effects?: Readonly<Record<string, EffectHandler>>;
+  /**
+   * Delivers every effect whose kind has no handler in `effects` (not
+   * `notify`, which goes to the `notifier`) — e.g. a relay that posts each
+   * effect to the host's webhook. Without it, such an effect fails and is
+   * retried until it is dead.
+   */
+  readonly fallback?: EffectHandler;
   /** Identifies this worker in leases; unique per process. Default: a random id. */
   readonly workerId?: string;
   /** How long a claimed row is this worker's (default 60 s). */
@@ -136,6 +143,9 @@ const optionsSchema = z.strictObject({
       z.string(),
       z.custom<EffectHandler>((v) => typeof v === 'function', { error: validationMessage('function') }),
     )
+    .optional(),
+  fallback: z
+    .custom<EffectHandler>((v) => typeof v === 'function', { error: validationMessage('function') })
     .optional(),
   workerId: z.string().min(1).max(128).optional(),
   leaseMs: z.int().min(1000).max(3_600_000).optional(),
@@ -241,7 +251,8 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
       });
       return;
     }
-    const handler = o.effects?.[effect.kind];
+    const handler =
+      (o.effects && Object.hasOwn(o.effects, effect.kind) ? o.effects[effect.kind] : undefined) ?? o.fallback;
     if (!handler)
       throw new Error(`no handler for effect kind "${effect.kind}": pass worker({ effects: { '${effect.kind}': … } })`);
     await handler(effect, { signal });
