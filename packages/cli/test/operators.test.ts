@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createGuard, hmacKeys } from '@guard/core';
+import { createGuard, type Guard, hmacKeys } from '@guard/core';
 import { sqliteStore } from '@guard/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,24 @@ import { exitCodes } from '../src/index.js';
 import { workspace } from './helpers.js';
 
 const keys = { current: 'k1', keys: { k1: 'operator-test-secret-operator-test-secret' } };
+
+/** A migrated SQLite file with tenant `acme` (HR and a rep), then `more` done through the public API. */
+async function seedTenant(path: string, more: (t: ReturnType<Guard['tenant']>) => Promise<void>) {
+  const store = sqliteStore({ filename: path });
+  await store.migrate();
+  const guard = createGuard({ store, keys: hmacKeys(keys) });
+  await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
+  const t = guard.tenant('acme');
+  await t.directory.sync({
+    units: [{ id: 'hq', name: 'HQ', kind: 'hq', parentId: null }],
+    employees: [
+      { id: 'hr', name: 'HR', unitId: 'hq', roles: ['hr-admin'], hireDate: '2020-01-01' },
+      { id: 'rep', name: 'Rep', unitId: 'hq', roles: ['sales'], hireDate: '2020-01-01' },
+    ],
+  });
+  await more(t);
+  await store.close();
+}
 
 describe('guard migrate', () => {
   const ws = workspace();
@@ -44,19 +62,10 @@ describe('guard audit verify', () => {
   const ws = workspace({ 'keys.json': keys });
 
   /** A tenant with a few audited changes in `file`, written through the public API. */
-  async function seed(file: string) {
-    const store = sqliteStore({ filename: join(ws.dir, file) });
-    await store.migrate();
-    const guard = createGuard({ store, keys: hmacKeys(keys) });
-    await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
-    const t = guard.tenant('acme');
-    await t.directory.sync({
-      units: [{ id: 'hq', name: 'HQ', kind: 'hq', parentId: null }],
-      employees: [{ id: 'hr', name: 'HR', unitId: 'hq', roles: ['hr-admin'], hireDate: '2020-01-01' }],
+  const seed = (file: string) =>
+    seedTenant(join(ws.dir, file), async (t) => {
+      await t.settings.update({ claims: { dailyQuota: 5 } });
     });
-    await t.settings.update({ claims: { dailyQuota: 5 } });
-    await store.close();
-  }
 
   it('verifies an intact chain with every seal and signature', async () => {
     await seed('intact.db');
@@ -133,20 +142,11 @@ describe('guard worker', () => {
   }
 
   /** A tenant whose rep released a customer to the pool: a crm.transfer effect is due. */
-  async function seedRelease(file: string) {
-    const store = sqliteStore({ filename: join(ws.dir, file) });
-    await store.migrate();
-    const guard = createGuard({ store, keys: hmacKeys(keys) });
-    await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
-    const t = guard.tenant('acme');
-    await t.directory.sync({
-      units: [{ id: 'hq', name: 'HQ', kind: 'hq', parentId: null }],
-      employees: [{ id: 'rep', name: 'Rep', unitId: 'hq', roles: ['sales'], hireDate: '2020-01-01' }],
+  const seedRelease = (file: string) =>
+    seedTenant(join(ws.dir, file), async (t) => {
+      await t.customers.upsert({ id: 'c-1', name: 'Customer 1', ownerId: 'rep', unitId: 'hq' });
+      await t.ownership.release({ actor: 'rep', customerId: 'c-1', reason: 'moved away' });
     });
-    await t.customers.upsert({ id: 'c-1', name: 'Customer 1', ownerId: 'rep', unitId: 'hq' });
-    await t.ownership.release({ actor: 'rep', customerId: 'c-1', reason: 'moved away' });
-    await store.close();
-  }
 
   const env = { GUARD_WEBHOOK_SECRET: secret, GUARD_AUDIT_KEYS: JSON.stringify(keys) };
 
