@@ -85,3 +85,27 @@ export function localeOf(command: string, parsed: Parsed, env: Readonly<Record<s
   const lang = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
   return /^zh/i.test(lang) ? 'zh-CN' : 'en';
 }
+
+/**
+ * A number option within bounds, or `fallback` when absent; anything else is
+ * a usage error naming the bounds (and the unit, e.g. "seconds").
+ */
+export function numberOption(
+  command: string,
+  parsed: Parsed,
+  name: string,
+  fallback: number,
+  bounds: { min: number; max: number; whole: boolean; unit?: string },
+): number {
+  const text = optional(parsed, name);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  const outside = !Number.isFinite(n) || (bounds.whole && !Number.isInteger(n)) || n < bounds.min || n > bounds.max;
+  if (text.trim() === '' || outside) {
+    const kind = `${bounds.whole ? 'a whole number' : 'a number'}${bounds.unit ? ` of ${bounds.unit}` : ''}`;
+    throw usage(
+      `${command}: --${name} must be ${kind} from ${bounds.min} to ${bounds.max}, not ${JSON.stringify(text)}`,
+    );
+  }
+  return n;
+}

@@ -121,9 +121,8 @@ export async function withStore<T>(
     return await work(store);
   } catch (error) {
     // The store's own failures, and the driver's system errors (ECONNREFUSED, ENOTFOUND, EACCES…) on first contact.
-    const system = typeof (error as { code?: unknown }).code === 'string' && !isGuardError(error);
-    if (isGuardError(error, 'STORE_FAILURE') || (system && !(error instanceof CliError)))
-      throw unavailable(target, error);
+    const system = !isGuardError(error) && typeof (error as { code?: unknown }).code === 'string';
+    if (isGuardError(error, 'STORE_FAILURE') || system) throw unavailable(target, error);
     throw error;
   } finally {
     await store.close().catch(() => undefined);

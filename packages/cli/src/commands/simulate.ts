@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { type HistoryPurpose, labelledHistory, simulateSalesOrg, toJsonl } from '@guard/testkit/simulation';
-import { localeOf, noPositionals, optional, parse, required } from '../args.js';
+import { localeOf, noPositionals, numberOption, parse, required } from '../args.js';
 import { commandHelp } from '../help.js';
 import { exitCodes, usage, write } from '../io.js';
 import { labelsFor } from '../labels.js';
@@ -19,30 +19,6 @@ const HISTORIES: readonly (readonly [string, 'employee' | 'customer', HistoryPur
   ['customers-diversion.jsonl', 'customer', 'diversion', 'month'],
   ['customers-churn.jsonl', 'customer', 'churn', 'month'],
 ];
-
-/** A number option within bounds, or its default; anything else is a usage error naming the bounds. */
-function numberOption(
-  parsed: ReturnType<typeof parse>,
-  name: string,
-  fallback: number,
-  bounds: { min: number; max: number; whole: boolean },
-): number {
-  const text = optional(parsed, name);
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (
-    text.trim() === '' ||
-    !Number.isFinite(n) ||
-    (bounds.whole && !Number.isInteger(n)) ||
-    n < bounds.min ||
-    n > bounds.max
-  ) {
-    throw usage(
-      `${COMMAND}: --${name} must be ${bounds.whole ? 'a whole number' : 'a number'} from ${bounds.min} to ${bounds.max}, not ${JSON.stringify(text)}`,
-    );
-  }
-  return n;
-}
 
 /**
  * `guard simulate --out <dir> [--seed N] [--scale S] [--months M]`: a
@@ -65,9 +41,9 @@ export async function simulateCommand(args: readonly string[], ctx: Context): Pr
   const locale = localeOf(COMMAND, parsed, ctx.env);
   const labels = labelsFor(locale);
   const out = required(COMMAND, parsed, 'out', '<dir>');
-  const seed = numberOption(parsed, 'seed', 42, { min: 0, max: 2 ** 32 - 1, whole: true });
-  const scale = numberOption(parsed, 'scale', 1, { min: 0.1, max: 10, whole: false });
-  const months = numberOption(parsed, 'months', 24, { min: 6, max: 60, whole: true });
+  const seed = numberOption(COMMAND, parsed, 'seed', 42, { min: 0, max: 2 ** 32 - 1, whole: true });
+  const scale = numberOption(COMMAND, parsed, 'scale', 1, { min: 0.1, max: 10, whole: false });
+  const months = numberOption(COMMAND, parsed, 'months', 24, { min: 6, max: 60, whole: true });
   const branches = Math.max(1, Math.round(BASE.branches * scale));
 
   const started = performance.now();

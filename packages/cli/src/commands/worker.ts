@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createGuard, type EffectHandler, type Notifier, type RunDueResult } from '@guard/core';
-import { localeOf, noPositionals, optional, parse, required } from '../args.js';
+import { localeOf, noPositionals, numberOption, optional, parse, required } from '../args.js';
 import { databaseTarget, withStore } from '../database.js';
 import { commandHelp } from '../help.js';
 import { exitCodes, usage, write } from '../io.js';
@@ -95,13 +95,7 @@ export async function workerCommand(args: readonly string[], ctx: Context): Prom
   const locale = localeOf(COMMAND, parsed, ctx.env);
   const labels = labelsFor(locale);
   const relay = relayOf(ctx, required(COMMAND, parsed, 'deliver', '<url>'));
-  const everyText = optional(parsed, 'every') ?? '30';
-  const every = Number(everyText);
-  if (!Number.isInteger(every) || every < 1 || every > 3600) {
-    throw usage(
-      `${COMMAND}: --every must be a whole number of seconds from 1 to 3600, not ${JSON.stringify(everyText)}`,
-    );
-  }
+  const every = numberOption(COMMAND, parsed, 'every', 30, { min: 1, max: 3600, whole: true, unit: 'seconds' });
   const keys = await auditKeys(ctx, COMMAND, optional(parsed, 'keys'));
   const target = databaseTarget(optional(parsed, 'db'), ctx.env, ctx.cwd);
   const once = parsed.values.once === true;
