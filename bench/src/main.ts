@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { type AuditBenchRow, auditBench } from './audit.js';
 import { machine } from './machine.js';
+import { type ReadBenchResult, type ReadBenchSize, readBench } from './reads.js';
 import { type RuleBenchResult, type RuleBenchSize, ruleBench } from './rules.js';
 import { type ScoringBenchResult, type ScoringBenchSize, scoringBench } from './scoring.js';
 import { type Figure, formatRate } from './stats.js';
@@ -30,6 +31,11 @@ const scoringSize: ScoringBenchSize = quick
   ? { employees: 200, days: 90, runs: 1 }
   : { employees: 10_000, days: 90, runs: 3 };
 
+// Guarded reads: the customers are loaded one by one through \`customers.upsert\`.
+const readSize: ReadBenchSize = quick
+  ? { customers: 200, reads: 300, decisions: 10_000, runs: 1 }
+  : { customers: 2_000, reads: 3_000, decisions: 500_000, runs: size.runs };
+
 const ratio = (a: Figure, b: Figure) => `${(a.median / b.median).toFixed(2)}×`;
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 const thousands = (n: number) => n.toLocaleString('en-US');
@@ -43,6 +49,22 @@ function auditTable(rows: readonly AuditBenchRow[]): string {
       (r) =>
         `| ${r.database} | ${r.operation} | ${formatRate(r.guard)} | ${formatRate(r.baseline)} — ${r.baselineLabel} | ${ratio(r.guard, r.baseline)} |`,
     ),
+  ];
+  return lines.join('\n');
+}
+
+/** Microseconds per item of a figure given per second. */
+const micros = (f: Figure) => `${(1e6 / f.median).toFixed(f.median > 1e5 ? 2 : 0)} µs`;
+
+function readTable(result: ReadBenchResult): string {
+  const lines = [
+    '| store | Guard `customers.read` | plain, same work | Guard ÷ plain | time per read, Guard · plain |',
+    '|---|---|---|---|---|',
+    ...result.rows.map(
+      (r) =>
+        `| ${r.store} | ${formatRate(r.guard)} | ${formatRate(r.baseline)} — ${r.baselineLabel} | ${ratio(r.guard, r.baseline)} | ${micros(r.guard)} · ${micros(r.baseline)} |`,
+    ),
+    `| (no store) decision + masks for a whole customer | ${formatRate(result.decide.guard)} | ${formatRate(result.decide.closure)} — hand closure + hand masks | ${ratio(result.decide.guard, result.decide.closure)} | ${micros(result.decide.guard)} · ${micros(result.decide.closure)} |`,
   ];
   return lines.join('\n');
 }
@@ -123,6 +145,15 @@ const scoringTook = seconds(scoringStarted);
 const scoringRows = scoringTable(scoring);
 console.log(`\n${scoringRows}\n\nscheduled scoring took ${scoringTook}`);
 
+console.log(
+  `\nGuarded reads: ${thousands(readSize.customers)} customers, ${thousands(readSize.reads)} reads a round, ${readSize.runs} rounds per store and path`,
+);
+const readStarted = process.hrtime.bigint();
+const reads = await readBench(readSize, postgresUrl, (line) => console.log(line));
+const readsTook = seconds(readStarted);
+const readRows = readTable(reads);
+console.log(`\n${readRows}\n\nguarded reads took ${readsTook}`);
+
 console.log('\nAudit chain: SQLite, then Postgres');
 const auditStarted = process.hrtime.bigint();
 const audit = await auditBench(size, postgresUrl);
@@ -146,6 +177,29 @@ Reproduce (Postgres on \`GUARD_BENCH_POSTGRES_URL\`, default
 \`\`\`sh
 npx pnpm@10 install && npx pnpm@10 build && npx pnpm@10 bench
 \`\`\`
+
+## Guarded reads
+
+\`customers.read\` on each store, next to a plain implementation of the same
+work on the same rows: in one transaction, read the employee, the customer
+and its unit; decide (the default policy as a hand-written closure); mask
+the contacts by hand; append a hash-chained audit entry and move the head.
+Guard does that and more: it checks the tenant, loads its settings and
+policy, counts the read in the anomaly detector's windows and the risk
+ledger, checks whether the reader is blocked, and seals the entry with an
+HMAC. The tenant has ${thousands(readSize.customers)} customers, loaded one by one through
+\`customers.upsert\`, and ${reads.staff} staff; reps open their own customers
+and teammates' (public fields only), managers their team's, the HR admin
+anyone's (contacts masked), one read per simulated second. Before timing,
+200 reads go through both: Guard's view and the peer's must be equal. The
+last row is CPU only: the compiled default policy's decision plus
+\`applyFieldLevels\` for a whole customer, against the closure and hand
+masks, which must agree on 1,000 reads first. This section took ${readsTook}.
+
+${readRows}
+
+Issue #19's targets: \`customers.read\` at most 2× the plain work on SQLite
+and on Postgres, and the decision plus masks at most 2× the hand closure.
 
 ## Audit chain
 
