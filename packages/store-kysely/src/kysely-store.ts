@@ -7,6 +7,7 @@ import { sqliteAdapter } from './dialects/sqlite/sqlite-adapter.js';
 import { GuardMigrations, type MigrationResult } from './migrate.js';
 import type { GuardDatabase } from './schema/database.js';
 import { TablePrefixPlugin } from './schema/table-prefix-plugin.js';
+import { StatementCache } from './statements.js';
 import { type ErrorContext, toStoreError } from './store-errors.js';
 import { createStoreTransaction, type Session } from './store-transaction.js';
 
@@ -150,6 +151,7 @@ function createKyselyStore<DB>(options: KyselyStoreOptions<DB>, adapter: Dialect
   const db = (raw as Kysely<GuardDatabase>).withPlugin(new TablePrefixPlugin(prefix));
   const migrations = new GuardMigrations(raw, errors);
   const running = new Set<Promise<unknown>>();
+  const statements = new StatementCache();
   let closed = false;
 
   const closedError = (operation: string) =>
@@ -162,7 +164,7 @@ function createKyselyStore<DB>(options: KyselyStoreOptions<DB>, adapter: Dialect
       return await db.connection().execute(async (conn) => {
         progress.stage = 'begin';
         for (const statement of adapter.begin) await statement.execute(conn);
-        const session: Session = { db: conn, errors, open: true, failure: null };
+        const session: Session = { db: conn, errors, statements, open: true, failure: null };
         const rollback = async () => {
           try {
             await sql`rollback`.execute(conn);

@@ -43,6 +43,7 @@ import {
   workflowRow,
 } from './rows.js';
 import type { CustomersTable, GuardDatabase, RecordsTable, WorkflowsTable } from './schema/database.js';
+import type { StatementCache } from './statements.js';
 import { type ErrorContext, toStoreError } from './store-errors.js';
 import { prefixThrough, subtreeRange } from './unit-path.js';
 
@@ -51,6 +52,8 @@ export interface Session {
   /** Bound to the transaction's connection, table names prefixed. */
   readonly db: Kysely<GuardDatabase>;
   readonly errors: ErrorContext;
+  /** The store's compiled statements, shared by its transactions. */
+  readonly statements: StatementCache;
   /** False once the transaction has ended. */
   open: boolean;
   /**
@@ -154,7 +157,7 @@ interface LeasedRow {
  * dooms the transaction), Guard errors pass through.
  */
 export function createStoreTransaction(s: Session): StoreTransaction {
-  const { db } = s;
+  const { db, statements } = s;
   const a: DialectAdapter = s.errors.adapter;
 
   const run = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
@@ -300,6 +303,37 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     return row ? toNumber(row.version) : null;
   };
 
+  /** Inserts a row of a versioned table unless one with its key exists (a cached statement per table and columns). */
+  const insertVersioned = (table: VersionedTable, row: VersionedRows[VersionedTable]) => {
+    const columns = Object.keys(row);
+    const values = Object.values(row);
+    return statements.run(db, `insertVersioned:${table}:${columns.join(',')}`, values, (...slots) =>
+      a.insertIgnoringDuplicates(
+        db.insertInto(table).values(Object.fromEntries(columns.map((c, i) => [c, slots[i]])) as typeof row),
+      ),
+    );
+  };
+
+  /** Updates a row of a versioned table where its version is `expectedVersion` (a cached statement per table and columns). */
+  const updateVersioned = (
+    table: VersionedTable,
+    row: VersionedRows[VersionedTable],
+    key: Readonly<Record<string, string>>,
+    expectedVersion: number,
+  ) => {
+    const set = withoutKey(row, VERSIONED[table].key);
+    const columns = Object.keys(set);
+    const keyColumns = Object.keys(key);
+    const values = [...Object.values(set), ...Object.values(key), expectedVersion];
+    return statements.run(db, `updateVersioned:${table}:${columns.join(',')}`, values, (...slots) =>
+      db
+        .updateTable(table)
+        .set(Object.fromEntries(columns.map((c, i) => [c, slots[i]])) as typeof set)
+        .where(keyCondition(Object.fromEntries(keyColumns.map((c, i) => [c, slots[columns.length + i] as string]))))
+        .where('version', '=', slots[values.length - 1] as number),
+    );
+  };
+
   /**
    * A versioned write of a customer, workflow or record (`row` is its row
    * in `table`): its version must be `expectedVersion + 1`. A new row
@@ -322,17 +356,10 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     if (given === (expectedVersion ?? 0) + 1) {
       // The version check and the write are one statement.
       const changed = count(
-        expectedVersion === null
-          ? (await a.insertIgnoringDuplicates(db.insertInto(table).values(written)).executeTakeFirst())
-              .numInsertedOrUpdatedRows
-          : (
-              await db
-                .updateTable(table)
-                .set(withoutKey(written, VERSIONED[table].key))
-                .where(keyCondition(key))
-                .where('version', '=', expectedVersion)
-                .executeTakeFirst()
-            ).numUpdatedRows,
+        (expectedVersion === null
+          ? await insertVersioned(table, written)
+          : await updateVersioned(table, written, key, expectedVersion)
+        ).numAffectedRows,
       );
       if (changed === 1) return;
     }
@@ -420,7 +447,9 @@ export function createStoreTransaction(s: Session): StoreTransaction {
   return {
     getTenant: (tenantId) =>
       run('getTenant', async () => {
-        const row = await db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
+        const row = await statements.first(db, 'getTenant', [tenantId], (id) =>
+          db.selectFrom('tenants').selectAll().where('id', '=', id),
+        );
         return row ? toTenant(row) : null;
       }),
 
@@ -438,14 +467,12 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     getUnits: (tenantId, ids) =>
       run('getUnits', async () => {
-        const rows = await byIds(ids, (chunk) =>
-          db
-            .selectFrom('units')
-            .select(unitColumns)
-            .where('tenant_id', '=', tenantId)
-            .where('id', 'in', chunk)
-            .execute(),
-        );
+        const rows = await byIds(ids, async (chunk) => {
+          const result = await statements.run(db, `getUnits:${chunk.length}`, [tenantId, ...chunk], (tenant, ...list) =>
+            db.selectFrom('units').select(unitColumns).where('tenant_id', '=', tenant).where('id', 'in', list),
+          );
+          return [...result.rows];
+        });
         return rows.map(toUnit);
       }),
 
@@ -484,14 +511,20 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     getEmployees: (tenantId, ids) =>
       run('getEmployees', async () => {
-        const rows = await byIds(ids, (chunk) =>
-          db
-            .selectFrom('employees')
-            .select(employeeColumns)
-            .where('tenant_id', '=', tenantId)
-            .where('id', 'in', chunk)
-            .execute(),
-        );
+        const rows = await byIds(ids, async (chunk) => {
+          const result = await statements.run(
+            db,
+            `getEmployees:${chunk.length}`,
+            [tenantId, ...chunk],
+            (tenant, ...list) =>
+              db
+                .selectFrom('employees')
+                .select(employeeColumns)
+                .where('tenant_id', '=', tenant)
+                .where('id', 'in', list),
+          );
+          return [...result.rows];
+        });
         return rows.map(toEmployee);
       }),
 
@@ -521,25 +554,28 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     getCustomer: (tenantId, id) =>
       run('getCustomer', async () => {
-        const row = await db
-          .selectFrom('customers')
-          .select(customerColumns)
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', id)
-          .executeTakeFirst();
+        const row = await statements.first(db, 'getCustomer', [tenantId, id], (tenant, customer) =>
+          db.selectFrom('customers').select(customerColumns).where('tenant_id', '=', tenant).where('id', '=', customer),
+        );
         return row ? toCustomer(row) : null;
       }),
 
     getCustomers: (tenantId, ids) =>
       run('getCustomers', async () => {
-        const rows = await byIds(ids, (chunk) =>
-          db
-            .selectFrom('customers')
-            .select(customerColumns)
-            .where('tenant_id', '=', tenantId)
-            .where('id', 'in', chunk)
-            .execute(),
-        );
+        const rows = await byIds(ids, async (chunk) => {
+          const result = await statements.run(
+            db,
+            `getCustomers:${chunk.length}`,
+            [tenantId, ...chunk],
+            (tenant, ...list) =>
+              db
+                .selectFrom('customers')
+                .select(customerColumns)
+                .where('tenant_id', '=', tenant)
+                .where('id', 'in', list),
+          );
+          return [...result.rows];
+        });
         return rows.map(toCustomer);
       }),
 
@@ -640,13 +676,14 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     getRecord: (tenantId, kind, id) =>
       run('getRecord', async () => {
-        const row = await db
-          .selectFrom('records')
-          .select(recordColumns)
-          .where('tenant_id', '=', tenantId)
-          .where('kind', '=', kind)
-          .where('id', '=', id)
-          .executeTakeFirst();
+        const row = await statements.first(db, 'getRecord', [tenantId, kind, id], (tenant, k, record) =>
+          db
+            .selectFrom('records')
+            .select(recordColumns)
+            .where('tenant_id', '=', tenant)
+            .where('kind', '=', k)
+            .where('id', '=', record),
+        );
         return row ? toRecord(row) : null;
       }),
 
@@ -836,12 +873,13 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     lockAuditHead: (tenantId) =>
       run('lockAuditHead', async (): Promise<AuditHead | null> => {
         const read = () =>
-          db
-            .selectFrom('audit_heads')
-            .select(['seq', 'hash', 'seal'])
-            .where('tenant_id', '=', tenantId)
-            .$if(a.rowLocks, (q) => q.forUpdate())
-            .executeTakeFirst();
+          statements.first(db, 'lockAuditHead', [tenantId], (tenant) =>
+            db
+              .selectFrom('audit_heads')
+              .select(['seq', 'hash', 'seal'])
+              .where('tenant_id', '=', tenant)
+              .$if(a.rowLocks, (q) => q.forUpdate()),
+          );
         let row = await read();
         if (row === undefined && a.rowLocks) {
           // A row to lock: the head of an empty chain (seq 0), which reads as `null`.
@@ -875,13 +913,18 @@ export function createStoreTransaction(s: Session): StoreTransaction {
           }
         });
         // Move the head first, guarded by where it must be now: a taken seq writes nothing.
-        const moved = await db
-          .updateTable('audit_heads')
-          .set({ seq: last.seq, hash: last.hash, seal: headSeal })
-          .where('tenant_id', '=', tenantId)
-          .where('seq', '=', first.seq - 1)
-          .executeTakeFirst();
-        let ok = count(moved.numUpdatedRows) === 1;
+        const moved = await statements.run(
+          db,
+          'moveAuditHead',
+          [last.seq, last.hash, headSeal, tenantId, first.seq - 1] as [number, string, string | null, string, number],
+          (seq, hash, seal, tenant, from) =>
+            db
+              .updateTable('audit_heads')
+              .set({ seq, hash, seal })
+              .where('tenant_id', '=', tenant)
+              .where('seq', '=', from),
+        );
+        let ok = count(moved.numAffectedRows) === 1;
         if (!ok && first.seq === 1) {
           // The head was never locked (so it has no row): the chain starts here.
           const created = await a
@@ -908,7 +951,17 @@ export function createStoreTransaction(s: Session): StoreTransaction {
         }
         for (const chunk of batches(entries.map(auditRow), a, 12)) {
           try {
-            await db.insertInto('audit_entries').values(chunk).execute();
+            const columns = Object.keys(chunk[0] ?? {}) as (keyof (typeof chunk)[number])[];
+            const values = chunk.flatMap((row) => columns.map((column) => row[column]));
+            await statements.run(db, `appendAudit:${chunk.length}:${columns.join(',')}`, values, (...slots) =>
+              db
+                .insertInto('audit_entries')
+                .values(
+                  chunk.map((_, r) =>
+                    Object.fromEntries(columns.map((column, c) => [column, slots[r * columns.length + c]])),
+                  ) as typeof chunk,
+                ),
+            );
           } catch (error) {
             if (a.classify(error).kind !== 'unique-violation') throw error;
             // Rows above the head: the table was written behind the store's back. The

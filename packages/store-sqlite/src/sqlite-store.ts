@@ -1,7 +1,7 @@
 import { StoreError } from '@guard/core';
 import { type KyselyStore, kyselyStore } from '@guard/store-kysely';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 
 /**
  * Options of {@link sqliteStore}: a database file Guard opens and owns, or a
@@ -52,6 +52,38 @@ function open(filename: string, busyTimeoutMs: number): BetterSqlite3.Database {
   return database;
 }
 
+/** Prepared statements kept per connection: Guard's statements, and a few hundred shapes of `in (…)` lists. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The database as Kysely's SQLite dialect sees it, with each statement
+ * prepared once: Kysely prepares every query it runs, and preparing costs
+ * as much as running one of Guard's point queries. A statement is only ever
+ * run to completion (Guard never streams), so one compiled statement per SQL
+ * text serves every call. The least recently used statement goes when the
+ * cache is full.
+ */
+function preparedOnce(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+    close() {
+      statements.clear();
+      database.close();
+    },
+  };
+}
+
 /**
  * Guard's embedded store: one SQLite file, no server (better-sqlite3). The
  * default for a single host process; several processes on one machine may
@@ -79,7 +111,7 @@ function open(filename: string, busyTimeoutMs: number): BetterSqlite3.Database {
 export function sqliteStore(options: SqliteStoreOptions): KyselyStore {
   const owned = 'filename' in options;
   const database = owned ? open(options.filename, options.busyTimeoutMs ?? 5000) : options.database;
-  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: preparedOnce(database) }) });
   return kyselyStore({
     db,
     dialect: 'sqlite',
