@@ -1,5 +1,5 @@
 import { type Store, StoreError, type StoreTransaction, ValidationError } from '@guard/core';
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { DialectAdapter, SqlDialectName } from './dialects/dialect-adapter.js';
 import { mysqlAdapter } from './dialects/mysql/mysql-adapter.js';
 import { postgresAdapter } from './dialects/postgres/postgres-adapter.js';
@@ -152,6 +152,10 @@ function createKyselyStore<DB>(options: KyselyStoreOptions<DB>, adapter: Dialect
   const migrations = new GuardMigrations(raw, errors);
   const running = new Set<Promise<unknown>>();
   const statements = new StatementCache();
+  // Compiled once: every transaction runs them.
+  const begin = adapter.begin.map((statement) => statement.compile(raw));
+  const commit = CompiledQuery.raw('commit');
+  const rollbackStatement = CompiledQuery.raw('rollback');
   let closed = false;
 
   const closedError = (operation: string) =>
@@ -163,11 +167,11 @@ function createKyselyStore<DB>(options: KyselyStoreOptions<DB>, adapter: Dialect
     try {
       return await db.connection().execute(async (conn) => {
         progress.stage = 'begin';
-        for (const statement of adapter.begin) await statement.execute(conn);
+        for (const statement of begin) await conn.executeQuery(statement);
         const session: Session = { db: conn, errors, statements, open: true, failure: null };
         const rollback = async () => {
           try {
-            await sql`rollback`.execute(conn);
+            await conn.executeQuery(rollbackStatement);
           } catch {
             // The connection is gone or the transaction is already over: nothing was committed either way.
           }
@@ -196,7 +200,7 @@ function createKyselyStore<DB>(options: KyselyStoreOptions<DB>, adapter: Dialect
           );
         }
         try {
-          await sql`commit`.execute(conn);
+          await conn.executeQuery(commit);
         } catch (error) {
           await rollback();
           throw error;
