@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ConflictError,
+  createGuard,
   defaultPolicy,
   type ForbiddenError,
   isGuardError,
   type PolicyInput,
   type ValidationError,
 } from '../src/index.js';
-import { customer, employees, rejection, seededGuard, units } from './fixtures.js';
+import { customer, employees, rejection, seededGuard, testKeys, units } from './fixtures.js';
 
 /** The default policy without any rule for sales reps. */
 const noSalesAccess: PolicyInput = {
@@ -103,6 +104,33 @@ describe('tenant settings are versioned and audited', () => {
       [{ type: 'host', id: 'host' }, 2],
     ]);
     expect(history.items[1]?.data).toMatchObject({ settings: { claims: { dailyQuota: 3, maxCustomersPerRep: 500 } } });
+  });
+
+  it('are parsed once per version, yet another Guard on the same store sees a new version at once', async () => {
+    const { t, store, clock, guard } = await twoTenants();
+    const other = createGuard({ store, keys: testKeys, clock }).tenant('acme');
+    await t.settings.update({ anomaly: { view: { limit: 1, windowMinutes: 60 } } });
+    await t.customers.read({ actor: 'rep', customerId: 'c-rep' });
+    // The second Guard saves a higher limit: the first one's next read must use it, not its parsed copy.
+    await other.settings.update({ anomaly: { view: { limit: 50, windowMinutes: 60 } } });
+    await t.customers.read({ actor: 'rep', customerId: 'c-rep' });
+    expect((await t.alerts.list({ employeeId: 'rep' })).items).toHaveLength(0);
+    // Without it, the same second read breaches.
+    await other.settings.update({ anomaly: { view: { limit: 1, windowMinutes: 60 } } });
+    await rejection(guard.tenant('acme').customers.list({ actor: 'rep' }));
+    expect((await t.alerts.list({ employeeId: 'rep' })).items.map((a) => a.kind)).toEqual(['bulk-view']);
+  });
+
+  it('are handed out as copies: changing one changes nothing until it is saved', async () => {
+    const { t } = await twoTenants();
+    await t.settings.update({ locale: 'zh-CN' });
+    const copy = await t.settings.get();
+    copy.locale = 'en';
+    (copy.anomaly.view as { limit: number }).limit = 1;
+    expect(await t.settings.get()).toMatchObject({ locale: 'zh-CN', anomaly: { view: { limit: 200 } } });
+    const saved = await t.settings.current();
+    (saved as { version: number }).version = 99;
+    expect((await t.settings.current()).version).toBe(1);
   });
 
   it('refuses a malformed expectedVersion', async () => {

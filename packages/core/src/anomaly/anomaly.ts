@@ -1,16 +1,13 @@
-import * as z from 'zod';
 import { activeBlock, raiseAlert } from '../alerts/alerts.js';
 import type { ActorRef, Json } from '../domain/entities.js';
 import { ActorBlockedError } from '../errors/guard-error.js';
 import type { GuardContext, UnitOfWork } from '../kernel/context.js';
 import { DAY_MS, isoWeekday, zoneOffsetMs } from '../policy/local-time.js';
 import type { EmployeeRecord } from '../ports/store.js';
-import { recordOwnSignals } from '../risk/service.js';
+import { appendCounting } from '../risk/ledger-store.js';
 import type { SignalKind } from '../risk/signals.js';
 import type { TenantSettings } from '../settings/settings.js';
 import { loadSettings } from '../settings/tenant-settings.js';
-import { recordKind } from '../store/records.js';
-import { observeWindow } from './window.js';
 
 /**
  * What the anomaly detector counts per employee, each in its own sliding
@@ -35,11 +32,6 @@ const ALERT_KIND_OF: Readonly<Record<ActivitySignal, string>> = {
 
 /** Signals whose breach only warns: the action itself was allowed (after hours) or already refused (denied). */
 const WARN_ONLY: ReadonlySet<ActivitySignal> = new Set(['afterHours', 'denied']);
-
-const ACTIVITY_KIND = 'activity';
-
-/** One activity window per employee and signal: the times of its recent events. */
-const activityWindows = recordKind(ACTIVITY_KIND, z.object({ times: z.array(z.number()).readonly() }));
 
 /** Whether `at` falls outside the tenant's working hours, in its time zone. */
 export function isAfterHours(settings: TenantSettings, timeZone: string, at: Date): boolean {
@@ -123,26 +115,31 @@ export async function observeActivity(
   const at = new Date(uow.now);
   const signals: [ActivitySignal, number][] = [[signal, count]];
   if (!WARN_ONLY.has(signal) && isAfterHours(settings, uow.tenant.timeZone, at)) signals.push(['afterHours', 1]);
-  await recordOwnSignals(
-    uow,
-    signals.flatMap(([s, n]) =>
-      n > 0 && RISK_SIGNAL_OF[s] ? [{ kind: RISK_SIGNAL_OF[s], employeeId: employee.id, at: uow.now, value: n }] : [],
-    ),
+  const counted = signals.filter(([, n]) => n > 0);
+  // The risk ledger and the windows are one set of counters: one read and one write of the employee's record.
+  const { windows } = await appendCounting(
+    uow.tx,
+    uow.tenant.id,
+    uow.now,
+    counted.flatMap(([s, n]) => {
+      const kind = RISK_SIGNAL_OF[s];
+      return kind ? [{ kind, employeeId: employee.id, at: uow.now, value: n }] : [];
+    }),
+    {
+      subject: { type: 'employee', id: employee.id },
+      at: at.getTime(),
+      counts: counted.map(([s, n]) => ({
+        name: s,
+        count: n,
+        windowMs: settings.anomaly[s].windowMinutes * 60_000,
+        limit: limitFor(settings, s, employee),
+      })),
+    },
   );
   let blocked: ActorBlockedError | null = null;
-  for (const [s, n] of signals) {
-    if (n <= 0) continue;
+  for (const [i, [s]] of counted.entries()) {
+    const result = windows[i] as (typeof windows)[number];
     const limit = limitFor(settings, s, employee);
-    const windowMs = settings.anomaly[s].windowMinutes * 60_000;
-    const id = `${employee.id}:${s}`;
-    const current = await activityWindows.get(uow.tx, uow.tenant.id, id);
-    const result = observeWindow(current?.data ?? { times: [] }, at.getTime(), n, limit, windowMs);
-    await activityWindows.upsert(
-      uow.tx,
-      { tenantId: uow.tenant.id, id, ref: employee.id, status: null, at: uow.now, data: result.state },
-      uow.now,
-      current,
-    );
     if (!result.breach || blocked) continue;
     const existing = await activeBlock(uow.tx, uow.tenant.id, employee.id);
     const notify = employee.managerId ? [employee.managerId] : [];

@@ -392,8 +392,10 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
       },
     },
     settings: {
-      get: () => inUnitOfWork(ctx, tenantId, (uow) => loadSettings(uow.tx, tenantId)),
-      current: () => inUnitOfWork(ctx, tenantId, (uow) => loadSavedSettings(uow.tx, tenantId)),
+      // Copies: the settings Guard reads are shared between transactions and frozen.
+      get: () => inUnitOfWork(ctx, tenantId, async (uow) => structuredClone(await loadSettings(uow.tx, tenantId))),
+      current: () =>
+        inUnitOfWork(ctx, tenantId, async (uow) => structuredClone(await loadSavedSettings(uow.tx, tenantId))),
       update: async (input, options = {}) => {
         const { actor = HOST_ACTOR, expectedVersion } = parseInput(settingsOptionsSchema, options, {
           what: 'settings options',

@@ -8,7 +8,7 @@ import type { CompiledPolicy, MaskKind } from '../policy/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/ids.js';
 import type { Store, StoreTransaction, TenantRecord } from '../ports/store.js';
-import { tenantPolicy } from '../settings/tenant-settings.js';
+import { shareParsedSettings, tenantPolicy } from '../settings/tenant-settings.js';
 import { type WorkflowRegistry, WorkflowSession } from '../workflows/runtime/index.js';
 
 /** Everything the tenant-scoped APIs share. Built once by `createGuard`. */
@@ -45,6 +45,7 @@ export async function withTenant<T>(
   work: (tx: StoreTransaction, tenant: TenantRecord) => Promise<{ result: T; audit: readonly AuditDraft[] }>,
 ): Promise<T> {
   return ctx.store.transaction(async (tx) => {
+    shareParsedSettings(tx, ctx.store);
     const tenant = await tx.getTenant(tenantId);
     if (!tenant) throw new NotFoundError({ entity: 'tenant', id: tenantId }, { locale: ctx.locale });
     const { result, audit } = await work(tx, tenant);

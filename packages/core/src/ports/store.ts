@@ -604,7 +604,7 @@ export interface WorkflowOperations {
 }
 
 /**
- * Feature records (alerts, exports, settings, activity windows…): a generic, versioned key-value table by tenant, `kind` and `id`, with a `ref`, a `status` and an instant `at` to list by.
+ * Feature records (alerts, exports, settings, risk-signal counters…): a generic, versioned key-value table by tenant, `kind` and `id`, with a `ref`, a `status` and an instant `at` to list by.
  * One concern of {@link StoreTransaction}.
  *
  * @example

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { observeWindow, type WindowState } from '../anomaly/window.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { pagedItems } from '../store/pages.js';
 import { recordKind } from '../store/records.js';
@@ -21,7 +22,8 @@ export const SIGNAL_DAY_KIND = 'risk-day';
  * One record per subject that has signals: `id` = `employee:<id>` or
  * `customer:<id>`, `ref` = the subject type, `at` = the first signal's
  * recording time (stable, so scans page without skipping), `data.last` =
- * the latest time per signal kind.
+ * the latest time per signal kind, `data.windows` = the anomaly detector's
+ * bucketed sliding windows of an employee's activity, by activity name.
  */
 export const SIGNAL_SUBJECT_KIND = 'risk-subject';
 /** Marks a signal id as recorded, so a retried signal is not counted twice. */
@@ -33,10 +35,43 @@ const signalDays = recordKind(
   SIGNAL_DAY_KIND,
   z.partialRecord(anySignalKindSchema, z.strictObject({ count: z.number(), sum: z.number() })),
 );
+const windowSchema = z.strictObject({
+  bucketMs: z.int().positive(),
+  buckets: z.array(z.tuple([z.int(), z.number()]).readonly()).readonly(),
+});
 const signalSubjectRecords = recordKind(
   SIGNAL_SUBJECT_KIND,
-  z.strictObject({ last: z.partialRecord(anySignalKindSchema, z.string()) }),
+  z.strictObject({
+    last: z.partialRecord(anySignalKindSchema, z.string()),
+    windows: z.record(z.string(), windowSchema).optional(),
+  }),
 );
+
+/**
+ * Events counted in one of a subject's sliding windows (the anomaly
+ * detector's: `view`, `export`, …), with the window's length and limit.
+ */
+export interface WindowCount {
+  readonly name: string;
+  readonly count: number;
+  readonly windowMs: number;
+  readonly limit: number;
+}
+
+/** What a window holds after {@link WindowCount}'s events were added. */
+export interface WindowResult {
+  readonly name: string;
+  readonly inWindow: number;
+  readonly breach: boolean;
+}
+
+/** Windows to count in with the signals: whose they are, and what to add at which time. */
+export interface WindowUpdate {
+  readonly subject: RiskSubjectRef;
+  /** Epoch ms. */
+  readonly at: number;
+  readonly counts: readonly WindowCount[];
+}
 const seenSignals = recordKind(SIGNAL_SEEN_KIND, z.strictObject({ kind: anySignalKindSchema }));
 
 /**
@@ -65,6 +100,21 @@ export async function appendSignals(
   now: string,
   signals: readonly SignalInput[],
 ): Promise<number> {
+  return (await appendCounting(tx, tenantId, now, signals)).recorded;
+}
+
+/**
+ * {@link appendSignals}, counting events in a subject's sliding windows in
+ * the same write of its subject record: the anomaly detector's windows and
+ * the risk ledger are one set of counters, updated together.
+ */
+export async function appendCounting(
+  tx: StoreTransaction,
+  tenantId: string,
+  now: string,
+  signals: readonly SignalInput[],
+  windows?: WindowUpdate,
+): Promise<{ readonly recorded: number; readonly windows: readonly WindowResult[] }> {
   const deltas: LedgerDelta[] = [];
   let recorded = 0;
   const seenInBatch = new Set<string>();
@@ -84,8 +134,7 @@ export async function appendSignals(
       deltas.push({ subject, kind: signal.kind, at, count: 1, sum: signal.value ?? 1 });
     }
   }
-  await applyLedgerDeltas(tx, tenantId, now, deltas);
-  return recorded;
+  return { recorded, windows: await applyLedgerDeltas(tx, tenantId, now, deltas, windows) };
 }
 
 /**
@@ -102,7 +151,9 @@ export async function applyLedgerDeltas(
   tenantId: string,
   now: string,
   deltas: readonly LedgerDelta[],
-): Promise<void> {
+  windows?: WindowUpdate,
+): Promise<WindowResult[]> {
+  const results: WindowResult[] = [];
   const days = new Map<
     string,
     { subject: string; day: string; totals: Map<SignalKind, { count: number; sum: number }> }
@@ -142,9 +193,22 @@ export async function applyLedgerDeltas(
     const at = current?.at ?? `${day}T00:00:00.000Z`;
     await signalDays.upsert(tx, { tenantId, id, ref: subject, status: null, at, data: merged }, now, current);
   }
-  for (const key of new Set([...latest.keys(), ...emptied.keys()])) {
+  const windowKey = windows === undefined ? undefined : subjectKey(windows.subject);
+  if (windows !== undefined && windowKey !== undefined) subjects.set(windowKey, windows.subject);
+  const touched = [...latest.keys(), ...emptied.keys(), ...(windowKey === undefined ? [] : [windowKey])];
+  for (const key of new Set(touched)) {
     const current = await signalSubjectRecords.get(tx, tenantId, key);
     const merged: Partial<Record<SignalKind, string>> = { ...current?.data.last };
+    let kept = current?.data.windows;
+    if (windows !== undefined && key === windowKey) {
+      const next: Record<string, WindowState> = { ...kept };
+      for (const w of windows.counts) {
+        const result = observeWindow(next[w.name], windows.at, w.count, w.limit, w.windowMs);
+        next[w.name] = result.state;
+        results.push({ name: w.name, inWindow: result.inWindow, breach: result.breach });
+      }
+      kept = next;
+    }
     for (const [kind, at] of Object.entries(latest.get(key) ?? {}) as [SignalKind, string][]) {
       if ((merged[kind] ?? '') < at) merged[kind] = at;
     }
@@ -167,9 +231,11 @@ export async function applyLedgerDeltas(
       }
     }
     const ref = (subjects.get(key) as RiskSubjectRef).type;
-    const draft = { tenantId, id: key, ref, status: null, at: current?.at ?? now, data: { last: merged } };
+    const data = kept === undefined ? { last: merged } : { last: merged, windows: kept };
+    const draft = { tenantId, id: key, ref, status: null, at: current?.at ?? now, data };
     await signalSubjectRecords.upsert(tx, draft, now, current);
   }
+  return results;
 }
 
 /** A subject's daily totals for the {@link FACT_HISTORY_DAYS} days up to `asOf`: one range scan. */

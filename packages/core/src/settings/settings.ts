@@ -8,6 +8,7 @@ const days = (max: number) => z.int().min(1).max(max);
 const windowSchema = z.strictObject({
   /** Events allowed in the window; one more is a breach. */
   limit: z.int().min(1).max(1_000_000),
+  /** The window's length. It is counted in 60 buckets: events up to 1/60 of it older may count too. */
   windowMinutes: z
     .int()
     .min(1)

@@ -3,8 +3,9 @@ import { ConflictError, ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
 import type { Locale } from '../i18n/locale.js';
+import { deepFreeze } from '../policy/freeze.js';
 import { type CompiledPolicy, compilePolicy } from '../policy/index.js';
-import type { StoreTransaction } from '../ports/store.js';
+import type { StoredRecord, StoreTransaction } from '../ports/store.js';
 import { recordKind } from '../store/records.js';
 import { defaultTenantSettings, type TenantSettings, tenantSettingsSchema } from './settings.js';
 
@@ -37,13 +38,70 @@ const NONE_SAVED: SavedSettings = Object.freeze({ version: 0, updatedAt: null, s
 /** Settings already read in a transaction, by tenant: a transaction reads and parses them once. */
 const inTransaction = new WeakMap<StoreTransaction, Map<string, SavedSettings>>();
 
+/** Settings parsed in an earlier transaction, with what identifies the stored record they came from. */
+interface ParsedSettings {
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly saved: SavedSettings;
+}
+
+/** Per store, by tenant: the settings parsed last. See {@link shareParsedSettings}. */
+const parsedByStore = new WeakMap<object, Map<string, ParsedSettings>>();
+/** The store each transaction registered with {@link shareParsedSettings} belongs to. */
+const storeOf = new WeakMap<StoreTransaction, object>();
+
+/**
+ * Lets {@link loadSavedSettings} in `tx` reuse settings parsed in earlier
+ * transactions of `store`. The record is still read in every transaction —
+ * another process may have saved new settings — but parsing it (zod, the
+ * costliest part of a guarded read before) happens once per stored version:
+ * a record with the same version, creation and update times as one parsed
+ * before is the same record. Only records read from the store are shared,
+ * never ones saved in a transaction (which could still roll back).
+ */
+export function shareParsedSettings(tx: StoreTransaction, store: object): void {
+  storeOf.set(tx, store);
+}
+
 /** The tenant's saved settings (defaults, version 0, when none were saved); read once per transaction. */
 export async function loadSavedSettings(tx: StoreTransaction, tenantId: string): Promise<SavedSettings> {
   const known = inTransaction.get(tx)?.get(tenantId);
   if (known) return known;
-  const record = await settingsRecords.get(tx, tenantId, SETTINGS_ID);
-  const saved = record ? { version: record.version, updatedAt: record.updatedAt, settings: record.data } : NONE_SAVED;
+  const record = await tx.getRecord(tenantId, SETTINGS_KIND, SETTINGS_ID);
+  const saved = record ? parsedOnce(tx, record) : NONE_SAVED;
   remember(tx, tenantId, saved);
+  return saved;
+}
+
+/** The settings of a stored record, parsed once per store and stored version. */
+function parsedOnce(tx: StoreTransaction, record: StoredRecord): SavedSettings {
+  const store = storeOf.get(tx);
+  let byTenant = store === undefined ? undefined : parsedByStore.get(store);
+  const known = byTenant?.get(record.tenantId);
+  if (
+    known !== undefined &&
+    known.version === record.version &&
+    known.createdAt === record.createdAt &&
+    known.updatedAt === record.updatedAt
+  ) {
+    return known.saved;
+  }
+  const { data } = settingsRecords.read(record);
+  // Frozen: every later transaction gets this very object (the public API hands out copies).
+  const saved: SavedSettings = deepFreeze({ version: record.version, updatedAt: record.updatedAt, settings: data });
+  if (store !== undefined) {
+    if (byTenant === undefined) {
+      byTenant = new Map();
+      parsedByStore.set(store, byTenant);
+    }
+    byTenant.set(record.tenantId, {
+      version: record.version,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      saved,
+    });
+  }
   return saved;
 }
 
