@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { assertNotBlocked, type BlockedRead, blockedRead, observeActivity } from '../anomaly/anomaly.js';
+import { canonicalJson } from '../audit/canonical-json.js';
+import { sha256Hex } from '../audit/hash.js';
 import type { AuditDraft } from '../audit/index.js';
 import type { Decision } from '../domain/decision.js';
 import {
@@ -10,6 +12,7 @@ import {
   type FieldValue,
   idSchema,
 } from '../domain/entities.js';
+import { toJson } from '../domain/json.js';
 import {
   ActorBlockedError,
   ForbiddenError,
@@ -25,7 +28,7 @@ import { type Decided, decideOn } from '../kernel/decide.js';
 import { requireEmployee } from '../kernel/directory.js';
 import { afterCustomerWrite } from '../ownership/customer-hooks.js';
 import { applyFieldLevels } from '../policy/index.js';
-import type { CustomerFilter, CustomerRecord, Page } from '../ports/store.js';
+import type { CustomerFilter, CustomerRecord, Page, StoreTransaction } from '../ports/store.js';
 import { tenantLocale, tenantPolicy } from '../settings/tenant-settings.js';
 
 /**
@@ -140,6 +143,115 @@ const listSchema = z.strictObject({
   limit: z.int().min(1).max(200).default(50),
 });
 
+/**
+ * Options of a batch of customer upserts.
+ *
+ * @example
+ * ```ts
+ * import type { UpsertCustomersOptions } from '@guard/core';
+ * const options: UpsertCustomersOptions = { actor: { type: 'host', id: 'crm-sync' } };
+ * ```
+ */
+export interface UpsertCustomersOptions {
+  /** Who made the change, for the audit log. Default: the host. */
+  readonly actor?: ActorRef;
+}
+
+/**
+ * What a batch of customer upserts did.
+ *
+ * @example
+ * ```ts
+ * const result = await acme.customers.upsert(batch);
+ * console.log(`${result.created} new, ${result.updated} changed, ${result.unchanged} as they were`);
+ * result.versions['c-1001']; // 3
+ * ```
+ */
+export interface UpsertCustomersResult {
+  readonly created: number;
+  readonly updated: number;
+  /** Customers equal to what was stored: left as they were, with no new version. */
+  readonly unchanged: number;
+  /** Each customer's version after the batch, by id. */
+  readonly versions: Readonly<Record<string, number>>;
+}
+
+/** A customer as validated: defaults filled in. */
+type ValidCustomer = z.output<typeof customerSchema>;
+
+/** The most customers one batch may hold. */
+export const MAX_CUSTOMER_BATCH = 10_000;
+
+const batchOptionsSchema = z.strictObject({ actor: actorRefSchema.optional() });
+const batchSchema = z.array(customerSchema).min(1).max(MAX_CUSTOMER_BATCH);
+
+/** What the tenant's policy and directory say about a customer: a field class, unit or owner it does not have. */
+function tenantIssues(
+  customer: ValidCustomer,
+  known: {
+    readonly fieldClasses: readonly string[];
+    readonly units: ReadonlySet<string>;
+    readonly owners: ReadonlySet<string>;
+  },
+  at: readonly (string | number)[],
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const cls of Object.keys(customer.fields)) {
+    if (known.fieldClasses.includes(cls)) continue;
+    issues.push({
+      path: [...at, 'fields', cls],
+      code: 'custom',
+      message: validationMessage('unknown-field-class', { name: cls, classes: known.fieldClasses.join(', ') }),
+    });
+  }
+  if (!known.units.has(customer.unitId))
+    issues.push({
+      path: [...at, 'unitId'],
+      code: 'custom',
+      message: validationMessage('unknown-unit', { id: customer.unitId }),
+    });
+  if (customer.ownerId !== null && !known.owners.has(customer.ownerId))
+    issues.push({
+      path: [...at, 'ownerId'],
+      code: 'custom',
+      message: validationMessage('unknown-employee', { id: customer.ownerId }),
+    });
+  return issues;
+}
+
+/** The units and owners of `customers` the tenant has, read in one go each. */
+async function knownOf(tx: StoreTransaction, tenantId: string, customers: readonly ValidCustomer[]) {
+  const unitIds = [...new Set(customers.map((c) => c.unitId))];
+  const ownerIds = [...new Set(customers.flatMap((c) => (c.ownerId === null ? [] : [c.ownerId])))];
+  const [units, owners] = await Promise.all([
+    tx.getUnits(tenantId, unitIds),
+    ownerIds.length === 0 ? Promise.resolve([]) : tx.getEmployees(tenantId, ownerIds),
+  ]);
+  return { units: new Set(units.map((u) => u.id)), owners: new Set(owners.map((e) => e.id)) };
+}
+
+/** Writes a checked customer over what is stored (`current`), keeping the duplicate index and follow-up clock in step. */
+async function writeCustomer(
+  ctx: GuardContext,
+  tx: StoreTransaction,
+  tenantId: string,
+  customer: ValidCustomer,
+  current: CustomerRecord | null,
+  expected: number | null,
+  now: string,
+): Promise<CustomerRecord> {
+  const record: CustomerRecord = {
+    ...customer,
+    tenantId,
+    version: (expected ?? 0) + 1,
+    createdAt: current?.createdAt ?? now,
+    updatedAt: now,
+  };
+  await tx.putCustomer(record, expected);
+  await afterCustomerWrite(tx, ctx, current, record, now);
+  return record;
+}
+
 /** Writes a customer (insert or replace) with its audit entry. */
 export async function upsertCustomer(
   ctx: GuardContext,
@@ -154,48 +266,16 @@ export async function upsertCustomer(
   return withTenant(ctx, tenantId, async (tx) => {
     // The field classes are the tenant's policy's: checked in the transaction, which writes nothing when they fail.
     const { fieldClasses } = await tenantPolicy(ctx, tx, tenantId);
-    const issues: ValidationIssue[] = Object.keys(customer.fields).flatMap((cls) =>
-      fieldClasses.includes(cls)
-        ? []
-        : [
-            {
-              path: ['fields', cls],
-              code: 'custom',
-              message: validationMessage('unknown-field-class', { name: cls, classes: fieldClasses.join(', ') }),
-            },
-          ],
-    );
-    const [units, owners, current] = await Promise.all([
-      tx.getUnits(tenantId, [customer.unitId]),
-      customer.ownerId === null ? Promise.resolve([]) : tx.getEmployees(tenantId, [customer.ownerId]),
+    const [known, current] = await Promise.all([
+      knownOf(tx, tenantId, [customer]),
       tx.getCustomer(tenantId, customer.id),
     ]);
-    if (units.length === 0)
-      issues.push({
-        path: ['unitId'],
-        code: 'custom',
-        message: validationMessage('unknown-unit', { id: customer.unitId }),
-      });
-    if (customer.ownerId !== null && owners.length === 0) {
-      issues.push({
-        path: ['ownerId'],
-        code: 'custom',
-        message: validationMessage('unknown-employee', { id: customer.ownerId }),
-      });
-    }
+    const issues = tenantIssues(customer, { fieldClasses, ...known }, []);
     if (issues.length > 0) throw new ValidationError('customer', issues, { locale: ctx.locale });
 
     const expected = valid.expectedVersion === undefined ? (current?.version ?? null) : valid.expectedVersion;
     const now = ctx.clock.now().toISOString();
-    const record: CustomerRecord = {
-      ...customer,
-      tenantId,
-      version: (expected ?? 0) + 1,
-      createdAt: current?.createdAt ?? now,
-      updatedAt: now,
-    };
-    await tx.putCustomer(record, expected);
-    await afterCustomerWrite(tx, ctx, current, record, now);
+    const record = await writeCustomer(ctx, tx, tenantId, customer, current, expected, now);
     const audit: AuditDraft = {
       actor,
       action: current ? 'customer.update' : 'customer.create',
@@ -223,6 +303,100 @@ export async function upsertCustomer(
         : [];
     return { result: record, audit: [audit, ...ownerChange] };
   });
+}
+
+/**
+ * Writes a batch of customers (a CRM sync, a first import) in one
+ * transaction: all of them, or — when one is invalid — none, with every
+ * problem named by its index. A customer equal to the stored one is left
+ * as it is. The batch is audited as one `customers.upsert` entry: the
+ * counts, every owner and unit move (`[id, from, to]`), and the SHA-256 of
+ * the batch as given (`batchDigest`, so the sync file can be matched to the
+ * entry later). Audit entries never copy customers' personal data.
+ */
+export async function upsertCustomers(
+  ctx: GuardContext,
+  tenantId: string,
+  input: readonly CustomerInput[],
+  options: UpsertCustomersOptions = {},
+): Promise<UpsertCustomersResult> {
+  const valid = parseInput(batchOptionsSchema, options, { what: 'customer batch options', locale: ctx.locale });
+  const customers = parseInput(batchSchema, input, { what: 'customers', locale: ctx.locale });
+  const first = new Map<string, number>();
+  const issues: ValidationIssue[] = [];
+  for (const [i, c] of customers.entries()) {
+    const seen = first.get(c.id);
+    if (seen === undefined) first.set(c.id, i);
+    else
+      issues.push({
+        path: [i, 'id'],
+        code: 'custom',
+        message: validationMessage('duplicate', { value: c.id, first: seen }),
+      });
+  }
+  if (issues.length > 0) throw new ValidationError('customers', issues, { locale: ctx.locale });
+
+  return withTenant(ctx, tenantId, async (tx) => {
+    const { fieldClasses } = await tenantPolicy(ctx, tx, tenantId);
+    const [known, stored] = await Promise.all([
+      knownOf(tx, tenantId, customers),
+      tx.getCustomers(
+        tenantId,
+        customers.map((c) => c.id),
+      ),
+    ]);
+    for (const [i, c] of customers.entries()) issues.push(...tenantIssues(c, { fieldClasses, ...known }, [i]));
+    if (issues.length > 0) throw new ValidationError('customers', issues, { locale: ctx.locale });
+
+    const currentOf = new Map(stored.map((c) => [c.id, c]));
+    const now = ctx.clock.now().toISOString();
+    const versions: Record<string, number> = {};
+    const owners: [string, string | null, string | null][] = [];
+    const units: [string, string, string][] = [];
+    let created = 0;
+    let updated = 0;
+    for (const customer of customers) {
+      const current = currentOf.get(customer.id) ?? null;
+      if (current && sameCustomer(current, customer)) {
+        versions[customer.id] = current.version;
+        continue;
+      }
+      const record = await writeCustomer(ctx, tx, tenantId, customer, current, current?.version ?? null, now);
+      versions[customer.id] = record.version;
+      if (current) updated++;
+      else created++;
+      if ((current?.ownerId ?? null) !== record.ownerId)
+        owners.push([record.id, current?.ownerId ?? null, record.ownerId]);
+      if (current && current.unitId !== record.unitId) units.push([record.id, current.unitId, record.unitId]);
+    }
+    const unchanged = customers.length - created - updated;
+    const audit: AuditDraft = {
+      actor: valid.actor ?? HOST_ACTOR,
+      action: 'customers.upsert',
+      subject: { type: 'tenant', id: tenantId },
+      data: {
+        customers: customers.length,
+        created,
+        updated,
+        unchanged,
+        owners,
+        units,
+        batchDigest: sha256Hex(canonicalJson(toJson(customers))),
+      },
+    };
+    return { result: { created, updated, unchanged, versions }, audit: [audit] };
+  });
+}
+
+/** Whether writing `input` over `stored` would change nothing. */
+function sameCustomer(stored: CustomerRecord, input: ValidCustomer): boolean {
+  return (
+    stored.name === input.name &&
+    stored.ownerId === input.ownerId &&
+    stored.unitId === input.unitId &&
+    changedFieldPaths(stored, { ...stored, fields: input.fields }).length === 0 &&
+    canonicalJson(toJson(stored.externalRefs)) === canonicalJson(toJson(input.externalRefs))
+  );
 }
 
 function changedFieldPaths(before: CustomerRecord | null, after: CustomerRecord): string[] {

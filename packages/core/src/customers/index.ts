@@ -1,7 +1,10 @@
-export type {
-  CustomerView,
-  ListCustomersParams,
-  ListScope,
-  ReadCustomerParams,
-  UpsertCustomerOptions,
+export {
+  type CustomerView,
+  type ListCustomersParams,
+  type ListScope,
+  MAX_CUSTOMER_BATCH,
+  type ReadCustomerParams,
+  type UpsertCustomerOptions,
+  type UpsertCustomersOptions,
+  type UpsertCustomersResult,
 } from './customers.js';

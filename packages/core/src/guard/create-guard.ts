@@ -8,10 +8,14 @@ import {
   type CustomerView,
   type ListCustomersParams,
   listCustomers,
+  type MAX_CUSTOMER_BATCH,
   type ReadCustomerParams,
   readCustomer,
   type UpsertCustomerOptions,
+  type UpsertCustomersOptions,
+  type UpsertCustomersResult,
   upsertCustomer,
+  upsertCustomers,
 } from '../customers/customers.js';
 import type { Decision } from '../domain/decision.js';
 import {
@@ -182,6 +186,15 @@ export interface TenantGuard {
   readonly customers: CustomerRequestsApi & {
     /** Inserts or replaces a customer (host/CRM sync); audited. */
     upsert(input: CustomerInput, options?: UpsertCustomerOptions): Promise<CustomerRecord>;
+    /**
+     * Inserts or replaces up to {@link MAX_CUSTOMER_BATCH} customers in one
+     * transaction (a CRM sync, a first import): all of them or, when one is
+     * invalid, none (`ValidationError`, each problem at its index).
+     * Customers equal to the stored ones are left as they are. Audited as
+     * one `customers.upsert` entry with the counts, every owner and unit
+     * move and the batch's SHA-256.
+     */
+    upsert(input: readonly CustomerInput[], options?: UpsertCustomersOptions): Promise<UpsertCustomersResult>;
     /** A guarded read: decided, masked and audited. Denied → `ForbiddenError` (audited too). */
     read(params: ReadCustomerParams): Promise<CustomerView>;
     /** A guarded page of customers in a scope; see {@link ListCustomersParams}. */
@@ -366,7 +379,10 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
     },
     customers: {
       ...customerRequestsApi(ctx, tenantId),
-      upsert: (input, options = {}) => upsertCustomer(ctx, tenantId, input, options),
+      upsert: ((input: CustomerInput | readonly CustomerInput[], options = {}) =>
+        Array.isArray(input)
+          ? upsertCustomers(ctx, tenantId, input, options)
+          : upsertCustomer(ctx, tenantId, input as CustomerInput, options)) as TenantGuard['customers']['upsert'],
       read: (params) => readCustomer(ctx, tenantId, params),
       list: (params) => listCustomers(ctx, tenantId, params),
       decide: async (params) => {

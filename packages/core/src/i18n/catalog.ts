@@ -353,6 +353,8 @@ export type InputName =
   | 'customer'
   | 'customer id'
   | 'customer upsert options'
+  | 'customer batch options'
+  | 'customers'
   | 'dead effects page'
   | 'decision request'
   | 'delegation'

@@ -212,6 +212,8 @@ export const en: MessageCatalog = {
     customer: 'customer',
     'customer id': 'customer id',
     'customer upsert options': 'customer upsert options',
+    'customer batch options': 'customer batch options',
+    customers: 'customers',
     'dead effects page': 'dead effects page request',
     'decision request': 'decision request',
     delegation: 'delegation',

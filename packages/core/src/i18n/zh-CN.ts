@@ -210,6 +210,8 @@ export const zhCN: MessageCatalog = {
     customer: '客户',
     'customer id': '客户编号',
     'customer upsert options': '客户写入选项',
+    'customer batch options': '客户批量写入选项',
+    customers: '客户批量写入',
     'dead effects page': '失败任务分页请求',
     'decision request': '权限判断请求',
     delegation: '审批委托',
