@@ -179,7 +179,18 @@ export interface UpsertCustomersResult {
 /** A customer as validated: defaults filled in. */
 type ValidCustomer = z.output<typeof customerSchema>;
 
-/** The most customers one batch may hold. */
+/**
+ * The most customers one `customers.upsert` batch may hold; send a larger
+ * sync in slices of this size.
+ *
+ * @example
+ * ```ts
+ * import { MAX_CUSTOMER_BATCH } from '@guard/core';
+ * for (let i = 0; i < rows.length; i += MAX_CUSTOMER_BATCH) {
+ *   await acme.customers.upsert(rows.slice(i, i + MAX_CUSTOMER_BATCH));
+ * }
+ * ```
+ */
 export const MAX_CUSTOMER_BATCH = 10_000;
 
 const batchOptionsSchema = z.strictObject({ actor: actorRefSchema.optional() });
