@@ -9,6 +9,7 @@ import {
   type EntityName,
   GENESIS_HASH,
   isGuardError,
+  type NewTimer,
   type OutboxEffect,
   type Page,
   type StoredRecord,
@@ -139,6 +140,22 @@ const VERSIONED: { readonly [T in VersionedTable]: { readonly entity: EntityName
 function keyOf(table: VersionedTable, row: object): Record<string, string> {
   const values = row as Readonly<Record<string, unknown>>;
   return Object.fromEntries(VERSIONED[table].key.map((column) => [column, String(values[column])]));
+}
+
+/** The row of a newly scheduled timer: no lease, no attempts. */
+function timerRow(timer: NewTimer) {
+  return {
+    tenant_id: timer.tenantId,
+    id: timer.id,
+    timer_key: timer.key,
+    workflow_id: timer.workflowId,
+    event: jsonText(timer.event),
+    due_at: timer.dueAt,
+    created_at: timer.createdAt,
+    attempts: 0,
+    lease_owner: null,
+    lease_until: null,
+  };
 }
 
 /** The tables whose rows workers claim, with a lease. */
@@ -301,6 +318,26 @@ export function createStoreTransaction(s: Session): StoreTransaction {
   ): Promise<number | null> => {
     const row = await db.selectFrom(table).select('version').where(keyCondition(key)).executeTakeFirst();
     return row ? toNumber(row.version) : null;
+  };
+
+  /**
+   * Inserts `rows` (of one shape) as one statement, compiled once per table,
+   * row count and columns; with `ignoreDuplicates`, rows whose key exists
+   * are skipped. Split the rows with {@link batches} first.
+   */
+  const insertRows = <T extends 'customers' | 'records' | 'audit_entries' | 'timers'>(
+    table: T,
+    rows: readonly Insertable<GuardDatabase[T]>[],
+    ignoreDuplicates: boolean,
+  ) => {
+    const columns = Object.keys(rows[0] ?? {});
+    const values = rows.flatMap((row) => columns.map((column) => (row as Record<string, unknown>)[column]));
+    const key = `insert:${table}:${ignoreDuplicates}:${rows.length}:${columns.join(',')}`;
+    return statements.run(db, key, values, (...slots) => {
+      const objects = rows.map((_, r) => Object.fromEntries(columns.map((c, i) => [c, slots[r * columns.length + i]])));
+      const query = db.insertInto(table).values(objects as Insertable<GuardDatabase[T]>[]);
+      return ignoreDuplicates ? a.insertIgnoringDuplicates(query) : query;
+    });
   };
 
   /** Inserts a row of a versioned table unless one with its key exists (a cached statement per table and columns). */
@@ -585,6 +622,50 @@ export function createStoreTransaction(s: Session): StoreTransaction {
         return putVersioned('customers', customerRow(record), expectedVersion);
       }),
 
+    insertCustomers: (records) =>
+      run('insertCustomers', async () => {
+        const ids = new Set<string>();
+        for (const r of records) {
+          checkStorableText('customer', r.id, r);
+          checkVersions('customer', r.id, r.version, null);
+          const key = `${r.tenantId}\u0000${r.id}`;
+          if (r.version !== 1 || ids.has(key)) {
+            throw new ConflictError({ entity: 'customer', id: r.id, expected: r.version !== 1 ? 1 : null, actual: 1 });
+          }
+          ids.add(key);
+        }
+        // Ids taken before: a precise conflict, before anything is written (as the memory store does).
+        for (const [tenantId, tenantIds] of groupByTenant(records.map((r) => ({ tenant_id: r.tenantId, id: r.id })))) {
+          const [taken] = await byIds(tenantIds, async (list) => {
+            const found = await statements.run(db, `takenCustomers:${list.length}`, [tenantId, ...list], (t, ...l) =>
+              db.selectFrom('customers').select(['id', 'version']).where('tenant_id', '=', t).where('id', 'in', l),
+            );
+            return [...found.rows];
+          });
+          if (taken) {
+            throw new ConflictError({
+              entity: 'customer',
+              id: taken.id,
+              expected: null,
+              actual: toNumber(taken.version),
+            });
+          }
+        }
+        for (const chunk of batches(records.map(customerRow), a, 10)) {
+          try {
+            await insertRows('customers', chunk, false);
+          } catch (error) {
+            if (a.classify(error).kind !== 'unique-violation') throw error;
+            // Inserted by another transaction since the check: this one cannot commit.
+            s.failure ??= { error };
+            throw new ConflictError(
+              { entity: 'customer', id: chunk[0]?.id ?? '', expected: null, actual: null },
+              { cause: error },
+            );
+          }
+        }
+      }),
+
     listCustomers: (tenantId, filter, page) =>
       run('listCustomers', async () => {
         const after = afterId(page);
@@ -691,6 +772,22 @@ export function createStoreTransaction(s: Session): StoreTransaction {
       run('putRecord', () => {
         checkStorableText('record', record.id, record);
         return putVersioned('records', recordRow(record), expectedVersion);
+      }),
+
+    insertRecords: (records) =>
+      run('insertRecords', async () => {
+        for (const r of records) {
+          checkStorableText('record', r.id, r);
+          checkVersions(RECORD_ENTITY, r.id, r.version, null);
+          if (r.version !== 1) {
+            throw new ConflictError({ entity: RECORD_ENTITY, id: `${r.kind}/${r.id}`, expected: 1, actual: r.version });
+          }
+        }
+        let inserted = 0;
+        for (const chunk of batches(records.map(recordRow), a, 10)) {
+          inserted += count((await insertRows('records', chunk, true)).numAffectedRows);
+        }
+        return inserted;
       }),
 
     listRecords: (tenantId, filter, page) =>
@@ -811,18 +908,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     scheduleTimer: (timer) =>
       run('scheduleTimer', async () => {
-        const row = {
-          tenant_id: timer.tenantId,
-          id: timer.id,
-          timer_key: timer.key,
-          workflow_id: timer.workflowId,
-          event: jsonText(timer.event),
-          due_at: timer.dueAt,
-          created_at: timer.createdAt,
-          attempts: 0,
-          lease_owner: null,
-          lease_until: null,
-        };
+        const row = timerRow(timer);
         await a
           .upsert(
             db.insertInto('timers').values(row),
@@ -830,6 +916,22 @@ export function createStoreTransaction(s: Session): StoreTransaction {
             ['id', 'workflow_id', 'event', 'due_at', 'created_at', 'attempts', 'lease_owner', 'lease_until'],
           )
           .execute();
+      }),
+
+    scheduleTimers: (timers) =>
+      run('scheduleTimers', async () => {
+        // As one scheduleTimer after another: the last timer with a key wins.
+        const byKey = new Map(timers.map((t) => [`${t.tenantId}\u0000${t.key}`, t]));
+        const rows = [...byKey.values()].map(timerRow);
+        for (const chunk of batches(rows, a, 10)) {
+          await a
+            .upsert(
+              db.insertInto('timers').values(chunk),
+              ['tenant_id', 'timer_key'],
+              ['id', 'workflow_id', 'event', 'due_at', 'created_at', 'attempts', 'lease_owner', 'lease_until'],
+            )
+            .execute();
+        }
       }),
 
     cancelTimer: (tenantId, key) =>
@@ -951,17 +1053,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
         }
         for (const chunk of batches(entries.map(auditRow), a, 12)) {
           try {
-            const columns = Object.keys(chunk[0] ?? {}) as (keyof (typeof chunk)[number])[];
-            const values = chunk.flatMap((row) => columns.map((column) => row[column]));
-            await statements.run(db, `appendAudit:${chunk.length}:${columns.join(',')}`, values, (...slots) =>
-              db
-                .insertInto('audit_entries')
-                .values(
-                  chunk.map((_, r) =>
-                    Object.fromEntries(columns.map((column, c) => [column, slots[r * columns.length + c]])),
-                  ) as typeof chunk,
-                ),
-            );
+            await insertRows('audit_entries', chunk, false);
           } catch (error) {
             if (a.classify(error).kind !== 'unique-violation') throw error;
             // Rows above the head: the table was written behind the store's back. The

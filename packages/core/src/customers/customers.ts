@@ -26,7 +26,7 @@ import { messages, validationMessage } from '../i18n/messages.js';
 import { type GuardContext, HOST_ACTOR, inRefusableUnitOfWork, withTenant } from '../kernel/context.js';
 import { type Decided, decideOn } from '../kernel/decide.js';
 import { requireEmployee } from '../kernel/directory.js';
-import { afterCustomerWrite } from '../ownership/customer-hooks.js';
+import { afterCustomersInserted, afterCustomerWrite } from '../ownership/customer-hooks.js';
 import { applyFieldLevels } from '../policy/index.js';
 import type { CustomerFilter, CustomerRecord, Page, StoreTransaction } from '../ports/store.js';
 import { tenantLocale, tenantPolicy } from '../settings/tenant-settings.js';
@@ -364,7 +364,7 @@ export async function upsertCustomers(
     const versions: Record<string, number> = {};
     const owners: [string, string | null, string | null][] = [];
     const units: [string, string, string][] = [];
-    let created = 0;
+    const inserted: CustomerRecord[] = [];
     let updated = 0;
     for (const customer of customers) {
       const current = currentOf.get(customer.id) ?? null;
@@ -372,14 +372,20 @@ export async function upsertCustomers(
         versions[customer.id] = current.version;
         continue;
       }
-      const record = await writeCustomer(ctx, tx, tenantId, customer, current, current?.version ?? null, now);
+      // New customers are inserted together below; changed ones are written one by one, each checked against its version.
+      const record = current
+        ? await writeCustomer(ctx, tx, tenantId, customer, current, current.version, now)
+        : { ...customer, tenantId, version: 1, createdAt: now, updatedAt: now };
       versions[customer.id] = record.version;
       if (current) updated++;
-      else created++;
+      else inserted.push(record);
       if ((current?.ownerId ?? null) !== record.ownerId)
         owners.push([record.id, current?.ownerId ?? null, record.ownerId]);
       if (current && current.unitId !== record.unitId) units.push([record.id, current.unitId, record.unitId]);
     }
+    await tx.insertCustomers(inserted);
+    await afterCustomersInserted(tx, ctx, inserted, now);
+    const created = inserted.length;
     const unchanged = customers.length - created - updated;
     const audit: AuditDraft = {
       actor: valid.actor ?? HOST_ACTOR,

@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { sha256Hex } from '../audit/hash.js';
 import type { Locale } from '../i18n/locale.js';
 import type { IdGenerator } from '../ports/ids.js';
-import type { CustomerRecord, StoreTransaction } from '../ports/store.js';
+import type { CustomerRecord, NewTimer, StoredRecord, StoreTransaction } from '../ports/store.js';
+import type { TenantSettings } from '../settings/settings.js';
 import { loadSettings } from '../settings/tenant-settings.js';
 import { timerKind } from '../workflows/runtime/timer-kind.js';
 
@@ -127,9 +128,22 @@ export async function scheduleFollowUp(
     return;
   }
   const settings = await loadSettings(tx, tenantId);
+  await tx.scheduleTimer(firstFollowUp(settings, deps, tenantId, customerId, ownerId, since, now));
+}
+
+/** The follow-up timer of an owned customer's fresh clock: its first stage is due `remindAfterDays` after `since`. */
+function firstFollowUp(
+  settings: TenantSettings,
+  deps: { readonly ids: IdGenerator },
+  tenantId: string,
+  customerId: string,
+  ownerId: string,
+  since: string,
+  now: string,
+): NewTimer {
   const due = new Date(Date.parse(since) + settings.followUp.remindAfterDays * 86_400_000).toISOString();
   const event: FollowUpDue = { type: 'follow-up.due', customerId, ownerId, since, stage: 'remind' };
-  await tx.scheduleTimer({
+  return {
     id: deps.ids.next('tm'),
     tenantId,
     key: followUpTimerKey(customerId),
@@ -137,7 +151,45 @@ export async function scheduleFollowUp(
     event: followUpTimer.event(event),
     dueAt: due,
     createdAt: now,
-  });
+  };
+}
+
+/** The duplicate-index record of one key of a customer. */
+function keyRecord(tenantId: string, key: string, customerId: string, now: string): StoredRecord {
+  return {
+    tenantId,
+    kind: DUPLICATE_KEY_KIND,
+    id: keyRecordId(key, customerId),
+    ref: keyRef(key),
+    status: null,
+    at: now,
+    data: { customerId },
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * {@link afterCustomerWrite} for customers that were just inserted, in
+ * bulk: every duplicate key of every customer in one go, and the follow-up
+ * clock of every owned one.
+ */
+export async function afterCustomersInserted(
+  tx: StoreTransaction,
+  deps: { readonly ids: IdGenerator; readonly locale: Locale },
+  inserted: readonly CustomerRecord[],
+  now: string,
+): Promise<void> {
+  const tenantId = inserted[0]?.tenantId;
+  if (tenantId === undefined) return;
+  await tx.insertRecords(inserted.flatMap((c) => duplicateKeys(c).map((key) => keyRecord(tenantId, key, c.id, now))));
+  const settings = await loadSettings(tx, tenantId);
+  await tx.scheduleTimers(
+    inserted.flatMap((c) =>
+      c.ownerId === null ? [] : [firstFollowUp(settings, deps, tenantId, c.id, c.ownerId, now, now)],
+    ),
+  );
 }
 
 /**
@@ -160,23 +212,9 @@ export async function afterCustomerWrite(
   }
   for (const key of next) {
     if (old.has(key)) continue;
-    const id = keyRecordId(key, after.id);
-    if (await tx.getRecord(tenantId, DUPLICATE_KEY_KIND, id)) continue;
-    await tx.putRecord(
-      {
-        tenantId,
-        kind: DUPLICATE_KEY_KIND,
-        id,
-        ref: keyRef(key),
-        status: null,
-        at: now,
-        data: { customerId: after.id },
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      },
-      null,
-    );
+    const record = keyRecord(tenantId, key, after.id, now);
+    if (await tx.getRecord(tenantId, DUPLICATE_KEY_KIND, record.id)) continue;
+    await tx.putRecord(record, null);
   }
   if ((before?.ownerId ?? null) !== after.ownerId) {
     await scheduleFollowUp(tx, deps, tenantId, after.id, after.ownerId, now, now);

@@ -567,6 +567,15 @@ export interface CustomerOperations {
    * `expectedVersion + 1` (or 1 for a new customer).
    */
   putCustomer(record: CustomerRecord, expectedVersion: number | null): Promise<void>;
+  /**
+   * Inserts new customers, each at version 1, in as few statements as the
+   * database allows (a first sync writes thousands at once). Ids are
+   * distinct within the call. A customer whose id the tenant already has is
+   * a `ConflictError`, after which the transaction must be rolled back (let
+   * the error propagate): unlike {@link putCustomer}, a SQL store may have
+   * written part of the batch, and Postgres aborts the transaction.
+   */
+  insertCustomers(records: readonly CustomerRecord[]): Promise<void>;
   /** One page of customers matching `filter`, ordered by id. */
   listCustomers(tenantId: string, filter: CustomerFilter, page: PageRequest): Promise<Page<CustomerRecord>>;
   /**
@@ -624,6 +633,13 @@ export interface RecordOperations {
    * conflict's `params.id` is `kind/id`.
    */
   putRecord(record: StoredRecord, expectedVersion: number | null): Promise<void>;
+  /**
+   * Inserts records, each at version 1, that do not exist yet, in as few
+   * statements as the database allows; a record whose tenant, kind and id
+   * exist is left as it is (for records whose content follows from their
+   * id, such as index entries). Returns how many it inserted.
+   */
+  insertRecords(records: readonly StoredRecord[]): Promise<number>;
   /**
    * One page of records matching `filter`, ordered by `at`, then `id`. The
    * cursor holds the `(at, id)` of the page's last record; a cursor of
@@ -693,6 +709,12 @@ export interface TimerOperations {
    * `id`, `event` and `dueAt`; lease and attempts reset).
    */
   scheduleTimer(timer: NewTimer): Promise<void>;
+  /**
+   * {@link scheduleTimer} for many timers at once, in as few statements as
+   * the database allows. Each timer has its own tenant and key within the
+   * call.
+   */
+  scheduleTimers(timers: readonly NewTimer[]): Promise<void>;
   /** Cancels the tenant's timer with this key; `false` if there was none. */
   cancelTimer(tenantId: string, key: string): Promise<boolean>;
   /** Leases due timers of every tenant to a worker, like {@link StoreTransaction.claimEffects}, by `dueAt` then id. */

@@ -399,6 +399,23 @@ function createTransaction(
       }
       setWithUndo(customers, record.id, clone(record), undo);
     },
+    async insertCustomers(records) {
+      // Every check first: the memory store writes all of the batch or none of it.
+      const given = new Set<string>();
+      for (const record of records) {
+        checkVersions('customer', record.id, record.version, null);
+        checkStorableText('customer', record.id, record);
+        const key = `${record.tenantId}\u0000${record.id}`;
+        const actual = given.has(key) ? 1 : (tenant(record.tenantId, true).customers.get(record.id)?.version ?? null);
+        given.add(key);
+        if (actual !== null) throw new ConflictError({ entity: 'customer', id: record.id, expected: null, actual });
+        if (record.version !== 1) {
+          throw new ConflictError({ entity: 'customer', id: record.id, expected: 1, actual: record.version });
+        }
+      }
+      for (const record of records)
+        setWithUndo(tenant(record.tenantId, true).customers, record.id, clone(record), undo);
+    },
     async listCustomers(tenantId, filter, page) {
       const t = tenant(tenantId, false);
       const matches = customerMatcher(t, filter);
@@ -480,6 +497,33 @@ function createTransaction(
       }
       setWithUndo(ofKind, record.id, clone(record), undo);
     },
+    async insertRecords(records) {
+      for (const record of records) {
+        checkVersions('record', record.id, record.version, null);
+        checkStorableText('record', record.id, record);
+        if (record.version !== 1) {
+          throw new ConflictError({
+            entity: RECORD_ENTITY,
+            id: `${record.kind}/${record.id}`,
+            expected: 1,
+            actual: record.version,
+          });
+        }
+      }
+      let inserted = 0;
+      for (const record of records) {
+        const byKind = tenant(record.tenantId, true).records;
+        let ofKind = byKind.get(record.kind);
+        if (ofKind?.has(record.id)) continue;
+        if (!ofKind) {
+          ofKind = new Map();
+          setWithUndo(byKind, record.kind, ofKind, undo);
+        }
+        setWithUndo(ofKind, record.id, clone(record), undo);
+        inserted++;
+      }
+      return inserted;
+    },
     async listRecords(tenantId, filter, page) {
       const ofKind = tenant(tenantId, false).records.get(filter.kind)?.values() ?? [];
       const result = listRecordsOf(ofKind, filter, page);
@@ -549,6 +593,12 @@ function createTransaction(
     async scheduleTimer(timer) {
       const row: TimerRecord = { ...clone(timer), attempts: 0, leaseOwner: null, leaseUntil: null };
       setWithUndo(tenant(timer.tenantId, true).timers, timer.key, row, undo);
+    },
+    async scheduleTimers(timers) {
+      for (const timer of timers) {
+        const row: TimerRecord = { ...clone(timer), attempts: 0, leaseOwner: null, leaseUntil: null };
+        setWithUndo(tenant(timer.tenantId, true).timers, timer.key, row, undo);
+      }
     },
     async cancelTimer(tenantId, key) {
       const timers = tenant(tenantId, true).timers;

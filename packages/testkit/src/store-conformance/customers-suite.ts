@@ -29,6 +29,48 @@ const rich = customerRecord(TENANT, 'c-1', {
 });
 
 export const customersSuite = defineSuite('customers', {
+  'insertCustomers inserts many new customers at once, every field round-tripping': async (h) => {
+    // More than one statement's worth on every store (SQLite binds at most 999 values).
+    const many = Array.from({ length: 250 }, (_, i) =>
+      customerRecord(i % 2 === 0 ? TENANT : OTHER_TENANT, `c-${String(i).padStart(3, '0')}`, {
+        ...rich,
+        tenantId: i % 2 === 0 ? TENANT : OTHER_TENANT,
+        id: `c-${String(i).padStart(3, '0')}`,
+        ownerId: i % 3 === 0 ? null : `e-${i}`,
+      }),
+    );
+    await inTx(h, (tx) => tx.insertCustomers(many));
+    for (const tenantId of [TENANT, OTHER_TENANT]) {
+      const mine = many.filter((c) => c.tenantId === tenantId);
+      const read = await inTx(h, (tx) =>
+        tx.getCustomers(
+          tenantId,
+          mine.map((c) => c.id),
+        ),
+      );
+      expect(sortBy(read, (c) => c.id)).toEqual(mine);
+      expect(await h.raw.customers(tenantId)).toHaveLength(125);
+    }
+    await inTx(h, (tx) => tx.insertCustomers([]));
+  },
+
+  'insertCustomers throws ConflictError for an id the tenant has or one given twice, and writes nothing': async (h) => {
+    await inTx(h, (tx) => tx.putCustomer(rich, null));
+    const before = await rawSnapshot(h, [TENANT, OTHER_TENANT]);
+    const fresh = Array.from({ length: 150 }, (_, i) => customerRecord(TENANT, `c-new-${i}`));
+    const taken = await errorOf(h, (tx) => tx.insertCustomers([...fresh, { ...rich, name: 'again' }]));
+    expect(isGuardError(taken, 'CONFLICT'), `expected a ConflictError, got ${String(taken)}`).toBe(true);
+    expect(await rawSnapshot(h, [TENANT, OTHER_TENANT])).toEqual(before);
+    const twice = await errorOf(h, (tx) =>
+      tx.insertCustomers([customerRecord(TENANT, 'c-x'), customerRecord(TENANT, 'c-x', { name: 'other' })]),
+    );
+    expect(isGuardError(twice, 'CONFLICT'), `expected a ConflictError, got ${String(twice)}`).toBe(true);
+    expect(await rawSnapshot(h, [TENANT, OTHER_TENANT])).toEqual(before);
+    // The same id in another tenant is another customer.
+    await inTx(h, (tx) => tx.insertCustomers([{ ...rich, tenantId: OTHER_TENANT }]));
+    expect(await h.raw.customers(OTHER_TENANT)).toHaveLength(1);
+  },
+
   'getCustomer is null for a missing customer': async (h) => {
     expect(await inTx(h, (tx) => tx.getCustomer(TENANT, 'c-404'))).toBeNull();
   },

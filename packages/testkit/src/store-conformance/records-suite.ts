@@ -177,6 +177,24 @@ const recordSpecs = fc
   .map((specs) => [...new Map(specs.map((r) => [`${r.kind}/${r.id}`, r])).values()]);
 
 export const recordsSuite = defineSuite('records', {
+  'insertRecords inserts the records that do not exist, leaves the others as they are, and counts what it inserted':
+    async (h) => {
+      await inTx(h, (tx) => tx.putRecord(followUp, null));
+      const many = Array.from({ length: 240 }, (_, i) =>
+        storedRecord(i % 2 === 0 ? TENANT : OTHER_TENANT, 'index', `k-${String(i).padStart(3, '0')}`, {
+          ref: `ref-${i % 7}`,
+          data: { customerId: `c-${i}`, 名: '客户' },
+        }),
+      );
+      const again = { ...followUp, data: { replaced: true } };
+      expect(await inTx(h, (tx) => tx.insertRecords([...many, again, many[0] as StoredRecord]))).toBe(240);
+      expect(await inTx(h, (tx) => tx.getRecord(TENANT, 'follow-up', 'f-1'))).toEqual(followUp);
+      expect(await inTx(h, (tx) => tx.getRecord(TENANT, 'index', 'k-000'))).toEqual(many[0]);
+      expect((await rawRecords(h)).filter((r) => r.kind === 'index')).toHaveLength(120);
+      expect(await inTx(h, (tx) => tx.insertRecords(many))).toBe(0);
+      expect(await inTx(h, (tx) => tx.insertRecords([]))).toBe(0);
+    },
+
   'getRecord is null for a missing record, another kind or another tenant': async (h) => {
     expect(await inTx(h, (tx) => tx.getRecord(TENANT, 'follow-up', 'f-404'))).toBeNull();
     await inTx(h, (tx) => tx.putRecord(followUp, null));

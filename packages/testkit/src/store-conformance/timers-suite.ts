@@ -49,6 +49,22 @@ export const timersSuite = defineSuite('timers', {
     ]);
   },
 
+  'scheduleTimers schedules many at once, as one scheduleTimer after another: the last timer of a key wins': async (
+    h,
+  ) => {
+    await inTx(h, (tx) => tx.scheduleTimer(newTimer(TENANT, 'tm-old', 'k-000', { event: { type: 'OLD' } })));
+    const many = Array.from({ length: 230 }, (_, i) =>
+      newTimer(TENANT, `tm-${i}`, `k-${String(i).padStart(3, '0')}`, { dueAt: instant(i * 1000), event: { n: i } }),
+    );
+    const last = newTimer(TENANT, 'tm-last', 'k-001', { event: { type: 'LAST' } });
+    await inTx(h, (tx) => tx.scheduleTimers([...many, last]));
+    expect(await inTx(h, (tx) => tx.getTimer(TENANT, 'k-000'))).toEqual(scheduled(many[0] as NewTimer));
+    expect(await inTx(h, (tx) => tx.getTimer(TENANT, 'k-001'))).toEqual(scheduled(last));
+    expect(await inTx(h, (tx) => tx.getTimer(TENANT, 'k-229'))).toEqual(scheduled(many[229] as NewTimer));
+    expect(await h.raw.timers(TENANT)).toHaveLength(230);
+    await inTx(h, (tx) => tx.scheduleTimers([]));
+  },
+
   'getTimer is null for an unknown key': async (h) => {
     await inTx(h, (tx) => tx.scheduleTimer(newTimer(OTHER_TENANT, 'tm-1', 'wf-1:timeout')));
     expect(await inTx(h, (tx) => tx.getTimer(TENANT, 'wf-1:timeout'))).toBeNull();
