@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CustomerInput, createGuard, hmacKeys, MAX_CUSTOMER_BATCH, manualClock, type Store } from '@guard/core';
+import { postgresStore } from '@guard/store-postgres';
+import { sqliteStore } from '@guard/store-sqlite';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { type Figure, measure, rate } from './stats.js';
+
+/** How much work one run does. */
+export interface BulkBenchSize {
+  /** Customers in the first sync of each run. */
+  readonly customers: number;
+  readonly runs: number;
+}
+
+/** One row of the bulk-load table: customers per second, Guard's and the plain driver's. */
+export interface BulkBenchRow {
+  readonly database: 'SQLite' | 'Postgres';
+  readonly guard: Figure;
+  readonly baseline: Figure;
+  readonly baselineLabel: string;
+}
+
+const keys = hmacKeys({ current: 'bench', keys: { bench: 'benchmark-only-secret-benchmark-only!!' } });
+const REPS = 200;
+
+/** Customer `i` of a tenant: public, contact and commercial fields, owned by one of 200 reps. */
+function customer(i: number): CustomerInput {
+  return {
+    id: `c-${i}`,
+    name: `客户 ${i} 有限公司`,
+    ownerId: `e-${i % REPS}`,
+    unitId: `t-${i % 10}`,
+    fields: {
+      public: { industry: ['retail', 'logistics', 'finance'][i % 3] as string, city: '上海' },
+      contact: { phone: `138${String(10_000_000 + i).slice(-8)}`, email: `buyer${i}@example.com` },
+      commercial: { creditLimit: 50_000 + (i % 97) * 1000 },
+    },
+    externalRefs: { crm: `acc-${i}` },
+  };
+}
+
+const COLUMNS = 'tenant_id, id, name, owner_id, unit_id, fields, external_refs, version, created_at, updated_at';
+const row = (tenantId: string, c: CustomerInput, at: string) => [
+  tenantId,
+  c.id,
+  c.name,
+  c.ownerId ?? null,
+  c.unitId,
+  JSON.stringify(c.fields ?? {}),
+  JSON.stringify(c.externalRefs ?? {}),
+  1,
+  at,
+  at,
+];
+
+/** The plain driver's first sync: the same rows into a table of the same columns and keys, a transaction per batch. */
+interface Baseline {
+  readonly label: string;
+  load(tenantId: string, customers: readonly CustomerInput[], batch: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+function sqliteBaseline(file: string): Baseline {
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = WAL');
+  db.exec(`create table if not exists plain_customers (tenant_id text, id text, name text, owner_id text, unit_id text,
+    fields text, external_refs text, version integer, created_at text, updated_at text, primary key (tenant_id, id));
+    create index if not exists plain_customers_owner on plain_customers (tenant_id, owner_id, id);
+    create index if not exists plain_customers_unit on plain_customers (tenant_id, unit_id, id)`);
+  const insert = db.prepare(`insert into plain_customers (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const many = db.transaction((tenantId: string, rows: readonly CustomerInput[], at: string) => {
+    for (const c of rows) insert.run(...row(tenantId, c, at));
+  });
+  return {
+    label: 'better-sqlite3 prepared insert, same columns and indexes',
+    async load(tenantId, customers, batch) {
+      const at = new Date().toISOString();
+      for (let i = 0; i < customers.length; i += batch) many.immediate(tenantId, customers.slice(i, i + batch), at);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+function postgresBaseline(url: string, prefix: string): Baseline {
+  const table = `${prefix}plain_customers`;
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  let ready: Promise<unknown> | undefined;
+  const init = () =>
+    (ready ??= pool.query(`create table if not exists ${table} (tenant_id varchar(128), id varchar(128), name text,
+      owner_id varchar(128), unit_id varchar(128), fields jsonb, external_refs jsonb, version integer,
+      created_at char(24), updated_at char(24), primary key (tenant_id, id));
+      create index if not exists ${table}_owner on ${table} (tenant_id, owner_id, id);
+      create index if not exists ${table}_unit on ${table} (tenant_id, unit_id, id)`));
+  return {
+    label: 'pg multi-row insert (6,000 rows a statement), same columns and indexes',
+    async load(tenantId, customers, batch) {
+      await init();
+      const at = new Date().toISOString();
+      for (let i = 0; i < customers.length; i += batch) {
+        const client = await pool.connect();
+        try {
+          await client.query('begin');
+          const rows = customers.slice(i, i + batch);
+          for (let j = 0; j < rows.length; j += 6000) {
+            const params: unknown[] = [];
+            const tuples = rows.slice(j, j + 6000).map((c) => {
+              const values = row(tenantId, c, at);
+              const base = params.length;
+              params.push(...values);
+              return `(${values.map((_, k) => `$${base + k + 1}`).join(', ')})`;
+            });
+            await client.query(`insert into ${table} (${COLUMNS}) values ${tuples.join(', ')}`, params);
+          }
+          await client.query('commit');
+        } finally {
+          client.release();
+        }
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** One tenant per run, with its org of 10 teams and 200 reps, ready for a first sync. */
+async function freshTenant(store: Store, tenantId: string) {
+  const guard = createGuard({ store, keys, clock: manualClock('2026-11-02T02:00:00.000Z') });
+  await guard.tenants.upsert({ id: tenantId, name: tenantId, timeZone: 'Asia/Shanghai' });
+  const t = guard.tenant(tenantId);
+  await t.directory.sync({
+    units: [
+      { id: 'hq', name: 'HQ', kind: 'hq', parentId: null },
+      ...Array.from({ length: 10 }, (_, i) => ({
+        id: `t-${i}`,
+        name: `Team ${i}`,
+        kind: 'team' as const,
+        parentId: 'hq',
+      })),
+    ],
+    employees: Array.from({ length: REPS }, (_, i) => ({
+      id: `e-${i}`,
+      name: `Rep ${i}`,
+      unitId: `t-${i % 10}`,
+      roles: ['sales'],
+      hireDate: '2022-01-01',
+    })),
+  });
+  return t;
+}
+
+async function benchOne(
+  database: BulkBenchRow['database'],
+  store: Store,
+  baseline: Baseline,
+  size: BulkBenchSize,
+): Promise<BulkBenchRow> {
+  const customers = Array.from({ length: size.customers }, (_, i) => customer(i));
+  const guard = await measure(size.runs, async (run) => {
+    const t = await freshTenant(store, `bulk-${run}`);
+    const figure = await rate(customers.length, async () => {
+      for (let i = 0; i < customers.length; i += MAX_CUSTOMER_BATCH) {
+        const result = await t.customers.upsert(customers.slice(i, i + MAX_CUSTOMER_BATCH));
+        if (result.created !== Math.min(MAX_CUSTOMER_BATCH, customers.length - i))
+          throw new Error(`bench: a batch created ${result.created} customers`);
+      }
+    });
+    const check = await t.audit.verify();
+    if (!check.ok) throw new Error('bench: the audit chain does not verify after the sync');
+    return figure;
+  });
+  const plain = await measure(size.runs, (run) =>
+    rate(customers.length, () => baseline.load(`plain-${run}`, customers, MAX_CUSTOMER_BATCH)),
+  );
+  return { database, guard, baseline: plain, baselineLabel: baseline.label };
+}
+
+/**
+ * A first sync: `size.customers` new customers through `customers.upsert`
+ * in batches of 10,000 (validated, with the duplicate index, a follow-up
+ * clock per owned customer and an audit entry per batch), next to the plain
+ * driver inserting the same rows into a table with the same columns and
+ * indexes.
+ */
+export async function bulkBench(size: BulkBenchSize, postgresUrl: string | undefined): Promise<BulkBenchRow[]> {
+  const rows: BulkBenchRow[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'guard-bench-bulk-'));
+  try {
+    const store = sqliteStore({ filename: join(dir, 'guard.db') });
+    await store.migrate();
+    const baseline = sqliteBaseline(join(dir, 'plain.db'));
+    try {
+      rows.push(await benchOne('SQLite', store, baseline, size));
+    } finally {
+      await store.close();
+      await baseline.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (postgresUrl) {
+    const prefix = `bench_bulk_${process.pid}_`;
+    const store = postgresStore({ connectionString: postgresUrl, tablePrefix: prefix });
+    await store.migrate();
+    const baseline = postgresBaseline(postgresUrl, prefix);
+    try {
+      rows.push(await benchOne('Postgres', store, baseline, size));
+    } finally {
+      await store.close();
+      await baseline.close();
+      const pool = new pg.Pool({ connectionString: postgresUrl, max: 1 });
+      const { rows: tables } = await pool.query<{ tablename: string }>(
+        'select tablename from pg_tables where schemaname = current_schema() and starts_with(tablename, $1)',
+        [prefix],
+      );
+      for (const { tablename } of tables) await pool.query(`drop table if exists "${tablename}"`);
+      await pool.end();
+    }
+  }
+  return rows;
+}
