@@ -49,6 +49,53 @@ await describeWithDatabase('postgres', 'postgresStore on a server', (url) => {
     }
   });
 
+  it('migrate() and analyze() leave the planner with statistics of every Guard table', async () => {
+    const harness = await sqlHarness({
+      dialect: 'postgres',
+      url,
+      open: ({ prefix }) => postgresStore({ connectionString: url, tablePrefix: prefix }),
+    });
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    const analyzed = async () =>
+      (
+        await pool.query<{ relname: string; last_analyze: Date | null }>(
+          'select relname, last_analyze from pg_stat_user_tables where starts_with(relname, $1) order by relname',
+          [harness.prefix],
+        )
+      ).rows;
+    try {
+      const afterMigrate = await analyzed();
+      expect(afterMigrate.length).toBeGreaterThanOrEqual(13);
+      // Kysely's own bookkeeping tables aside.
+      const guardTables = afterMigrate.filter((t) => !/_migrations(_lock)?$/.test(t.relname));
+      expect(guardTables.filter((t) => t.last_analyze === null)).toEqual([]);
+      await harness.store.transaction((tx) =>
+        tx.insertCustomers(
+          Array.from({ length: 500 }, (_, i) => ({
+            tenantId: 'acme',
+            id: `c-${i}`,
+            name: `Customer ${i}`,
+            ownerId: null,
+            unitId: 'hq',
+            fields: {},
+            externalRefs: {},
+            version: 1,
+            createdAt: '2026-11-02T02:00:00.000Z',
+            updatedAt: '2026-11-02T02:00:00.000Z',
+          })),
+        ),
+      );
+      await harness.store.analyze();
+      const { rows } = await pool.query<{ reltuples: number }>('select reltuples from pg_class where relname = $1', [
+        `${harness.prefix}customers`,
+      ]);
+      expect(rows[0]?.reltuples).toBe(500);
+    } finally {
+      await pool.end();
+      await harness.cleanup();
+    }
+  });
+
   it('leaves a pool of yours open when the store closes', async () => {
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     try {
