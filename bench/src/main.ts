@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { type AuditBenchRow, auditBench } from './audit.js';
 import { type BulkBenchRow, type BulkBenchSize, bulkBench } from './bulk.js';
 import { machine } from './machine.js';
+import { type PolicyBenchResult, type PolicyBenchSize, policyBench } from './policies.js';
 import { type ReadBenchResult, type ReadBenchSize, readBench } from './reads.js';
 import { type RuleBenchResult, type RuleBenchSize, ruleBench } from './rules.js';
 import { type ScoringBenchResult, type ScoringBenchSize, scoringBench } from './scoring.js';
@@ -32,6 +33,11 @@ const scoringSize: ScoringBenchSize = quick
   ? { employees: 200, days: 90, runs: 1 }
   : { employees: 10_000, days: 90, runs: 3 };
 
+// Policy engines side by side: CPU only.
+const policySize: PolicyBenchSize = quick
+  ? { customers: 10_000, users: 200, agreement: 2_000, checks: 20_000, runs: 1 }
+  : { customers: 10_000, users: 200, agreement: 100_000, checks: 1_000_000, runs: size.runs };
+
 // Guarded reads, on a tenant with 10,000 customers.
 const readSize: ReadBenchSize = quick
   ? { customers: 200, reads: 300, decisions: 10_000, runs: 1 }
@@ -59,6 +65,18 @@ function auditTable(rows: readonly AuditBenchRow[]): string {
 
 /** Microseconds per item of a figure given per second. */
 const micros = (f: Figure) => `${(1e6 / f.median).toFixed(f.median > 1e5 ? 2 : 0)} µs`;
+
+function policyTable(result: PolicyBenchResult): string {
+  const closure = result.rows.find((r) => r.engine === 'hand closure') as PolicyBenchResult['rows'][number];
+  return [
+    '| engine | how | checks/s | time per check | closure ÷ engine |',
+    '|---|---|---|---|---|',
+    ...result.rows.map(
+      (r) =>
+        `| ${r.engine} | ${r.how} | ${formatRate(r.figure)} | ${micros(r.figure)} | ${(closure.figure.median / r.figure.median).toFixed(1)}× |`,
+    ),
+  ].join('\n');
+}
 
 function readTable(result: ReadBenchResult): string {
   const lines = [
@@ -164,6 +182,15 @@ const scoringRows = scoringTable(scoring);
 console.log(`\n${scoringRows}\n\nscheduled scoring took ${scoringTook}`);
 
 console.log(
+  `\nPolicy engines: ${thousands(policySize.users)} users, ${thousands(policySize.customers)} customers, ${thousands(policySize.checks)} random checks a round (casbin: a hundredth), ${policySize.runs} rounds`,
+);
+const policyStarted = process.hrtime.bigint();
+const policies = await policyBench(policySize, (line) => console.log(line));
+const policiesTook = seconds(policyStarted);
+const policyRows = policyTable(policies);
+console.log(`\n${policyRows}\n\npolicy engines took ${policiesTook}`);
+
+console.log(
   `\nGuarded reads: ${thousands(readSize.customers)} customers, ${thousands(readSize.reads)} reads a round, ${readSize.runs} rounds per store and path`,
 );
 const readStarted = process.hrtime.bigint();
@@ -204,6 +231,25 @@ Reproduce (Postgres on \`GUARD_BENCH_POSTGRES_URL\`, default
 \`\`\`sh
 npx pnpm@10 install && npx pnpm@10 build && npx pnpm@10 bench
 \`\`\`
+
+## Policy engines
+
+One access policy in four engines: Guard's compiled JSON policy, CASL 7
+(\`@casl/ability\`, an ability built once per user, \`can\` and
+\`permittedFieldsOf\`), casbin 5 (\`enforceSync\` with an ABAC model, one
+call per field class and level) and a hand-written closure. The policy:
+sales reps read their own customers in full and their team's public
+fields; managers read their team in full; export only with a grant (a role
+half the managers hold), their team in full; HR admins read the whole
+tenant with contacts masked; frozen staff nothing. ${thousands(policySize.users)} users (20 teams of a
+manager and eight reps in 4 branches, HR admins, every 25th rep frozen)
+and ${thousands(policySize.customers)} customers. A check is a random user, action (read three times
+in four) and customer (of the user's own unit six times in ten); its
+outcome is "denied" or the level of each field class. Before timing, all
+four engines must give the same outcome on ${thousands(policies.agreed)} random checks
+(${percent(policies.allowedShare)} of them allowed), or the bench fails. This section took ${policiesTook}.
+
+${policyRows}
 
 ## Guarded reads
 
