@@ -189,6 +189,17 @@ describe('applyFieldLevels', () => {
     expect(out.hidden).toEqual(['legacy', 'public']);
   });
 
+  it('keeps a class or field named __proto__ as an own property, never as the prototype', () => {
+    const fields = JSON.parse('{"__proto__": {"__proto__": "13812345678", "b": 1}, "public": {"__proto__": "x"}}');
+    const out = applyFieldLevels(fields, JSON.parse('{"__proto__": "mask", "public": "show"}'));
+    expect(Object.getPrototypeOf(out.fields)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(out.fields.public)).toBe(Object.prototype);
+    expect(Object.keys(out.fields)).toEqual(['__proto__', 'public']);
+    expect(Object.hasOwn(out.fields.public as object, '__proto__')).toBe(true);
+    expect(JSON.stringify(out.fields)).toBe('{"__proto__":{"__proto__":"1***","b":"***"},"public":{"__proto__":"x"}}');
+    expect(out.masked).toEqual(['__proto__']);
+  });
+
   it('treats classes the levels do not configure (even inherited names) as hidden', () => {
     const out = applyFieldLevels({ toString: { a: 'x' }, constructor: { b: 'y' } }, {});
     expect(out.fields).toEqual({});

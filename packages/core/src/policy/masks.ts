@@ -71,9 +71,23 @@ export function maskValue(kind: MaskKind, value: FieldValue): string | null {
   return (maskers[kind] ?? maskDefault)(String(value));
 }
 
+/** How many code points a text has (as `Array.from(text).length`, without building the array). */
+function codePoints(text: string): number {
+  let n = text.length;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) {
+      const before = text.charCodeAt(i - 1);
+      // A low surrogate after a high one is the second half of one code point.
+      if (before >= 0xd800 && before <= 0xdbff) n--;
+    }
+  }
+  return n;
+}
+
 /** Half of a text's code points, rounded down: what a mask may reveal of it. */
 function budgetOf(text: string): number {
-  return Math.floor(Array.from(text).length / 2);
+  return Math.floor(codePoints(text) / 2);
 }
 
 /** The first code point when a value is long enough to reveal one, else nothing. */
@@ -120,8 +134,8 @@ function maskEmail(text: string): string {
   if (left < 0) return STARS;
   const local = text.slice(0, at);
   const domain = text.slice(at + 1);
-  const first = Array.from(local).length >= 2 && left >= 1 ? revealFirst(local) : '';
-  left -= Array.from(first).length;
+  const first = codePoints(local) >= 2 && left >= 1 ? revealFirst(local) : '';
+  left -= codePoints(first);
   const dot = domain.lastIndexOf('.');
   const suffix = dot > 0 ? domain.slice(dot) : '';
   const domainFirst = String.fromCodePoint(domain.codePointAt(0) ?? 0x2a);
@@ -137,7 +151,9 @@ function maskEmail(text: string): string {
 
 /** How many characters of a mask are not stars. */
 function revealed(mask: string): number {
-  return Array.from(mask).filter((ch) => ch !== '*').length;
+  let stars = 0;
+  for (let i = 0; i < mask.length; i++) if (mask.charCodeAt(i) === 42) stars++;
+  return codePoints(mask) - stars;
 }
 
 function maskIdNumber(text: string): string {
@@ -201,6 +217,13 @@ export interface MaskedFields {
   readonly hidden: string[];
 }
 
+/** Sets an own property; a key named `__proto__` is a key like any other (plain assignment would set the prototype). */
+function own<V>(target: Record<string, V>, key: string, value: V): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 /**
  * Applies a decision's field levels to a customer's fields, grouped by class:
  * `show` classes are copied, `mask` classes have every value masked (by
@@ -224,20 +247,26 @@ export function applyFieldLevels(
   levels: Readonly<Record<string, FieldLevel>>,
   maskKinds?: Readonly<Record<string, MaskKind>>,
 ): MaskedFields {
-  const result: MaskedFields = { fields: {}, shown: [], masked: [], hidden: [] };
-  const visible: [string, Record<string, FieldValue>][] = [];
-  for (const cls of Object.keys(fields).sort()) {
+  const visible: Record<string, Record<string, FieldValue>> = {};
+  const shown: string[] = [];
+  const masked: string[] = [];
+  const hidden: string[] = [];
+  const classes = Object.keys(fields);
+  if (classes.length > 1) classes.sort();
+  for (const cls of classes) {
     const level = Object.hasOwn(levels, cls) ? levels[cls] : 'hide';
-    const values = Object.entries(fields[cls] ?? {});
-    if (level === 'show') {
-      visible.push([cls, Object.fromEntries(values)]);
-      result.shown.push(cls);
-    } else if (level === 'mask') {
-      visible.push([cls, Object.fromEntries(values.map(([k, v]) => [k, maskValue(maskKindFor(k, maskKinds), v)]))]);
-      result.masked.push(cls);
-    } else {
-      result.hidden.push(cls);
+    if (level !== 'show' && level !== 'mask') {
+      hidden.push(cls);
+      continue;
     }
+    const values = fields[cls] ?? {};
+    const out: Record<string, FieldValue> = {};
+    for (const name of Object.keys(values)) {
+      const value = values[name] as FieldValue;
+      own(out, name, level === 'show' ? value : maskValue(maskKindFor(name, maskKinds), value));
+    }
+    own(visible, cls, out);
+    (level === 'show' ? shown : masked).push(cls);
   }
-  return { ...result, fields: Object.fromEntries(visible) };
+  return { fields: visible, shown, masked, hidden };
 }
