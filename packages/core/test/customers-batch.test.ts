@@ -36,7 +36,7 @@ describe('customers.upsert with a batch', () => {
     });
   });
 
-  it('is audited as one entry with every owner and unit move and the digest of the batch', async () => {
+  it('is audited as one entry with the counts, unit moves and digest, and an owner-change entry per owner change', async () => {
     const { t } = await seededGuard();
     const batch = [
       customer('c-new', 'rep', 'sh-1'),
@@ -53,13 +53,18 @@ describe('customers.upsert with a batch', () => {
         created: 1,
         updated: 2,
         unchanged: 0,
-        owners: [
-          ['c-new', null, 'rep'],
-          ['c-mate', 'mate', 'rep'],
-        ],
+        ownerChanges: 2,
         units: [['c-other', 'sh-2', 'sh-1']],
       },
     });
+    // Each owner change has its own entry, so the customer's ownership history is complete.
+    expect(await t.ownership.history('c-mate')).toMatchObject({
+      items: [
+        { from: null, to: 'mate' },
+        { from: 'mate', to: 'rep', reason: 'sync' },
+      ],
+    });
+    expect((await t.ownership.history('c-new')).items).toMatchObject([{ from: null, to: 'rep', reason: 'sync' }]);
     expect((entry?.data as { batchDigest?: string } | undefined)?.batchDigest).toMatch(/^[0-9a-f]{64}$/);
     // No personal data in the chain: names of fields at most, never their values.
     expect(JSON.stringify(entry)).not.toContain('13812345678');

@@ -320,10 +320,13 @@ export async function upsertCustomer(
  * Writes a batch of customers (a CRM sync, a first import) in one
  * transaction: all of them, or — when one is invalid — none, with every
  * problem named by its index. A customer equal to the stored one is left
- * as it is. The batch is audited as one `customers.upsert` entry: the
- * counts, every owner and unit move (`[id, from, to]`), and the SHA-256 of
- * the batch as given (`batchDigest`, so the sync file can be matched to the
- * entry later). Audit entries never copy customers' personal data.
+ * as it is. The batch is audited as one `customers.upsert` entry — the
+ * counts, every unit move (`[id, from, to]`) and the SHA-256 of the batch as
+ * given (`batchDigest`, so the sync file can be matched to the entry later)
+ * — and, as with a single upsert, a `customer.owner-change` entry for each
+ * customer whose owner changed (its ownership history reads them), all
+ * appended in one statement. Audit entries never copy customers' personal
+ * data.
  */
 export async function upsertCustomers(
   ctx: GuardContext,
@@ -387,8 +390,9 @@ export async function upsertCustomers(
     await afterCustomersInserted(tx, ctx, inserted, now);
     const created = inserted.length;
     const unchanged = customers.length - created - updated;
+    const actor = valid.actor ?? HOST_ACTOR;
     const audit: AuditDraft = {
-      actor: valid.actor ?? HOST_ACTOR,
+      actor,
       action: 'customers.upsert',
       subject: { type: 'tenant', id: tenantId },
       data: {
@@ -396,12 +400,19 @@ export async function upsertCustomers(
         created,
         updated,
         unchanged,
-        owners,
+        ownerChanges: owners.length,
         units,
         batchDigest: sha256Hex(canonicalJson(toJson(customers))),
       },
     };
-    return { result: { created, updated, unchanged, versions }, audit: [audit] };
+    // Each owner change has its own entry, as with a single upsert: a customer's ownership history reads them.
+    const ownerChanges: AuditDraft[] = owners.map(([id, from, to]) => ({
+      actor,
+      action: 'customer.owner-change',
+      subject: { type: 'customer', id },
+      data: { from, to, reason: 'sync', version: versions[id] as number },
+    }));
+    return { result: { created, updated, unchanged, versions }, audit: [audit, ...ownerChanges] };
   });
 }
 

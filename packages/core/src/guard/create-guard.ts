@@ -191,8 +191,8 @@ export interface TenantGuard {
      * transaction (a CRM sync, a first import): all of them or, when one is
      * invalid, none (`ValidationError`, each problem at its index).
      * Customers equal to the stored ones are left as they are. Audited as
-     * one `customers.upsert` entry with the counts, every owner and unit
-     * move and the batch's SHA-256.
+     * one `customers.upsert` entry (the counts, every unit move, the
+     * batch's SHA-256) and a `customer.owner-change` entry per owner change.
      */
     upsert(input: readonly CustomerInput[], options?: UpsertCustomersOptions): Promise<UpsertCustomersResult>;
     /** A guarded read: decided, masked and audited. Denied → `ForbiddenError` (audited too). */
