@@ -10,6 +10,7 @@ import type {
   CustomerFilter,
   CustomerRecord,
   EmployeeRecord,
+  NewTimer,
   OrgUnitRecord,
   OutboxEffect,
   Page,
@@ -24,6 +25,7 @@ import type {
   WorkflowRecord,
 } from '../ports/store.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
+import { type DueEntry, DueIndex } from './due-index.js';
 import { checkStorableText } from './text.js';
 import { checkVersions } from './versions.js';
 
@@ -118,6 +120,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   const tenants = new Map<string, MemoryTenantData>();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
+  const due: Indexes = { effects: new DueIndex(), timers: new DueIndex() };
 
   const data = (tenantId: string, undo: Undo[] | null): MemoryTenantData => {
     let t = tenants.get(tenantId);
@@ -160,6 +163,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         () => tenants.values(),
         undo,
         clock,
+        due,
       );
       try {
         const result = await work(tx);
@@ -285,14 +289,28 @@ function listRecordsOf(records: Iterable<StoredRecord>, filter: RecordFilter, pa
   );
 }
 
+/** The store's indexes of claimable rows, shared by its transactions. */
+interface Indexes {
+  readonly effects: DueIndex;
+  readonly timers: DueIndex;
+}
+
 function createTransaction(
   tenant: (tenantId: string, write: boolean) => MemoryTenantData,
   everyTenant: () => Iterable<MemoryTenantData>,
   undo: Undo[],
   clock: Clock,
+  indexes: Indexes,
 ): StoreTransaction {
-  /** Leases up to `limit` due, unleased rows of every tenant, oldest first. */
+  /**
+   * Leases up to `limit` due, unleased rows of every tenant, oldest first
+   * (then by id), taking them from the index in that order: a claim looks
+   * at the due rows it takes and at those leased right now, never at rows
+   * due later or settled. Every row still claimable later (leased ones, if
+   * their lease runs out) goes back into the index.
+   */
   const claim = <R extends { id: string; leaseOwner: string | null; leaseUntil: string | null; attempts: number }>(
+    index: DueIndex,
     pick: (t: MemoryTenantData) => Map<string, R>,
     dueAt: (row: R) => string,
     eligible: (row: R) => boolean,
@@ -300,28 +318,52 @@ function createTransaction(
   ): R[] => {
     // Due by the caller's instant; leased by the store's clock, the one clock every worker shares.
     const storeNow = clock.now().toISOString();
-    const due: { map: Map<string, R>; key: string; row: R }[] = [];
-    for (const t of everyTenant()) {
-      for (const [key, row] of pick(t)) {
-        if (eligible(row) && dueAt(row) <= request.now && (row.leaseUntil === null || row.leaseUntil < storeNow)) {
-          due.push({ map: pick(t), key, row });
-        }
-      }
+    const taken: { map: Map<string, R>; key: string; row: R }[] = [];
+    const back: DueEntry[] = [];
+    const seen = new Set<string>();
+    for (let entry = index.peek(); entry !== undefined && entry.due <= request.now; entry = index.peek()) {
+      if (!(taken.length < request.limit)) break;
+      index.pop();
+      const map = pick(tenant(entry.tenantId, false));
+      const row = map.get(entry.key);
+      const sig = `${entry.tenantId}\u0000${entry.key}`;
+      // Stale (the row changed since it was indexed, and was indexed again if still claimable) or a duplicate.
+      if (!row || row.id !== entry.id || !eligible(row) || dueAt(row) !== entry.due || seen.has(sig)) continue;
+      seen.add(sig);
+      back.push(entry);
+      if (row.leaseUntil === null || row.leaseUntil < storeNow) taken.push({ map, key: entry.key, row });
     }
-    due.sort((a, b) => compare(dueAt(a.row), dueAt(b.row)) || compare(a.row.id, b.row.id));
+    for (const entry of back) index.add(entry);
     const leaseUntil = new Date(Date.parse(storeNow) + request.leaseMs).toISOString();
-    return due.slice(0, request.limit).map(({ map, key, row }) => {
+    return taken.map(({ map, key, row }) => {
       const leased = { ...row, leaseOwner: request.workerId, leaseUntil, attempts: row.attempts + 1 };
       setWithUndo(map, key, leased, undo);
       return clone(leased);
     });
   };
-  /** Finds a row by id in every tenant. */
-  const findById = <R extends { id: string }>(pick: (t: MemoryTenantData) => Map<string, R>, id: string) => {
+  /** Finds a row by id: where the index says it is, else (a row the index does not know) in every tenant. */
+  const findById = <R extends { id: string }>(
+    index: DueIndex,
+    pick: (t: MemoryTenantData) => Map<string, R>,
+    id: string,
+  ) => {
+    const hint = index.where(id);
+    if (hint !== undefined) {
+      const map = pick(tenant(hint.tenantId, false));
+      const row = map.get(hint.key);
+      if (row?.id === id) return { map, key: hint.key, row };
+    }
     for (const t of everyTenant()) {
       for (const [key, row] of pick(t)) if (row.id === id) return { map: pick(t), key, row };
     }
     return null;
+  };
+
+  /** Schedules (or moves) a timer, and indexes it. */
+  const schedule = (timer: NewTimer) => {
+    const row: TimerRecord = { ...clone(timer), attempts: 0, leaseOwner: null, leaseUntil: null };
+    setWithUndo(tenant(timer.tenantId, true).timers, timer.key, row, undo);
+    indexes.timers.add({ tenantId: timer.tenantId, key: timer.key, id: row.id, due: row.dueAt });
   };
 
   return {
@@ -552,12 +594,19 @@ function createTransaction(
           leaseUntil: null,
         };
         setWithUndo(map, effect.idempotencyKey, row, undo);
+        indexes.effects.add({
+          tenantId: effect.tenantId,
+          key: effect.idempotencyKey,
+          id: row.id,
+          due: row.availableAt,
+        });
         added++;
       }
       return added;
     },
     async claimEffects(request) {
       return claim(
+        indexes.effects,
         (t) => t.effects,
         (e) => e.availableAt,
         (e) => e.status === 'pending',
@@ -565,7 +614,7 @@ function createTransaction(
       );
     },
     async settleEffect(id, workerId, outcome) {
-      const found = findById((t) => t.effects, id);
+      const found = findById(indexes.effects, (t) => t.effects, id);
       if (!found || found.row.leaseOwner !== workerId || found.row.status !== 'pending') return false;
       const settled: OutboxEffect = {
         ...found.row,
@@ -576,10 +625,13 @@ function createTransaction(
         leaseUntil: null,
       };
       setWithUndo(found.map, found.key, settled, undo);
+      if (settled.status === 'pending') {
+        indexes.effects.add({ tenantId: settled.tenantId, key: found.key, id, due: settled.availableAt });
+      }
       return true;
     },
     async extendEffectLease(id, workerId, leaseMs) {
-      const found = findById((t) => t.effects, id);
+      const found = findById(indexes.effects, (t) => t.effects, id);
       if (!found || found.row.leaseOwner !== workerId || found.row.status !== 'pending') return null;
       const leaseUntil = new Date(clock.now().getTime() + leaseMs).toISOString();
       setWithUndo(found.map, found.key, { ...found.row, leaseUntil }, undo);
@@ -591,25 +643,23 @@ function createTransaction(
     },
 
     async scheduleTimer(timer) {
-      const row: TimerRecord = { ...clone(timer), attempts: 0, leaseOwner: null, leaseUntil: null };
-      setWithUndo(tenant(timer.tenantId, true).timers, timer.key, row, undo);
+      schedule(timer);
     },
     async scheduleTimers(timers) {
-      for (const timer of timers) {
-        const row: TimerRecord = { ...clone(timer), attempts: 0, leaseOwner: null, leaseUntil: null };
-        setWithUndo(tenant(timer.tenantId, true).timers, timer.key, row, undo);
-      }
+      for (const timer of timers) schedule(timer);
     },
     async cancelTimer(tenantId, key) {
       const timers = tenant(tenantId, true).timers;
       const current = timers.get(key);
       if (!current) return false;
       timers.delete(key);
+      indexes.timers.forget(current.id);
       undo.push(() => timers.set(key, current));
       return true;
     },
     async claimTimers(request) {
       return claim(
+        indexes.timers,
         (t) => t.timers,
         (timer) => timer.dueAt,
         () => true,
@@ -617,9 +667,10 @@ function createTransaction(
       );
     },
     async completeTimer(id, workerId) {
-      const found = findById((t) => t.timers, id);
+      const found = findById(indexes.timers, (t) => t.timers, id);
       if (!found || found.row.leaseOwner !== workerId) return false;
       found.map.delete(found.key);
+      indexes.timers.forget(id);
       undo.push(() => found.map.set(found.key, found.row));
       return true;
     },
