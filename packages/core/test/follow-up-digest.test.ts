@@ -37,6 +37,46 @@ async function neglectful(locale: 'en' | 'zh-CN' = 'en') {
 }
 
 describe('overdue follow-ups: one digest a day per owner', () => {
+  it('still sends a digest written before its customers were records of their own', async () => {
+    const { store, clock, guard } = await seededGuard();
+    const now = clock.now().toISOString();
+    await store.transaction(async (tx) => {
+      const since = ((await tx.getTimer('acme', 'follow-up:c-rep'))?.event as { since: string }).since;
+      const day = '2026-11-02';
+      const data = { ownerId: 'rep', day, customers: [{ customerId: 'c-rep', customerName: 'Old', days: 9, since }] };
+      await tx.putRecord(
+        {
+          tenantId: 'acme',
+          kind: 'follow-up-digest',
+          id: `rep:${day}`,
+          ref: 'rep',
+          status: 'pending',
+          at: now,
+          data,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        },
+        null,
+      );
+      await tx.scheduleTimer({
+        id: 'tm-old-digest',
+        tenantId: 'acme',
+        key: `follow-up-digest:rep:${day}`,
+        workflowId: null,
+        event: { type: 'follow-up.digest', ownerId: 'rep', day },
+        dueAt: now,
+        createdAt: now,
+      });
+    });
+    const notifier = memoryNotifier();
+    await guard.worker({ notifier }).runDue();
+    const sent = notifier.sent.filter((n) => n.template === 'follow-up.digest');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.data).toMatchObject({ ownerId: 'rep', count: 1 });
+    expect(sent[0]?.body).toContain('(c-rep)');
+  });
+
   it('sends the owner and the manager one digest the next morning, and raises one alert for all the customers', async () => {
     const { digests, pass, followUpAlerts } = await neglectful();
     await pass(3 * 24);

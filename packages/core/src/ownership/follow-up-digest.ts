@@ -4,6 +4,7 @@ import type { ActorRef } from '../domain/entities.js';
 import type { GuardContext } from '../kernel/context.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { StoreTransaction, TenantRecord } from '../ports/store.js';
+import { pagedItems } from '../store/pages.js';
 import { recordKind } from '../store/records.js';
 import { timerKind } from '../workflows/runtime/timer-kind.js';
 import { followUpTimer, followUpTimerKey } from './customer-hooks.js';
@@ -27,10 +28,18 @@ const digestEntrySchema = z.strictObject({
   /** The follow-up clock's start when the customer went overdue: a later start means a follow-up since. */
   since: z.string(),
 });
+/**
+ * One digest per owner and local day. Its customers are records of their
+ * own (below), so adding one costs the same however long the list is;
+ * `customers` is where digests written before that kept them.
+ */
 const digests = recordKind(
   'follow-up-digest',
-  z.strictObject({ ownerId: z.string(), day: z.string(), customers: z.array(digestEntrySchema) }),
+  z.strictObject({ ownerId: z.string(), day: z.string(), customers: z.array(digestEntrySchema).optional() }),
 );
+/** One overdue customer of a digest: `id` = `<digest id>:<customer id>`, `ref` = the digest's id. */
+const DIGEST_ENTRY_KIND = 'follow-up-digest-entry';
+const digestEntries = recordKind(DIGEST_ENTRY_KIND, digestEntrySchema);
 const digestTimer = timerKind(
   'follow-up.digest',
   z.strictObject({ type: z.literal('follow-up.digest'), ownerId: z.string(), day: z.string() }),
@@ -68,28 +77,23 @@ export async function addToFollowUpDigest(
   const { day, nextMorning } = localDay(tenant, at);
   const id = `${overdue.ownerId}:${day}`;
   const current = await digests.get(tx, tenant.id, id);
-  const customers = current?.data.customers ?? [];
-  if (customers.some((c) => c.customerId === overdue.customerId)) return;
+  if (current?.data.customers?.some((c) => c.customerId === overdue.customerId)) return;
   const entry = {
     customerId: overdue.customerId,
     customerName: overdue.customerName,
     days: overdue.days,
     since: overdue.since,
   };
-  await digests.upsert(
-    tx,
-    {
-      tenantId: tenant.id,
-      id,
-      ref: overdue.ownerId,
-      status: 'pending',
-      at: current?.at ?? at,
-      data: { ownerId: overdue.ownerId, day, customers: [...customers, entry] },
-    },
-    at,
-    current,
-  );
+  // Once per customer and digest: a customer already on it keeps its first entry.
+  const entryId = `${id}:${overdue.customerId}`;
+  if (await digestEntries.get(tx, tenant.id, entryId)) return;
+  await digestEntries.insert(tx, { tenantId: tenant.id, id: entryId, ref: id, status: null, at, data: entry }, at);
   if (current) return; // its timer is already set
+  await digests.insert(
+    tx,
+    { tenantId: tenant.id, id, ref: overdue.ownerId, status: 'pending', at, data: { ownerId: overdue.ownerId, day } },
+    at,
+  );
   await tx.scheduleTimer({
     id: ctx.ids.next('tm'),
     tenantId: tenant.id,
@@ -112,18 +116,24 @@ export const followUpDigestHandler = digestTimer.handler<GuardContext>(async (ev
   const digest = await digests.get(c.tx, c.tenantId, id);
   if (!digest || digest.status === 'sent') return;
   await digests.update(c.tx, digest, { status: 'sent' }, c.at);
+  const listed = [...(digest.data.customers ?? [])];
+  for await (const r of pagedItems((page) =>
+    c.tx.listRecords(c.tenantId, { kind: DIGEST_ENTRY_KIND, ref: id }, page),
+  )) {
+    listed.push(digestEntries.read(r).data);
+  }
   const owned = new Set(
     (
       await c.tx.getCustomers(
         c.tenantId,
-        digest.data.customers.map((x) => x.customerId),
+        listed.map((x) => x.customerId),
       )
     )
       .filter((x) => x.ownerId === event.ownerId)
       .map((x) => x.id),
   );
-  const customers: typeof digest.data.customers = [];
-  for (const x of digest.data.customers) {
+  const customers: typeof listed = [];
+  for (const x of listed) {
     if (!owned.has(x.customerId)) continue; // reassigned or returned to the pool since
     const clock = await c.tx.getTimer(c.tenantId, followUpTimerKey(x.customerId));
     if (clock && followUpTimer.read(clock.event).since !== x.since) continue; // followed up since
