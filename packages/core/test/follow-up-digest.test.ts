@@ -41,7 +41,8 @@ describe('overdue follow-ups: one digest a day per owner', () => {
     const { store, clock, guard } = await seededGuard();
     const now = clock.now().toISOString();
     await store.transaction(async (tx) => {
-      const since = ((await tx.getTimer('acme', 'follow-up:c-rep'))?.event as { since?: string } | undefined)?.since ?? '';
+      const since =
+        ((await tx.getTimer('acme', 'follow-up:c-rep'))?.event as { since?: string } | undefined)?.since ?? '';
       const day = '2026-11-02';
       const data = { ownerId: 'rep', day, customers: [{ customerId: 'c-rep', customerName: 'Old', days: 9, since }] };
       await tx.putRecord(
