@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type AuditDraft,
@@ -12,10 +10,9 @@ import {
   manualClock,
   type Store,
 } from '@guard/core';
-import { postgresStore } from '@guard/store-postgres';
-import { sqliteStore } from '@guard/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { onPostgres, onSqlite } from './databases.js';
 import { type Figure, measure, rate } from './stats.js';
 
 /** How much work one run does. */
@@ -136,7 +133,7 @@ function sqliteBaseline(file: string): Baseline {
   };
 }
 
-/** `prefix` names every table of this run; closing drops them all (Guard's and the baseline's). */
+/** `prefix` names every table of this run, Guard's and the baseline's: `onPostgres` drops them all. */
 function postgresBaseline(url: string, prefix: string): Baseline {
   const table = `${prefix}plain_audit`;
   const pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -196,11 +193,6 @@ function postgresBaseline(url: string, prefix: string): Baseline {
       }
     },
     async close() {
-      const { rows } = await pool.query<{ tablename: string }>(
-        'select tablename from pg_tables where schemaname = current_schema() and starts_with(tablename, $1)',
-        [prefix],
-      );
-      for (const { tablename } of rows) await pool.query(`drop table if exists "${tablename}"`);
       await pool.end();
     },
   };
@@ -279,31 +271,27 @@ async function benchOne(
 /** Runs the audit benchmark on SQLite and, when reachable, Postgres. */
 export async function auditBench(size: AuditBenchSize, postgresUrl: string | undefined): Promise<AuditBenchRow[]> {
   const rows: AuditBenchRow[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'guard-bench-'));
-  try {
-    const store = sqliteStore({ filename: join(dir, 'guard.db') });
-    await store.migrate();
-    const baseline = sqliteBaseline(join(dir, 'plain.db'));
-    try {
-      rows.push(...(await benchOne('SQLite', store, baseline, size, 'sqlite')));
-    } finally {
-      await store.close();
-      await baseline.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  rows.push(
+    ...(await onSqlite(async (store, dir) => {
+      const baseline = sqliteBaseline(join(dir, 'plain.db'));
+      try {
+        return await benchOne('SQLite', store, baseline, size, 'sqlite');
+      } finally {
+        await baseline.close();
+      }
+    })),
+  );
   if (postgresUrl) {
-    const prefix = `bench_${process.pid}_`;
-    const store = postgresStore({ connectionString: postgresUrl, tablePrefix: prefix });
-    await store.migrate();
-    const baseline = postgresBaseline(postgresUrl, prefix);
-    try {
-      rows.push(...(await benchOne('Postgres', store, baseline, size, 'pg')));
-    } finally {
-      await store.close();
-      await baseline.close();
-    }
+    rows.push(
+      ...(await onPostgres(postgresUrl, 'audit', async (store, prefix) => {
+        const baseline = postgresBaseline(postgresUrl, prefix);
+        try {
+          return await benchOne('Postgres', store, baseline, size, 'pg');
+        } finally {
+          await baseline.close();
+        }
+      })),
+    );
   }
   return rows;
 }

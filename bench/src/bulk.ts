@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CustomerInput, createGuard, hmacKeys, MAX_CUSTOMER_BATCH, manualClock, type Store } from '@guard/core';
-import { postgresStore } from '@guard/store-postgres';
-import { sqliteStore } from '@guard/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { onPostgres, onSqlite } from './databases.js';
 import { type Figure, measure, rate } from './stats.js';
 
 /** How much work one run does. */
@@ -189,38 +186,27 @@ async function benchOne(
  */
 export async function bulkBench(size: BulkBenchSize, postgresUrl: string | undefined): Promise<BulkBenchRow[]> {
   const rows: BulkBenchRow[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'guard-bench-bulk-'));
-  try {
-    const store = sqliteStore({ filename: join(dir, 'guard.db') });
-    await store.migrate();
-    const baseline = sqliteBaseline(join(dir, 'plain.db'));
-    try {
-      rows.push(await benchOne('SQLite', store, baseline, size));
-    } finally {
-      await store.close();
-      await baseline.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  rows.push(
+    await onSqlite(async (store, dir) => {
+      const baseline = sqliteBaseline(join(dir, 'plain.db'));
+      try {
+        return await benchOne('SQLite', store, baseline, size);
+      } finally {
+        await baseline.close();
+      }
+    }),
+  );
   if (postgresUrl) {
-    const prefix = `bench_bulk_${process.pid}_`;
-    const store = postgresStore({ connectionString: postgresUrl, tablePrefix: prefix });
-    await store.migrate();
-    const baseline = postgresBaseline(postgresUrl, prefix);
-    try {
-      rows.push(await benchOne('Postgres', store, baseline, size));
-    } finally {
-      await store.close();
-      await baseline.close();
-      const pool = new pg.Pool({ connectionString: postgresUrl, max: 1 });
-      const { rows: tables } = await pool.query<{ tablename: string }>(
-        'select tablename from pg_tables where schemaname = current_schema() and starts_with(tablename, $1)',
-        [prefix],
-      );
-      for (const { tablename } of tables) await pool.query(`drop table if exists "${tablename}"`);
-      await pool.end();
-    }
+    rows.push(
+      await onPostgres(postgresUrl, 'bulk', async (store, prefix) => {
+        const baseline = postgresBaseline(postgresUrl, prefix);
+        try {
+          return await benchOne('Postgres', store, baseline, size);
+        } finally {
+          await baseline.close();
+        }
+      }),
+    );
   }
   return rows;
 }

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -18,10 +16,9 @@ import {
   memoryStore,
   type Store,
 } from '@guard/core';
-import { postgresStore } from '@guard/store-postgres';
-import { sqliteStore } from '@guard/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { onPostgres, onSqlite } from './databases.js';
 import { prng } from './random.js';
 import { type Figure, measure, rate } from './stats.js';
 
@@ -478,33 +475,17 @@ export async function readBench(
 ): Promise<ReadBenchResult> {
   const rows: ReadBenchRow[] = [];
   rows.push(await benchStore('memory', memoryStore(), memoryPeer, size, log));
-  const dir = mkdtempSync(join(tmpdir(), 'guard-bench-reads-'));
-  try {
-    const file = join(dir, 'guard.db');
-    const store = sqliteStore({ filename: file });
-    try {
-      rows.push(await benchStore('SQLite', store, () => sqlitePeer(file, 'guard_'), size, log));
-    } finally {
-      await store.close();
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  rows.push(
+    await onSqlite((store, dir) =>
+      benchStore('SQLite', store, () => sqlitePeer(join(dir, 'guard.db'), 'guard_'), size, log),
+    ),
+  );
   if (postgresUrl) {
-    const prefix = `bench_reads_${process.pid}_`;
-    const store = postgresStore({ connectionString: postgresUrl, tablePrefix: prefix });
-    try {
-      rows.push(await benchStore('Postgres', store, () => postgresPeer(postgresUrl, prefix), size, log));
-    } finally {
-      await store.close();
-      const pool = new pg.Pool({ connectionString: postgresUrl, max: 1 });
-      const { rows: tables } = await pool.query<{ tablename: string }>(
-        'select tablename from pg_tables where schemaname = current_schema() and starts_with(tablename, $1)',
-        [prefix],
-      );
-      for (const { tablename } of tables) await pool.query(`drop table if exists "${tablename}"`);
-      await pool.end();
-    }
+    rows.push(
+      await onPostgres(postgresUrl, 'reads', (store, prefix) =>
+        benchStore('Postgres', store, () => postgresPeer(postgresUrl, prefix), size, log),
+      ),
+    );
   }
   return { staff: employees.length, rows, decide: await benchDecide(size) };
 }
