@@ -325,7 +325,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
    * row count and columns; with `ignoreDuplicates`, rows whose key exists
    * are skipped. Split the rows with {@link batches} first.
    */
-  const insertRows = <T extends 'customers' | 'records' | 'audit_entries' | 'timers'>(
+  const insertRows = <T extends 'customers' | 'workflows' | 'records' | 'audit_entries' | 'timers'>(
     table: T,
     rows: readonly Insertable<GuardDatabase[T]>[],
     ignoreDuplicates: boolean,
@@ -338,17 +338,6 @@ export function createStoreTransaction(s: Session): StoreTransaction {
       const query = db.insertInto(table).values(objects as Insertable<GuardDatabase[T]>[]);
       return ignoreDuplicates ? a.insertIgnoringDuplicates(query) : query;
     });
-  };
-
-  /** Inserts a row of a versioned table unless one with its key exists (a cached statement per table and columns). */
-  const insertVersioned = (table: VersionedTable, row: VersionedRows[VersionedTable]) => {
-    const columns = Object.keys(row);
-    const values = Object.values(row);
-    return statements.run(db, `insertVersioned:${table}:${columns.join(',')}`, values, (...slots) =>
-      a.insertIgnoringDuplicates(
-        db.insertInto(table).values(Object.fromEntries(columns.map((c, i) => [c, slots[i]])) as typeof row),
-      ),
-    );
   };
 
   /** Updates a row of a versioned table where its version is `expectedVersion` (a cached statement per table and columns). */
@@ -394,7 +383,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
       // The version check and the write are one statement.
       const changed = count(
         (expectedVersion === null
-          ? await insertVersioned(table, written)
+          ? await insertRows(table, [written], true)
           : await updateVersioned(table, written, key, expectedVersion)
         ).numAffectedRows,
       );
