@@ -22,8 +22,8 @@ export function afterNumber(page: PageRequest): number | undefined {
   return after;
 }
 
-/** The `(at, id)` pair a page of an `(at, id)`-ordered listing starts after, from its cursor. */
-export function afterAtAndId(page: PageRequest): readonly [at: string, id: string] | undefined {
+/** The pair a page of a listing ordered by two strings — `(at, id)`, `(unit path, id)` — starts after, from its cursor. */
+export function afterPair(page: PageRequest): readonly [string, string] | undefined {
   if (page.cursor === undefined) return undefined;
   const { after } = decodeCursor(page.cursor);
   if (!Array.isArray(after) || after.length !== 2) throw badCursor();

@@ -120,13 +120,15 @@ export function toEmployee(row: Selectable<EmployeesTable>): EmployeeRecord {
 
 // ---- customers
 
-export function customerRow(r: CustomerRecord): Insertable<CustomersTable> {
+/** The row of a customer whose unit has the path key `unitPath` (`null`: the unit is not in the directory). */
+export function customerRow(r: CustomerRecord, unitPath: string | null): Insertable<CustomersTable> {
   return {
     tenant_id: r.tenantId,
     id: r.id,
     name: r.name,
     owner_id: r.ownerId,
     unit_id: r.unitId,
+    unit_path: unitPath,
     fields: json(r.fields),
     external_refs: json(r.externalRefs),
     version: r.version,
@@ -135,7 +137,7 @@ export function customerRow(r: CustomerRecord): Insertable<CustomersTable> {
   };
 }
 
-export function toCustomer(row: Selectable<CustomersTable>): CustomerRecord {
+export function toCustomer(row: Omit<Selectable<CustomersTable>, 'unit_path'>): CustomerRecord {
   return {
     tenantId: row.tenant_id,
     id: row.id,

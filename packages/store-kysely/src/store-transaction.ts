@@ -12,6 +12,7 @@ import {
   type NewTimer,
   type OutboxEffect,
   type Page,
+  type PageRequest,
   type StoredRecord,
   StoreError,
   type StoreTransaction,
@@ -20,7 +21,7 @@ import {
 import { type Insertable, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { batches } from './batches.js';
 import type { DialectAdapter } from './dialects/dialect-adapter.js';
-import { afterAtAndId, afterId, afterNumber, rowsToFetch, toPage } from './paging.js';
+import { afterId, afterNumber, afterPair, rowsToFetch, toPage } from './paging.js';
 import {
   auditRow,
   checkpointRow,
@@ -86,10 +87,21 @@ function normalizeInstant(instant: string): string | null {
 
 function groupByTenant(rows: readonly { tenant_id: string; id: string }[]): Map<string, string[]> {
   const groups = new Map<string, string[]>();
-  for (const row of rows) {
-    const ids = groups.get(row.tenant_id);
-    if (ids) ids.push(row.id);
-    else groups.set(row.tenant_id, [row.id]);
+  for (const [tenantId, list] of byTenant(rows, (r) => r.tenant_id))
+    groups.set(
+      tenantId,
+      list.map((r) => r.id),
+    );
+  return groups;
+}
+
+/** `items` grouped by their tenant, in first-seen order. */
+function byTenant<T>(items: readonly T[], tenantOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(tenantOf(item));
+    if (list) list.push(item);
+    else groups.set(tenantOf(item), [item]);
   }
   return groups;
 }
@@ -311,6 +323,76 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     return [...prefixes].map(subtreeRange);
   };
 
+  /**
+   * The path key of each of these units of a tenant that is stored, by id —
+   * what a customer row carries as `unit_path`.
+   */
+  const unitPathKeys = async (tenantId: string, unitIds: readonly string[]): Promise<Map<string, string>> => {
+    const rows = await byIds(unitIds, async (chunk) => {
+      const result = await statements.run(db, `unitPathKeys:${chunk.length}`, [tenantId, ...chunk], (t, ...list) =>
+        db.selectFrom('units').select(['id', 'path_key']).where('tenant_id', '=', t).where('id', 'in', list),
+      );
+      return [...result.rows];
+    });
+    return new Map(rows.map((r) => [r.id, r.path_key]));
+  };
+
+  /** Customer rows, each with its unit's path key (`null` for a unit not in the directory). */
+  const customerRows = async (records: readonly CustomerRecord[]) => {
+    const rows: Insertable<CustomersTable>[] = [];
+    for (const [tenantId, list] of byTenant(records, (r) => r.tenantId)) {
+      const paths = await unitPathKeys(tenantId, [...new Set(list.map((r) => r.unitId))]);
+      for (const r of list) rows.push(customerRow(r, paths.get(r.unitId) ?? null));
+    }
+    return rows;
+  };
+
+  /**
+   * A page of the customers of a unit's subtree, in `(unit path, id)`
+   * order: each range of the subtree is one range of the
+   * `(tenant_id, unit_path, id)` index, and a page resumes inside it — the
+   * rest of the cursor's unit, then the units after it — so a page reads
+   * about as many index entries as it returns, whatever the tenant holds.
+   */
+  const teamPage = async (tenantId: string, unitId: string, page: PageRequest): Promise<Page<CustomerRecord>> => {
+    const after = afterPair(page);
+    const want = rowsToFetch(page);
+    const ranges = (await subtreeOf(tenantId, unitId)).sort((x, y) => (x.from < y.from ? -1 : 1));
+    const base = () =>
+      db
+        .selectFrom('customers')
+        .select([...customerColumns, 'customers.unit_path'])
+        .where('customers.tenant_id', '=', tenantId);
+    const rows: Awaited<ReturnType<ReturnType<typeof base>['execute']>> = [];
+    for (const range of ranges) {
+      if (rows.length >= want) break;
+      if (after !== undefined && after[0] >= range.to) continue;
+      const from = after !== undefined && after[0] >= range.from ? after[0] : null;
+      if (from !== null && after !== undefined) {
+        rows.push(
+          ...(await base()
+            .where('customers.unit_path', '=', from)
+            .where('customers.id', '>', after[1])
+            .orderBy('customers.id')
+            .limit(want - rows.length)
+            .execute()),
+        );
+        if (rows.length >= want) break;
+      }
+      rows.push(
+        ...(await base()
+          .where('customers.unit_path', from === null ? '>=' : '>', from ?? range.from)
+          .where('customers.unit_path', '<', range.to)
+          .orderBy('customers.unit_path')
+          .orderBy('customers.id')
+          .limit(want - rows.length)
+          .execute()),
+      );
+    }
+    const result = toPage(rows, page, (c) => [c.unit_path as string, c.id]);
+    return { items: result.items.map(toCustomer), nextCursor: result.nextCursor };
+  };
+
   /** The stored version of the row of a versioned table with this key; `null` when there is none. */
   const storedVersion = async (
     table: VersionedTable,
@@ -524,7 +606,18 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     putUnits: (records) =>
       run('putUnits', async () => {
         for (const r of records) checkStorableText('unit', r.id, r);
-        for (const chunk of batches(records.map(unitRow), a, 8)) {
+        const rows = records.map(unitRow);
+        // Units that are new or whose path changed: their customers' unit_path follows.
+        const moved = new Map<string, string[]>();
+        for (const [tenantId, list] of byTenant(rows, (u) => u.tenant_id)) {
+          const before = await unitPathKeys(
+            tenantId,
+            list.map((u) => u.id),
+          );
+          const changed = list.filter((u) => before.get(u.id) !== u.path_key).map((u) => u.id);
+          if (changed.length > 0) moved.set(tenantId, changed);
+        }
+        for (const chunk of batches(rows, a, 8)) {
           await a
             .upsert(
               db.insertInto('units').values(chunk),
@@ -532,6 +625,23 @@ export function createStoreTransaction(s: Session): StoreTransaction {
               ['name', 'kind', 'parent_id', 'path', 'path_key', 'updated_at'],
             )
             .execute();
+        }
+        for (const [tenantId, ids] of moved) {
+          for (const chunk of batches(ids, a, 1)) {
+            await db
+              .updateTable('customers')
+              .set({
+                unit_path: (eb) =>
+                  eb
+                    .selectFrom('units')
+                    .select('units.path_key')
+                    .whereRef('units.tenant_id', '=', 'customers.tenant_id')
+                    .whereRef('units.id', '=', 'customers.unit_id'),
+              })
+              .where('customers.tenant_id', '=', tenantId)
+              .where('customers.unit_id', 'in', chunk)
+              .execute();
+          }
         }
       }),
 
@@ -606,9 +716,10 @@ export function createStoreTransaction(s: Session): StoreTransaction {
       }),
 
     putCustomer: (record, expectedVersion) =>
-      run('putCustomer', () => {
+      run('putCustomer', async () => {
         checkStorableText('customer', record.id, record);
-        return putVersioned('customers', customerRow(record), expectedVersion);
+        const paths = await unitPathKeys(record.tenantId, [record.unitId]);
+        return putVersioned('customers', customerRow(record, paths.get(record.unitId) ?? null), expectedVersion);
       }),
 
     insertCustomers: (records) =>
@@ -640,7 +751,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
             });
           }
         }
-        for (const chunk of batches(records.map(customerRow), a, 10)) {
+        for (const chunk of batches(await customerRows(records), a, 11)) {
           try {
             await insertRows('customers', chunk, false);
           } catch (error) {
@@ -657,21 +768,11 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     listCustomers: (tenantId, filter, page) =>
       run('listCustomers', async () => {
+        if ('unitId' in filter) return teamPage(tenantId, filter.unitId, page);
         const after = afterId(page);
         let query = db.selectFrom('customers').select(customerColumns).where('customers.tenant_id', '=', tenantId);
         if ('ownerId' in filter) query = query.where('customers.owner_id', '=', filter.ownerId);
         else if ('pool' in filter) query = query.where('customers.owner_id', 'is', null);
-        else if ('unitId' in filter) {
-          const ranges = await subtreeOf(tenantId, filter.unitId);
-          if (ranges.length === 0) return { items: [], nextCursor: null };
-          query = query
-            .innerJoin('units', (join) =>
-              join.onRef('units.tenant_id', '=', 'customers.tenant_id').onRef('units.id', '=', 'customers.unit_id'),
-            )
-            .where((eb) =>
-              eb.or(ranges.map((r) => eb.and([eb('units.path_key', '>=', r.from), eb('units.path_key', '<', r.to)]))),
-            );
-        }
         const rows = await query
           .$if(after !== undefined, (q) => q.where('customers.id', '>', after as string))
           .orderBy('customers.id')
@@ -781,7 +882,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
 
     listRecords: (tenantId, filter, page) =>
       run('listRecords', async (): Promise<Page<StoredRecord>> => {
-        const after = afterAtAndId(page);
+        const after = afterPair(page);
         const desc = filter.order === 'desc';
         const from = filter.from === undefined ? undefined : normalizeInstant(filter.from);
         const to = filter.to === undefined ? undefined : normalizeInstant(filter.to);

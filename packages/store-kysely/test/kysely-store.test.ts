@@ -101,12 +101,50 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
     const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
     expect(await store.schemaVersion()).toBe(0);
     expect(await store.migrate()).toEqual({
-      applied: ['0001-initial', '0002-audit-seals', '0003-audit-salts'],
-      schemaVersion: 3,
+      applied: ['0001-initial', '0002-audit-seals', '0003-audit-salts', '0004-customer-unit-paths'],
+      schemaVersion: 4,
     });
-    expect(await store.migrate()).toEqual({ applied: [], schemaVersion: 3 });
-    expect(await store.schemaVersion()).toBe(3);
+    expect(await store.migrate()).toEqual({ applied: [], schemaVersion: 4 });
+    expect(await store.schemaVersion()).toBe(4);
     expect(await tablesWithPrefix(db as unknown as Kysely<unknown>, prefix)).toEqual(guardTables(prefix));
+    await store.close();
+  });
+
+  it("0004 gives the customers of a database written before it their unit's path: team lists see them", async () => {
+    const prefix = randomPrefix();
+    const db = setup(prefix);
+    const raw = db as unknown as Kysely<unknown>;
+    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
+    await store.migrate();
+    const unit = (id: string, path: string[]) => ({
+      tenantId: 'acme',
+      id,
+      name: id,
+      kind: path.length === 1 ? ('hq' as const) : ('team' as const),
+      parentId: path.at(-2) ?? null,
+      path,
+      updatedAt: at,
+    });
+    await store.transaction(async (tx) => {
+      await tx.putUnits([unit('hq', ['hq']), unit('t-1', ['hq', 't-1']), unit('t-2', ['hq', 't-2'])]);
+      await tx.insertCustomers([
+        { ...customer('c-1'), unitId: 't-2' },
+        { ...customer('c-2'), unitId: 't-1' },
+        { ...customer('c-3'), unitId: 'gone' },
+      ]);
+    });
+    // Back to schema 3, as a database written before 0004 is.
+    const customers = sql.table(`${prefix}customers`);
+    const index = sql.id(`${prefix}customers_unit_path_idx`);
+    await (target.dialect === 'mysql' ? sql`drop index ${index} on ${customers}` : sql`drop index ${index}`).execute(
+      raw,
+    );
+    await sql`alter table ${customers} drop column unit_path`.execute(raw);
+    await sql`delete from ${sql.table(`${prefix}migrations`)} where name = ${'0004-customer-unit-paths'}`.execute(raw);
+
+    expect(await store.migrate()).toEqual({ applied: ['0004-customer-unit-paths'], schemaVersion: 4 });
+    const team = await store.transaction((tx) => tx.listCustomers('acme', { unitId: 'hq' }, { limit: 10 }));
+    expect(team.items.map((c) => c.id)).toEqual(['c-2', 'c-1']);
     await store.close();
   });
 
@@ -117,7 +155,7 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
     const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
     await store.migrate();
     const migrations = sql.table(`${prefix}migrations`);
-    await sql`insert into ${migrations} (name, timestamp) values (${'0004-from-the-future'}, ${new Date().toISOString()})`.execute(
+    await sql`insert into ${migrations} (name, timestamp) values (${'0005-from-the-future'}, ${new Date().toISOString()})`.execute(
       raw,
     );
     const before = {
@@ -130,13 +168,13 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
       (e: unknown) => e,
     );
     expect(isGuardError(error, 'STORE_FAILURE'), String(error)).toBe(true);
-    expect((error as Error).message).toMatch(/version 4 .*"0004-from-the-future".*newer than this code knows/);
+    expect((error as Error).message).toMatch(/version 5 .*"0005-from-the-future".*newer than this code knows/);
     expect((error as Error).message).toMatch(/Nothing was changed/);
     expect({
       tables: await tablesWithPrefix(raw, prefix),
       recorded: (await sql`select name, timestamp from ${migrations} order by name`.execute(raw)).rows,
     }).toEqual(before);
-    expect(await store.schemaVersion()).toBe(4);
+    expect(await store.schemaVersion()).toBe(5);
     await store.close();
   });
 

@@ -37,8 +37,8 @@ describe('sqliteStore', () => {
     const filename = freshFile();
     const first = await start(filename);
     expect(first.migration).toEqual({
-      applied: ['0001-initial', '0002-audit-seals', '0003-audit-salts'],
-      schemaVersion: 3,
+      applied: ['0001-initial', '0002-audit-seals', '0003-audit-salts', '0004-customer-unit-paths'],
+      schemaVersion: 4,
     });
     await first.guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
     await first.acme.directory.sync({
@@ -58,7 +58,7 @@ describe('sqliteStore', () => {
     await first.store.close();
 
     const second = await start(filename);
-    expect(second.migration).toEqual({ applied: [], schemaVersion: 3 });
+    expect(second.migration).toEqual({ applied: [], schemaVersion: 4 });
     const view = await second.acme.customers.read({ actor: 'e-1', customerId: 'c-1' });
     expect(view.fields.contact?.phone).toBe('13812345678');
     const after = await second.acme.audit.verify();

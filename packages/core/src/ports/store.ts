@@ -576,7 +576,13 @@ export interface CustomerOperations {
    * written part of the batch, and Postgres aborts the transaction.
    */
   insertCustomers(records: readonly CustomerRecord[]): Promise<void>;
-  /** One page of customers matching `filter`, ordered by id. */
+  /**
+   * One page of customers matching `filter`, ordered by id — except a unit's
+   * subtree (`{ unitId }`), which is ordered by the path of each customer's
+   * unit (`/hq/east/sh/`, compared as code units) and then id, so that a SQL
+   * store serves a page of a team of any size from one index range. A
+   * customer whose unit is not in the directory is in no subtree.
+   */
   listCustomers(tenantId: string, filter: CustomerFilter, page: PageRequest): Promise<Page<CustomerRecord>>;
   /**
    * Atomically changes a customer's owner from `change.from` to `change.to`,

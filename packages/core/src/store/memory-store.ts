@@ -460,7 +460,11 @@ function createTransaction(
     },
     async listCustomers(tenantId, filter, page) {
       const t = tenant(tenantId, false);
-      const matches = customerMatcher(t, filter);
+      if ('unitId' in filter) {
+        const result = teamPage(t, filter.unitId, page);
+        return { items: result.items.map(clone), nextCursor: result.nextCursor };
+      }
+      const matches = customerMatcher(filter);
       const rows = [...t.customers.values()].filter(matches).sort(byId);
       const result = pageOf(rows, (c) => c.id, page);
       return { items: result.items.map(clone), nextCursor: result.nextCursor };
@@ -757,14 +761,32 @@ function createTransaction(
   };
 }
 
-function customerMatcher(t: MemoryTenantData, filter: CustomerFilter): (c: CustomerRecord) => boolean {
+function customerMatcher(filter: Exclude<CustomerFilter, { unitId: string }>): (c: CustomerRecord) => boolean {
   if ('ownerId' in filter) return (c) => c.ownerId === filter.ownerId;
   if ('pool' in filter) return (c) => c.ownerId === null;
-  if ('unitId' in filter) {
-    const unitId = filter.unitId;
-    const subtree = new Set<string>();
-    for (const u of t.units.values()) if (u.path.includes(unitId)) subtree.add(u.id);
-    return (c) => subtree.has(c.unitId);
-  }
   return () => true;
+}
+
+/**
+ * A page of the customers of a unit's subtree, ordered by their unit's path
+ * key (`/hq/east/sh/`) and then id, as the SQL stores' index serves them.
+ */
+function teamPage(t: MemoryTenantData, unitId: string, page: PageRequest): Page<CustomerRecord> {
+  const paths = new Map<string, string>();
+  for (const u of t.units.values()) if (u.path.includes(unitId)) paths.set(u.id, `/${u.path.join('/')}/`);
+  const rows = [...t.customers.values()]
+    .filter((c) => paths.has(c.unitId))
+    .map((c) => ({ c, path: paths.get(c.unitId) as string }))
+    .sort((x, y) => compare(x.path, y.path) || byId(x.c, y.c));
+  const result = keysetPage(
+    rows,
+    page,
+    (r): [string, string] => [r.path, r.c.id],
+    (after) => {
+      const [path, id, ...rest] = Array.isArray(after) ? after : [];
+      if (typeof path !== 'string' || typeof id !== 'string' || rest.length > 0) throw invalidCursor();
+      return (r) => r.path > path || (r.path === path && r.c.id > id);
+    },
+  );
+  return { items: result.items.map((r) => r.c), nextCursor: result.nextCursor };
 }

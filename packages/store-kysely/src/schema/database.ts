@@ -91,6 +91,8 @@ export interface CustomersTable {
   name: string;
   owner_id: string | null;
   unit_id: string;
+  /** The unit's path key (`/hq/east/sh/`), kept in step with `units.path_key`; `null` while the unit is not in the directory. */
+  unit_path: string | null;
   /** JSON object: field class → field → value. */
   fields: string;
   /** JSON object: connector → external id. */

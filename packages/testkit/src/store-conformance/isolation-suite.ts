@@ -206,7 +206,10 @@ async function readAll(tx: StoreTransaction, tenantId: string) {
 /** The same reads, computed from the model. */
 function expectedReads(m: Model) {
   const customers = byId(m.customers);
-  const subtreeUnits = new Set(m.units.filter((u) => u.path.includes('u1')).map((u) => u.id));
+  // A subtree is listed by unit path, then id.
+  const subtreePaths = new Map(
+    m.units.filter((u) => u.path.includes('u1')).map((u) => [u.id, `/${u.path.join('/')}/`]),
+  );
   const last = m.audit.at(-1);
   return {
     tenant: m.tenant,
@@ -218,7 +221,10 @@ function expectedReads(m: Model) {
     listed: customers,
     owned: IDS.map((ownerId) => customers.filter((c) => c.ownerId === ownerId)),
     pool: customers.filter((c) => c.ownerId === null),
-    subtree: customers.filter((c) => subtreeUnits.has(c.unitId)),
+    subtree: sortBy(
+      customers.filter((c) => subtreePaths.has(c.unitId)),
+      (c) => `${subtreePaths.get(c.unitId)} ${c.id}`,
+    ),
     workflow: byId(m.workflows),
     workflows: byId(m.workflows),
     audit: m.audit,

@@ -69,9 +69,28 @@ async function seedDirectory(h: StoreHarness): Promise<void> {
   });
 }
 
-async function expectCustomerWalk(h: StoreHarness, filter: CustomerFilter, expected: readonly CustomerRecord[]) {
+/** The path key of a unit as `paths` place it (`/hq/east/sh/`): what a subtree's customers are ordered by. */
+const pathKeyIn = (paths: readonly (readonly string[])[], unitId: string) =>
+  `/${(paths.find((p) => p.at(-1) === unitId) ?? []).join('/')}/`;
+
+/**
+ * Walks `filter` with several page sizes and expects `expected`: in id
+ * order, or for a subtree in the order of each customer's unit path (as
+ * `paths` place the units), then id.
+ */
+async function expectCustomerWalk(
+  h: StoreHarness,
+  filter: CustomerFilter,
+  expected: readonly CustomerRecord[],
+  paths: readonly (readonly string[])[] = PATHS,
+) {
   const byId = new Map(expected.map((c) => [c.id, c]));
-  const want = codeUnitSort([...byId.keys()]).map((id) => byId.get(id));
+  const ids = codeUnitSort([...byId.keys()]);
+  const sortKey = (id: string) => ('unitId' in filter ? pathKeyIn(paths, byId.get(id)?.unitId ?? '') : '');
+  const want = ids
+    .map((id, i) => ({ id, key: sortKey(id), i }))
+    .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : x.i - y.i))
+    .map((x) => byId.get(x.id));
   for (const limit of LIMITS) {
     const walked = await walkPages(h, (tx, cursor) => tx.listCustomers(TENANT, filter, { cursor, limit }), limit);
     expect(walked, `listCustomers(${JSON.stringify(filter)}) with limit ${limit}`).toEqual(want);
@@ -190,13 +209,36 @@ export const pagingSuite = defineSuite('paging', {
     );
   },
 
-  'listCustomers({ unitId }) walks the customers of the unit subtree once, in id order': async (h) => {
+  'listCustomers({ unitId }) walks the customers of the unit subtree once, by unit path then id': async (h) => {
     await seedDirectory(h);
     const inUnits = (...units: string[]) => customers.filter((c) => units.includes(c.unitId));
     await expectCustomerWalk(h, { unitId: 'east' }, inUnits('east', 'sh', 'sh-1'));
     await expectCustomerWalk(h, { unitId: 'sh-1' }, inUnits('sh-1'));
     await expectCustomerWalk(h, { unitId: 'west' }, inUnits('west', 'xa'));
     await expectCustomerWalk(h, { unitId: 'hq' }, inUnits(...PATHS.map((p) => p.at(-1) as string)));
+  },
+
+  'listCustomers({ unitId }) follows units that move, and a unit added after its customers': async (h) => {
+    await seedDirectory(h);
+    // `sh` (with `sh-1` below it) moves from east to west; `nowhere` joins the directory under west.
+    const moved = PATHS.map((p) => (p[1] === 'east' && p[2] === 'sh' ? ['hq', 'west', ...p.slice(2)] : [...p]));
+    const paths = [...moved, ['hq', 'west', 'nowhere']];
+    await inTx(h, (tx) =>
+      tx.putUnits([
+        unitRecord(TENANT, ['hq', 'west', 'sh']),
+        unitRecord(TENANT, ['hq', 'west', 'sh', 'sh-1']),
+        unitRecord(TENANT, ['hq', 'west', 'nowhere']),
+      ]),
+    );
+    const inUnits = (...units: string[]) => customers.filter((c) => units.includes(c.unitId));
+    await expectCustomerWalk(h, { unitId: 'east' }, inUnits('east'), paths);
+    await expectCustomerWalk(h, { unitId: 'west' }, inUnits('west', 'xa', 'sh', 'sh-1', 'nowhere'), paths);
+    await expectCustomerWalk(h, { unitId: 'sh' }, inUnits('sh', 'sh-1'), paths);
+    await expectCustomerWalk(h, { unitId: 'hq' }, customers, paths);
+    // A customer written after the move is in its unit's new subtree.
+    const late = customerRecord(TENANT, 'late', { ownerId: null, unitId: 'sh-1' });
+    await inTx(h, (tx) => tx.putCustomer(late, null));
+    await expectCustomerWalk(h, { unitId: 'west' }, [...inUnits('west', 'xa', 'sh', 'sh-1', 'nowhere'), late], paths);
   },
 
   'listUnitsUnder walks the units strictly below a unit once, in id order': async (h) => {

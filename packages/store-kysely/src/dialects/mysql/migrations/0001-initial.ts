@@ -1,7 +1,8 @@
 import type { Migration } from 'kysely';
 import { type ColumnTypes, initialSchema, STANDARD_TYPES } from '../../../schema/initial-schema.js';
 
-const types: ColumnTypes = {
+/** MySQL's column types of the schema. */
+export const MYSQL_TYPES: ColumnTypes = {
   ...STANDARD_TYPES,
   // Org trees are at most 4 levels deep (HQ, region, branch, team): 4 × 129 + 1 characters.
   pathKey: 'varchar(640)',
@@ -18,7 +19,7 @@ const types: ColumnTypes = {
  */
 export function initial(prefix: string): Migration {
   return initialSchema(prefix, {
-    columnTypes: async () => types,
+    columnTypes: async () => MYSQL_TYPES,
     tableOptions: 'engine = InnoDB default charset = utf8mb4 collate = utf8mb4_bin',
   });
 }

@@ -1,4 +1,4 @@
-import { type Migration, sql } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 import { type ColumnTypes, initialSchema, ORDERED_KINDS, STANDARD_TYPES } from '../../../schema/initial-schema.js';
 
 const types: ColumnTypes = { ...STANDARD_TYPES, json: 'jsonb' };
@@ -13,12 +13,13 @@ const types: ColumnTypes = { ...STANDARD_TYPES, json: 'jsonb' };
  * and rejects `COLLATE "C"` on a column, so there they are plain.
  */
 export function initial(prefix: string): Migration {
-  return initialSchema(prefix, {
-    async columnTypes(db) {
-      const { rows } = await sql<{ version: string }>`select version() as version`.execute(db);
-      if (/cockroachdb/i.test(rows[0]?.version ?? '')) return types;
-      const collated = Object.fromEntries(ORDERED_KINDS.map((kind) => [kind, `${types[kind]} collate "C"`]));
-      return { ...types, ...collated };
-    },
-  });
+  return initialSchema(prefix, { columnTypes: postgresColumnTypes });
+}
+
+/** The column types on this server: the ordered kinds with `COLLATE "C"`, except on CockroachDB. */
+export async function postgresColumnTypes(db: Kysely<unknown>): Promise<ColumnTypes> {
+  const { rows } = await sql<{ version: string }>`select version() as version`.execute(db);
+  if (/cockroachdb/i.test(rows[0]?.version ?? '')) return types;
+  const collated = Object.fromEntries(ORDERED_KINDS.map((kind) => [kind, `${types[kind]} collate "C"`]));
+  return { ...types, ...collated };
 }

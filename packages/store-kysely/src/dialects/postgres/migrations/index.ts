@@ -1,7 +1,8 @@
 import type { Migration } from 'kysely';
 import { auditSalts } from '../../../schema/audit-salts.js';
 import { auditSeals } from '../../../schema/audit-seals.js';
-import { initial } from './0001-initial.js';
+import { customerUnitPaths } from '../../../schema/customer-unit-paths.js';
+import { initial, postgresColumnTypes } from './0001-initial.js';
 
 /** Postgres migrations by name; names sort in the order they run. */
 export function postgresMigrations(prefix: string): Readonly<Record<string, Migration>> {
@@ -9,5 +10,9 @@ export function postgresMigrations(prefix: string): Readonly<Record<string, Migr
     '0001-initial': initial(prefix),
     '0002-audit-seals': auditSeals(prefix),
     '0003-audit-salts': auditSalts(prefix),
+    '0004-customer-unit-paths': customerUnitPaths(prefix, {
+      pathKeyType: async (db) => (await postgresColumnTypes(db)).pathKey,
+      indexColumns: ['tenant_id', 'unit_path', 'id'],
+    }),
   };
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import { auditSalts } from '../../../schema/audit-salts.js';
 import { auditSeals } from '../../../schema/audit-seals.js';
+import { customerUnitPaths } from '../../../schema/customer-unit-paths.js';
 import { initial } from './0001-initial.js';
 
 /** SQLite migrations by name; names sort in the order they run. */
@@ -9,5 +10,9 @@ export function sqliteMigrations(prefix: string): Readonly<Record<string, Migrat
     '0001-initial': initial(prefix),
     '0002-audit-seals': auditSeals(prefix),
     '0003-audit-salts': auditSalts(prefix),
+    '0004-customer-unit-paths': customerUnitPaths(prefix, {
+      pathKeyType: async () => 'text',
+      indexColumns: ['tenant_id', 'unit_path', 'id'],
+    }),
   };
 }
