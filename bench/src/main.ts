@@ -1,12 +1,15 @@
 import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { type AuditBenchRow, auditBench } from './audit.js';
 import { type BulkBenchRow, type BulkBenchSize, bulkBench } from './bulk.js';
 import { machine } from './machine.js';
 import { type PolicyBenchResult, type PolicyBenchSize, policyBench } from './policies.js';
 import { type ReadBenchResult, type ReadBenchSize, readBench } from './reads.js';
 import { type RuleBenchResult, type RuleBenchSize, ruleBench } from './rules.js';
+import { PAGE, type ScaleBenchRow, type ScaleBenchSize, scaleBench } from './scale.js';
 import { type ScoringBenchResult, type ScoringBenchSize, scoringBench } from './scoring.js';
 import { type Figure, formatRate } from './stats.js';
+import { type WorkerBenchRow, type WorkerBenchSize, workerBench } from './workers.js';
 
 // `pnpm bench` measures and writes docs/benchmarks.md; `pnpm bench:quick`
 // (run by CI) does a little of everything to prove the benchmarks still run,
@@ -45,6 +48,17 @@ const readSize: ReadBenchSize = quick
 
 // A first sync: new customers in batches of 10,000, a fresh tenant each run.
 const bulkSize: BulkBenchSize = quick ? { customers: 2_000, runs: 1 } : { customers: 50_000, runs: size.runs };
+
+// Pages at scale: the company grows from 10,000 to 1,000,000 customers (200 to
+// 20,000 staff) in place; seeding 1M on each database takes a few minutes.
+const scaleSize: ScaleBenchSize = quick
+  ? { points: [2_000, 5_000], pages: 20 }
+  : { points: [10_000, 100_000, 1_000_000], pages: 300 };
+
+// The worker draining a first sync's follow-up timers.
+const workerSize: WorkerBenchSize = quick
+  ? { customers: [300], postgresCustomers: 400, postgresTenants: 4, processes: [1, 2], runs: 1 }
+  : { customers: [2_000, 20_000], postgresCustomers: 8_000, postgresTenants: 8, processes: [1, 4], runs: 3 };
 
 const ratio = (a: Figure, b: Figure) => `${(a.median / b.median).toFixed(2)}×`;
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
@@ -103,6 +117,65 @@ function bulkTable(rows: readonly BulkBenchRow[]): string {
         `| ${r.database} | ${formatRate(r.guard)} | ${formatRate(r.baseline)} — ${r.baselineLabel} | ${ratio(r.guard, r.baseline)} | ≥ ${thousands(bulkTargets[r.database])}/s: ${r.guard.median >= bulkTargets[r.database] ? 'met' : `not met (${percent(r.guard.median / bulkTargets[r.database])} of it)`} |`,
     ),
   ].join('\n');
+}
+
+/** Issue #19's target for every page at scale, p95 in milliseconds. */
+const PAGE_TARGET_MS = 10;
+
+function scaleTable(rows: readonly ScaleBenchRow[]): string {
+  const points = [...new Set(rows.map((r) => r.customers))];
+  const lines = [
+    `| database | page | ${points.map((n) => `${thousands(n)} customers, ${thousands(n / 50)} staff`).join(' | ')} | p95 < ${PAGE_TARGET_MS} ms (#19) |`,
+    `|---|---|${points.map(() => '---|').join('')}---|`,
+  ];
+  const groups = new Map<string, ScaleBenchRow[]>();
+  for (const r of rows) groups.set(`${r.database}|${r.page}`, [...(groups.get(`${r.database}|${r.page}`) ?? []), r]);
+  for (const [key, group] of groups) {
+    const [database, page] = key.split('|');
+    const cells = points.map((n) => {
+      const r = group.find((x) => x.customers === n);
+      return r ? `${r.p50.toFixed(1)} · ${r.p95.toFixed(1)} ms` : '—';
+    });
+    const worst = Math.max(...group.map((r) => r.p95));
+    lines.push(
+      `| ${database} | ${page} | ${cells.join(' | ')} | ${worst < PAGE_TARGET_MS ? 'met' : `not met (worst p95 ${worst.toFixed(1)} ms)`} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Issue #19's worker targets. */
+const TIMERS_TARGET = 2_000;
+
+function workerTable(rows: readonly WorkerBenchRow[]): string {
+  const single = rows.find((r) => r.store === 'Postgres' && r.processes === 1);
+  return [
+    '| store | timers | worker processes | Guard, timers/s | plain driver, same queue work | target (#19) |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => {
+      let target = '';
+      if (r.store === 'SQLite') {
+        target = `≥ ${thousands(TIMERS_TARGET)}/s: ${r.guard.median >= TIMERS_TARGET ? 'met' : `not met (${percent(r.guard.median / TIMERS_TARGET)} of it)`}`;
+      } else if (r.store === 'Postgres' && r.processes > 1 && single) {
+        const scale = r.guard.median / single.guard.median;
+        target = `${r.processes} processes ≥ 3× one: ${scale >= 3 ? 'met' : 'not met'} (${scale.toFixed(2)}×)`;
+      }
+      const plain = r.baseline ? `${formatRate(r.baseline.figure)} — ${r.baseline.label}` : '—';
+      return `| ${r.store} | ${thousands(r.customers)} | ${r.processes} | ${formatRate(r.guard)} | ${plain} | ${target} |`;
+    }),
+  ].join('\n');
+}
+
+/** What the worker's processes used of the machine, and why a target is missed when it is. */
+function workerNotes(rows: readonly WorkerBenchRow[]): string {
+  const pg = rows.filter((r) => r.store === 'Postgres' && r.cpu);
+  const cpu = pg
+    .map(
+      (r) =>
+        `${plural(r.processes, 'process')}: each on a core ${percent(r.cpu?.process ?? 0)} of the time, the machine's cores ${r.cpu?.machine == null ? 'not measured' : `${percent(r.cpu.machine)} busy`}`,
+    )
+    .join('; ');
+  return `CPU during the Postgres drains (\`process.cpuUsage()\` of each worker process, and \`/proc/stat\` for the whole machine): ${cpu}. A worker process waits on Postgres about half the time, and Postgres works as long again: one worker process keeps about one of this machine's ${cpus().length} cores busy, so a second process nearly fills the machine and more processes only queue for it. Four processes at 3× one need at least four cores here; on this machine the figure shows the ceiling, not the scaling. Per timer Guard runs 15 statements — 12 in the timer's transaction (begin, complete the timer; read the tenant, its settings, the customer and the owner; enqueue the reminder, schedule the next stage; lock the audit head, insert the entry, move the head; commit) and 3 to settle its reminder — where the plain queue runs 4, with no reads and no audit: that work, not the queue, is the gap on SQLite (counted by wrapping better-sqlite3's statements while the worker drained 1,000 timers).`;
 }
 
 /** Issue #3's targets, each set beside what Guard and the plain driver reached in this run. */
@@ -208,6 +281,24 @@ const bulkTook = seconds(bulkStarted);
 const bulkRows = bulkTable(bulk);
 console.log(`\n${bulkRows}\n\nfirst sync took ${bulkTook}`);
 
+console.log(
+  `\nPages at scale: ${scaleSize.points.map(thousands).join(' → ')} customers, ${scaleSize.pages} pages of each kind per point, SQLite then Postgres`,
+);
+const scaleStarted = process.hrtime.bigint();
+const scale = await scaleBench(scaleSize, postgresUrl, (line) => console.log(line));
+const scaleTook = seconds(scaleStarted);
+const scaleRows = scaleTable(scale);
+console.log(`\n${scaleRows}\n\npages at scale took ${scaleTook}`);
+
+console.log(
+  `\nWorker: follow-up timers of a first sync (${workerSize.customers.map(thousands).join(' and ')} on memory and SQLite, ${thousands(workerSize.postgresCustomers)} on Postgres with ${workerSize.processes.join(' and ')} processes)`,
+);
+const workerStarted = process.hrtime.bigint();
+const workers = await workerBench(workerSize, postgresUrl, (line) => console.log(line));
+const workerTook = seconds(workerStarted);
+const workerRows = workerTable(workers);
+console.log(`\n${workerRows}\n\nworker took ${workerTook}`);
+
 console.log('\nAudit chain: SQLite, then Postgres');
 const auditStarted = process.hrtime.bigint();
 const audit = await auditBench(size, postgresUrl);
@@ -303,6 +394,65 @@ ${bulkRows}
 Where the rest goes: Guard writes three rows per customer (the customer,
 its duplicate-index entries, its follow-up timer) where the plain driver
 writes one, and validates each customer with zod first.
+
+## Pages at scale
+
+The pages a host shows most, each through the public API, ${PAGE} rows a page:
+"my customers" (\`customers.list({ scope: 'own' })\` by a rep), "my team's
+customers" (\`scope: 'team'\` by a team manager), "my branch's customers"
+(\`scope: 'team'\` by a branch manager: 20 teams) and "audit by actor"
+(\`audit.query({ actorId, order: 'desc' })\`). A list page decides, masks
+and audits every row it returns (its ${PAGE} audit entries in one multi-row
+insert) and counts them in the anomaly windows, in one transaction; the audit
+query only reads. The company grows in place, on one SQLite file and one
+Postgres database: 50 customers per member of staff, teams of 10, branches
+of 20 teams, regions of 10 branches, and one audit entry per customer. The
+directory goes in through \`directory.sync\`; customers and their audit
+entries through the store's bulk insert and \`AuditLog.append\` (the
+first-sync section measures the public way in). Each cell is p50 · p95 of
+${scaleSize.pages} pages by random actors, after 20 untimed; the audit chain must verify
+at the end. This section took ${scaleTook}.
+
+${scaleRows}
+
+What the curve shows: each page reads one index range — customers by owner,
+by unit path (a team is a range of paths) or audit entries by actor — so
+its time does not grow with the tables. (Before migration
+\`0004-customer-unit-paths\`, a team page walked the tenant in id order:
+p50 110 ms and p95 153 ms at 1M customers on SQLite.) What a list page
+costs is the work on the ${PAGE} rows it returns: decide and mask each,
+then hash, seal and insert ${PAGE} audit entries and commit. On SQLite the
+statements of a page took about 4.7 ms of a 9 ms page in a statement trace
+(commit 2.1 ms, the audit insert 1.3 ms, the customer range 0.8 ms); the
+rest is JavaScript, a third of it the audit chain. On Postgres the same
+work adds a round trip per statement.
+
+The p95 is not the typical page: every 1,000 audit entries (\`checkpointEvery\`,
+here every 20th list page) the page that crosses the boundary signs a
+checkpoint, and first re-reads and re-verifies the 1,000 entries since the
+last one — a checkpoint never vouches for a chain that does not verify. That
+page takes 15–30 ms, and at one page in twenty it is the p95. A host that
+needs a flat p95 can set \`audit: { checkpointEvery: 0 }\` and sign
+checkpoints from a scheduled job with \`audit.checkpoint()\` instead.
+
+## Worker
+
+A first sync sets a follow-up clock on every owned customer; four days later
+each is due ("remind the owner after 3 days"). The worker drains them with
+\`runDue\` until nothing is due: it claims timers 100 at a time, and in one
+transaction per timer completes it, reads the customer, tenant settings and
+owner, enqueues the owner's reminder, schedules the next stage and audits
+it; then it delivers the reminders (a transaction per effect to settle it).
+In this process on the memory store and SQLite, at two sizes — constant time
+per timer is the same rate at both — and on Postgres as 1 and 4 worker
+processes sharing one database, the customers spread over ${workerSize.postgresTenants} tenants (a
+vendor's worker serves all of them). The plain-driver queue on SQLite does
+the claim-then-settle work alone. Each run starts from a fresh first sync,
+which is not timed. This section took ${workerTook}.
+
+${workerRows}
+
+${workerNotes(workers)}
 
 ## Audit chain
 
