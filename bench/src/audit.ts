@@ -10,9 +10,8 @@ import {
   manualClock,
   type Store,
 } from '@guard/core';
-import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { onPostgres, onSqlite } from './databases.js';
+import { onPostgres, onSqlite, plainSqlite } from './databases.js';
 import { type Figure, measure, rate } from './stats.js';
 
 /** How much work one run does. */
@@ -101,8 +100,7 @@ interface Baseline {
 }
 
 function sqliteBaseline(file: string): Baseline {
-  const db = new BetterSqlite3(file);
-  db.pragma('journal_mode = WAL');
+  const db = plainSqlite(file);
   db.exec(
     `create table if not exists plain_audit (tenant_id text, seq integer, at text, actor_type text, actor_id text,
        action text, subject_type text, subject_id text, data text, salt text, prev_hash text, hash text, primary key (tenant_id, seq))`,

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { type CustomerInput, createGuard, hmacKeys, MAX_CUSTOMER_BATCH, manualClock, type Store } from '@guard/core';
-import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { onPostgres, onSqlite } from './databases.js';
+import { onPostgres, onSqlite, plainSqlite } from './databases.js';
 import { type Figure, measure, rate } from './stats.js';
 
 /** How much work one run does. */
@@ -61,8 +60,7 @@ interface Baseline {
 }
 
 function sqliteBaseline(file: string): Baseline {
-  const db = new BetterSqlite3(file);
-  db.pragma('journal_mode = WAL');
+  const db = plainSqlite(file);
   db.exec(`create table if not exists plain_customers (tenant_id text, id text, name text, owner_id text, unit_id text,
     fields text, external_refs text, version integer, created_at text, updated_at text, primary key (tenant_id, id));
     create index if not exists plain_customers_owner on plain_customers (tenant_id, owner_id, id);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type KyselyStore, postgresStore } from '@guard/store-postgres';
 import { sqliteStore } from '@guard/store-sqlite';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 
 /**
@@ -53,4 +54,16 @@ export async function onPostgres<T>(
       await pool.end();
     }
   }
+}
+
+/**
+ * A plain better-sqlite3 connection for a baseline, set up as Guard's store
+ * sets up its own: WAL, a 5 s busy timeout and a 64 MiB page cache — so
+ * that a ratio compares the work done, not the settings.
+ */
+export function plainSqlite(file: string): BetterSqlite3.Database {
+  const db = new BetterSqlite3(file, { timeout: 5000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('cache_size = -65536');
+  return db;
 }

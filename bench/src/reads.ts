@@ -16,9 +16,8 @@ import {
   memoryStore,
   type Store,
 } from '@guard/core';
-import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { onPostgres, onSqlite } from './databases.js';
+import { onPostgres, onSqlite, plainSqlite } from './databases.js';
 import { prng } from './random.js';
 import { type Figure, measure, rate } from './stats.js';
 
@@ -223,8 +222,7 @@ function memoryPeer(customers: readonly CustomerInput[]): Peer {
 }
 
 function sqlitePeer(file: string, prefix: string): Peer {
-  const db = new BetterSqlite3(file, { timeout: 5000 });
-  db.pragma('journal_mode = WAL');
+  const db = plainSqlite(file);
   db.exec(`create table if not exists plain_audit (tenant_id text, seq integer, at text, actor_id text, action text,
     subject_id text, data text, prev_hash text, hash text, primary key (tenant_id, seq));
     create table if not exists plain_heads (tenant_id text primary key, seq integer, hash text)`);

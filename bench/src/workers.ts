@@ -14,8 +14,7 @@ import {
   type Store,
 } from '@guard/core';
 import { postgresStore } from '@guard/store-postgres';
-import BetterSqlite3 from 'better-sqlite3';
-import { onPostgres, onSqlite } from './databases.js';
+import { onPostgres, onSqlite, plainSqlite } from './databases.js';
 import { type Figure, measure } from './stats.js';
 
 /** How much work the section does. */
@@ -129,8 +128,7 @@ async function inProcess(store: Store, tenantId: string, count: number): Promise
  * between.
  */
 function sqliteQueue(file: string, count: number): number {
-  const db = new BetterSqlite3(file);
-  db.pragma('journal_mode = WAL');
+  const db = plainSqlite(file);
   db.exec(`drop table if exists plain_timers; drop table if exists plain_done;
     create table plain_timers (id text primary key, due_at text not null, lease_until text, owner text, event text);
     create index plain_timers_due on plain_timers (due_at, id);

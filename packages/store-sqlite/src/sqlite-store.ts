@@ -11,7 +11,7 @@ import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from
  * @example
  * ```ts
  * import type { SqliteStoreOptions } from '@guard/store-sqlite';
- * const options: SqliteStoreOptions = { filename: './data/guard.db', busyTimeoutMs: 10_000 };
+ * const options: SqliteStoreOptions = { filename: './data/guard.db', busyTimeoutMs: 10_000, cacheSizeMiB: 256 };
  * ```
  */
 export type SqliteStoreOptions = (
@@ -20,6 +20,15 @@ export type SqliteStoreOptions = (
       readonly filename: string;
       /** How long a transaction waits for another process's write lock before failing. Default 5000. */
       readonly busyTimeoutMs?: number | undefined;
+      /**
+       * SQLite's page cache for this connection, in MiB (`PRAGMA cache_size`).
+       * Default 64: SQLite's own default of 2 MiB holds a few thousand rows,
+       * and past that every insert into an index at a random place (audit
+       * entries by actor, the duplicate-customer index) and every read of a
+       * big tenant goes to the file. 64 MiB made a first sync of 40,000
+       * customers about a fifth faster here; a large tenant wants more.
+       */
+      readonly cacheSizeMiB?: number | undefined;
     }
   | {
       /** Your open database. Use WAL mode and a `busy_timeout` (better-sqlite3's default is 5 s) if several processes share the file. */
@@ -30,7 +39,12 @@ export type SqliteStoreOptions = (
   readonly tablePrefix?: string | undefined;
 };
 
-function open(filename: string, busyTimeoutMs: number): BetterSqlite3.Database {
+function open(filename: string, busyTimeoutMs: number, cacheSizeMiB: number): BetterSqlite3.Database {
+  if (!Number.isFinite(cacheSizeMiB) || cacheSizeMiB < 1 || cacheSizeMiB > 65_536) {
+    throw new RangeError(
+      `sqliteStore: cacheSizeMiB must be a number of MiB from 1 to 65536 (64 GiB), got ${String(cacheSizeMiB)}`,
+    );
+  }
   let database: BetterSqlite3.Database;
   try {
     database = new BetterSqlite3(filename, { timeout: busyTimeoutMs });
@@ -49,6 +63,8 @@ function open(filename: string, busyTimeoutMs: number): BetterSqlite3.Database {
   database.pragma('journal_mode = WAL');
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   database.pragma('foreign_keys = ON');
+  // A negative cache_size is in KiB.
+  database.pragma(`cache_size = -${Math.floor(cacheSizeMiB * 1024)}`);
   return database;
 }
 
@@ -93,10 +109,12 @@ function preparedOnce(database: BetterSqlite3.Database): SqliteDatabase {
  * another's transaction. Capabilities: `{ concurrentTransactions: false,
  * skipLocked: false }`.
  *
- * Opening a file sets WAL mode, `busy_timeout` and `foreign_keys`. Call
+ * Opening a file sets WAL mode, `busy_timeout`, `foreign_keys` and a 64 MiB
+ * page cache (`cacheSizeMiB`). Call
  * `migrate()` once (it is idempotent) before using the store.
  *
  * @throws StoreError when the file cannot be opened.
+ * @throws RangeError when `cacheSizeMiB` is not from 1 to 65536.
  *
  * @example
  * ```ts
@@ -110,7 +128,9 @@ function preparedOnce(database: BetterSqlite3.Database): SqliteDatabase {
  */
 export function sqliteStore(options: SqliteStoreOptions): KyselyStore {
   const owned = 'filename' in options;
-  const database = owned ? open(options.filename, options.busyTimeoutMs ?? 5000) : options.database;
+  const database = owned
+    ? open(options.filename, options.busyTimeoutMs ?? 5000, options.cacheSizeMiB ?? 64)
+    : options.database;
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: preparedOnce(database) }) });
   return kyselyStore({
     db,

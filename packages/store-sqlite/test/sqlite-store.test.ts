@@ -88,6 +88,19 @@ describe('sqliteStore', () => {
     await store.close();
   });
 
+  it('takes a page cache size in MiB, and refuses one that is not from 1 to 65536 before opening anything', async () => {
+    const filename = freshFile();
+    for (const cacheSizeMiB of [0, -64, 65_537, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => sqliteStore({ filename, cacheSizeMiB }), String(cacheSizeMiB)).toThrow(
+        /cacheSizeMiB must be a number of MiB from 1 to 65536/,
+      );
+    }
+    expect(existsSync(filename)).toBe(false);
+    const store = sqliteStore({ filename, cacheSizeMiB: 1 });
+    expect(await store.migrate()).toMatchObject({ schemaVersion: 4 });
+    await store.close();
+  });
+
   it('is a StoreError, with a hint, when the file cannot be opened', () => {
     const dir = tempDir();
     dirs.push(dir);
