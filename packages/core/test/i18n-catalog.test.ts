@@ -33,6 +33,20 @@ const errors: { readonly [C in keyof ErrorMessageParams]: ErrorMessageParams[C] 
   WORKFLOW_REJECTED: { workflowId: id, machine: 'offboarding', state: '审核中', event: '提交', actorId: id },
   WORKFLOW_VERSION_UNKNOWN: { workflowId: id, machine: 'approval', version: 3, known: 2 },
   ACTOR_BLOCKED: { actorId: id, action: 'ownershipChange', alertId: id },
+  CONNECTOR_INCOMPLETE: {
+    connector: id,
+    missing: [
+      { feature: 'activity-sync', method: 'listActivities' },
+      { feature: 'ownership-transfer', method: 'transferStatus' },
+    ],
+  },
+  CONNECTOR_FAILURE: {
+    connector: id,
+    operation: 'transferOwnership',
+    kind: 'rate-limited',
+    detail: '超限',
+    retryAfterMs: 30_000,
+  },
 };
 const summaries: Samples<AlertSummaries> = {
   anomaly: {

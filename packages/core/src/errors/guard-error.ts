@@ -19,6 +19,8 @@ type ErrorRenderers = MessageCatalog['errors'];
  * | `WORKFLOW_REJECTED` | {@link WorkflowRejectedError} | the workflow's current state does not accept this event from this actor; nothing was written |
  * | `WORKFLOW_VERSION_UNKNOWN` | {@link WorkflowVersionError} | a stored workflow was written by a newer machine version than this process knows |
  * | `ACTOR_BLOCKED` | {@link ActorBlockedError} | unusual activity raised an alert that blocks the actor's bulk actions until a manager resolves it |
+ * | `CONNECTOR_INCOMPLETE` | {@link ConnectorIncompleteError} | a CRM connector lacks methods an enabled feature needs; nothing was started |
+ * | `CONNECTOR_FAILURE` | {@link ConnectorError} | a CRM connector's call failed as a whole; `kind` says whether to wait, retry or fix something |
  *
  * @example
  * ```ts
@@ -40,6 +42,8 @@ export const errorCodes = Object.freeze({
   WORKFLOW_REJECTED: 'WORKFLOW_REJECTED',
   WORKFLOW_VERSION_UNKNOWN: 'WORKFLOW_VERSION_UNKNOWN',
   ACTOR_BLOCKED: 'ACTOR_BLOCKED',
+  CONNECTOR_INCOMPLETE: 'CONNECTOR_INCOMPLETE',
+  CONNECTOR_FAILURE: 'CONNECTOR_FAILURE',
 } as const satisfies { [C in keyof ErrorRenderers]: C });
 
 /**
@@ -448,5 +452,51 @@ export class ActorBlockedError extends GuardError<'ACTOR_BLOCKED'> {
   constructor(params: Parameters<ErrorRenderers['ACTOR_BLOCKED']>[0], options: GuardErrorOptions = {}) {
     super('ACTOR_BLOCKED', params, options);
     this.name = 'ActorBlockedError';
+  }
+}
+
+/**
+ * A CRM connector lacks what an enabled feature needs (a method its
+ * capabilities promise, or the capability itself). Raised at start-up by
+ * `checkConnector`, before anything runs; `params.missing` lists each
+ * feature with the method it needs.
+ *
+ * @example
+ * ```ts
+ * import { ConnectorIncompleteError } from '@guard/core';
+ * throw new ConnectorIncompleteError({ connector: 'hubspot', missing: [{ feature: 'activity-sync', method: 'listActivities' }] });
+ * ```
+ */
+export class ConnectorIncompleteError extends GuardError<'CONNECTOR_INCOMPLETE'> {
+  constructor(params: Parameters<ErrorRenderers['CONNECTOR_INCOMPLETE']>[0], options: GuardErrorOptions = {}) {
+    super('CONNECTOR_INCOMPLETE', params, options);
+    this.name = 'ConnectorIncompleteError';
+  }
+}
+
+/**
+ * A CRM connector's call failed as a whole (per-record refusals are
+ * results, not errors). `params.kind` says what to do: `auth` — fix the
+ * credentials; `rate-limited` — wait `params.retryAfterMs`; `unavailable` —
+ * retry with backoff; `rejected` — fix the request, since sending it again
+ * will not help. `retryable` is true for the two kinds that pass by
+ * themselves. `cause` holds the client's error.
+ *
+ * @example
+ * ```ts
+ * import { ConnectorError } from '@guard/core';
+ * const limited = new ConnectorError({ connector: 'salesforce', operation: 'listCustomers', kind: 'rate-limited', detail: 'REQUEST_LIMIT_EXCEEDED', retryAfterMs: 60_000 });
+ * limited.retryable; // true
+ * ```
+ */
+export class ConnectorError extends GuardError<'CONNECTOR_FAILURE'> {
+  constructor(params: Parameters<ErrorRenderers['CONNECTOR_FAILURE']>[0], options: GuardErrorOptions = {}) {
+    super('CONNECTOR_FAILURE', params, options);
+    this.name = 'ConnectorError';
+  }
+
+  /** Whether the same call may succeed later without anyone changing anything. */
+  get retryable(): boolean {
+    return this.params.kind === 'rate-limited' || this.params.kind === 'unavailable';
   }
 }

@@ -4,6 +4,8 @@ export {
   AuditIntegrityError,
   AuditKeyError,
   ConflictError,
+  ConnectorError,
+  ConnectorIncompleteError,
   errorCodes,
   ForbiddenError,
   formatPath,

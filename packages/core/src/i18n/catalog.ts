@@ -50,6 +50,14 @@ export interface ErrorMessageParams {
   WORKFLOW_REJECTED: { workflowId: string; machine: string; state: string; event: string; actorId: string };
   WORKFLOW_VERSION_UNKNOWN: { workflowId: string; machine: string; version: number; known: number };
   ACTOR_BLOCKED: { actorId: string; action: string; alertId: string };
+  CONNECTOR_INCOMPLETE: { connector: string; missing: readonly { feature: CrmFeature; method: CrmMethod }[] };
+  CONNECTOR_FAILURE: {
+    connector: string;
+    operation: CrmMethod;
+    kind: 'auth' | 'rate-limited' | 'unavailable' | 'rejected';
+    detail: string;
+    retryAfterMs?: number;
+  };
 }
 
 /**
@@ -82,6 +90,10 @@ export interface MessageCatalog {
   readonly actions: { readonly [A in Action]: string };
   /** Names of the activities the anomaly windows count. */
   readonly activities: { readonly [A in AnomalyActivity]: string };
+  /** Names of the features a CRM connector serves. */
+  readonly crmFeatures: { readonly [F in CrmFeature]: string };
+  /** What each connector method does, as errors name it. */
+  readonly crmOperations: { readonly [M in CrmMethod]: string };
   /** Names of Guard's workflow machines; a machine it does not know shows as its id. */
   readonly machines: { readonly [machine: string]: string };
   /** What each audit verification failure means. */
@@ -120,6 +132,35 @@ export type ApprovalKindName =
   | 'ownership-transfer'
   | 'offboarding-signoff'
   | 'customer-delete';
+
+/**
+ * A Guard feature that works through CRM connectors: each needs some of a
+ * connector's methods (see `checkConnector`).
+ *
+ * @example
+ * ```ts
+ * import type { CrmFeature } from '@guard/core';
+ * const enabled: CrmFeature[] = ['customer-sync', 'ownership-transfer'];
+ * ```
+ */
+export type CrmFeature = 'customer-sync' | 'order-sync' | 'activity-sync' | 'ownership-transfer';
+
+/**
+ * A method of the `CrmConnector` port.
+ *
+ * @example
+ * ```ts
+ * import type { CrmMethod } from '@guard/core';
+ * const method: CrmMethod = 'transferOwnership';
+ * ```
+ */
+export type CrmMethod =
+  | 'listCustomers'
+  | 'listOrders'
+  | 'listActivities'
+  | 'mapUsers'
+  | 'transferOwnership'
+  | 'transferStatus';
 
 /**
  * The activity an anomaly alert counts, as its summary names it.
@@ -350,6 +391,7 @@ export type InputName =
   | 'claim withdrawal'
   | 'createGuard options'
   | 'cursor'
+  | 'connector'
   | 'customer'
   | 'customer id'
   | 'customer upsert options'

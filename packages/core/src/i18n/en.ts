@@ -56,6 +56,21 @@ export const en: MessageCatalog = {
       message: `"${actorId}" may not ${en.activities[action as AnomalyActivity] ?? action} in bulk: blocked by alert "${alertId}" after unusual activity.`,
       hint: 'A manager must review and resolve the alert (alerts.resolve) before bulk actions are possible again.',
     }),
+    CONNECTOR_INCOMPLETE: ({ connector, missing }) => ({
+      message: `Connector "${connector}" cannot do what the enabled features need: ${missing.map((m) => `${en.crmFeatures[m.feature]} needs \`${m.method}\``).join('; ')}.`,
+      hint: 'Turn off the features this connector does not support, or use a connector (or a newer version of it) that implements them. Nothing was started.',
+    }),
+    CONNECTOR_FAILURE: ({ connector, operation, kind, detail, retryAfterMs }) => ({
+      message: `Connector "${connector}" failed to ${en.crmOperations[operation]}: ${detail}`,
+      hint: {
+        auth: "The CRM refused the connector's credentials and a token refresh did not help: check the client id and secret (or private key, or corp secret), that they are not revoked, and the integration user's permissions in the CRM.",
+        'rate-limited': `The CRM's API limit is used up${retryAfterMs === undefined ? '' : ` for about ${Math.ceil(retryAfterMs / 1000)} s`}; Guard retries later. If it keeps happening, sync less often or in smaller batches.`,
+        unavailable:
+          "The CRM did not answer in time or had a server error; Guard retries with backoff. If it persists, check the network and the CRM's status page.",
+        rejected:
+          'The CRM refused the request itself: fix what the detail names (for example an unmapped user or a deleted record). Sending it again unchanged will not help.',
+      }[kind],
+    }),
   },
   obligations: {
     'confidentiality-notice':
@@ -113,6 +128,20 @@ export const en: MessageCatalog = {
     export: 'export',
     transfer: 'transfer',
     claim: 'claim',
+  },
+  crmFeatures: {
+    'customer-sync': 'customer sync',
+    'order-sync': 'order sync',
+    'activity-sync': 'activity sync',
+    'ownership-transfer': 'ownership transfer',
+  },
+  crmOperations: {
+    listCustomers: 'list customers',
+    listOrders: 'list orders',
+    listActivities: 'list activities',
+    mapUsers: 'match employees to CRM users',
+    transferOwnership: 'transfer ownership',
+    transferStatus: 'check pending transfers',
   },
   activities: {
     view: 'view',
@@ -275,6 +304,7 @@ export const en: MessageCatalog = {
     'training result': 'training result',
     'transfer request': 'transfer request',
     'worker options': 'worker options',
+    connector: 'CRM connector',
   },
   validation: {
     'id-format': () => 'must be 1–128 characters of letters, digits and . _ : @ - (starting with a letter, digit or _)',

@@ -7,6 +7,8 @@ export {
   alertTitle,
   type BuiltInAlertKind,
   type ChecklistText,
+  type CrmFeature,
+  type CrmMethod,
   type EntityName,
   type ErrorMessageParams,
   type InputName,

@@ -11,6 +11,8 @@ export type {
   ApprovalTitles,
   BuiltInAlertKind,
   ChecklistText,
+  CrmFeature,
+  CrmMethod,
   EntityName,
   ErrorMessageParams,
   InputName,

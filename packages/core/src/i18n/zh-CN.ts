@@ -56,6 +56,21 @@ export const zhCN: MessageCatalog = {
       message: `「${actorId}」因异常操作已被预警「${alertId}」拦截，暂不能批量执行「${zhCN.activities[action as AnomalyActivity] ?? action}」。`,
       hint: '需由主管审核并处理该预警（`alerts.resolve`）后才能恢复批量操作。',
     }),
+    CONNECTOR_INCOMPLETE: ({ connector, missing }) => ({
+      message: `连接器「${connector}」无法满足已启用功能的需要：${missing.map((m) => `「${zhCN.crmFeatures[m.feature]}」需要 \`${m.method}\``).join('；')}。`,
+      hint: '请关闭该连接器不支持的功能，或换用实现了这些方法的连接器（或其新版本）。尚未启动任何任务。',
+    }),
+    CONNECTOR_FAILURE: ({ connector, operation, kind, detail, retryAfterMs }) => ({
+      message: `连接器「${connector}」执行「${zhCN.crmOperations[operation]}」失败：${detail}`,
+      hint: {
+        auth: '客户管理系统拒绝了连接器的凭据，刷新令牌也无效：请检查应用标识与密钥（或私钥、企业应用密钥）是否正确、是否已被吊销，以及集成用户在客户管理系统中的权限。',
+        'rate-limited': `客户管理系统的接口调用额度已用完${retryAfterMs === undefined ? '' : `，约 ${Math.ceil(retryAfterMs / 1000)} 秒后恢复`}；Guard 会稍后重试。若频繁出现，请降低同步频率或减小批量。`,
+        unavailable:
+          '客户管理系统未及时响应或发生服务器错误；Guard 会按退避策略重试。若持续出现，请检查网络及该系统的服务状态。',
+        rejected:
+          '客户管理系统拒绝了该请求本身：请修正详情中指出的问题（例如未映射的用户或已删除的记录）。原样重发不会成功。',
+      }[kind],
+    }),
   },
   obligations: {
     'confidentiality-notice': '保密提示：本客户信息属于公司商业秘密，禁止复制或泄露。',
@@ -111,6 +126,20 @@ export const zhCN: MessageCatalog = {
     export: '导出',
     transfer: '转移',
     claim: '认领',
+  },
+  crmFeatures: {
+    'customer-sync': '客户同步',
+    'order-sync': '订单同步',
+    'activity-sync': '跟进活动同步',
+    'ownership-transfer': '客户归属转移',
+  },
+  crmOperations: {
+    listCustomers: '读取客户',
+    listOrders: '读取订单',
+    listActivities: '读取跟进活动',
+    mapUsers: '匹配员工与客户管理系统用户',
+    transferOwnership: '转移客户归属',
+    transferStatus: '查询待完成的转移',
   },
   activities: {
     view: '查看',
@@ -273,6 +302,7 @@ export const zhCN: MessageCatalog = {
     'training result': '培训结果',
     'transfer request': '转移申请',
     'worker options': '后台任务选项',
+    connector: '客户管理系统连接器',
   },
   validation: {
     'id-format': () => '必须为 1–128 个字母、数字或 . _ : @ - 字符（以字母、数字或 _ 开头）',

@@ -1,4 +1,17 @@
 export { type Clock, type ManualClock, manualClock, systemClock } from './clock.js';
+export type {
+  CrmActivity,
+  CrmCapabilities,
+  CrmConnector,
+  CrmCustomer,
+  CrmEmployeeRef,
+  CrmListRequest,
+  CrmMove,
+  CrmMoveResult,
+  CrmOrder,
+  CrmPage,
+  CrmTransferRequest,
+} from './crm.js';
 export { type IdGenerator, randomIds, sequentialIds } from './ids.js';
 export { ed25519Keys, hmacKeys, type KeyProvider, type KeyPurpose, keysByPurpose, type SecretKey } from './keys.js';
 export { memoryNotifier, type Notification, type Notifier } from './notifier.js';

@@ -1,0 +1,1 @@
+export { checkConnector } from './check.js';
