@@ -123,9 +123,9 @@ function postgresBaseline(url: string, prefix: string): Baseline {
   };
 }
 
-/** One tenant per run, with its org of 10 teams and 200 reps, ready for a first sync. */
-async function freshTenant(store: Store, tenantId: string) {
-  const guard = createGuard({ store, keys, clock: manualClock('2026-11-02T02:00:00.000Z') });
+/** One tenant per run, with its org of 10 teams and 200 reps (`e-0` … `e-199`, in teams `t-0` … `t-9`), ready for a first sync at `at`. */
+export async function freshTenant(store: Store, tenantId: string, at = '2026-11-02T02:00:00.000Z') {
+  const guard = createGuard({ store, keys, clock: manualClock(at) });
   await guard.tenants.upsert({ id: tenantId, name: tenantId, timeZone: 'Asia/Shanghai' });
   const t = guard.tenant(tenantId);
   await t.directory.sync({

@@ -14,6 +14,7 @@ import {
   type Store,
 } from '@guard/core';
 import { postgresStore } from '@guard/store-postgres';
+import { freshTenant } from './bulk.js';
 import { onPostgres, onSqlite, plainSqlite } from './databases.js';
 import { type Figure, measure } from './stats.js';
 
@@ -67,27 +68,7 @@ function customer(i: number): CustomerInput {
  * follow-up timer Guard sets when a customer arrives.
  */
 async function syncedTenant(store: Store, tenantId: string, count: number): Promise<void> {
-  const guard = createGuard({ store, keys, clock: manualClock(SYNCED) });
-  await guard.tenants.upsert({ id: tenantId, name: tenantId, timeZone: 'Asia/Shanghai' });
-  const t = guard.tenant(tenantId);
-  await t.directory.sync({
-    units: [
-      { id: 'hq', name: 'HQ', kind: 'hq', parentId: null },
-      ...Array.from({ length: 10 }, (_, i) => ({
-        id: `t-${i}`,
-        name: `Team ${i}`,
-        kind: 'team' as const,
-        parentId: 'hq',
-      })),
-    ],
-    employees: Array.from({ length: REPS }, (_, i) => ({
-      id: `e-${i}`,
-      name: `Rep ${i}`,
-      unitId: `t-${i % 10}`,
-      roles: ['sales'],
-      hireDate: '2022-01-01',
-    })),
-  });
+  const t = await freshTenant(store, tenantId, SYNCED);
   for (let i = 0; i < count; i += MAX_CUSTOMER_BATCH) {
     const batch = Array.from({ length: Math.min(MAX_CUSTOMER_BATCH, count - i) }, (_, j) => customer(i + j));
     await t.customers.upsert(batch);
