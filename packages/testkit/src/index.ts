@@ -1,7 +1,8 @@
 /**
  * Guard's testkit: the conformance suite every `Store` implementation must
- * pass, as vitest blocks. Give it a harness that makes a fresh store and a
- * raw reader that reads what the store really wrote.
+ * pass, as vitest blocks (give it a harness that makes a fresh store and a
+ * raw reader that reads what the store really wrote), and the contract
+ * every `CrmConnector` must meet, with `memoryCrm`, a reference connector.
  *
  * @example
  * ```ts
@@ -14,5 +15,6 @@
  * @packageDocumentation
  */
 
+export * from './connector-contract/index.js';
 export * from './simulation/index.js';
 export * from './store-conformance/index.js';

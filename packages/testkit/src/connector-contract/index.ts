@@ -1,0 +1,7 @@
+export {
+  type ConnectorContractOptions,
+  connectorContractTests,
+  describeConnectorContract,
+} from './describe-connector-contract.js';
+export type { ConnectorHarness, CrmSeed, CrmUserSeed } from './harness.js';
+export { type MemoryCrmOptions, memoryCrm } from './memory-crm.js';
