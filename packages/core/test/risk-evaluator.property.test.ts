@@ -127,6 +127,16 @@ function ruleArbitrary(subject: RiskSubjectType) {
     .map(({ conditions: c, weight: w, tags, priority, spaced }) => {
       const reads = [...factsRead(c)];
       const ph = (f: string) => (spaced ? `{{ ${f} }}` : `{{${f}}}`);
+      // As many of the facts read as fit the schema's 500 characters (a big condition tree reads dozens).
+      const fit = (prefix: string, separator: string) => {
+        let text = prefix;
+        for (const [i, f] of reads.entries()) {
+          const next = `${text}${i === 0 ? '' : separator}${ph(f)}`;
+          if (next.length > 500) break;
+          text = next;
+        }
+        return text;
+      };
       return {
         name: '',
         ...(priority === undefined ? {} : { priority }),
@@ -136,7 +146,7 @@ function ruleArbitrary(subject: RiskSubjectType) {
           params: {
             weight: w,
             ...(tags === undefined ? {} : { tags }),
-            explanation: { en: `seen ${reads.map(ph).join(', ')}`, 'zh-CN': `见 ${reads.map(ph).join('、')}` },
+            explanation: { en: fit('seen ', ', '), 'zh-CN': fit('见 ', '、') },
           },
         },
       } satisfies RiskRule;
