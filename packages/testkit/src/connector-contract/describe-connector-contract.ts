@@ -8,7 +8,8 @@ import {
   type CrmPage,
   isGuardError,
 } from '@guard/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { harnessPerTest, probeHarness } from '../harness-per-test.js';
 import type { ConnectorHarness } from './harness.js';
 
 /**
@@ -328,34 +329,18 @@ const has = (c: CrmCapabilities, capability: Capability) =>
  */
 export function describeConnectorContract(name: string, options: ConnectorContractOptions): void {
   describe(name, async () => {
-    const probe = await options.harness();
-    let capabilities: CrmCapabilities;
-    let connectorName: string;
-    try {
-      capabilities = structuredClone(probe.connector.capabilities);
-      connectorName = probe.connector.name;
-    } finally {
-      await probe.cleanup();
-    }
-    let current: ConnectorHarness | undefined;
-    beforeEach(async () => {
-      current = await options.harness();
-    });
-    afterEach(async () => {
-      const done = current;
-      current = undefined;
-      await done?.cleanup();
-    });
+    const { capabilities, connectorName } = await probeHarness(options.harness, (h) => ({
+      capabilities: structuredClone(h.connector.capabilities),
+      connectorName: h.connector.name,
+    }));
+    const current = harnessPerTest(options.harness, 'describeConnectorContract');
     for (const test of TESTS) {
       const lacking = test.requires.filter((c) => !has(capabilities, c));
       if (lacking.length > 0) {
         it.skip(`${test.title} [skipped: ${connectorName} declares no ${lacking.join(', ')}]`, () => {});
         continue;
       }
-      it(test.title, async () => {
-        if (current === undefined) throw new Error('describeConnectorContract: no harness (did beforeEach fail?)');
-        await test.run(current);
-      });
+      it(test.title, () => test.run(current()));
     }
   });
 }

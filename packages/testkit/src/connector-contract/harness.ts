@@ -1,7 +1,8 @@
-import type { CrmActivity, CrmConnector, CrmOrder } from '@guard/core';
+import type { CrmActivity, CrmConnector, CrmEmployeeRef, CrmOrder } from '@guard/core';
 
 /**
- * A CRM user as a test puts it into the CRM.
+ * A CRM user as a test puts it into the CRM: its id there, and what a
+ * connector may match an employee on (`CrmEmployeeRef`'s fields).
  *
  * @example
  * ```ts
@@ -9,11 +10,8 @@ import type { CrmActivity, CrmConnector, CrmOrder } from '@guard/core';
  * const wang: CrmUserSeed = { userId: '005xx07', email: 'wang@acme.cn', mobile: '13812345678', name: '王伟' };
  * ```
  */
-export interface CrmUserSeed {
+export interface CrmUserSeed extends Omit<CrmEmployeeRef, 'employeeId'> {
   readonly userId: string;
-  readonly email?: string | undefined;
-  readonly mobile?: string | undefined;
-  readonly name?: string | undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { StoreCapabilities } from '@guard/core';
-import { afterEach, beforeEach, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
+import { harnessPerTest, probeHarness } from '../harness-per-test.js';
 import { conformanceTests, suites } from './catalog.js';
 import type { StoreHarness } from './harness.js';
 import type { ConformanceTestName } from './test-names.js';
@@ -89,26 +90,13 @@ function checkOptOutAgainst(optOut: ReadonlySet<string>, storeName: string, capa
 export function describeStoreConformance(name: string, options: StoreConformanceOptions): void {
   const optOut = checkOptOut(options.optOut ?? []);
   describe(name, async () => {
-    const probe = await options.harness();
-    let capabilities: StoreCapabilities;
-    let storeName: string;
-    try {
-      capabilities = { ...probe.store.capabilities };
-      storeName = probe.store.name;
-    } finally {
-      await probe.cleanup();
-    }
+    const { capabilities, storeName } = await probeHarness(options.harness, (h) => ({
+      capabilities: { ...h.store.capabilities },
+      storeName: h.store.name,
+    }));
     checkOptOutAgainst(optOut, storeName, capabilities);
 
-    let current: StoreHarness | undefined;
-    beforeEach(async () => {
-      current = await options.harness();
-    });
-    afterEach(async () => {
-      const done = current;
-      current = undefined;
-      await done?.cleanup();
-    });
+    const current = harnessPerTest(options.harness, 'describeStoreConformance');
 
     for (const suite of suites) {
       describe(suite.name, () => {
@@ -119,14 +107,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
             it.skip(`${test.title} [skipped: ${why}${optOut.has(test.name) ? '; opted out' : ''}]`, () => {});
             continue;
           }
-          it(
-            test.title,
-            async () => {
-              if (current === undefined) throw new Error('describeStoreConformance: no harness (did beforeEach fail?)');
-              await test.run(current);
-            },
-            test.timeoutMs,
-          );
+          it(test.title, () => test.run(current()), test.timeoutMs);
         }
       });
     }
