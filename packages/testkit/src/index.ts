@@ -16,5 +16,6 @@
  */
 
 export * from './connector-contract/index.js';
+export * from './fakes/index.js';
 export * from './simulation/index.js';
 export * from './store-conformance/index.js';

@@ -51,6 +51,11 @@ export interface ValidationMessages {
   readonly 'ids-option': () => string;
   readonly 'notifier-option': () => string;
   readonly function: () => string;
+  readonly 'abort-signal': () => string;
+  readonly 'crm-id': () => string;
+  readonly 'https-url': () => string;
+  readonly 'pem-private-key': () => string;
+  readonly 'api-version': (p: { example: string; min: string }) => string;
   readonly 'template-id': () => string;
   readonly 'before-resignation': () => string;
   readonly 'end-after-start': () => string;

@@ -10,6 +10,8 @@ import {
   type CrmOrder,
   type CrmPage,
   type CrmTransferRequest,
+  parseCrmListRequest,
+  parseCrmTransferRequest,
 } from '@guard/core';
 import type { ConnectorHarness, CrmSeed, CrmUserSeed } from './harness.js';
 
@@ -85,9 +87,10 @@ export function memoryCrm(options: MemoryCrmOptions = {}): ConnectorHarness {
 
   const list = async <T>(
     rows: Map<string, Row<T>>,
-    request: CrmListRequest,
+    input: CrmListRequest,
     operation: 'listCustomers' | 'listOrders' | 'listActivities',
   ): Promise<CrmPage<T>> => {
+    const request = parseCrmListRequest(input, capabilities);
     const after = request.cursor === null ? 0 : Number(request.cursor);
     if (!Number.isSafeInteger(after) || after < 0) {
       throw new ConnectorError({
@@ -97,7 +100,7 @@ export function memoryCrm(options: MemoryCrmOptions = {}): ConnectorHarness {
         detail: `not a cursor: ${request.cursor}`,
       });
     }
-    const limit = Math.max(1, Math.min(request.limit, capabilities.maxPageSize));
+    const limit = request.limit;
     const newer = [...rows.values()].filter((r) => r.seq > after);
     const items = newer.slice(0, limit);
     const last = items.at(-1)?.seq ?? after;
@@ -165,16 +168,8 @@ export function memoryCrm(options: MemoryCrmOptions = {}): ConnectorHarness {
         }),
       );
     },
-    async transferOwnership(request: CrmTransferRequest) {
-      const max = capabilities.transfer?.maxBatch ?? 0;
-      if (request.moves.length > max) {
-        throw new ConnectorError({
-          connector: name,
-          operation: 'transferOwnership',
-          kind: 'rejected',
-          detail: `${request.moves.length} moves in one call; at most ${max}`,
-        });
-      }
+    async transferOwnership(input: CrmTransferRequest) {
+      const request = parseCrmTransferRequest(input, { name, maxBatch: capabilities.transfer?.maxBatch ?? 0 });
       return request.moves.map(moveResult);
     },
     async transferStatus(_tenantId, moves) {

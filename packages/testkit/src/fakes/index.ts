@@ -1,0 +1,27 @@
+/**
+ * Loopback fake CRM servers for connector tests: each speaks its API's
+ * real wire format on 127.0.0.1 and injects the faults connectors must
+ * survive (expired tokens, rate limits, outages, slow answers, per-record
+ * failures). Plain `node:http`; no test runner needed.
+ *
+ * @example
+ * ```ts
+ * import { fakeSalesforce } from '@guard/testkit/fakes';
+ * const org = await fakeSalesforce();
+ * org.inject({ kind: 'session-expired', on: 'query' });
+ * await org.close();
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export type { FakeCall } from './http.js';
+export type { SalesforceObjectType } from './salesforce/schema.js';
+export {
+  type FakeSalesforce,
+  type FakeSalesforceFault,
+  type FakeSalesforceOptions,
+  fakeSalesforce,
+  type SalesforceFieldValue,
+  type SalesforceRoute,
+} from './salesforce/server.js';
