@@ -1,5 +1,5 @@
 import { sign } from 'node:crypto';
-import { ConnectorError, type CrmMethod, retryConnectorCall } from '@guard/core';
+import { ConnectorError, type CrmMethod, raceAbort, retryConnectorCall } from '@guard/core';
 import { Connection } from 'jsforce';
 import type { ParsedOptions } from './options.js';
 
@@ -184,28 +184,8 @@ export class SalesforceSession {
       // The connector retries with its own policy; jsforce's own retries would multiply it.
       { retry: { maxRetries: 0 }, timeout: this.#options.callTimeoutMs ?? 60_000 } as never,
     ) as unknown as Promise<Answer>;
-    const answer = await abortable(call, signal);
+    const answer = await raceAbort(call, signal);
     this.#refreshes = 0;
     return answer;
   }
-}
-
-/** `promise`, or the signal's reason as soon as it aborts (the HTTP call itself ends at its timeout). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(signal.reason);
-    signal.addEventListener('abort', abort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', abort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', abort);
-        reject(error);
-      },
-    );
-  });
 }

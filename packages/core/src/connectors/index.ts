@@ -4,5 +4,6 @@ export {
   type ConnectorRetryPolicy,
   connectorBackoffMs,
   connectorRetryPolicySchema,
+  raceAbort,
   retryConnectorCall,
 } from './retry.js';

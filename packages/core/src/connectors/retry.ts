@@ -135,3 +135,41 @@ export async function retryConnectorCall<T>(
     }
   }
 }
+
+/**
+ * `promise`, or a rejection with the signal's reason as soon as `signal`
+ * aborts — for HTTP clients that take no signal of their own (the call
+ * itself goes on in the background until it ends). Combine the caller's
+ * signal with `AbortSignal.timeout(ms)` to bound a slow call.
+ *
+ * @example
+ * ```ts
+ * import { raceAbort } from '@guard/core';
+ * const slow = new Promise((resolve) => setTimeout(resolve, 60_000));
+ * await raceAbort(slow, AbortSignal.timeout(100)); // rejects after 100 ms with a TimeoutError
+ * ```
+ */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) {
+    promise.catch(() => {}); // its failure, if any, comes after the caller stopped listening
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      promise.catch(() => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
+}

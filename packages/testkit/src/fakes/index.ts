@@ -16,6 +16,15 @@
  */
 
 export type { FakeCall } from './http.js';
+export {
+  type FakeHubSpot,
+  type FakeHubSpotFault,
+  type FakeHubSpotOptions,
+  fakeHubSpot,
+  type HubSpotObjectType,
+  type HubSpotOwnerSeed,
+  type HubSpotRoute,
+} from './hubspot/server.js';
 export type { SalesforceObjectType } from './salesforce/schema.js';
 export {
   type FakeSalesforce,
