@@ -17,6 +17,7 @@ const connectorSchema = z.looseObject({
     users: z.boolean(),
     transfer: z.strictObject({ maxBatch: positive, completesLater: z.boolean() }).nullable(),
     maxPageSize: positive,
+    customerChanges: z.enum(['all', 'ownership']).optional(),
   }),
 });
 

@@ -194,6 +194,13 @@ export interface CrmCapabilities {
   readonly transfer: { readonly maxBatch: number; readonly completesLater: boolean } | null;
   /** The most items one listing call returns. */
   readonly maxPageSize: number;
+  /**
+   * What `listCustomers` resumed from a cursor reports: every change
+   * (`all`, the default), or only customers that are new or changed owner
+   * (`ownership`) — for CRMs whose API cannot list other changes (WeCom
+   * lists relationships, not edits; renames arrive by callback).
+   */
+  readonly customerChanges?: 'all' | 'ownership' | undefined;
 }
 
 /**

@@ -34,3 +34,12 @@ export {
   type SalesforceFieldValue,
   type SalesforceRoute,
 } from './salesforce/server.js';
+export {
+  type FakeWecom,
+  type FakeWecomFault,
+  type FakeWecomOptions,
+  fakeWecom,
+  type WecomMemberSeed,
+  type WecomRoute,
+  type WecomTransferRecord,
+} from './wecom/server.js';
