@@ -47,6 +47,7 @@ const errors: { readonly [C in keyof ErrorMessageParams]: ErrorMessageParams[C] 
     detail: '超限',
     retryAfterMs: 30_000,
   },
+  CALLBACK_REJECTED: { connector: id, reason: 'signature' },
 };
 const summaries: Samples<AlertSummaries> = {
   anomaly: {

@@ -16,6 +16,15 @@
  * @packageDocumentation
  */
 
+export {
+  type WecomCallbackOptions,
+  type WecomCallbackQuery,
+  type WecomCallbacks,
+  type WecomContactChange,
+  type WecomContactEvent,
+  type WecomOtherEvent,
+  wecomCallbacks,
+} from './callbacks.js';
 export { wecomConnector } from './connector.js';
 export { memoryTransferLedger, type WecomTransferLedger } from './ledger.js';
 export type { WecomConnectorOptions } from './options.js';

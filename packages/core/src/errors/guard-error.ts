@@ -21,6 +21,7 @@ type ErrorRenderers = MessageCatalog['errors'];
  * | `ACTOR_BLOCKED` | {@link ActorBlockedError} | unusual activity raised an alert that blocks the actor's bulk actions until a manager resolves it |
  * | `CONNECTOR_INCOMPLETE` | {@link ConnectorIncompleteError} | a CRM connector lacks methods an enabled feature needs; nothing was started |
  * | `CONNECTOR_FAILURE` | {@link ConnectorError} | a CRM connector's call failed as a whole; `kind` says whether to wait, retry or fix something |
+ * | `CALLBACK_REJECTED` | {@link CallbackRejectedError} | a callback said to come from a CRM failed its signature, decryption or receiver check; nothing was recorded |
  *
  * @example
  * ```ts
@@ -44,6 +45,7 @@ export const errorCodes = Object.freeze({
   ACTOR_BLOCKED: 'ACTOR_BLOCKED',
   CONNECTOR_INCOMPLETE: 'CONNECTOR_INCOMPLETE',
   CONNECTOR_FAILURE: 'CONNECTOR_FAILURE',
+  CALLBACK_REJECTED: 'CALLBACK_REJECTED',
 } as const satisfies { [C in keyof ErrorRenderers]: C });
 
 /**
@@ -498,5 +500,25 @@ export class ConnectorError extends GuardError<'CONNECTOR_FAILURE'> {
   /** Whether the same call may succeed later without anyone changing anything. */
   get retryable(): boolean {
     return this.params.kind === 'rate-limited' || this.params.kind === 'unavailable';
+  }
+}
+
+/**
+ * A callback said to come from a CRM (a WeCom change event) failed a
+ * check: its signature, its decryption, the corp or app it was encrypted
+ * for, or its format. Nothing in it was used; answer the request with 403
+ * (400 for `format`).
+ *
+ * @example
+ * ```ts
+ * import { CallbackRejectedError } from '@guard/core';
+ * const forged = new CallbackRejectedError({ connector: 'wecom', reason: 'signature' });
+ * forged.code; // 'CALLBACK_REJECTED'
+ * ```
+ */
+export class CallbackRejectedError extends GuardError<'CALLBACK_REJECTED'> {
+  constructor(params: Parameters<ErrorRenderers['CALLBACK_REJECTED']>[0], options: GuardErrorOptions = {}) {
+    super('CALLBACK_REJECTED', params, options);
+    this.name = 'CallbackRejectedError';
   }
 }

@@ -3,6 +3,7 @@ export {
   ActorBlockedError,
   AuditIntegrityError,
   AuditKeyError,
+  CallbackRejectedError,
   ConflictError,
   ConnectorError,
   ConnectorIncompleteError,

@@ -58,6 +58,7 @@ export interface ErrorMessageParams {
     detail: string;
     retryAfterMs?: number;
   };
+  CALLBACK_REJECTED: { connector: string; reason: 'signature' | 'decrypt' | 'receiver' | 'format' };
 }
 
 /**

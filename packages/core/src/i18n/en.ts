@@ -71,6 +71,20 @@ export const en: MessageCatalog = {
           'The CRM refused the request itself: fix what the detail names (for example an unmapped user or a deleted record). Sending it again unchanged will not help.',
       }[kind],
     }),
+    CALLBACK_REJECTED: ({ connector, reason }) => ({
+      message: `A callback said to come from "${connector}" was refused: ${
+        {
+          signature: 'its signature does not match',
+          decrypt: 'its message could not be decrypted',
+          receiver: 'it was encrypted for another corp or app',
+          format: 'it is not a callback message',
+        }[reason]
+      }.`,
+      hint:
+        reason === 'format'
+          ? 'Answer it with HTTP 400. If real callbacks are refused, check the URL configured in the CRM.'
+          : 'Answer it with HTTP 403. If real callbacks are refused, check the Token, the EncodingAESKey and the corp id configured for the callback; anything else is not from the CRM.',
+    }),
   },
   obligations: {
     'confidentiality-notice':

@@ -71,6 +71,20 @@ export const zhCN: MessageCatalog = {
           '客户管理系统拒绝了该请求本身：请修正详情中指出的问题（例如未映射的用户或已删除的记录）。原样重发不会成功。',
       }[kind],
     }),
+    CALLBACK_REJECTED: ({ connector, reason }) => ({
+      message: `一条自称来自「${connector}」的回调已被拒绝：${
+        {
+          signature: '签名不匹配',
+          decrypt: '消息无法解密',
+          receiver: '消息是为其他企业或应用加密的',
+          format: '内容不是回调消息',
+        }[reason]
+      }。`,
+      hint:
+        reason === 'format'
+          ? '请以 `HTTP 400` 应答。若真实回调也被拒绝，请检查系统中配置的回调地址。'
+          : '请以 `HTTP 403` 应答。若真实回调也被拒绝，请检查回调配置中的 `Token`、`EncodingAESKey` 与企业编号；其余情况说明消息并非来自该系统。',
+    }),
   },
   obligations: {
     'confidentiality-notice': '保密提示：本客户信息属于公司商业秘密，禁止复制或泄露。',

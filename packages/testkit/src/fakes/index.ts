@@ -35,6 +35,12 @@ export {
   type SalesforceRoute,
 } from './salesforce/server.js';
 export {
+  type WecomCallbackRequest,
+  type WecomCallbackSecrets,
+  wecomCallback,
+  wecomUrlCheck,
+} from './wecom/callbacks.js';
+export {
   type FakeWecom,
   type FakeWecomFault,
   type FakeWecomOptions,
