@@ -93,6 +93,7 @@ const checklist: Samples<ChecklistText> = {
 const validation: Samples<ValidationMessages> = {
   'kebab-case': { example: '客户导出' },
   'api-version': { example: '60.0', min: '42.0' },
+  'one-handler-per-kind': { kind: 'crm.transfer' },
   'at-least': { other: 'remindAfterDays' },
   'quota-reached': { quota: 10 },
   'customer-cap': { owned: 500, cap: 500 },

@@ -7,10 +7,91 @@ import {
   type CrmMoveResult,
   parseCrmListRequest,
   parseCrmTransferRequest,
+  parseInput,
+  validationMessage,
 } from '@guard/core';
+import * as z from 'zod';
 import { WecomApi } from './api.js';
 import { memoryTransferLedger } from './ledger.js';
 import { parseOptions, type WecomConnectorOptions } from './options.js';
+
+/**
+ * A request for members' contact statistics (联系客户统计): the members, and
+ * the days from `from` to `to` (`YYYY-MM-DD`, China's calendar, both
+ * included; WeCom keeps 180 days).
+ *
+ * @example
+ * ```ts
+ * import type { WecomContactStatsRequest } from '@guard/crm-wecom';
+ * const lastWeek: WecomContactStatsRequest = { userIds: ['wangwei'], from: '2026-11-23', to: '2026-11-29' };
+ * ```
+ */
+export interface WecomContactStatsRequest {
+  readonly userIds: readonly string[];
+  readonly from: string;
+  readonly to: string;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * One member's contact statistics for one day, as WeCom counts them:
+ * friend requests sent, customers added, chats and messages, the share of
+ * customer-started chats answered and how fast (`null` on a day without
+ * any), and customers who deleted or blocked the member.
+ *
+ * @example
+ * ```ts
+ * import type { WecomContactStats } from '@guard/crm-wecom';
+ * const day: WecomContactStats = {
+ *   userId: 'wangwei', date: '2026-11-29', newApplyCount: 0, newContactCount: 1, chatCount: 12, messageCount: 40,
+ *   replyPercentage: 92.5, avgReplyMinutes: 7, negativeFeedbackCount: 3,
+ * };
+ * ```
+ */
+export interface WecomContactStats {
+  readonly userId: string;
+  readonly date: string;
+  readonly newApplyCount: number;
+  readonly newContactCount: number;
+  readonly chatCount: number;
+  readonly messageCount: number;
+  readonly replyPercentage: number | null;
+  readonly avgReplyMinutes: number | null;
+  /** Customers who deleted or blocked the member that day. */
+  readonly negativeFeedbackCount: number;
+}
+
+/**
+ * The WeCom connector: a `CrmConnector`, and the contact statistics only
+ * WeCom has.
+ *
+ * @example
+ * ```ts
+ * import { wecomConnector, type WecomConnector } from '@guard/crm-wecom';
+ * const wecom: WecomConnector = wecomConnector({ corpId: 'ww8a1c', corpSecret: 's' });
+ * const days = await wecom.contactStats({ userIds: ['wangwei'], from: '2026-11-23', to: '2026-11-29' });
+ * ```
+ */
+export interface WecomConnector extends CrmConnector {
+  /**
+   * Each member's statistics per day (`get_user_behavior_data`, one call
+   * per member and 30 days, since WeCom sums the members of one call).
+   */
+  contactStats(request: WecomContactStatsRequest): Promise<WecomContactStats[]>;
+}
+
+const dateSchema = z.iso.date();
+const statsRequestSchema = z
+  .strictObject({
+    userIds: z
+      .array(z.string().regex(/^[^\p{Cc}]{1,64}$/u))
+      .min(1)
+      .max(1000),
+    from: dateSchema,
+    to: dateSchema,
+    signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal).optional(),
+  })
+  .refine((r) => r.from <= r.to, { path: ['to'], error: validationMessage('end-after-start') });
 
 /** WeCom's transfer calls take at most 100 customers. */
 const MAX_BATCH = 100;
@@ -83,7 +164,7 @@ const TRANSFER_CODES: Readonly<Record<number, { code: string; message: string }>
  * result?.status; // 'pending': WeCom hands the customer over in 24 hours unless they refuse
  * ```
  */
-export function wecomConnector(options: WecomConnectorOptions): CrmConnector {
+export function wecomConnector(options: WecomConnectorOptions): WecomConnector {
   const parsed = parseOptions(options);
   const api = new WecomApi(parsed);
   const name = api.name;
@@ -303,9 +384,50 @@ export function wecomConnector(options: WecomConnectorOptions): CrmConnector {
     });
   };
 
+  const dayStart = (date: string) => Date.parse(`${date}T00:00:00+08:00`) / 1000;
+  const dateOf = (seconds: number) => new Date((seconds + 8 * 3600) * 1000).toISOString().slice(0, 10);
+
   return {
     name,
     capabilities,
+
+    async contactStats(input) {
+      const request = parseInput(statsRequestSchema, input, {
+        what: 'CRM list request',
+        json: false,
+        ...(parsed.locale === undefined ? {} : { locale: parsed.locale }),
+      });
+      const out: WecomContactStats[] = [];
+      const first = dayStart(request.from);
+      const last = dayStart(request.to);
+      for (const userId of [...new Set(request.userIds)]) {
+        for (let start = first; start <= last; start += 30 * 86_400) {
+          const end = Math.min(last, start + 29 * 86_400);
+          const answer = await api.run('contactStats', request.signal, () =>
+            api.call('externalcontact/get_user_behavior_data', {
+              body: { userid: [userId], start_time: start, end_time: end },
+              signal: request.signal,
+            }),
+          );
+          const rows = Array.isArray(answer.behavior_data) ? (answer.behavior_data as Record<string, unknown>[]) : [];
+          for (const row of rows) {
+            const n = (k: string) => (typeof row[k] === 'number' ? (row[k] as number) : 0);
+            out.push({
+              userId,
+              date: dateOf(Number(row.stat_time)),
+              newApplyCount: n('new_apply_cnt'),
+              newContactCount: n('new_contact_cnt'),
+              chatCount: n('chat_cnt'),
+              messageCount: n('message_cnt'),
+              replyPercentage: typeof row.reply_percentage === 'number' ? row.reply_percentage : null,
+              avgReplyMinutes: typeof row.avg_reply_time === 'number' ? row.avg_reply_time : null,
+              negativeFeedbackCount: n('negative_feedback_cnt'),
+            });
+          }
+        }
+      }
+      return out;
+    },
 
     async listCustomers(input) {
       const request = parseCrmListRequest(input, capabilities, localeOption);

@@ -25,6 +25,11 @@ export {
   type WecomOtherEvent,
   wecomCallbacks,
 } from './callbacks.js';
-export { wecomConnector } from './connector.js';
+export {
+  type WecomConnector,
+  type WecomContactStats,
+  type WecomContactStatsRequest,
+  wecomConnector,
+} from './connector.js';
 export { memoryTransferLedger, type WecomTransferLedger } from './ledger.js';
 export type { WecomConnectorOptions } from './options.js';

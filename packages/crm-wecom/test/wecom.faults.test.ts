@@ -203,3 +203,48 @@ describe('wecom connector: users and options', () => {
     ]);
   });
 });
+
+describe('wecom connector: contact statistics', () => {
+  it('reads each member per day, one call per member and 30 days, with null where WeCom leaves a value out', async () => {
+    const h = await start();
+    const connector = h.connector as import('../src/index.js').WecomConnector;
+    h.corp.setContactStats('wangwei', '2026-11-01', {
+      chatCount: 12,
+      messageCount: 40,
+      replyPercentage: 92.5,
+      avgReplyMinutes: 7,
+      negativeFeedbackCount: 3,
+    });
+    h.corp.setContactStats('lina', '2026-11-01', { newContactCount: 2, chatCount: 1 });
+    const days = await connector.contactStats({ userIds: ['wangwei', 'lina'], from: '2026-09-10', to: '2026-11-01' });
+    expect(days.filter((d) => d.userId === 'wangwei')).toHaveLength(53);
+    expect(days.find((d) => d.userId === 'wangwei' && d.date === '2026-11-01')).toEqual({
+      userId: 'wangwei',
+      date: '2026-11-01',
+      newApplyCount: 0,
+      newContactCount: 0,
+      chatCount: 12,
+      messageCount: 40,
+      replyPercentage: 92.5,
+      avgReplyMinutes: 7,
+      negativeFeedbackCount: 3,
+    });
+    expect(days.find((d) => d.userId === 'lina' && d.date === '2026-11-01')).toMatchObject({
+      newContactCount: 2,
+      replyPercentage: null,
+      avgReplyMinutes: null,
+    });
+    expect(h.corp.calls.filter((c) => c.route === 'behavior')).toHaveLength(4);
+  });
+
+  it('surfaces a range WeCom no longer keeps as rejected, and refuses a backwards range before calling', async () => {
+    const h = await start();
+    const connector = h.connector as import('../src/index.js').WecomConnector;
+    const error = await failure(connector.contactStats({ userIds: ['wangwei'], from: '2025-01-01', to: '2025-01-02' }));
+    expect(error.params.kind).toBe('rejected');
+    expect(error.params.detail).toContain('40058');
+    await expect(
+      connector.contactStats({ userIds: ['wangwei'], from: '2026-11-02', to: '2026-11-01' }),
+    ).rejects.toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+  });
+});

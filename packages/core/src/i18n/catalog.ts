@@ -161,7 +161,8 @@ export type CrmMethod =
   | 'listActivities'
   | 'mapUsers'
   | 'transferOwnership'
-  | 'transferStatus';
+  | 'transferStatus'
+  | 'contactStats';
 
 /**
  * The activity an anomaly alert counts, as its summary names it.

@@ -156,6 +156,7 @@ export const en: MessageCatalog = {
     mapUsers: 'match employees to CRM users',
     transferOwnership: 'transfer ownership',
     transferStatus: 'check pending transfers',
+    contactStats: 'read contact statistics',
   },
   activities: {
     view: 'view',
@@ -361,6 +362,8 @@ export const en: MessageCatalog = {
     'notifier-option': () => 'must be a Notifier with send(notification)',
     function: () => 'must be a function',
     'abort-signal': () => 'must be an AbortSignal',
+    'one-handler-per-kind': ({ kind }) =>
+      `effects of kind "${kind}" already have a handler: give each kind one handler, in effects or batchEffects (notify goes to the notifier)`,
     'crm-id': () => 'must be a CRM id: 1 to 256 characters, none of them a control character',
     'https-url': () => 'must be an https URL (plain http is allowed on loopback only, for test servers)',
     'pem-private-key': () => 'must be a private key in PEM format (-----BEGIN PRIVATE KEY-----)',

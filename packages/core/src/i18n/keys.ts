@@ -52,6 +52,7 @@ export interface ValidationMessages {
   readonly 'notifier-option': () => string;
   readonly function: () => string;
   readonly 'abort-signal': () => string;
+  readonly 'one-handler-per-kind': (p: { kind: string }) => string;
   readonly 'crm-id': () => string;
   readonly 'https-url': () => string;
   readonly 'pem-private-key': () => string;

@@ -154,6 +154,7 @@ export const zhCN: MessageCatalog = {
     mapUsers: '匹配员工与客户管理系统用户',
     transferOwnership: '转移客户归属',
     transferStatus: '查询待完成的转移',
+    contactStats: '读取联系客户统计',
   },
   activities: {
     view: '查看',
@@ -359,6 +360,8 @@ export const zhCN: MessageCatalog = {
     'notifier-option': () => '必须是带有 `send(notification)` 的通知器',
     function: () => '必须是函数',
     'abort-signal': () => '必须是 `AbortSignal`',
+    'one-handler-per-kind': ({ kind }) =>
+      `类型为 \`${kind}\` 的外发任务已有处理函数：每种类型只能在 \`effects\` 或 \`batchEffects\` 中设置一个（\`notify\` 由通知器处理）`,
     'crm-id': () => '必须是客户管理系统中的编号：1 到 256 个字符，不含控制字符',
     'https-url': () => '必须是 `https` 地址（仅本机回环地址上的测试服务器可用 `http`）',
     'pem-private-key': () => '必须是 `PEM` 格式的私钥（`-----BEGIN PRIVATE KEY-----`）',

@@ -1,2 +1,10 @@
 export type { DeadEffectView, OutboxApi } from './dead-effects.js';
-export type { EffectContext, EffectHandler, RunDueResult, Worker, WorkerOptions } from './worker.js';
+export type {
+  EffectBatchHandler,
+  EffectContext,
+  EffectHandler,
+  EffectResult,
+  RunDueResult,
+  Worker,
+  WorkerOptions,
+} from './worker.js';

@@ -39,6 +39,43 @@ import { recordDeadEffect } from './dead-effects.js';
 export type EffectHandler = (effect: OutboxEffect, context: EffectContext) => Promise<void>;
 
 /**
+ * What a batch handler answers for one effect: delivered, or failed with
+ * a reason (the effect is retried with the worker's backoff, and marked
+ * dead after `maxAttempts`, like a single delivery that throws).
+ *
+ * @example
+ * ```ts
+ * import type { EffectResult } from '@guard/core';
+ * const ok: EffectResult = { delivered: true };
+ * const locked: EffectResult = { delivered: false, error: 'UNABLE_TO_LOCK_ROW' };
+ * ```
+ */
+export type EffectResult = { readonly delivered: true } | { readonly delivered: false; readonly error: string };
+
+/**
+ * Delivers several outbox effects of one kind in one go (a CRM's batch
+ * update), answering one {@link EffectResult} per effect, in their order.
+ * The worker hands it every due effect of its kind that one claim round
+ * took (at most `batchSize`); split them further as the remote API needs.
+ * Throwing fails them all. While it runs, the worker extends every
+ * effect's lease; `context.signal` aborts if it loses any of them.
+ *
+ * @example
+ * ```ts
+ * import type { EffectBatchHandler } from '@guard/core';
+ * const transfers: EffectBatchHandler = async (effects, { signal }) => {
+ *   const response = await fetch(crmUrl, { method: 'POST', body: JSON.stringify(effects.map((e) => e.payload)), signal });
+ *   const saved = (await response.json()) as boolean[];
+ *   return saved.map((ok) => (ok ? { delivered: true } : { delivered: false, error: 'refused by the CRM' }));
+ * };
+ * ```
+ */
+export type EffectBatchHandler = (
+  effects: readonly OutboxEffect[],
+  context: EffectContext,
+) => Promise<readonly EffectResult[]>;
+
+/**
  * What an {@link EffectHandler} gets besides the effect.
  *
  * @example
@@ -66,6 +103,12 @@ export interface WorkerOptions {
   readonly notifier?: Notifier;
   /** Handlers of other effect kinds, e.g. `crm.transfer`. */
   readonly effects?: Readonly<Record<string, EffectHandler>>;
+  /**
+   * Handlers that deliver many effects of a kind at once (see
+   * {@link EffectBatchHandler}); a kind is either here or in `effects`.
+   * Set `batchSize` to at least the largest batch the remote API takes.
+   */
+  readonly batchEffects?: Readonly<Record<string, EffectBatchHandler>>;
   /**
    * Delivers every effect whose kind has no handler in `effects` (not
    * `notify`, which goes to the `notifier`) — e.g. a relay that posts each
@@ -132,32 +175,50 @@ export interface Worker {
   runDue(now?: Date): Promise<RunDueResult>;
 }
 
-const optionsSchema = z.strictObject({
-  notifier: z
-    .custom<Notifier>((v) => typeof (v as Notifier | undefined)?.send === 'function', {
-      error: validationMessage('notifier-option'),
-    })
-    .optional(),
-  effects: z
-    .record(
-      z.string(),
-      z.custom<EffectHandler>((v) => typeof v === 'function', { error: validationMessage('function') }),
-    )
-    .optional(),
-  fallback: z
-    .custom<EffectHandler>((v) => typeof v === 'function', { error: validationMessage('function') })
-    .optional(),
-  workerId: z.string().min(1).max(128).optional(),
-  leaseMs: z.int().min(1000).max(3_600_000).optional(),
-  batchSize: z.int().min(1).max(1000).optional(),
-  maxAttempts: z.int().min(1).max(1000).optional(),
-  retryBaseMs: z.int().min(0).max(3_600_000).optional(),
-  onProgress: z
-    .custom<(progress: WorkerProgress) => void>((v) => typeof v === 'function', {
-      error: validationMessage('function'),
-    })
-    .optional(),
-});
+const optionsSchema = z
+  .strictObject({
+    notifier: z
+      .custom<Notifier>((v) => typeof (v as Notifier | undefined)?.send === 'function', {
+        error: validationMessage('notifier-option'),
+      })
+      .optional(),
+    effects: z
+      .record(
+        z.string(),
+        z.custom<EffectHandler>((v) => typeof v === 'function', { error: validationMessage('function') }),
+      )
+      .optional(),
+    batchEffects: z
+      .record(
+        z.string(),
+        z.custom<EffectBatchHandler>((v) => typeof v === 'function', { error: validationMessage('function') }),
+      )
+      .optional(),
+    fallback: z
+      .custom<EffectHandler>((v) => typeof v === 'function', { error: validationMessage('function') })
+      .optional(),
+    workerId: z.string().min(1).max(128).optional(),
+    leaseMs: z.int().min(1000).max(3_600_000).optional(),
+    batchSize: z.int().min(1).max(1000).optional(),
+    maxAttempts: z.int().min(1).max(1000).optional(),
+    retryBaseMs: z.int().min(0).max(3_600_000).optional(),
+    onProgress: z
+      .custom<(progress: WorkerProgress) => void>((v) => typeof v === 'function', {
+        error: validationMessage('function'),
+      })
+      .optional(),
+  })
+  .superRefine((o, ctx) => {
+    for (const kind of Object.keys(o.batchEffects ?? {})) {
+      if (kind === 'notify' || (o.effects !== undefined && Object.hasOwn(o.effects, kind))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['batchEffects', kind],
+          message: validationMessage('one-handler-per-kind', { kind }),
+        });
+      }
+    }
+  });
 
 /** At most this many claim rounds per `runDue`, so one call always ends. */
 const MAX_ROUNDS = 50;
@@ -259,19 +320,27 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
   }
 
   /**
-   * Runs a delivery while extending the effect's lease every third of a
-   * lease; the signal aborts if the lease is lost.
+   * Runs a delivery while extending the effects' leases every third of a
+   * lease (all in one transaction); the signal aborts if any lease is lost.
    */
-  async function withLease(effect: OutboxEffect, work: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  async function withLeases<T>(
+    effects: readonly OutboxEffect[],
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const controller = new AbortController();
     let extending: Promise<unknown> = Promise.resolve();
     const heartbeat = setInterval(
       () => {
         extending = ctx.store
-          .transaction((tx) => tx.extendEffectLease(effect.id, workerId, leaseMs))
+          .transaction(async (tx) => {
+            for (const effect of effects) {
+              if ((await tx.extendEffectLease(effect.id, workerId, leaseMs)) === null) return false;
+            }
+            return true;
+          })
           .then(
-            (until) => {
-              if (until === null) controller.abort(new LeaseLost());
+            (held) => {
+              if (!held) controller.abort(new LeaseLost());
             },
             // A failed extension is retried at the next beat; the lease holds until it runs out.
             () => undefined,
@@ -280,10 +349,27 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
       Math.max(100, Math.floor(leaseMs / 3)),
     );
     try {
-      await work(controller.signal);
+      return await work(controller.signal);
     } finally {
       clearInterval(heartbeat);
       await extending;
+    }
+  }
+
+  /** Delivers a batch through its handler: one error message (or `null`, delivered) per effect, in order. */
+  async function deliverBatch(handler: EffectBatchHandler, group: readonly OutboxEffect[]): Promise<(string | null)[]> {
+    try {
+      const results = await withLeases(group, (signal) => handler(group, { signal }));
+      if (!Array.isArray(results) || results.length !== group.length) {
+        const count = Array.isArray(results) ? results.length : 'no';
+        return group.map(() => `the batch handler answered ${count} results for ${group.length} effects`);
+      }
+      return results.map((r: EffectResult | undefined) =>
+        r?.delivered === true ? null : String((r as { error?: unknown } | undefined)?.error ?? 'not delivered'),
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return group.map(() => message);
     }
   }
 
@@ -301,37 +387,52 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
     let delivered = 0;
     let failed = 0;
     let dead = 0;
+    /** Settles one delivery: done, retried with backoff, or dead after `maxAttempts`. */
+    const settle = async (effect: OutboxEffect, error: string | null) => {
+      let outcome: Parameters<import('../ports/store.js').StoreTransaction['settleEffect']>[2];
+      if (error === null) {
+        outcome = { status: 'done' };
+        delivered++;
+      } else if (effect.attempts >= maxAttempts) {
+        outcome = { status: 'dead', error };
+        dead++;
+      } else {
+        const delay = Math.min(retryBaseMs * 2 ** Math.max(0, effect.attempts - 1), 3_600_000);
+        outcome = { status: 'pending', availableAt: new Date(Date.parse(now) + delay).toISOString(), error };
+        failed++;
+      }
+      const settled = outcome;
+      await ctx.store.transaction(async (tx) => {
+        // A dead effect is kept for people to see and raises an alert, in the transaction that marks it dead.
+        if ((await tx.settleEffect(effect.id, workerId, settled)) && settled.status === 'dead') {
+          await recordDeadEffect(ctx, tx, effect, settled.error, now);
+        }
+      });
+    };
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const effects = await ctx.store.transaction((tx) => tx.claimEffects({ now, limit, workerId, leaseMs }));
       if (effects.length === 0) break;
+      const handled = new Set<string>();
       for (const effect of effects) {
-        let outcome: Parameters<import('../ports/store.js').StoreTransaction['settleEffect']>[2];
-        try {
-          await withLease(effect, (signal) => deliver(effect, signal, localeOf));
-          outcome = { status: 'done' };
-          delivered++;
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          if (effect.attempts >= maxAttempts) {
-            outcome = { status: 'dead', error: message };
-            dead++;
-          } else {
-            const delay = Math.min(retryBaseMs * 2 ** Math.max(0, effect.attempts - 1), 3_600_000);
-            outcome = {
-              status: 'pending',
-              availableAt: new Date(Date.parse(now) + delay).toISOString(),
-              error: message,
-            };
-            failed++;
-          }
+        if (handled.has(effect.id)) continue;
+        const batch =
+          o.batchEffects && Object.hasOwn(o.batchEffects, effect.kind) ? o.batchEffects[effect.kind] : undefined;
+        if (batch) {
+          // Every effect of this kind the round claimed, in claim order, in one call.
+          const group = effects.filter((e) => e.kind === effect.kind && !handled.has(e.id));
+          for (const e of group) handled.add(e.id);
+          const errors = await deliverBatch(batch, group);
+          for (const [i, e] of group.entries()) await settle(e, errors[i] ?? null);
+          continue;
         }
-        const settled = outcome;
-        await ctx.store.transaction(async (tx) => {
-          // A dead effect is kept for people to see and raises an alert, in the transaction that marks it dead.
-          if ((await tx.settleEffect(effect.id, workerId, settled)) && settled.status === 'dead') {
-            await recordDeadEffect(ctx, tx, effect, settled.error, now);
-          }
-        });
+        handled.add(effect.id);
+        let error: string | null = null;
+        try {
+          await withLeases([effect], (signal) => deliver(effect, signal, localeOf));
+        } catch (e) {
+          error = e instanceof Error ? e.message : String(e);
+        }
+        await settle(effect, error);
       }
       if (effects.length < limit) break;
     }

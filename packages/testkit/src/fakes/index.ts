@@ -45,6 +45,7 @@ export {
   type FakeWecomFault,
   type FakeWecomOptions,
   fakeWecom,
+  type WecomDayStats,
   type WecomMemberSeed,
   type WecomRoute,
   type WecomTransferRecord,

@@ -43,7 +43,8 @@ export type WecomRoute =
   | 'contact'
   | 'userid'
   | 'transfer'
-  | 'transfer-result';
+  | 'transfer-result'
+  | 'behavior';
 
 /**
  * A fault for the fake WeCom to answer with, on the next `times` calls
@@ -122,6 +123,27 @@ export interface WecomTransferRecord {
 }
 
 /**
+ * One member's contact statistics for one day in the fake WeCom (联系客户统计).
+ *
+ * @example
+ * ```ts
+ * import type { WecomDayStats } from '@guard/testkit/fakes';
+ * const quietDay: WecomDayStats = { chatCount: 2, messageCount: 5, negativeFeedbackCount: 3 };
+ * ```
+ */
+export interface WecomDayStats {
+  readonly newApplyCount?: number;
+  readonly newContactCount?: number;
+  readonly chatCount?: number;
+  readonly messageCount?: number;
+  /** Percent of customer-started chats answered; leave out for a day without any. */
+  readonly replyPercentage?: number;
+  readonly avgReplyMinutes?: number;
+  /** Customers who deleted or blocked the member that day. */
+  readonly negativeFeedbackCount?: number;
+}
+
+/**
  * A WeCom (企业微信) corp on a loopback port that speaks the server API's
  * wire format (`/cgi-bin/...`, `access_token` in the query, `errcode` in
  * every answer), for connector tests: `gettoken`, the members with 客户联系,
@@ -173,6 +195,8 @@ export interface FakeWecom {
   readonly transfers: readonly WecomTransferRecord[];
   /** Moves the clock on; waiting transfers whose 24 hours are over complete. */
   advance(seconds: number): void;
+  /** Sets a member's contact statistics for one day (`YYYY-MM-DD`, in China's time zone), as 联系客户统计 reports them. */
+  setContactStats(userid: string, date: string, day: WecomDayStats): void;
   inject(fault: FakeWecomFault): void;
   close(): Promise<void>;
 }
@@ -216,6 +240,8 @@ export async function fakeWecom(options: FakeWecomOptions = {}): Promise<FakeWec
   const customers = new Map<string, { name: string; relations: Relation[]; refuses: boolean }>();
   const transfers: Transfer[] = [];
   const tokens = new Set<string>();
+  /** Contact statistics by member and day (Unix seconds of 00:00 UTC+8). */
+  const stats = new Map<string, Map<number, WecomDayStats>>();
   let issued = 0;
   let now = Math.floor(Date.parse('2026-11-02T01:00:00.000Z') / 1000);
 
@@ -364,6 +390,45 @@ export async function fakeWecom(options: FakeWecomOptions = {}): Promise<FakeWec
     return member === undefined || member.left === true ? fail(46004, 'user no exist') : ok({ userid: member.userid });
   };
 
+  /** 联系客户统计: the sum over the members asked for, one entry per day of the closed range. */
+  const behavior = (body: Record<string, unknown>): FakeAnswer => {
+    const users = Array.isArray(body.userid) ? body.userid.map(String) : [];
+    if (users.length === 0 && !Array.isArray(body.partyid)) return fail(40058, 'userid or partyid is required');
+    if (users.length > 100) return fail(40058, 'userid: at most 100');
+    const start = Number(body.start_time);
+    const end = Number(body.end_time);
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || end < start)
+      return fail(40058, 'invalid time range');
+    const dayOf = (t: number) => Math.floor((t + 8 * 3600) / DAY) * DAY - 8 * 3600;
+    const first = dayOf(start);
+    const last = dayOf(end);
+    if (last - first > 30 * DAY) return fail(40058, 'the range is at most 30 days');
+    if (first < dayOf(now) - 180 * DAY) return fail(40058, 'the range reaches back at most 180 days');
+    const days: Record<string, unknown>[] = [];
+    for (let day = first; day <= last; day += DAY) {
+      const rows = users.map((u) => stats.get(u)?.get(day)).filter((r): r is WecomDayStats => r !== undefined);
+      const sum = (k: 'newApplyCount' | 'newContactCount' | 'chatCount' | 'messageCount' | 'negativeFeedbackCount') =>
+        rows.reduce((n, r) => n + (r[k] ?? 0), 0);
+      const replied = rows.filter((r) => r.replyPercentage !== undefined);
+      days.push({
+        stat_time: day,
+        new_apply_cnt: sum('newApplyCount'),
+        new_contact_cnt: sum('newContactCount'),
+        chat_cnt: sum('chatCount'),
+        message_cnt: sum('messageCount'),
+        negative_feedback_cnt: sum('negativeFeedbackCount'),
+        // Left out on days without chats the customer started.
+        ...(replied.length === 0
+          ? {}
+          : {
+              reply_percentage: replied.reduce((n, r) => n + (r.replyPercentage ?? 0), 0) / replied.length,
+              avg_reply_time: Math.round(replied.reduce((n, r) => n + (r.avgReplyMinutes ?? 0), 0) / replied.length),
+            }),
+      });
+    }
+    return ok({ behavior_data: days });
+  };
+
   const route = (request: FakeRequest): WecomRoute | null => {
     const p = request.url.pathname;
     if (request.method === 'GET' && p === '/cgi-bin/gettoken') return 'gettoken';
@@ -376,6 +441,7 @@ export async function fakeWecom(options: FakeWecomOptions = {}): Promise<FakeWec
       return 'transfer';
     if (request.method === 'POST' && /^\/cgi-bin\/externalcontact\/(resigned\/)?transfer_result$/.test(p))
       return 'transfer-result';
+    if (request.method === 'POST' && p === '/cgi-bin/externalcontact/get_user_behavior_data') return 'behavior';
     return null;
   };
 
@@ -415,6 +481,8 @@ export async function fakeWecom(options: FakeWecomOptions = {}): Promise<FakeWec
         return userid(path, body);
       case 'transfer':
         return transfer(body, path.includes('/resigned/'), takeFailing);
+      case 'behavior':
+        return behavior(body);
       default:
         return transferResult(body, path.includes('/resigned/'));
     }
@@ -511,6 +579,13 @@ export async function fakeWecom(options: FakeWecomOptions = {}): Promise<FakeWec
     advance(seconds) {
       now += seconds;
       settle();
+    },
+    setContactStats(userid, date, day) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`fakeWecom: ${date} is not YYYY-MM-DD`);
+      const at = Date.parse(`${date}T00:00:00+08:00`) / 1000;
+      const days = stats.get(userid) ?? new Map<number, WecomDayStats>();
+      days.set(at, { ...day });
+      stats.set(userid, days);
     },
     inject: (fault) => faults.add(fault),
     close: () => server.close(),
