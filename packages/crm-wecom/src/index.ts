@@ -33,3 +33,9 @@ export {
 } from './connector.js';
 export { memoryTransferLedger, type WecomTransferLedger } from './ledger.js';
 export type { WecomConnectorOptions } from './options.js';
+export {
+  type WecomSignalIds,
+  type WecomSignalMapper,
+  wecomSignalKinds,
+  wecomSignals,
+} from './signals.js';
