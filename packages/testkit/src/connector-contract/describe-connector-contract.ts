@@ -8,6 +8,7 @@ import {
   type CrmPage,
   isGuardError,
 } from '@guard/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { harnessPerTest, probeHarness } from '../harness-per-test.js';
 import type { ConnectorHarness } from './harness.js';
@@ -141,6 +142,50 @@ export const TESTS: readonly ContractTest[] = [
       if (byId.has('acct-8')) expect(byId.get('acct-8')?.name).toBe('改名后的客户');
       const after = await walk((cursor) => list({ tenantId: TENANT, cursor, limit }), next.cursor, limit);
       expect(after.items).toEqual([]);
+    },
+  },
+  {
+    title:
+      'listCustomers resumed again and again, with owners changing in between, lists each change once, whatever the page size',
+    requires: ['customers'],
+    async run(h) {
+      await h.seed({ users });
+      const list = h.connector.listCustomers as NonNullable<CrmConnector['listCustomers']>;
+      const owners = [...users.map((u) => u.userId), null];
+      let cursor: string | null = null;
+      let batch = 0;
+      /** Walks from the cursor in pages of `limit`: what it lists, checked against the CRM's owners now. */
+      const walkNow = async (limit: number) => {
+        const { items, cursor: next } = await walk((c) => list({ tenantId: TENANT, cursor: c, limit }), cursor, limit);
+        cursor = next;
+        const ids = items.map((c) => c.externalId);
+        expect(new Set(ids).size, 'a walk lists each customer once').toBe(ids.length);
+        for (const c of items) expect(c.ownerUserId, `owner of ${c.externalId}`).toBe(await h.ownerOf(c.externalId));
+        return ids.sort();
+      };
+      await walkNow(pageLimit(h.connector));
+      const known: string[] = [];
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 6 }),
+          fc.array(fc.tuple(fc.nat(), fc.constantFrom(...owners)), { maxLength: 8 }),
+          fc.integer({ min: 1, max: Math.min(5, h.connector.capabilities.maxPageSize) }),
+          async (added, changes, limit) => {
+            const fresh = Array.from({ length: added }, (_, i) => `prop-${batch}-${i}`);
+            batch += 1;
+            await h.seed({ customers: fresh.map((id) => ({ externalId: id, name: id, ownerUserId: 'u-1' })) });
+            known.push(...fresh);
+            const changed = new Set<string>(fresh);
+            for (const [pick, owner] of changes) {
+              const id = known[pick % known.length] as string;
+              await h.change(id, { ownerUserId: owner });
+              changed.add(id);
+            }
+            expect(await walkNow(limit)).toEqual([...changed].sort());
+          },
+        ),
+        { numRuns: 12 },
+      );
     },
   },
   {
