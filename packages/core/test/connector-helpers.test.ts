@@ -1,9 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import {
   ConnectorError,
   connectorBackoffMs,
+  connectorOptionsShape,
+  connectorUrlSchema,
+  foreignCursorError,
   isGuardError,
+  isNetworkFailure,
+  parseConnectorOptions,
   parseCrmListRequest,
   parseCrmTransferRequest,
   retryConnectorCall,
@@ -181,5 +187,48 @@ describe('retryConnectorCall', () => {
         },
       ),
     );
+  });
+});
+
+describe('connector options and errors', () => {
+  it('takes https URLs, and plain http on loopback only', () => {
+    expect(connectorUrlSchema.safeParse('https://acme.my.salesforce.com').success).toBe(true);
+    expect(connectorUrlSchema.safeParse('http://127.0.0.1:8080').success).toBe(true);
+    expect(connectorUrlSchema.safeParse('http://localhost:8080/x').success).toBe(true);
+    expect(connectorUrlSchema.safeParse('http://api.hubapi.com').success).toBe(false);
+    expect(connectorUrlSchema.safeParse('ftp://127.0.0.1').success).toBe(false);
+  });
+
+  it('validates options with the common shape, in the language they ask for', () => {
+    const schema = z.strictObject({ token: z.string().min(1), ...connectorOptionsShape });
+    expect(parseConnectorOptions(schema, { token: 't', retry: { attempts: 2 } })).toEqual({
+      token: 't',
+      retry: { attempts: 2 },
+    });
+    const error = thrown(() =>
+      parseConnectorOptions(schema, { token: '', callTimeoutMs: 0, locale: 'zh-CN', extra: 1 }),
+    );
+    expect(isGuardError(error, 'VALIDATION_FAILED')).toBe(true);
+    expect((error as Error).message).toContain('连接器配置');
+    expect((error as { issues: { path: string[] }[] }).issues.map((i) => i.path.join('.')).sort()).toEqual([
+      '',
+      'callTimeoutMs',
+      'token',
+    ]);
+  });
+
+  it('names a foreign cursor as rejected, and tells network failures from others', () => {
+    const error = foreignCursorError('hubspot', 'listOrders', 'x'.repeat(500));
+    expect(error.params).toMatchObject({ connector: 'hubspot', operation: 'listOrders', kind: 'rejected' });
+    expect(error.params.detail.length).toBeLessThan(120);
+    expect(isNetworkFailure(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(
+      isNetworkFailure(
+        new TypeError('fetch failed', { cause: Object.assign(new Error(), { code: 'UND_ERR_SOCKET' }) }),
+      ),
+    ).toBe(true);
+    expect(isNetworkFailure(new DOMException('timed out', 'TimeoutError'))).toBe(true);
+    expect(isNetworkFailure(new Error('HTTP 400'))).toBe(false);
+    expect(isNetworkFailure(null)).toBe(false);
   });
 });

@@ -1,5 +1,4 @@
 import {
-  ConnectorError,
   type CrmCapabilities,
   type CrmConnector,
   type CrmCustomer,
@@ -8,6 +7,7 @@ import {
   type CrmMoveResult,
   type CrmOrder,
   type CrmPage,
+  foreignCursorError,
   parseCrmListRequest,
   parseCrmTransferRequest,
 } from '@guard/core';
@@ -110,17 +110,7 @@ export function hubspotConnector(options: HubSpotConnectorOptions): CrmConnector
   const decodeCursor = (cursor: string | null, operation: CrmMethod): Place => {
     if (cursor === null) return null;
     const match = CURSOR.exec(cursor);
-    if (match === null) {
-      throw new ConnectorError(
-        {
-          connector: name,
-          operation,
-          kind: 'rejected',
-          detail: `not a cursor this connector gave: ${JSON.stringify(cursor.slice(0, 80))}`,
-        },
-        localeOption,
-      );
-    }
+    if (match === null) throw foreignCursorError(name, operation, cursor, localeOption);
     return match[1] === undefined ? null : { modified: Number(match[1]), objectId: Number(match[2]) };
   };
 

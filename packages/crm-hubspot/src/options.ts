@@ -1,9 +1,8 @@
 import {
-  type ConnectorRetryPolicy,
-  connectorRetryPolicySchema,
-  type Locale,
-  nameSchema,
-  parseInput,
+  type ConnectorOptions,
+  connectorOptionsShape,
+  connectorUrlSchema,
+  parseConnectorOptions,
   validationMessage,
 } from '@guard/core';
 import * as z from 'zod';
@@ -38,28 +37,18 @@ export type HubSpotAuth =
  * const options: HubSpotConnectorOptions = { auth: { accessToken: process.env.HUBSPOT_TOKEN ?? '' } };
  * ```
  */
-export interface HubSpotConnectorOptions {
+export interface HubSpotConnectorOptions extends ConnectorOptions {
   readonly auth: HubSpotAuth;
   /** The API's base URL. Default `https://api.hubapi.com`; plain `http` only on loopback, for fakes. */
   readonly basePath?: string | undefined;
-  /** The connector's name, and the key of a company's id in `externalRefs`. Default `hubspot`. */
-  readonly name?: string | undefined;
   /** The currency of deals without `deal_currency_code`. Default `CNY`. */
   readonly currency?: string | undefined;
-  /** Retries of a call that failed for a reason waiting can fix (429, 5xx, timeouts). */
-  readonly retry?: ConnectorRetryPolicy | undefined;
-  /** How long one HTTP call may take before it counts as failed (and is retried). Default 60,000 ms. */
-  readonly callTimeoutMs?: number | undefined;
   /**
    * Calls a second at most, spread evenly (the SDK's Bottleneck limiter).
    * Default 9: under HubSpot's search limit and a private app's 10 a second.
    */
   readonly requestsPerSecond?: number | undefined;
-  /** The language of the connector's errors. Default `en`. */
-  readonly locale?: Locale | undefined;
 }
-
-const loopback = (url: URL) => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 
 const secret = z.string().min(1).max(4096);
 
@@ -72,30 +61,17 @@ export const optionsSchema = z.strictObject({
       }),
     }),
   ]),
-  basePath: z
-    .url({ protocol: /^https?$/ })
-    .refine((value) => {
-      const url = new URL(value);
-      return url.protocol === 'https:' || loopback(url);
-    }, validationMessage('https-url'))
-    .optional(),
-  name: nameSchema.optional(),
+  basePath: connectorUrlSchema.optional(),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, validationMessage('currency'))
     .optional(),
-  retry: connectorRetryPolicySchema.optional(),
-  callTimeoutMs: z.int().min(1).max(600_000).optional(),
   requestsPerSecond: z.number().min(0.1).max(1000).optional(),
-  locale: z.enum(['en', 'zh-CN']).optional(),
+  ...connectorOptionsShape,
 });
 
 export type ParsedOptions = z.output<typeof optionsSchema>;
 
 export function parseOptions(options: HubSpotConnectorOptions): ParsedOptions {
-  return parseInput(optionsSchema, options, {
-    what: 'connector options',
-    json: false,
-    locale: options?.locale ?? 'en',
-  });
+  return parseConnectorOptions(optionsSchema, options);
 }

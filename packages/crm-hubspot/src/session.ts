@@ -1,17 +1,6 @@
-import { ConnectorError, type CrmMethod, raceAbort, retryConnectorCall } from '@guard/core';
+import { ConnectorError, type CrmMethod, isNetworkFailure, raceAbort, retryConnectorCall } from '@guard/core';
 import { Client } from '@hubspot/api-client';
 import type { ParsedOptions } from './options.js';
-
-/** Network failures node-fetch (under the SDK) reports by `code`. */
-const NETWORK = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
 
 /** The status and body of the SDK's `ApiException`, when the error is one. */
 function apiError(
@@ -100,7 +89,7 @@ export class HubSpotSession {
     }
     const e = error as { name?: unknown; code?: unknown; message?: unknown } | null;
     const name = String(e?.name ?? '');
-    if (name === 'FetchError' || name === 'TimeoutError' || NETWORK.has(String(e?.code ?? ''))) {
+    if (isNetworkFailure(error)) {
       return this.#failure(operation, 'unavailable', `${name}: ${String(e?.message ?? error)}`, error);
     }
     return this.#failure(operation, 'rejected', String(e?.message ?? error), error);

@@ -1,4 +1,5 @@
 import { type CrmConnector, isGuardError } from '@guard/core';
+import { connectorErrorOf } from '@guard/testkit';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hubspotConnector } from '../src/index.js';
@@ -31,15 +32,6 @@ const listAll = (c: CrmConnector) =>
     NonNullable<CrmConnector['listCustomers']>
   >;
 
-const failure = async (promise: Promise<unknown>) => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(isGuardError(error, 'CONNECTOR_FAILURE'), String(error)).toBe(true);
-  return error as { params: { kind: string; detail: string; retryAfterMs?: number }; retryable: boolean };
-};
-
 const move = (id: string, from: string | null, to: string | null) => ({
   customerExternalId: id,
   fromUserId: from,
@@ -63,7 +55,7 @@ describe('hubspot connector: limits, outages and tokens', () => {
   it('fails at once on the daily limit, as rate-limited with the wait until it resets', async () => {
     const h = await start();
     h.portal.inject({ kind: 'daily-limit', on: 'search', times: 5 });
-    const error = await failure(listAll(h.connector));
+    const error = await connectorErrorOf(listAll(h.connector));
     expect(error.params.kind).toBe('rate-limited');
     expect(error.params.detail).toContain('You have reached your daily limit.');
     expect(error.params.retryAfterMs).toBeGreaterThan(0);
@@ -73,7 +65,7 @@ describe('hubspot connector: limits, outages and tokens', () => {
   it('with a private app token, an expired token is an auth ConnectorError, not retried', async () => {
     const h = await start();
     h.portal.inject({ kind: 'expired-token', on: 'search' });
-    const error = await failure(listAll(h.connector));
+    const error = await connectorErrorOf(listAll(h.connector));
     expect(error.params.kind).toBe('auth');
     expect(error.params.detail).toContain('EXPIRED_AUTHENTICATION');
     expect(error.retryable).toBe(false);

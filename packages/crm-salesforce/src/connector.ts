@@ -1,5 +1,4 @@
 import {
-  ConnectorError,
   type CrmActivity,
   type CrmCapabilities,
   type CrmConnector,
@@ -10,6 +9,7 @@ import {
   type CrmOrder,
   type CrmPage,
   connectorBackoffMs,
+  foreignCursorError,
   parseCrmListRequest,
   parseCrmTransferRequest,
 } from '@guard/core';
@@ -132,15 +132,7 @@ export function salesforceConnector(options: SalesforceConnectorOptions): CrmCon
     if (cursor === null) return null;
     const match = CURSOR.exec(cursor);
     if (match === null || (match[1] === undefined) !== (match[2] === '')) {
-      throw new ConnectorError(
-        {
-          connector: name,
-          operation,
-          kind: 'rejected',
-          detail: `not a cursor this connector gave: ${JSON.stringify(cursor.slice(0, 80))}`,
-        },
-        localeOption,
-      );
+      throw foreignCursorError(name, operation, cursor, localeOption);
     }
     return match[1] === undefined ? null : { stamp: Date.parse(match[1]), id: match[2] as string };
   };

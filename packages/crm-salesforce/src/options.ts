@@ -1,9 +1,8 @@
 import {
-  type ConnectorRetryPolicy,
-  connectorRetryPolicySchema,
-  type Locale,
-  nameSchema,
-  parseInput,
+  type ConnectorOptions,
+  connectorOptionsShape,
+  connectorUrlSchema,
+  parseConnectorOptions,
   validationMessage,
 } from '@guard/core';
 import * as z from 'zod';
@@ -50,7 +49,7 @@ export type SalesforceAuth =
  * };
  * ```
  */
-export interface SalesforceConnectorOptions {
+export interface SalesforceConnectorOptions extends ConnectorOptions {
   /** The org's My Domain URL (`https://acme.my.salesforce.com`), or `https://login.salesforce.com` for JWT. Plain `http` only on loopback, for fakes. */
   readonly loginUrl: string;
   readonly auth: SalesforceAuth;
@@ -61,31 +60,16 @@ export interface SalesforceConnectorOptions {
    * moves to `toUserId: null` go to it.
    */
   readonly poolOwnerId: string;
-  /** The connector's name, and the key of an account's id in `externalRefs`. Default `salesforce`. */
-  readonly name?: string | undefined;
   /** The REST API version. Default `60.0` (sObject Collections need 42.0 or later). */
   readonly apiVersion?: string | undefined;
   /** The org's currency (ISO 4217), for opportunity amounts. Default `CNY`. */
   readonly currency?: string | undefined;
-  /** Retries of a call that failed for a reason waiting can fix, and of records Salesforce could not lock. */
-  readonly retry?: ConnectorRetryPolicy | undefined;
-  /** How long one HTTP call may take before it counts as failed (and is retried). Default 60,000 ms. */
-  readonly callTimeoutMs?: number | undefined;
-  /** The language of the connector's errors. Default `en`. */
-  readonly locale?: Locale | undefined;
 }
-
-const loopback = (url: URL) => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-
-const loginUrlSchema = z.url({ protocol: /^https?$/ }).refine((value) => {
-  const url = new URL(value);
-  return url.protocol === 'https:' || loopback(url);
-}, validationMessage('https-url'));
 
 const text = z.string().min(1).max(4096);
 
 export const optionsSchema = z.strictObject({
-  loginUrl: loginUrlSchema,
+  loginUrl: connectorUrlSchema,
   auth: z.discriminatedUnion('flow', [
     z.strictObject({ flow: z.literal('client-credentials'), clientId: text, clientSecret: text }),
     z.strictObject({
@@ -97,7 +81,6 @@ export const optionsSchema = z.strictObject({
     }),
   ]),
   poolOwnerId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, validationMessage('crm-id')),
-  name: nameSchema.optional(),
   apiVersion: z
     .string()
     .regex(/^\d{2,3}\.0$/, validationMessage('api-version', { example: '60.0', min: '42.0' }))
@@ -107,17 +90,11 @@ export const optionsSchema = z.strictObject({
     .string()
     .regex(/^[A-Z]{3}$/, validationMessage('currency'))
     .optional(),
-  retry: connectorRetryPolicySchema.optional(),
-  callTimeoutMs: z.int().min(1).max(600_000).optional(),
-  locale: z.enum(['en', 'zh-CN']).optional(),
+  ...connectorOptionsShape,
 });
 
 export type ParsedOptions = z.output<typeof optionsSchema>;
 
 export function parseOptions(options: SalesforceConnectorOptions): ParsedOptions {
-  return parseInput(optionsSchema, options, {
-    what: 'connector options',
-    json: false,
-    locale: options?.locale ?? 'en',
-  });
+  return parseConnectorOptions(optionsSchema, options);
 }

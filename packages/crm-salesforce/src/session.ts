@@ -1,5 +1,5 @@
 import { sign } from 'node:crypto';
-import { ConnectorError, type CrmMethod, raceAbort, retryConnectorCall } from '@guard/core';
+import { ConnectorError, type CrmMethod, isNetworkFailure, raceAbort, retryConnectorCall } from '@guard/core';
 import { Connection } from 'jsforce';
 import type { ParsedOptions } from './options.js';
 
@@ -25,17 +25,6 @@ const AUTH = new Set([
   'inactive_user',
   'inactive_org',
 ]);
-/** Network failures node-fetch (under jsforce) reports by `code`. */
-const NETWORK = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
 /** What a request through the session answers: the body jsforce parsed. */
 export type Answer = unknown;
 
@@ -148,9 +137,8 @@ export class SalesforceSession {
     if (
       UNAVAILABLE.has(code) ||
       /^ERROR_HTTP_5\d\d$/.test(code) ||
-      code === 'FetchError' ||
       code === 'AbortError' ||
-      NETWORK.has(String(e?.code ?? '')) ||
+      isNetworkFailure(error) ||
       message === 'Request Timeout'
     ) {
       return this.#failure(operation, 'unavailable', detail, error);

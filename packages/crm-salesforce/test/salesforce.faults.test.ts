@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { type CrmConnector, isGuardError } from '@guard/core';
+import { connectorErrorOf } from '@guard/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { salesforceConnector } from '../src/index.js';
 import { POOL, type SalesforceHarness, salesforceHarness } from './harness.js';
@@ -30,15 +31,6 @@ const listAll = (c: CrmConnector) =>
   c.listCustomers?.({ tenantId: 'acme', cursor: null, limit: 50 }) as ReturnType<
     NonNullable<CrmConnector['listCustomers']>
   >;
-
-const failure = async (promise: Promise<unknown>) => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(isGuardError(error, 'CONNECTOR_FAILURE'), String(error)).toBe(true);
-  return error as { params: { kind: string; operation: string; detail: string }; retryable: boolean; message: string };
-};
 
 const move = (id: string, from: string | null, to: string | null) => ({
   customerExternalId: id,
@@ -79,7 +71,7 @@ describe('salesforce connector: sessions', () => {
       {},
       { auth: { flow: 'client-credentials', clientId: 'guard-test-client', clientSecret: 'wrong' } },
     );
-    const error = await failure(listAll(h.connector));
+    const error = await connectorErrorOf(listAll(h.connector));
     expect(error.params).toMatchObject({ kind: 'auth', operation: 'listCustomers' });
     expect(error.params.detail).toContain('invalid_client');
     expect(error.retryable).toBe(false);
@@ -90,7 +82,7 @@ describe('salesforce connector: sessions', () => {
     const h = await start();
     await listAll(h.connector);
     h.org.inject({ kind: 'session-expired', on: 'query', times: 50 });
-    const error = await failure(listAll(h.connector));
+    const error = await connectorErrorOf(listAll(h.connector));
     expect(error.params.kind).toBe('auth');
     expect(h.org.calls.filter((c) => c.route === 'token').length).toBeLessThanOrEqual(4);
   });
@@ -113,7 +105,7 @@ describe('salesforce connector: limits, outages and slow answers', () => {
 
   it('surfaces a limit that lasts as a rate-limited ConnectorError that says waiting helps', async () => {
     const h = await start({ dailyApiLimit: 3 });
-    const error = await failure(
+    const error = await connectorErrorOf(
       (async () => {
         for (;;) await listAll(h.connector);
       })(),
@@ -127,7 +119,7 @@ describe('salesforce connector: limits, outages and slow answers', () => {
     const h = await start({}, { retry: { attempts: 3, baseDelayMs: 1 } });
     await listAll(h.connector);
     h.org.inject({ kind: 'unavailable', on: 'query', times: 3 });
-    const error = await failure(listAll(h.connector));
+    const error = await connectorErrorOf(listAll(h.connector));
     expect(error.params.kind).toBe('unavailable');
     expect(h.org.calls.filter((c) => c.route === 'query' && c.status === 503)).toHaveLength(3);
   });
@@ -256,7 +248,7 @@ describe('salesforce connector: hostile input', () => {
 
   it('refuses a cursor it never gave, and a malformed call, before calling Salesforce', async () => {
     const h = await start();
-    const rejected = await failure(
+    const rejected = await connectorErrorOf(
       h.connector.listCustomers?.({ tenantId: 'acme', cursor: 'sf1|yesterday|001', limit: 5 }) as Promise<unknown>,
     );
     expect(rejected.params.kind).toBe('rejected');

@@ -1,10 +1,10 @@
 import {
-  ConnectorError,
   type CrmCapabilities,
   type CrmConnector,
   type CrmCustomer,
   type CrmMove,
   type CrmMoveResult,
+  foreignCursorError,
   parseCrmListRequest,
   parseCrmTransferRequest,
   parseInput,
@@ -434,17 +434,7 @@ export function wecomConnector(options: WecomConnectorOptions): WecomConnector {
       let place: Place = null;
       if (request.cursor !== null) {
         const match = CURSOR.exec(request.cursor);
-        if (match === null) {
-          throw new ConnectorError(
-            {
-              connector: name,
-              operation: 'listCustomers',
-              kind: 'rejected',
-              detail: `not a cursor this connector gave: ${JSON.stringify(request.cursor.slice(0, 80))}`,
-            },
-            localeOption,
-          );
-        }
+        if (match === null) throw foreignCursorError(name, 'listCustomers', request.cursor, localeOption);
         place = match[1] === undefined ? null : { time: Number(match[1]), id: match[2] as string };
       }
       const all = await api.run('listCustomers', request.signal, () => relationships(request.signal));

@@ -1,9 +1,8 @@
 import {
-  type ConnectorRetryPolicy,
-  connectorRetryPolicySchema,
-  type Locale,
-  nameSchema,
-  parseInput,
+  type ConnectorOptions,
+  connectorOptionsShape,
+  connectorUrlSchema,
+  parseConnectorOptions,
   validationMessage,
 } from '@guard/core';
 import * as z from 'zod';
@@ -22,7 +21,7 @@ import type { WecomTransferLedger } from './ledger.js';
  * };
  * ```
  */
-export interface WecomConnectorOptions {
+export interface WecomConnectorOptions extends ConnectorOptions {
   /** The corp's id (企业ID), `ww…`. */
   readonly corpId: string;
   /** The 客户联系 secret, or the secret of a self-built app allowed to call the customer-contact API. */
@@ -46,30 +45,14 @@ export interface WecomConnectorOptions {
   readonly transferLedger?: WecomTransferLedger | undefined;
   /** The message the customer sees when a colleague takes over (在职继承 only), at most 200 characters. */
   readonly transferMessage?: string | undefined;
-  /** The connector's name, and the key of a customer's id in `externalRefs`. Default `wecom`. */
-  readonly name?: string | undefined;
-  /** Retries of a call that failed for a reason waiting can fix (`-1`, `45033`, timeouts). */
-  readonly retry?: ConnectorRetryPolicy | undefined;
-  /** How long one HTTP call may take before it counts as failed (and is retried). Default 30,000 ms. */
-  readonly callTimeoutMs?: number | undefined;
-  /** The language of the connector's errors. Default `en`. */
-  readonly locale?: Locale | undefined;
 }
-
-const loopback = (url: URL) => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 
 const userid = z.string().regex(/^[^\p{Cc}]{1,64}$/u, validationMessage('crm-id'));
 
 export const optionsSchema = z.strictObject({
   corpId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, validationMessage('crm-id')),
   corpSecret: z.string().min(1).max(256),
-  baseUrl: z
-    .url({ protocol: /^https?$/ })
-    .refine((value) => {
-      const url = new URL(value);
-      return url.protocol === 'https:' || loopback(url);
-    }, validationMessage('https-url'))
-    .optional(),
+  baseUrl: connectorUrlSchema.optional(),
   poolUserId: userid.optional(),
   transferLimit: z.strictObject({ count: z.int().min(1).max(100), days: z.int().min(1).max(3650) }).optional(),
   transferLedger: z
@@ -83,18 +66,11 @@ export const optionsSchema = z.strictObject({
     )
     .optional(),
   transferMessage: z.string().min(1).max(200).optional(),
-  name: nameSchema.optional(),
-  retry: connectorRetryPolicySchema.optional(),
-  callTimeoutMs: z.int().min(1).max(600_000).optional(),
-  locale: z.enum(['en', 'zh-CN']).optional(),
+  ...connectorOptionsShape,
 });
 
 export type ParsedOptions = z.output<typeof optionsSchema>;
 
 export function parseOptions(options: WecomConnectorOptions): ParsedOptions {
-  return parseInput(optionsSchema, options, {
-    what: 'connector options',
-    json: false,
-    locale: options?.locale ?? 'en',
-  });
+  return parseConnectorOptions(optionsSchema, options);
 }

@@ -1,4 +1,5 @@
 import { type CrmConnector, type CrmMove, isGuardError } from '@guard/core';
+import { connectorErrorOf } from '@guard/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { wecomConnector } from '../src/index.js';
 import { POOL, type WecomHarness, wecomHarness } from './harness.js';
@@ -40,15 +41,6 @@ const transfer = (h: WecomHarness, moves: CrmMove[], key = 'k') =>
     readonly Record<string, unknown>[]
   >;
 
-const failure = async (promise: Promise<unknown>) => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(isGuardError(error, 'CONNECTOR_FAILURE'), String(error)).toBe(true);
-  return error as { params: { kind: string; detail: string; retryAfterMs?: number }; retryable: boolean };
-};
-
 describe('wecom connector: tokens, limits and outages', () => {
   it('caches the access_token, and fetches a new one when WeCom says it expired (42001)', async () => {
     const h = await start();
@@ -62,7 +54,7 @@ describe('wecom connector: tokens, limits and outages', () => {
 
   it('refuses a wrong secret with an auth ConnectorError (40001), not retried', async () => {
     const h = await start({}, { corpSecret: 'wrong' });
-    const error = await failure(listAll(h.connector));
+    const error = await connectorErrorOf(listAll(h.connector));
     expect(error.params.kind).toBe('auth');
     expect(error.params.detail).toContain('40001');
     expect(h.corp.calls.filter((c) => c.route === 'gettoken')).toHaveLength(1);
@@ -81,7 +73,7 @@ describe('wecom connector: tokens, limits and outages', () => {
   it("surfaces 45009 as rate-limited with WeCom's block of 60 s", async () => {
     const h = await start();
     h.corp.inject({ kind: 'rate-limit', on: 'by-user', times: 5 });
-    const error = await failure(listAll(h.connector));
+    const error = await connectorErrorOf(listAll(h.connector));
     expect(error.params).toMatchObject({ kind: 'rate-limited', retryAfterMs: 60_000 });
     expect(error.retryable).toBe(true);
   });
@@ -240,7 +232,9 @@ describe('wecom connector: contact statistics', () => {
   it('surfaces a range WeCom no longer keeps as rejected, and refuses a backwards range before calling', async () => {
     const h = await start();
     const connector = h.connector as import('../src/index.js').WecomConnector;
-    const error = await failure(connector.contactStats({ userIds: ['wangwei'], from: '2025-01-01', to: '2025-01-02' }));
+    const error = await connectorErrorOf(
+      connector.contactStats({ userIds: ['wangwei'], from: '2025-01-01', to: '2025-01-02' }),
+    );
     expect(error.params.kind).toBe('rejected');
     expect(error.params.detail).toContain('40058');
     await expect(
