@@ -13,7 +13,7 @@ import {
 } from '@guard/core';
 import type { Client } from '@hubspot/api-client';
 import { type HubSpotConnectorOptions, parseOptions } from './options.js';
-import { HubSpotSession } from './session.js';
+import { type HubSpotCall, HubSpotSession } from './session.js';
 
 /** HubSpot's batch APIs take at most 100 inputs. */
 const MAX_BATCH = 100;
@@ -126,7 +126,7 @@ export function hubspotConnector(options: HubSpotConnectorOptions): CrmConnector
    * next page, which reads it by id.
    */
   const page = async (
-    client: Client,
+    call: HubSpotCall,
     type: ObjectType,
     properties: readonly string[],
     start: Place,
@@ -135,14 +135,17 @@ export function hubspotConnector(options: HubSpotConnectorOptions): CrmConnector
     const items: HsObject[] = [];
     let place = start;
     const search = (filters: object[], sortBy: string, size: number) =>
-      searchApi(client, type).doSearch({
-        filterGroups: filters.length === 0 ? [] : [{ filters }],
-        // The wire takes sort objects; the SDK's type says strings and passes either through.
-        sorts: [{ propertyName: sortBy, direction: 'ASCENDING' }] as unknown as string[],
-        properties: [...properties, 'hs_lastmodifieddate', 'hs_object_id'],
-        limit: size,
-        after: '0',
-      } as never) as Promise<SearchPage>;
+      call(
+        (client) =>
+          searchApi(client, type).doSearch({
+            filterGroups: filters.length === 0 ? [] : [{ filters }],
+            // The wire takes sort objects; the SDK's type says strings and passes either through.
+            sorts: [{ propertyName: sortBy, direction: 'ASCENDING' }] as unknown as string[],
+            properties: [...properties, 'hs_lastmodifieddate', 'hs_object_id'],
+            limit: size,
+            after: '0',
+          } as never) as Promise<SearchPage>,
+      );
     while (items.length < limit) {
       if (place !== null) {
         const sameMoment = await search(
@@ -186,13 +189,13 @@ export function hubspotConnector(options: HubSpotConnectorOptions): CrmConnector
     operation: CrmMethod,
     properties: readonly string[],
     input: CrmListRequest,
-    map: (objects: readonly HsObject[], client: Client) => Promise<T[]>,
+    map: (objects: readonly HsObject[], call: HubSpotCall) => Promise<T[]>,
   ): Promise<CrmPage<T>> => {
     const request = parseCrmListRequest(input, capabilities, localeOption);
     const start = decodeCursor(request.cursor, operation);
-    return session.run(operation, request.signal, async (client) => {
-      const result = await page(client, type, properties, start, request.limit);
-      return { items: await map(result.items, client), cursor: encodeCursor(result.place), caughtUp: result.caughtUp };
+    return session.run(operation, request.signal, async (call) => {
+      const result = await page(call, type, properties, start, request.limit);
+      return { items: await map(result.items, call), cursor: encodeCursor(result.place), caughtUp: result.caughtUp };
     });
   };
 
@@ -207,12 +210,12 @@ export function hubspotConnector(options: HubSpotConnectorOptions): CrmConnector
   });
 
   /** Each deal's primary company (associations v4), or its first company when none is primary. */
-  const companiesOf = async (client: Client, deals: readonly HsObject[]): Promise<Map<string, string>> => {
+  const companiesOf = async (call: HubSpotCall, deals: readonly HsObject[]): Promise<Map<string, string>> => {
     const companies = new Map<string, string>();
     for (const chunk of chunks(deals, MAX_BATCH)) {
-      const answer = await client.crm.associations.v4.batchApi.getPage('deals', 'companies', {
-        inputs: chunk.map((d) => ({ id: d.id })),
-      });
+      const answer = await call((client) =>
+        client.crm.associations.v4.batchApi.getPage('deals', 'companies', { inputs: chunk.map((d) => ({ id: d.id })) }),
+      );
       for (const row of answer.results ?? []) {
         const primary =
           row.to.find((t) => t.associationTypes?.some((a) => a.typeId === 5 || a.label === 'Primary')) ?? row.to[0];
@@ -261,9 +264,9 @@ export function hubspotConnector(options: HubSpotConnectorOptions): CrmConnector
           'createdate',
         ],
         request,
-        async (objects, client) => {
+        async (objects, call) => {
           // A deal without a company is no customer's order.
-          const companies = objects.length === 0 ? new Map<string, string>() : await companiesOf(client, objects);
+          const companies = objects.length === 0 ? new Map<string, string>() : await companiesOf(call, objects);
           return objects.flatMap((o) => {
             const companyId = companies.get(o.id);
             return companyId === undefined ? [] : [deal(o, companyId)];
@@ -272,11 +275,14 @@ export function hubspotConnector(options: HubSpotConnectorOptions): CrmConnector
       ),
 
     async mapUsers(_tenantId, employees) {
-      const byEmail = await session.run('mapUsers', undefined, async (client) => {
+      const byEmail = await session.run('mapUsers', undefined, async (call) => {
         const found = new Map<string, string>();
         let after: string | undefined;
         do {
-          const answer = (await client.crm.owners.ownersApi.getPage(undefined, after, 500, false)) as unknown as {
+          const page = after;
+          const answer = (await call((client) =>
+            client.crm.owners.ownersApi.getPage(undefined, page, 500, false),
+          )) as unknown as {
             results: readonly { id: string; email?: string }[];
             paging?: { next?: { after?: string } };
           };
@@ -295,11 +301,13 @@ export function hubspotConnector(options: HubSpotConnectorOptions): CrmConnector
       const request = parseCrmTransferRequest(input, { name, maxBatch: MAX_BATCH }, localeOption);
       const moves = request.moves;
       if (moves.length === 0) return [];
-      return session.run('transferOwnership', request.signal, async (client) => {
+      return session.run('transferOwnership', request.signal, async (call) => {
         const ids = [...new Set(moves.map((m) => m.customerExternalId))];
-        const read = (await client.crm.companies.batchApi.read(
-          { inputs: ids.map((id) => ({ id })), properties: ['hubspot_owner_id'], propertiesWithHistory: [] },
-          false,
+        const read = (await call((client) =>
+          client.crm.companies.batchApi.read(
+            { inputs: ids.map((id) => ({ id })), properties: ['hubspot_owner_id'], propertiesWithHistory: [] },
+            false,
+          ),
         )) as unknown as BatchAnswer;
         const owners = new Map((read.results ?? []).map((o) => [o.id, owner(o.properties.hubspot_owner_id)]));
 
@@ -333,12 +341,14 @@ export function hubspotConnector(options: HubSpotConnectorOptions): CrmConnector
 
         let answer: BatchAnswer;
         try {
-          answer = (await client.crm.companies.batchApi.update({
-            inputs: toSave.map((i) => {
-              const move = moves[i] as (typeof moves)[number];
-              return { id: move.customerExternalId, properties: { hubspot_owner_id: move.toUserId ?? '' } };
+          answer = (await call((client) =>
+            client.crm.companies.batchApi.update({
+              inputs: toSave.map((i) => {
+                const move = moves[i] as (typeof moves)[number];
+                return { id: move.customerExternalId, properties: { hubspot_owner_id: move.toUserId ?? '' } };
+              }),
             }),
-          })) as unknown as BatchAnswer;
+          )) as unknown as BatchAnswer;
         } catch (error) {
           // HubSpot checks every value before it saves any: a 400 (an invalid owner id) refuses the whole batch.
           const failure = session.classify(error, 'transferOwnership');

@@ -21,6 +21,9 @@ function apiError(
   };
 }
 
+/** One API call through the SDK client, with its own deadline. */
+export type HubSpotCall = <T>(request: (client: Client) => Promise<T>) => Promise<T>;
+
 /** Milliseconds until the next midnight UTC: when a daily limit is known to have reset at the latest is the account's time zone, which the API does not say. */
 const untilMidnight = (now: number) => {
   const next = new Date(now);
@@ -118,25 +121,25 @@ export class HubSpotSession {
   }
 
   /**
-   * Runs `work` (calls through `this.client`) with a deadline per try and
-   * the retry policy; a retry runs all of `work` again, so it must be safe
-   * to repeat.
+   * Runs `work` with the retry policy; `work` sends each API call through
+   * `call`, which gives it its own deadline (`callTimeoutMs`). A retry runs
+   * all of `work` again, so it must be safe to repeat.
    */
-  run<T>(operation: CrmMethod, signal: AbortSignal | undefined, work: (client: Client) => Promise<T>): Promise<T> {
+  run<T>(operation: CrmMethod, signal: AbortSignal | undefined, work: (call: HubSpotCall) => Promise<T>): Promise<T> {
     const timeout = this.#options.callTimeoutMs ?? 60_000;
-    const once = () => {
+    const call: HubSpotCall = (request) => {
       const deadline = AbortSignal.timeout(timeout);
-      return raceAbort(work(this.client), signal === undefined ? deadline : AbortSignal.any([signal, deadline]));
+      return raceAbort(request(this.client), signal === undefined ? deadline : AbortSignal.any([signal, deadline]));
     };
     return retryConnectorCall(
       async () => {
         if (this.#token === null && 'tokenProvider' in this.#options.auth) await this.#useToken(false);
         try {
-          return await once();
+          return await work(call);
         } catch (error) {
           if (apiError(error)?.code !== 401 || !('tokenProvider' in this.#options.auth)) throw error;
           await this.#useToken(true);
-          return await once();
+          return await work(call);
         }
       },
       { classify: (error) => this.classify(error, operation), policy: this.#options.retry, signal },

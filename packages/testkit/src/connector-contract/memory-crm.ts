@@ -1,5 +1,4 @@
 import {
-  ConnectorError,
   type CrmActivity,
   type CrmCapabilities,
   type CrmConnector,
@@ -10,6 +9,7 @@ import {
   type CrmOrder,
   type CrmPage,
   type CrmTransferRequest,
+  foreignCursorError,
   parseCrmListRequest,
   parseCrmTransferRequest,
 } from '@guard/core';
@@ -92,14 +92,7 @@ export function memoryCrm(options: MemoryCrmOptions = {}): ConnectorHarness {
   ): Promise<CrmPage<T>> => {
     const request = parseCrmListRequest(input, capabilities);
     const after = request.cursor === null ? 0 : Number(request.cursor);
-    if (!Number.isSafeInteger(after) || after < 0) {
-      throw new ConnectorError({
-        connector: name,
-        operation,
-        kind: 'rejected',
-        detail: `not a cursor: ${request.cursor}`,
-      });
-    }
+    if (!Number.isSafeInteger(after) || after < 0) throw foreignCursorError(name, operation, String(request.cursor));
     const limit = request.limit;
     const newer = [...rows.values()].filter((r) => r.seq > after);
     const items = newer.slice(0, limit);

@@ -135,3 +135,32 @@ export async function startLoopback(handle: (request: FakeRequest) => Promise<Fa
       }),
   };
 }
+
+/** How many records a batch call carries: the length of the array `field` of its JSON body; `undefined` when it has none. */
+export function recordsIn(body: string, field: string): number | undefined {
+  try {
+    const records = (JSON.parse(body) as Record<string, unknown> | null)?.[field];
+    return Array.isArray(records) ? records.length : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Answers one call with the transport faults every fake has — `drop`
+ * closes the connection without an answer (logged as status 0), `slow`
+ * sends `answer()` `delayMs` later — and logs the status it answered.
+ */
+export function answerCall(
+  fault: { readonly kind: string; readonly delayMs?: number } | undefined,
+  log: (status: number) => void,
+  answer: () => FakeAnswer,
+): FakeOutcome {
+  if (fault?.kind === 'drop') {
+    log(0);
+    return { drop: true };
+  }
+  const result = answer();
+  log(result.status);
+  return fault?.kind === 'slow' && fault.delayMs !== undefined ? { delayMs: fault.delayMs, answer: result } : result;
+}

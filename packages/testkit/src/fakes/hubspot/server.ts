@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
+  answerCall,
   type FakeAnswer,
   type FakeCall,
   type FakeOutcome,
   type FakeRequest,
   FaultQueue,
   type LoopbackServer,
+  recordsIn,
   startLoopback,
 } from '../http.js';
 
@@ -614,33 +616,26 @@ export async function fakeHubSpot(options: FakeHubSpotOptions = {}): Promise<Fak
     const found = route(request);
     if (found === null) return errorBody(404, 'OBJECT_NOT_FOUND', 'Resource not found');
     const { name, type } = found;
-    const records = (() => {
-      if (name !== 'batch-update') return undefined;
-      try {
-        return ((JSON.parse(request.body) as { inputs?: unknown[] }).inputs ?? []).length;
-      } catch {
-        return undefined;
-      }
-    })();
-    const log = (status: number) => calls.push({ route: name, status, records });
+    const records = name === 'batch-update' ? recordsIn(request.body, 'inputs') : undefined;
     const fault = faults.take(name, (f) => f.kind !== 'record-error');
-    if (fault?.kind === 'drop') {
-      log(0);
-      return { drop: true };
-    }
     if (fault?.kind === 'expired-token') token = `${token}-expired`;
-    const failing = name === 'batch-update' ? faults.take(name, (f) => f.kind === 'record-error') : undefined;
-    const injected: FakeAnswer | null =
-      fault?.kind === 'secondly-limit'
-        ? limited('TEN_SECONDLY_ROLLING')
-        : fault?.kind === 'daily-limit'
-          ? limited('DAILY')
-          : fault?.kind === 'unavailable'
-            ? errorBody(503, 'SERVICE_UNAVAILABLE', 'Service Unavailable')
-            : null;
-    const result = injected ?? answer(name, type, request, failing);
-    log(result.status);
-    return fault?.kind === 'slow' ? { delayMs: fault.delayMs, answer: result } : result;
+    return answerCall(
+      fault,
+      (status) => calls.push({ route: name, status, records }),
+      () =>
+        fault?.kind === 'secondly-limit'
+          ? limited('TEN_SECONDLY_ROLLING')
+          : fault?.kind === 'daily-limit'
+            ? limited('DAILY')
+            : fault?.kind === 'unavailable'
+              ? errorBody(503, 'SERVICE_UNAVAILABLE', 'Service Unavailable')
+              : answer(
+                  name,
+                  type,
+                  request,
+                  name === 'batch-update' ? faults.take(name, (f) => f.kind === 'record-error') : undefined,
+                ),
+    );
   };
 
   const server: LoopbackServer = await startLoopback(handle);

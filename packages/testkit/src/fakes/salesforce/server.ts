@@ -1,11 +1,13 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import {
+  answerCall,
   type FakeAnswer,
   type FakeCall,
   type FakeOutcome,
   type FakeRequest,
   FaultQueue,
   type LoopbackServer,
+  recordsIn,
   startLoopback,
 } from '../http.js';
 import { type FieldSpec, fieldOf, ID_PREFIX, isObjectType, type SalesforceObjectType, SCHEMA } from './schema.js';
@@ -643,37 +645,24 @@ export async function fakeSalesforce(options: FakeSalesforceOptions = {}): Promi
     }
   };
 
-  const countRecords = (name: SalesforceRoute, request: FakeRequest) => {
-    if (name !== 'update') return undefined;
-    try {
-      const records = (JSON.parse(request.body) as { records?: unknown }).records;
-      return Array.isArray(records) ? records.length : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-
   const handle = async (request: FakeRequest): Promise<FakeOutcome> => {
     const name = route(request);
     if (name === null) {
       return { status: 404, json: errors('NOT_FOUND', 'The requested resource does not exist') };
     }
-    const log = (status: number) => calls.push({ route: name, status, records: countRecords(name, request) });
+    const records = name === 'update' ? recordsIn(request.body, 'records') : undefined;
     const fault = faults.take(name, (f) => f.kind !== 'lock-row');
-    if (fault?.kind === 'drop') {
-      log(0);
-      return { drop: true };
-    }
     if (fault?.kind === 'session-expired') tokens.clear();
-    const injected: FakeAnswer | null =
-      fault?.kind === 'request-limit'
-        ? { status: 403, json: errors('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.') }
-        : fault?.kind === 'unavailable'
-          ? { status: 503, json: errors('SERVER_UNAVAILABLE', 'Server temporarily unavailable') }
-          : null;
-    const result = injected ?? answer(name, request);
-    log(result.status);
-    return fault?.kind === 'slow' ? { delayMs: fault.delayMs, answer: result } : result;
+    return answerCall(
+      fault,
+      (status) => calls.push({ route: name, status, records }),
+      () =>
+        fault?.kind === 'request-limit'
+          ? { status: 403, json: errors('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.') }
+          : fault?.kind === 'unavailable'
+            ? { status: 503, json: errors('SERVER_UNAVAILABLE', 'Server temporarily unavailable') }
+            : answer(name, request),
+    );
   };
 
   server = await startLoopback(handle);

@@ -1,9 +1,11 @@
 import {
+  answerCall,
   type FakeAnswer,
   type FakeCall,
   type FakeOutcome,
   type FakeRequest,
   FaultQueue,
+  recordsIn,
   startLoopback,
 } from '../http.js';
 
@@ -491,38 +493,25 @@ export async function fakeWecom(options: FakeWecomOptions = {}): Promise<FakeWec
   const handle = async (request: FakeRequest): Promise<FakeOutcome> => {
     const name = route(request);
     if (name === null) return { status: 404, text: 'not found' };
-    const records = (() => {
-      if (name !== 'transfer') return undefined;
-      try {
-        const ids = (JSON.parse(request.body) as { external_userid?: unknown }).external_userid;
-        return Array.isArray(ids) ? ids.length : undefined;
-      } catch {
-        return undefined;
-      }
-    })();
-    const log = (status: number) => calls.push({ route: name, status, records });
+    const records = name === 'transfer' ? recordsIn(request.body, 'external_userid') : undefined;
     const fault =
       name === 'gettoken'
         ? faults.take(name, (f) => f.on === 'gettoken')
         : faults.take(name, (f) => f.kind !== 'customer-error');
-    if (fault?.kind === 'drop') {
-      log(0);
-      return { drop: true };
-    }
-    if (fault?.kind === 'token-expired') {
-      tokens.clear();
-      log(200);
-      return fail(42001, 'access_token expired');
-    }
+    if (fault?.kind === 'token-expired') tokens.clear();
     const takeFailing = () => faults.take('transfer', (f) => f.kind === 'customer-error');
-    const result =
-      fault?.kind === 'rate-limit'
-        ? fail(45009, 'api freq out of limit')
-        : fault?.kind === 'busy'
-          ? fail(-1, 'system busy')
-          : answer(name, request, takeFailing);
-    log(result.status);
-    return fault?.kind === 'slow' ? { delayMs: fault.delayMs, answer: result } : result;
+    return answerCall(
+      fault,
+      (status) => calls.push({ route: name, status, records }),
+      () =>
+        fault?.kind === 'token-expired'
+          ? fail(42001, 'access_token expired')
+          : fault?.kind === 'rate-limit'
+            ? fail(45009, 'api freq out of limit')
+            : fault?.kind === 'busy'
+              ? fail(-1, 'system busy')
+              : answer(name, request, takeFailing),
+    );
   };
 
   const server = await startLoopback(handle);
