@@ -106,6 +106,42 @@ describe('directory sync', () => {
     expect(snapshot(store)).toBe(before);
   });
 
+  it("keeps each employee's CRM identities, normalised, and refuses ones that cannot be matched", async () => {
+    const { t, store } = await seededGuard();
+    const rep = await t.directory.employee('rep');
+    const { tenantId: _t, updatedAt: _u, ...input } = rep;
+    expect(rep).toMatchObject({ email: null, mobile: null, externalRefs: {} });
+    await t.directory.sync({
+      employees: [
+        { ...input, email: ' Li.Lei@ACME.cn ', mobile: '+86 (138) 1234-5678', externalRefs: { wecom: 'LiLei' } },
+      ],
+    });
+    expect(await t.directory.employee('rep')).toMatchObject({
+      email: 'li.lei@acme.cn',
+      mobile: '+8613812345678',
+      externalRefs: { wecom: 'LiLei' },
+    });
+
+    const before = snapshot(store);
+    const error = await rejection(
+      t.directory.sync({
+        employees: [
+          { ...input, email: 'li.lei', mobile: '138-abc', externalRefs: { wecom: 'Li\nLei', 'not a name': 'x' } },
+        ],
+      }),
+    );
+    expect(paths(error).sort()).toEqual(
+      [
+        'employees.0.email',
+        'employees.0.mobile',
+        'employees.0.externalRefs.wecom',
+        'employees.0.externalRefs.not a name',
+      ].sort(),
+    );
+    expect((error as Error).message).toContain('must be an e-mail address');
+    expect(snapshot(store)).toBe(before);
+  });
+
   it('records status changes and audits them', async () => {
     const { t } = await seededGuard();
     const result = await t.directory.sync({

@@ -98,6 +98,9 @@ export function employeeRow(r: EmployeeRecord): Insertable<EmployeesTable> {
     hire_date: r.hireDate,
     performance_band: r.performanceBand,
     status: r.status,
+    email: r.email,
+    mobile: r.mobile,
+    external_refs: Object.keys(r.externalRefs).length === 0 ? null : json(r.externalRefs),
     updated_at: r.updatedAt,
   };
 }
@@ -114,6 +117,9 @@ export function toEmployee(row: Selectable<EmployeesTable>): EmployeeRecord {
     hireDate: row.hire_date,
     performanceBand: row.performance_band,
     status: row.status as EmployeeRecord['status'],
+    email: row.email,
+    mobile: row.mobile,
+    externalRefs: row.external_refs === null ? {} : parse<Record<string, string>>(row.external_refs),
     updatedAt: row.updated_at,
   };
 }

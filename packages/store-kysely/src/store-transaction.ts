@@ -222,6 +222,9 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     'employees.hire_date',
     'employees.performance_band',
     'employees.status',
+    'employees.email',
+    'employees.mobile',
+    a.jsonText('employees.external_refs', 'external_refs'),
     'employees.updated_at',
   ] as const;
   const customerColumns = [
@@ -667,7 +670,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
     putEmployees: (records) =>
       run('putEmployees', async () => {
         for (const r of records) checkStorableText('employee', r.id, r);
-        for (const chunk of batches(records.map(employeeRow), a, 11)) {
+        for (const chunk of batches(records.map(employeeRow), a, 14)) {
           await a
             .upsert(
               db.insertInto('employees').values(chunk),
@@ -681,6 +684,9 @@ export function createStoreTransaction(s: Session): StoreTransaction {
                 'hire_date',
                 'performance_band',
                 'status',
+                'email',
+                'mobile',
+                'external_refs',
                 'updated_at',
               ],
             )

@@ -80,6 +80,16 @@ const customer = (id: string): CustomerRecord => ({
   updatedAt: at,
 });
 
+/** Takes the schema back to version 4, as a database written before 0005 is. */
+async function beforeEmployeeIdentities(raw: Kysely<unknown>, prefix: string): Promise<void> {
+  for (const column of ['email', 'mobile', 'external_refs']) {
+    await sql`alter table ${sql.table(`${prefix}employees`)} drop column ${sql.id(column)}`.execute(raw);
+  }
+  await sql`delete from ${sql.table(`${prefix}migrations`)} where name = ${'0005-employee-crm-identities'}`.execute(
+    raw,
+  );
+}
+
 const guardTables = (prefix: string) => GUARD_TABLE_NAMES.map((name) => `${prefix}${name}`).sort();
 
 describe.each(targets)('kyselyStore on $dialect', (target) => {
@@ -101,11 +111,17 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
     const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
     expect(await store.schemaVersion()).toBe(0);
     expect(await store.migrate()).toEqual({
-      applied: ['0001-initial', '0002-audit-seals', '0003-audit-salts', '0004-customer-unit-paths'],
-      schemaVersion: 4,
+      applied: [
+        '0001-initial',
+        '0002-audit-seals',
+        '0003-audit-salts',
+        '0004-customer-unit-paths',
+        '0005-employee-crm-identities',
+      ],
+      schemaVersion: 5,
     });
-    expect(await store.migrate()).toEqual({ applied: [], schemaVersion: 4 });
-    expect(await store.schemaVersion()).toBe(4);
+    expect(await store.migrate()).toEqual({ applied: [], schemaVersion: 5 });
+    expect(await store.schemaVersion()).toBe(5);
     expect(await tablesWithPrefix(db as unknown as Kysely<unknown>, prefix)).toEqual(guardTables(prefix));
     await store.close();
   });
@@ -140,11 +156,52 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
       raw,
     );
     await sql`alter table ${customers} drop column unit_path`.execute(raw);
+    await beforeEmployeeIdentities(raw, prefix);
     await sql`delete from ${sql.table(`${prefix}migrations`)} where name = ${'0004-customer-unit-paths'}`.execute(raw);
 
-    expect(await store.migrate()).toEqual({ applied: ['0004-customer-unit-paths'], schemaVersion: 4 });
+    expect(await store.migrate()).toEqual({
+      applied: ['0004-customer-unit-paths', '0005-employee-crm-identities'],
+      schemaVersion: 5,
+    });
     const team = await store.transaction((tx) => tx.listCustomers('acme', { unitId: 'hq' }, { limit: 10 }));
     expect(team.items.map((c) => c.id)).toEqual(['c-2', 'c-1']);
+    await store.close();
+  });
+
+  it('0005 keeps the employees of a database written before it, with no CRM identity until a sync gives one', async () => {
+    const prefix = randomPrefix();
+    const db = setup(prefix);
+    const raw = db as unknown as Kysely<unknown>;
+    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
+    await store.migrate();
+    await beforeEmployeeIdentities(raw, prefix);
+    const old = {
+      tenant_id: 'acme',
+      id: 'e-1',
+      name: '李雷',
+      unit_id: 'hq',
+      manager_id: null,
+      roles: '["sales"]',
+      job_rank: 2,
+      hire_date: '2023-04-01',
+      performance_band: null,
+      status: 'active',
+      updated_at: at,
+    };
+    await (raw as Kysely<Record<string, typeof old>>).insertInto(`${prefix}employees`).values(old).execute();
+
+    expect(await store.migrate()).toEqual({ applied: ['0005-employee-crm-identities'], schemaVersion: 5 });
+    const [before] = await store.transaction((tx) => tx.getEmployees('acme', ['e-1']));
+    expect(before).toMatchObject({ id: 'e-1', roles: ['sales'], email: null, mobile: null, externalRefs: {} });
+    if (!before) throw new Error('e-1 is gone');
+    const identified = {
+      ...before,
+      email: 'li.lei@acme.cn',
+      mobile: '+8613812345678',
+      externalRefs: { wecom: 'LiLei' },
+    };
+    await store.transaction((tx) => tx.putEmployees([identified]));
+    expect(await store.transaction((tx) => tx.getEmployees('acme', ['e-1']))).toEqual([identified]);
     await store.close();
   });
 
@@ -155,7 +212,7 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
     const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
     await store.migrate();
     const migrations = sql.table(`${prefix}migrations`);
-    await sql`insert into ${migrations} (name, timestamp) values (${'0005-from-the-future'}, ${new Date().toISOString()})`.execute(
+    await sql`insert into ${migrations} (name, timestamp) values (${'0006-from-the-future'}, ${new Date().toISOString()})`.execute(
       raw,
     );
     const before = {
@@ -168,13 +225,13 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
       (e: unknown) => e,
     );
     expect(isGuardError(error, 'STORE_FAILURE'), String(error)).toBe(true);
-    expect((error as Error).message).toMatch(/version 5 .*"0005-from-the-future".*newer than this code knows/);
+    expect((error as Error).message).toMatch(/version 6 .*"0006-from-the-future".*newer than this code knows/);
     expect((error as Error).message).toMatch(/Nothing was changed/);
     expect({
       tables: await tablesWithPrefix(raw, prefix),
       recorded: (await sql`select name, timestamp from ${migrations} order by name`.execute(raw)).rows,
     }).toEqual(before);
-    expect(await store.schemaVersion()).toBe(5);
+    expect(await store.schemaVersion()).toBe(6);
     await store.close();
   });
 

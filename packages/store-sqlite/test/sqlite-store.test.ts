@@ -37,8 +37,14 @@ describe('sqliteStore', () => {
     const filename = freshFile();
     const first = await start(filename);
     expect(first.migration).toEqual({
-      applied: ['0001-initial', '0002-audit-seals', '0003-audit-salts', '0004-customer-unit-paths'],
-      schemaVersion: 4,
+      applied: [
+        '0001-initial',
+        '0002-audit-seals',
+        '0003-audit-salts',
+        '0004-customer-unit-paths',
+        '0005-employee-crm-identities',
+      ],
+      schemaVersion: 5,
     });
     await first.guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
     await first.acme.directory.sync({
@@ -58,7 +64,7 @@ describe('sqliteStore', () => {
     await first.store.close();
 
     const second = await start(filename);
-    expect(second.migration).toEqual({ applied: [], schemaVersion: 4 });
+    expect(second.migration).toEqual({ applied: [], schemaVersion: 5 });
     const view = await second.acme.customers.read({ actor: 'e-1', customerId: 'c-1' });
     expect(view.fields.contact?.phone).toBe('13812345678');
     const after = await second.acme.audit.verify();
@@ -97,7 +103,7 @@ describe('sqliteStore', () => {
     }
     expect(existsSync(filename)).toBe(false);
     const store = sqliteStore({ filename, cacheSizeMiB: 1 });
-    expect(await store.migrate()).toMatchObject({ schemaVersion: 4 });
+    expect(await store.migrate()).toMatchObject({ schemaVersion: 5 });
     await store.close();
   });
 

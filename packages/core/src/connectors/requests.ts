@@ -1,13 +1,10 @@
 import * as z from 'zod';
-import { idSchema } from '../domain/entities.js';
+import { crmIdSchema, idSchema } from '../domain/entities.js';
 import { ConnectorError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { validationMessage } from '../i18n/keys.js';
 import type { Locale } from '../i18n/locale.js';
 import type { CrmListRequest, CrmTransferRequest } from '../ports/crm.js';
-
-/** A CRM's own id (an Account id, a HubSpot object id, a WeCom `external_userid`): any printable text up to 256 characters. */
-const crmIdSchema = z.string().regex(/^[^\p{Cc}]{1,256}$/u, { error: validationMessage('crm-id') });
 
 const signalSchema = z
   .custom<AbortSignal>((v) => v instanceof AbortSignal, { error: validationMessage('abort-signal') })

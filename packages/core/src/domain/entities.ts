@@ -39,6 +39,12 @@ export const nameSchema = z
 
 const displayName = z.string().trim().min(1).max(500);
 
+/** A CRM's own id (an Account id, a HubSpot object id, a WeCom `userid`): any printable text up to 256 characters. */
+export const crmIdSchema = z.string().regex(/^[^\p{Cc}]{1,256}$/u, { error: validationMessage('crm-id') });
+
+/** Ids of a record in connected systems, by connector name. */
+const externalRefsSchema = z.record(nameSchema, crmIdSchema);
+
 /**
  * A calendar date, `YYYY-MM-DD` (e.g. a hire date).
  *
@@ -186,15 +192,20 @@ export type OrgUnitInput = z.input<typeof orgUnitSchema>;
 export type OrgUnit = z.output<typeof orgUnitSchema>;
 
 /**
- * An employee as the host's HR system knows them.
+ * An employee as the host's HR system knows them. `email` and `mobile` are
+ * how CRM connectors find the employee's user there (`mapUsers`);
+ * `externalRefs` names that user outright, by connector name, and wins over
+ * the lookup — for CRMs whose users have no e-mail, or where it differs.
  *
  * @example
  * ```ts
  * import { employeeSchema } from '@guard/core';
- * employeeSchema.parse({
+ * const li = employeeSchema.parse({
  *   id: 'e-7', name: '李雷', unitId: 'sh-team-1', managerId: 'e-2',
  *   roles: ['sales'], rank: 2, hireDate: '2023-04-01', performanceBand: 'B', status: 'active',
+ *   email: 'li.lei@acme.cn', mobile: '+86 138 1234 5678', externalRefs: { wecom: 'LiLei' },
  * });
+ * li.mobile; // '+8613812345678' (spaces, dashes and brackets dropped)
  * ```
  */
 export const employeeSchema = z.strictObject({
@@ -210,6 +221,24 @@ export const employeeSchema = z.strictObject({
   /** The latest performance band, e.g. `A`…`E`; `null` when not rated. */
   performanceBand: z.string().trim().min(1).max(16).nullable().default(null),
   status: employeeStatusSchema.default('active'),
+  /** Work e-mail; `null` when unknown. Compared without regard to case. */
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .pipe(z.email({ error: validationMessage('email') }))
+    .transform((s) => s.toLowerCase())
+    .nullable()
+    .default(null),
+  /** Mobile number, digits with an optional leading `+`; spaces, dashes, dots and brackets are dropped. */
+  mobile: z
+    .string()
+    .transform((s) => s.replace(/[\s().-]/g, ''))
+    .pipe(z.string().regex(/^\+?[0-9]{5,20}$/, { error: validationMessage('mobile') }))
+    .nullable()
+    .default(null),
+  /** The employee's user ids in connected systems, by connector name, e.g. `{ wecom: 'LiLei' }`. */
+  externalRefs: externalRefsSchema.default({}),
 });
 
 /**
@@ -284,7 +313,7 @@ export const customerSchema = z.strictObject({
   unitId: idSchema,
   fields: z.record(nameSchema, z.record(nameSchema, fieldValueSchema)).default({}),
   /** Ids of this customer in connected systems, by connector name. */
-  externalRefs: z.record(nameSchema, z.string().min(1).max(256)).default({}),
+  externalRefs: externalRefsSchema.default({}),
 });
 
 /**

@@ -365,6 +365,8 @@ export const en: MessageCatalog = {
     'one-handler-per-kind': ({ kind }) =>
       `effects of kind "${kind}" already have a handler: give each kind one handler, in effects or batchEffects (notify goes to the notifier)`,
     'crm-id': () => 'must be a CRM id: 1 to 256 characters, none of them a control character',
+    email: () => 'must be an e-mail address, like name@example.com',
+    mobile: () => 'must be a phone number: 5 to 20 digits, optionally after a +',
     'https-url': () => 'must be an https URL (plain http is allowed on loopback only, for test servers)',
     'pem-private-key': () => 'must be a private key in PEM format (-----BEGIN PRIVATE KEY-----)',
     'api-version': ({ example, min }) => `must be an API version like ${example}, ${min} or later`,

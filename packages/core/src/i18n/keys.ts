@@ -54,6 +54,8 @@ export interface ValidationMessages {
   readonly 'abort-signal': () => string;
   readonly 'one-handler-per-kind': (p: { kind: string }) => string;
   readonly 'crm-id': () => string;
+  readonly email: () => string;
+  readonly mobile: () => string;
   readonly 'https-url': () => string;
   readonly 'pem-private-key': () => string;
   readonly 'api-version': (p: { example: string; min: string }) => string;

@@ -363,6 +363,8 @@ export const zhCN: MessageCatalog = {
     'one-handler-per-kind': ({ kind }) =>
       `类型为 \`${kind}\` 的外发任务已有处理函数：每种类型只能在 \`effects\` 或 \`batchEffects\` 中设置一个（\`notify\` 由通知器处理）`,
     'crm-id': () => '必须是客户管理系统中的编号：1 到 256 个字符，不含控制字符',
+    email: () => '必须是电子邮件地址，例如 `name@example.com`',
+    mobile: () => '必须是手机号码：5 到 20 位数字，可以 `+` 开头',
     'https-url': () => '必须是 `https` 地址（仅本机回环地址上的测试服务器可用 `http`）',
     'pem-private-key': () => '必须是 `PEM` 格式的私钥（`-----BEGIN PRIVATE KEY-----`）',
     'api-version': ({ example, min }) => `必须是形如 \`${example}\` 的接口版本，且不低于 \`${min}\``,

@@ -82,6 +82,12 @@ export interface EmployeesTable {
   hire_date: string;
   performance_band: string | null;
   status: string;
+  /** Migration 0005; lower case. */
+  email: string | null;
+  /** Migration 0005. */
+  mobile: string | null;
+  /** Migration 0005: JSON object of CRM user ids by connector name; `null` for none. */
+  external_refs: string | null;
   updated_at: string;
 }
 

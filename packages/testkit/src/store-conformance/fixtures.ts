@@ -79,6 +79,9 @@ export const employeeRecord = (
   hireDate: '2023-04-01',
   performanceBand: null,
   status: 'active',
+  email: null,
+  mobile: null,
+  externalRefs: {},
   updatedAt: instant(),
   ...overrides,
 });

@@ -44,13 +44,24 @@ export const tenantsSuite = defineSuite('tenants & directory', {
       rank: 3,
       performanceBand: 'B',
       status: 'resigning',
+      email: 'li.lei@acme.cn',
+      mobile: '+8613812345678',
+      externalRefs: { wecom: 'LiLei', salesforce: '005xx0000012Q9f' },
     });
     const mei = employeeRecord(TENANT, 'e-2', 'hq', { name: '韩梅梅', roles: [] });
     await inTx(h, (tx) => tx.putEmployees([lei, mei]));
     const found = await inTx(h, (tx) => tx.getEmployees(TENANT, ['e-2', 'e-404', 'e-1']));
     expect(sortBy(found, (e) => e.id)).toEqual([lei, mei]);
 
-    const departed = { ...lei, status: 'departed' as const, roles: [], updatedAt: instant(1000) };
+    // Identities change and go away like any other field.
+    const departed = {
+      ...lei,
+      status: 'departed' as const,
+      roles: [],
+      email: null,
+      externalRefs: { wecom: 'LiLei-2' },
+      updatedAt: instant(1000),
+    };
     await inTx(h, async (tx) => {
       await tx.putEmployees([departed]);
       await tx.putEmployees([employeeRecord(OTHER_TENANT, 'e-1', 'hq', { name: 'Someone else' })]);

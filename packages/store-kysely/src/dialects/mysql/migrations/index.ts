@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { auditSalts } from '../../../schema/audit-salts.js';
 import { auditSeals } from '../../../schema/audit-seals.js';
 import { customerUnitPaths } from '../../../schema/customer-unit-paths.js';
+import { employeeCrmIdentities } from '../../../schema/employee-crm-identities.js';
 import { initial, MYSQL_TYPES } from './0001-initial.js';
 
 /** MySQL migrations by name; names sort in the order they run. */
@@ -15,5 +16,6 @@ export function mysqlMigrations(prefix: string): Readonly<Record<string, Migrati
       // (tenant_id, unit_path, id) would pass InnoDB's 3,072-byte key limit; InnoDB appends the primary key (tenant_id, id) to the index.
       indexColumns: ['tenant_id', 'unit_path'],
     }),
+    '0005-employee-crm-identities': employeeCrmIdentities(prefix, async () => MYSQL_TYPES.json),
   };
 }
