@@ -18,6 +18,7 @@ export * from './anomaly/index.js';
 export * from './approvals/index.js';
 export * from './audit/index.js';
 export * from './connectors/index.js';
+export * from './crm/index.js';
 export * from './customers/index.js';
 export * from './domain/index.js';
 export * from './errors/index.js';

@@ -73,6 +73,8 @@ const summaries: Samples<AlertSummaries> = {
     reasons: ['近 30 天导出 12 次'],
   },
   effectDead: { effect: 'crm.transfer', key: id, attempts: 8, lastError: '超时' },
+  // A code no catalog knows: the fallback text is checked; the known codes are the crmRefusals section.
+  crmTransferFailed: { connector: '企微', customerId: id, customerName: '华东机电', to: id, code: '未知' },
 };
 const approvalTitles: Samples<ApprovalTitles> = {
   claim: { customer: '华东机电' },
@@ -149,7 +151,15 @@ function renderAll(catalog: MessageCatalog, locale: Locale): [string, string][] 
   };
   const pick = (table: object) => (key: string) => (table as Record<string, unknown>)[key];
   each('errors', catalog.errors, pick(errors));
-  for (const section of ['obligations', 'reasons', 'entities', 'alerts', 'actions', 'activities'] as const) {
+  for (const section of [
+    'obligations',
+    'reasons',
+    'entities',
+    'alerts',
+    'actions',
+    'activities',
+    'crmRefusals',
+  ] as const) {
     each(section, catalog[section]);
   }
   for (const section of ['machines', 'auditFailures', 'approvalKinds', 'inputs'] as const) {

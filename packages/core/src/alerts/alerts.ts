@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { ActorRef, Json } from '../domain/entities.js';
 import { idSchema, jsonSchema } from '../domain/entities.js';
@@ -11,7 +10,7 @@ import { forbiddenOutsidePolicy, type GuardContext, inUnitOfWork, type UnitOfWor
 import { managesEmployee, requireEmployee } from '../kernel/directory.js';
 import type { Page, StoreTransaction } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';
-import { recordKind, type TypedRecord, upsertRecord } from '../store/records.js';
+import { recordIdOf, recordKind, type TypedRecord, upsertRecord } from '../store/records.js';
 
 /** Alerts are records of this kind; `ref` is the employee the alert is about, `status` its status. */
 export const ALERT_KIND = 'alert';
@@ -158,9 +157,9 @@ export async function raiseAlert(
   },
 ): Promise<string> {
   const { tx, tenantId, now } = uow;
-  const dedupeKey = indexIdOf(
-    alert.dedupeKey !== undefined ? alert.dedupeKey : alert.employeeId ? `${alert.kind}:${alert.employeeId}` : null,
-  );
+  const key =
+    alert.dedupeKey !== undefined ? alert.dedupeKey : alert.employeeId ? `${alert.kind}:${alert.employeeId}` : null;
+  const dedupeKey = key === null ? null : recordIdOf(key);
   const locale = await tenantLocale(ctx, tx, tenantId);
   const summary = alert.summary(messages(locale).summaries);
   if (dedupeKey !== null) {
@@ -211,12 +210,6 @@ export async function raiseAlert(
     now,
   });
   return id;
-}
-
-/** A dedupe key as a record id: itself when it fits the 128-character id, else its SHA-256. */
-function indexIdOf(key: string | null): string | null {
-  if (key === null || key.length <= 128) return key;
-  return `sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
 /** Updates the unresolved alert of `dedupeKey`, if there is one, and returns its id. */

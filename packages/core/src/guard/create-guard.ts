@@ -4,6 +4,7 @@ import { type TrainingApi, trainingApi } from '../agreements/training.js';
 import { type AlertsApi, alertsApi } from '../alerts/alerts.js';
 import { type ApprovalsApi, approvalsApi, approvalsModule } from '../approvals/approvals.js';
 import { AuditLog, type VerifyResult } from '../audit/index.js';
+import { type CrmApi, crmApi } from '../crm/crm-api.js';
 import {
   type CustomerView,
   type ListCustomersParams,
@@ -236,6 +237,8 @@ export interface TenantGuard {
   readonly orders: OrdersApi;
   /** Outbox effects that could not be delivered after every retry (each one also raised an alert). */
   readonly outbox: OutboxApi;
+  /** Where each customer's ownership stands in the connected CRMs a worker with `crm` options keeps in step. */
+  readonly crm: CrmApi;
   /** Risk scores, scans that raise alerts, and the tenant's rule packs. */
   readonly risk: RiskApi;
   readonly audit: {
@@ -442,6 +445,7 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
     orders: ordersApi(ctx, tenantId),
     risk: riskApi(ctx, tenantId),
     outbox: outboxApi(ctx, tenantId),
+    crm: crmApi(ctx, tenantId),
     audit: {
       verify: async (options = {}) => {
         await guardTenantExists(ctx, tenantId);

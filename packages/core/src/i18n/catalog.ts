@@ -101,6 +101,8 @@ export interface MessageCatalog {
   readonly auditFailures: { readonly [R in VerifyFailureReason]: string };
   /** The one-line summary stored with each alert Guard raises, by kind. */
   readonly summaries: AlertSummaries;
+  /** Why a CRM did not take an ownership move, by connector code. */
+  readonly crmRefusals: { readonly [C in CrmRefusalCode]: string };
   /** Names of the approval kinds, for inboxes and notifications. */
   readonly approvalKinds: { readonly [K in ApprovalKindName]: string };
   /** Titles of the approvals Guard starts itself. */
@@ -232,7 +234,40 @@ export interface AlertSummaries {
     attempts: number;
     lastError: string;
   }) => string;
+  /** A CRM did not take an owner change of Guard's; `code` is the connector's (see `crmRefusals`). */
+  readonly crmTransferFailed: (p: {
+    connector: string;
+    customerId: string;
+    customerName: string;
+    to: string | null;
+    code: string;
+  }) => string;
 }
+
+/**
+ * Why a CRM did not take an ownership move, by the code connectors report:
+ * what happened and what to do, for alerts. A code not listed is shown as
+ * itself.
+ *
+ * @example
+ * ```ts
+ * import type { CrmRefusalCode } from '@guard/core';
+ * const code: CrmRefusalCode = 'CUSTOMER_REFUSED';
+ * ```
+ */
+export type CrmRefusalCode =
+  | 'NOT_FOUND'
+  | 'OBJECT_NOT_FOUND'
+  | 'OWNER_CHANGED'
+  | 'CUSTOMER_REFUSED'
+  | 'TAKEOVER_LIMIT'
+  | 'TRANSFER_LIMIT'
+  | 'NOT_VERIFIED'
+  | 'NO_POOL_MEMBER'
+  | 'NO_CRM_USER'
+  | 'NOT_TRANSFERRED'
+  | 'TIMED_OUT'
+  | 'VALIDATION_ERROR';
 
 /**
  * Renderers of the titles of the approvals Guard starts itself.
@@ -354,7 +389,8 @@ export type BuiltInAlertKind =
   | 'agreement-unsigned'
   | 'risk-threshold'
   | 'outbox-effect-dead'
-  | 'audit-chain-broken';
+  | 'audit-chain-broken'
+  | 'crm-transfer-failed';
 
 /**
  * The inputs a `ValidationError` can be about: its `what`, rendered in the
@@ -397,6 +433,7 @@ export type InputName =
   | 'connector options'
   | 'CRM list request'
   | 'CRM transfer request'
+  | 'CRM transfer query'
   | 'customer'
   | 'customer id'
   | 'customer upsert options'

@@ -1,6 +1,6 @@
 import type { Action, VerifyFailureReason } from '../domain/vocabulary.js';
 import type { AnomalyActivity, MessageCatalog } from './catalog.js';
-import { joined, kindName, list, money, s } from './format.js';
+import { joined, kindName, list, money, refusal, s } from './format.js';
 
 /**
  * Every text Guard shows, in English.
@@ -134,6 +134,7 @@ export const en: MessageCatalog = {
     'risk-threshold': 'Risk score above the alert threshold',
     'outbox-effect-dead': 'A CRM transfer or notification could not be delivered after every retry',
     'audit-chain-broken': 'The audit trail failed verification',
+    'crm-transfer-failed': 'A CRM did not take an ownership change',
   },
   actions: {
     read: 'read',
@@ -201,6 +202,24 @@ export const en: MessageCatalog = {
       `${pack}: ${subject} ${subjectId} scored ${score} (alert at ${threshold})${reasons.length > 0 ? ` — ${reasons.join('; ')}` : ''}`,
     effectDead: ({ effect, key, attempts, lastError }) =>
       `The ${effect === 'crm.transfer' ? 'CRM transfer' : effect === 'notify' ? 'notification' : 'outbox'} effect ${key} failed ${attempts} times and was given up: ${lastError}`,
+    crmTransferFailed: ({ connector, customerId, customerName, to, code }) =>
+      `${connector} did not move ${customerName} (${customerId}) to ${to ?? 'the public pool'}: ${refusal(en.crmRefusals, code, (c) => `refused with code ${c}; see the alert's evidence`)}`,
+  },
+  crmRefusals: {
+    NOT_FOUND: "the customer is not in the CRM: check the customer's id there (externalRefs)",
+    OBJECT_NOT_FOUND: "the customer is not in the CRM: check the customer's id there (externalRefs)",
+    OWNER_CHANGED:
+      'someone else owns the customer in the CRM than Guard expected: decide who owns it, then transfer it in Guard',
+    CUSTOMER_REFUSED: 'the customer refused the new contact: choose another successor',
+    TAKEOVER_LIMIT: "the successor's customer limit is reached: choose another successor",
+    TRANSFER_LIMIT: 'the CRM allows no more transfers of this customer for now: try again after its limit period',
+    NOT_VERIFIED: 'the successor has not verified their account in the CRM: ask them to, or choose another successor',
+    NO_POOL_MEMBER: 'the connector has no public-pool user: set its pool option',
+    NO_CRM_USER:
+      'an employee of the move has no user in the CRM: give them one, or their CRM user id in the directory (externalRefs)',
+    NOT_TRANSFERRED: 'the CRM has no record of the transfer: transfer the customer again',
+    TIMED_OUT: 'the CRM did not complete the transfer in time: check it there',
+    VALIDATION_ERROR: 'the CRM refused the new owner: check that the successor is a valid user there',
   },
   approvalKinds: {
     'customer-export': 'customer export',
@@ -323,6 +342,7 @@ export const en: MessageCatalog = {
     'connector options': 'connector options',
     'CRM list request': 'CRM listing request',
     'CRM transfer request': 'CRM ownership transfer',
+    'CRM transfer query': 'CRM transfer query',
   },
   validation: {
     'id-format': () => 'must be 1–128 characters of letters, digits and . _ : @ - (starting with a letter, digit or _)',
@@ -365,6 +385,8 @@ export const en: MessageCatalog = {
     'one-handler-per-kind': ({ kind }) =>
       `effects of kind "${kind}" already have a handler: give each kind one handler, in effects or batchEffects (notify goes to the notifier)`,
     'crm-id': () => 'must be a CRM id: 1 to 256 characters, none of them a control character',
+    'crm-connector': () =>
+      'must be a CRM connector: an object with a name and capabilities, such as salesforceConnector(…) returns',
     email: () => 'must be an e-mail address, like name@example.com',
     mobile: () => 'must be a phone number: 5 to 20 digits, optionally after a +',
     'https-url': () => 'must be an https URL (plain http is allowed on loopback only, for test servers)',

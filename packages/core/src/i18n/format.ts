@@ -23,3 +23,13 @@ export function kindName(catalog: MessageCatalog, kind: Json | undefined): strin
   const k = s(kind);
   return Object.hasOwn(names, k) ? (names[k] as string) : k;
 }
+
+/** Why a CRM refused a move, by its code, in the catalog's language; a code it does not know through `unknown`. */
+export function refusal(
+  refusals: MessageCatalog['crmRefusals'],
+  code: string,
+  unknown: (code: string) => string,
+): string {
+  const texts: Readonly<Record<string, string>> = refusals;
+  return Object.hasOwn(texts, code) ? (texts[code] as string) : unknown(code);
+}

@@ -9,6 +9,7 @@ export {
   type ChecklistText,
   type CrmFeature,
   type CrmMethod,
+  type CrmRefusalCode,
   type EntityName,
   type ErrorMessageParams,
   type InputName,

@@ -54,6 +54,7 @@ export interface ValidationMessages {
   readonly 'abort-signal': () => string;
   readonly 'one-handler-per-kind': (p: { kind: string }) => string;
   readonly 'crm-id': () => string;
+  readonly 'crm-connector': () => string;
   readonly email: () => string;
   readonly mobile: () => string;
   readonly 'https-url': () => string;

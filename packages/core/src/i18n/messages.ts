@@ -13,6 +13,7 @@ export type {
   ChecklistText,
   CrmFeature,
   CrmMethod,
+  CrmRefusalCode,
   EntityName,
   ErrorMessageParams,
   InputName,

@@ -1,6 +1,6 @@
 import type { Action, VerifyFailureReason } from '../domain/vocabulary.js';
 import type { AnomalyActivity, ApprovalKindName, MessageCatalog } from './catalog.js';
-import { joined, kindName, list, money, s } from './format.js';
+import { joined, kindName, list, money, refusal, s } from './format.js';
 
 /**
  * Every text Guard shows, in Simplified Chinese (zh-CN).
@@ -131,6 +131,7 @@ export const zhCN: MessageCatalog = {
     'agreement-unsigned': '多次提醒后协议仍未签署',
     'risk-threshold': '风险评分超过预警阈值',
     'outbox-effect-dead': '客户转移或通知多次重试后仍未送达',
+    'crm-transfer-failed': '客户管理系统未能完成客户归属变更',
     'audit-chain-broken': '审计日志校验失败',
   },
   actions: {
@@ -199,6 +200,22 @@ export const zhCN: MessageCatalog = {
       `${pack}：${subject === 'employee' ? '员工' : '客户'} ${subjectId} 风险评分 ${score}（预警阈值 ${threshold}）${reasons.length > 0 ? `——${reasons.join('；')}` : ''}`,
     effectDead: ({ effect, key, attempts, lastError }) =>
       `${effect === 'crm.transfer' ? '客户转移' : effect === 'notify' ? '通知' : '外发任务'} ${key} 已失败 ${attempts} 次并放弃：${lastError}`,
+    crmTransferFailed: ({ connector, customerId, customerName, to, code }) =>
+      `连接器「${connector}」未能把客户「${customerName}」（${customerId}）转给${to === null ? '公海' : ` ${to} `}：${refusal(zhCN.crmRefusals, code, (c) => `被拒绝，代码 \`${c}\`；详见预警证据`)}`,
+  },
+  crmRefusals: {
+    NOT_FOUND: '客户管理系统中没有该客户：请核对该客户在系统中的编号（`externalRefs`）',
+    OBJECT_NOT_FOUND: '客户管理系统中没有该客户：请核对该客户在系统中的编号（`externalRefs`）',
+    OWNER_CHANGED: '客户管理系统中该客户的负责人与预期不符：请先确定负责人，再在本系统中转移',
+    CUSTOMER_REFUSED: '客户拒绝了新的对接人：请另选继任者',
+    TAKEOVER_LIMIT: '继任者的客户数已达上限：请另选继任者',
+    TRANSFER_LIMIT: '该客户近期转移次数已达上限：请在限制期过后再试',
+    NOT_VERIFIED: '继任者尚未在客户管理系统中完成实名认证：请其认证，或另选继任者',
+    NO_POOL_MEMBER: '连接器未设置公海账号：请配置其公海选项',
+    NO_CRM_USER: '此次转移涉及的员工在客户管理系统中没有账号：请为其开通，或在通讯录中填写其账号（`externalRefs`）',
+    NOT_TRANSFERRED: '客户管理系统中没有这次转移的记录：请重新转移该客户',
+    TIMED_OUT: '客户管理系统未在期限内完成转移：请到系统中核实',
+    VALIDATION_ERROR: '客户管理系统拒绝了新的负责人：请核实继任者在系统中的账号',
   },
   approvalKinds: {
     'customer-export': '客户导出',
@@ -321,6 +338,7 @@ export const zhCN: MessageCatalog = {
     'connector options': '连接器配置',
     'CRM list request': '客户管理系统列表请求',
     'CRM transfer request': '客户管理系统归属转移请求',
+    'CRM transfer query': '客户管理系统归属转移查询',
   },
   validation: {
     'id-format': () => '必须为 1–128 个字母、数字或 . _ : @ - 字符（以字母、数字或 _ 开头）',
@@ -363,6 +381,7 @@ export const zhCN: MessageCatalog = {
     'one-handler-per-kind': ({ kind }) =>
       `类型为 \`${kind}\` 的外发任务已有处理函数：每种类型只能在 \`effects\` 或 \`batchEffects\` 中设置一个（\`notify\` 由通知器处理）`,
     'crm-id': () => '必须是客户管理系统中的编号：1 到 256 个字符，不含控制字符',
+    'crm-connector': () => '必须是客户管理系统连接器：带名称和能力声明的对象，例如 `salesforceConnector(…)` 的返回值',
     email: () => '必须是电子邮件地址，例如 `name@example.com`',
     mobile: () => '必须是手机号码：5 到 20 位数字，可以 `+` 开头',
     'https-url': () => '必须是 `https` 地址（仅本机回环地址上的测试服务器可用 `http`）',

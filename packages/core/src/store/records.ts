@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
 import type * as z from 'zod';
 import type { Json } from '../domain/entities.js';
 import { StoreError } from '../errors/guard-error.js';
 import type { Page, PageRequest, RecordFilter, StoredRecord, StoreTransaction } from '../ports/store.js';
+
+/** A key as a record id: itself when it fits the 128-character id, else `sha256:` and its SHA-256. */
+export function recordIdOf(key: string): string {
+  if (key.length <= 128) return key;
+  return `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
 
 /** What a writer chooses of a record; its version and timestamps are {@link upsertRecord}'s business. */
 export type RecordDraft = Pick<StoredRecord, 'tenantId' | 'kind' | 'id' | 'ref' | 'status' | 'at' | 'data'>;

@@ -1,4 +1,10 @@
 import * as z from 'zod';
+import {
+  CRM_TRANSFER_CHECK_EFFECT,
+  type CrmWorkerOptions,
+  crmTransferHandlers,
+  crmWorkerOptionsSchema,
+} from '../crm/transfers.js';
 import type { Json } from '../domain/entities.js';
 import type { WorkerProgress } from '../domain/progress.js';
 import { parseInput } from '../errors/validate.js';
@@ -6,6 +12,7 @@ import { validationMessage } from '../i18n/keys.js';
 import type { Locale } from '../i18n/locale.js';
 import { renderNotification } from '../i18n/notifications.js';
 import { type GuardContext, sessionFor } from '../kernel/context.js';
+import { CRM_TRANSFER_EFFECT } from '../ownership/ownership.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { OutboxEffect } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';
@@ -116,6 +123,16 @@ export interface WorkerOptions {
    * retried until it is dead.
    */
   readonly fallback?: EffectHandler;
+  /**
+   * Keeps connected CRMs in step with Guard's owner changes: the worker
+   * delivers `crm.transfer` effects to these connectors in batches of each
+   * one's size, records every outcome in the audit chain (see
+   * `crm.transfers`), raises a `crm-transfer-failed` alert when a CRM
+   * refuses a move, and follows moves that complete later. With it,
+   * `crm.transfer` and `crm.transfer-check` may not have handlers in
+   * `effects` or `batchEffects`.
+   */
+  readonly crm?: CrmWorkerOptions;
   /** Identifies this worker in leases; unique per process. Default: a random id. */
   readonly workerId?: string;
   /** How long a claimed row is this worker's (default 60 s). */
@@ -197,6 +214,7 @@ const optionsSchema = z
     fallback: z
       .custom<EffectHandler>((v) => typeof v === 'function', { error: validationMessage('function') })
       .optional(),
+    crm: crmWorkerOptionsSchema.optional(),
     workerId: z.string().min(1).max(128).optional(),
     leaseMs: z.int().min(1000).max(3_600_000).optional(),
     batchSize: z.int().min(1).max(1000).optional(),
@@ -209,6 +227,19 @@ const optionsSchema = z
       .optional(),
   })
   .superRefine((o, ctx) => {
+    if (o.crm !== undefined) {
+      for (const kind of [CRM_TRANSFER_EFFECT, CRM_TRANSFER_CHECK_EFFECT]) {
+        for (const option of ['effects', 'batchEffects'] as const) {
+          if (o[option] !== undefined && Object.hasOwn(o[option], kind)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [option, kind],
+              message: validationMessage('one-handler-per-kind', { kind }),
+            });
+          }
+        }
+      }
+    }
     for (const kind of Object.keys(o.batchEffects ?? {})) {
       if (kind === 'notify' || (o.effects !== undefined && Object.hasOwn(o.effects, kind))) {
         ctx.addIssue({
@@ -231,6 +262,10 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
   const limit = o.batchSize ?? 100;
   const maxAttempts = o.maxAttempts ?? 10;
   const retryBaseMs = o.retryBaseMs ?? 30_000;
+  const batchEffects: Readonly<Record<string, EffectBatchHandler>> = {
+    ...o.batchEffects,
+    ...(o.crm === undefined ? {} : crmTransferHandlers(ctx, o.crm)),
+  };
 
   async function fireTimers(now: string, errors: string[]) {
     let fired = 0;
@@ -415,8 +450,7 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
       const handled = new Set<string>();
       for (const effect of effects) {
         if (handled.has(effect.id)) continue;
-        const batch =
-          o.batchEffects && Object.hasOwn(o.batchEffects, effect.kind) ? o.batchEffects[effect.kind] : undefined;
+        const batch = Object.hasOwn(batchEffects, effect.kind) ? batchEffects[effect.kind] : undefined;
         if (batch) {
           // Every effect of this kind the round claimed, in claim order, in one call.
           const group = effects.filter((e) => e.kind === effect.kind && !handled.has(e.id));
