@@ -581,6 +581,71 @@ describe('offboarding', () => {
     expect(alert?.evidence).toMatchObject({ customers: [{ customerId: 'c-late', successorId: null, to: 'mgr' }] });
   });
 
+  it('submits many items in one go, as submitting each would, or none of them', async () => {
+    const [one, many] = [await setup(), await setup()];
+    const viewOne = await startRep(one.acme);
+    const viewMany = await startRep(many.acme);
+    const entries = (view: OffboardingView) =>
+      view.items.map((item) => ({
+        itemId: item.id,
+        ...(item.kind === 'customer' ? { successorId: item.ref === 'c-1' ? 'mate' : 'other' } : {}),
+        ...(item.kind === 'confirmation' ? { fileRef: `files/handover-${item.ref}.pdf` } : {}),
+      }));
+
+    // One bad entry (a confirmation without its file) refuses the whole batch, and nothing changes.
+    const bad = entries(viewMany).map((e) => (e.itemId.startsWith('confirmation:') ? { itemId: e.itemId } : e));
+    const refused = await rejection(
+      many.acme.offboarding.submitItems({ actor: 'rep', caseId: viewMany.id, items: bad }),
+    );
+    expect(isGuardError(refused, 'WORKFLOW_REJECTED')).toBe(true);
+    expect((await many.acme.offboarding.get(viewMany.id)).items.every((i) => i.status === 'open')).toBe(true);
+    const twice = [entries(viewMany)[0], entries(viewMany)[0]] as { itemId: string }[];
+    expect(
+      isGuardError(
+        await rejection(many.acme.offboarding.submitItems({ actor: 'rep', caseId: viewMany.id, items: twice })),
+        'WORKFLOW_REJECTED',
+      ),
+    ).toBe(true);
+    expect(
+      isGuardError(
+        await rejection(
+          many.acme.offboarding.submitItems({
+            actor: 'rep',
+            caseId: viewMany.id,
+            items: [{ itemId: 'customer:c-1', successorId: 'nobody' }],
+          }),
+        ),
+        'NOT_FOUND',
+      ),
+    ).toBe(true);
+    const leaver = await rejection(
+      many.acme.offboarding.submitItems({
+        actor: 'rep',
+        caseId: viewMany.id,
+        items: [
+          { itemId: 'customer:c-2', successorId: 'mate' },
+          { itemId: 'customer:c-1', successorId: 'rep' },
+        ],
+      }),
+    );
+    expect((leaver as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['items.1.successorId']);
+
+    for (const entry of entries(viewOne)) {
+      await one.acme.offboarding.submitItem({ actor: 'rep', caseId: viewOne.id, ...entry });
+    }
+    const bulk = await many.acme.offboarding.submitItems({
+      actor: 'rep',
+      caseId: viewMany.id,
+      items: entries(viewMany),
+    });
+    const { updatedAt: _a, ...afterOne } = await one.acme.offboarding.get(viewOne.id);
+    const { updatedAt: _b, ...afterMany } = bulk;
+    expect(afterMany.items).toEqual(afterOne.items);
+    expect(bulk.items.every((i) => i.status === 'submitted')).toBe(true);
+    const audit = await many.acme.audit.query({ action: 'workflow.offboarding.submit-items', limit: 10 });
+    expect(audit.items).toHaveLength(1);
+  });
+
   it('lets HR cancel: the account is active again and a new case may start', async () => {
     const { acme } = await setup();
     const view = await startRep(acme);

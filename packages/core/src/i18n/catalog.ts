@@ -469,6 +469,7 @@ export type InputName =
   | 'offboarding cancellation'
   | 'offboarding handover'
   | 'offboarding item'
+  | 'offboarding items'
   | 'offboarding return'
   | 'offboarding successor'
   | 'onboarding agreements'

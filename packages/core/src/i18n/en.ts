@@ -307,6 +307,7 @@ export const en: MessageCatalog = {
     'offboarding cancellation': 'offboarding cancellation',
     'offboarding handover': 'offboarding handover',
     'offboarding item': 'offboarding item',
+    'offboarding items': 'offboarding items submission',
     'offboarding return': 'offboarding return',
     'offboarding successor': 'offboarding successor',
     'onboarding agreements': 'onboarding agreements',

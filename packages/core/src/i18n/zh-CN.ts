@@ -303,6 +303,7 @@ export const zhCN: MessageCatalog = {
     'offboarding cancellation': '离职交接取消',
     'offboarding handover': '交接提交',
     'offboarding item': '交接事项',
+    'offboarding items': '批量交接事项',
     'offboarding return': '交接退回',
     'offboarding successor': '离职交接接手人',
     'onboarding agreements': '入职协议',

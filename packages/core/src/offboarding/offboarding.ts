@@ -165,6 +165,21 @@ const submitItemSchema = z.strictObject({
   fileRef: z.string().trim().min(1).max(1000).optional(),
   note: z.string().max(4000).optional(),
 });
+const submitItemsSchema = z.strictObject({
+  actor: actorSchema,
+  caseId: caseIdSchema,
+  items: z
+    .array(
+      z.strictObject({
+        itemId: idSchema,
+        successorId: idSchema.optional(),
+        fileRef: z.string().trim().min(1).max(1000).optional(),
+        note: z.string().max(4000).optional(),
+      }),
+    )
+    .min(1)
+    .max(10_000),
+});
 const caseActionSchema = z.strictObject({ actor: actorSchema, caseId: caseIdSchema });
 const acceptSchema = z.strictObject({
   actor: actorSchema,
@@ -275,6 +290,15 @@ export interface OffboardingApi {
     successorId?: string;
     fileRef?: string;
     note?: string;
+  }): Promise<OffboardingView>;
+  /**
+   * Submits many items in one go (all of them, or none when one could not
+   * be submitted alone): the wizard's "successor for each customer".
+   */
+  submitItems(input: {
+    actor: OffboardingActor;
+    caseId: string;
+    items: { itemId: string; successorId?: string; fileRef?: string; note?: string }[];
   }): Promise<OffboardingView>;
   /** Sends the handover for review once every item is submitted. */
   submitHandover(input: { actor: OffboardingActor; caseId: string }): Promise<OffboardingView>;
@@ -831,16 +855,17 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
     context: OffboardingContext,
     successorId: string,
     what: InputName,
+    path: readonly (string | number)[] = ['successorId'],
   ) => {
     const [successor] = await uow.tx.getEmployees(tenantId, [successorId]);
     if (!successor) throw new NotFoundError({ entity: 'employee', id: successorId, tenantId }, { locale });
     if (successorId === context.employeeId) {
-      throw invalid(what, ['successorId'], validationMessage('not-the-leaver'), locale);
+      throw invalid(what, [...path], validationMessage('not-the-leaver'), locale);
     }
     if (successor.status !== 'active') {
       throw invalid(
         what,
-        ['successorId'],
+        [...path],
         validationMessage('successor-not-active', { id: successorId, status: successor.status }),
         locale,
       );
@@ -1045,6 +1070,25 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
         ...(p.successorId === undefined ? {} : { successorId: p.successorId }),
         ...(p.fileRef === undefined ? {} : { fileRef: p.fileRef }),
         ...(p.note === undefined ? {} : { note: p.note }),
+      };
+    }),
+
+    submitItems: act('offboarding items', submitItemsSchema, async (uow, p, record) => {
+      const context = contextOf(record);
+      const checked = new Set<string>();
+      for (const [i, item] of p.items.entries()) {
+        if (item.successorId === undefined || checked.has(item.successorId)) continue;
+        checked.add(item.successorId);
+        await requireSuccessor(uow, context, item.successorId, 'offboarding items', ['items', i, 'successorId']);
+      }
+      return {
+        type: 'SUBMIT_ITEMS',
+        items: p.items.map((i) => ({
+          itemId: i.itemId,
+          ...(i.successorId === undefined ? {} : { successorId: i.successorId }),
+          ...(i.fileRef === undefined ? {} : { fileRef: i.fileRef }),
+          ...(i.note === undefined ? {} : { note: i.note }),
+        })),
       };
     }),
 

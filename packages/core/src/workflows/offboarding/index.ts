@@ -27,4 +27,5 @@ export {
   type ReturnItemsEvent,
   type SubmitHandoverEvent,
   type SubmitItemEvent,
+  type SubmitItemsEvent,
 } from './types.js';

@@ -15,6 +15,7 @@ import type {
   RecordPaymentEvent,
   ReturnItemsEvent,
   SubmitItemEvent,
+  SubmitItemsEvent,
 } from './types.js';
 
 /**
@@ -205,6 +206,38 @@ function canSubmitItem(context: OffboardingContext, event: SubmitItemEvent): boo
   if (item.kind === 'customer' && !isValidSuccessor(context, successorId)) return false;
   if (item.kind === 'confirmation' && !isNonEmpty(fileRef)) return false;
   return true;
+}
+
+/** Each entry of a bulk submission as the single submission it stands for. */
+const asSubmissions = (event: SubmitItemsEvent): SubmitItemEvent[] =>
+  Array.isArray(event.items)
+    ? event.items.map((entry) => ({ ...entry, type: 'SUBMIT_ITEM', at: event.at, actor: event.actor }))
+    : [];
+
+function canSubmitItems(context: OffboardingContext, event: SubmitItemsEvent): boolean {
+  const submissions = asSubmissions(event);
+  return (
+    submissions.length > 0 &&
+    unique(submissions.map((s) => s.itemId)) &&
+    submissions.every((s) => canSubmitItem(context, s))
+  );
+}
+
+/** The items with `submissions` applied: each submitted, with its successor, file and note. */
+function submittedItems(context: OffboardingContext, submissions: readonly SubmitItemEvent[]): HandoverItem[] {
+  const byId = new Map(submissions.map((s) => [s.itemId, s]));
+  return context.items.map((item) => {
+    const s = byId.get(item.id);
+    return s === undefined
+      ? item
+      : {
+          ...item,
+          status: 'submitted',
+          successorId: s.successorId ?? item.successorId,
+          fileRef: s.fileRef ?? item.fileRef,
+          note: s.note ?? item.note,
+        };
+  });
 }
 
 function canAcceptItems(context: OffboardingContext, event: AcceptItemsEvent): boolean {
@@ -448,19 +481,11 @@ export const offboardingMachine = setup({
         ASSIGN_SUCCESSOR: { guard: 'canAssignSuccessor', actions: 'assignSuccessor' },
         SUBMIT_ITEM: {
           guard: ({ context, event }) => canSubmitItem(context, event),
-          actions: assign(({ context, event }) => ({
-            items: context.items.map((item) =>
-              item.id === event.itemId
-                ? {
-                    ...item,
-                    status: 'submitted',
-                    successorId: event.successorId ?? item.successorId,
-                    fileRef: event.fileRef ?? item.fileRef,
-                    note: event.note ?? item.note,
-                  }
-                : item,
-            ),
-          })),
+          actions: assign(({ context, event }) => ({ items: submittedItems(context, [event]) })),
+        },
+        SUBMIT_ITEMS: {
+          guard: ({ context, event }) => canSubmitItems(context, event),
+          actions: assign(({ context, event }) => ({ items: submittedItems(context, asSubmissions(event)) })),
         },
         ITEMS_ADDED: { guard: 'fromSystem', actions: 'addItems' },
         SUBMIT_HANDOVER: {

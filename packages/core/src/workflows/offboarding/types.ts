@@ -419,6 +419,32 @@ export interface SubmitItemEvent extends WorkflowEventBase {
 }
 
 /**
+ * Submits many items at once — a successor for each of a leaver's
+ * customers, chosen in one screen. All of them or none: the batch is
+ * refused when any entry could not be submitted on its own as a
+ * {@link SubmitItemEvent}, or names an item twice.
+ *
+ * @example
+ * ```ts
+ * import type { SubmitItemsEvent } from '@guard/core';
+ * const e: SubmitItemsEvent = {
+ *   type: 'SUBMIT_ITEMS',
+ *   items: [{ itemId: 'customer:c-1', successorId: 'e-3' }, { itemId: 'confirmation:c-1', fileRef: 'files/c-1.pdf' }],
+ *   at: '2026-11-20T02:00:00Z', actor: { type: 'employee', id: 'e-7' },
+ * };
+ * ```
+ */
+export interface SubmitItemsEvent extends WorkflowEventBase {
+  readonly type: 'SUBMIT_ITEMS';
+  readonly items: readonly {
+    readonly itemId: string;
+    readonly successorId?: string | null | undefined;
+    readonly fileRef?: string | null | undefined;
+    readonly note?: string | null | undefined;
+  }[];
+}
+
+/**
  * Hands the whole handover over for review once every item is submitted.
  *
  * @example
@@ -617,6 +643,7 @@ export interface CancelEvent extends WorkflowEventBase {
 export type OffboardingEvent =
   | AssignSuccessorEvent
   | SubmitItemEvent
+  | SubmitItemsEvent
   | SubmitHandoverEvent
   | ItemsAddedEvent
   | EscalateEvent
@@ -658,6 +685,21 @@ export const offboardingEventSchema: z.ZodType<OffboardingEvent> = z.discriminat
     successorId: idSchema.nullish(),
     fileRef: z.string().min(1).max(1000).nullish(),
     note: longText.nullish(),
+    ...base,
+  }),
+  z.strictObject({
+    type: z.literal('SUBMIT_ITEMS'),
+    items: z
+      .array(
+        z.strictObject({
+          itemId: idSchema,
+          successorId: idSchema.nullish(),
+          fileRef: z.string().min(1).max(1000).nullish(),
+          note: longText.nullish(),
+        }),
+      )
+      .min(1)
+      .max(10_000),
     ...base,
   }),
   z.strictObject({ type: z.literal('SUBMIT_HANDOVER'), ...base }),
