@@ -59,3 +59,6 @@ export async function wecomHarness(
     cleanup: () => corp.close(),
   };
 }
+
+/** The audit key of the crash test's parent and child processes (a test key, never a real secret). */
+export const CRASH_KEYS = { current: 'k1', keys: { k1: 'wecom-crash-test-key-not-a-secret!' } } as const;
