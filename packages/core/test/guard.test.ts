@@ -142,6 +142,23 @@ describe('directory sync', () => {
     expect(snapshot(store)).toBe(before);
   });
 
+  it('lists the employees page by page, in id order', async () => {
+    const { t } = await seededGuard();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await t.directory.employees({ limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((e) => e.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    const all = (await t.directory.employees({ limit: 200 })).items.map((e) => e.id);
+    expect(seen).toEqual(all);
+    expect(all).toEqual([...all].sort());
+    expect(all).toEqual(expect.arrayContaining(['hr', 'mgr', 'rep', 'ice']));
+    expect(paths(await rejection(t.directory.employees({ limit: 0 })))).toEqual(['limit']);
+  });
+
   it('records status changes and audits them', async () => {
     const { t } = await seededGuard();
     const result = await t.directory.sync({

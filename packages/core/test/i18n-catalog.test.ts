@@ -75,6 +75,14 @@ const summaries: Samples<AlertSummaries> = {
   effectDead: { effect: 'crm.transfer', key: id, attempts: 8, lastError: '超时' },
   // A code no catalog knows: the fallback text is checked; the known codes are the crmRefusals section.
   crmTransferFailed: { connector: '企微', customerId: id, customerName: '华东机电', to: id, code: '未知' },
+  crmOwnerDiffers: {
+    connector: '企微',
+    customerId: id,
+    customerName: '华东机电',
+    guardOwner: id,
+    crmOwner: id,
+    knownInGuard: false,
+  },
 };
 const approvalTitles: Samples<ApprovalTitles> = {
   claim: { customer: '华东机电' },

@@ -667,6 +667,21 @@ export function createStoreTransaction(s: Session): StoreTransaction {
         return rows.map(toEmployee);
       }),
 
+    listEmployees: (tenantId, page) =>
+      run('listEmployees', async () => {
+        const after = afterId(page);
+        const rows = await db
+          .selectFrom('employees')
+          .select(employeeColumns)
+          .where('tenant_id', '=', tenantId)
+          .$if(after !== undefined, (q) => q.where('id', '>', after as string))
+          .orderBy('id')
+          .limit(rowsToFetch(page))
+          .execute();
+        const result = toPage(rows, page, (e) => e.id);
+        return { items: result.items.map(toEmployee), nextCursor: result.nextCursor };
+      }),
+
     putEmployees: (records) =>
       run('putEmployees', async () => {
         for (const r of records) checkStorableText('employee', r.id, r);

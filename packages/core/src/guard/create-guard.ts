@@ -129,6 +129,11 @@ const optionsSchema = z.strictObject({
   masks: z.record(z.string(), z.enum(['phone', 'email', 'name', 'id-number', 'default'])).optional(),
 });
 
+const employeePageSchema = z.strictObject({
+  cursor: z.string().max(1024).optional(),
+  limit: z.int().min(1).max(200).default(50),
+});
+
 const decideSchema = z.strictObject({
   actor: idSchema,
   customerId: idSchema,
@@ -183,6 +188,8 @@ export interface TenantGuard {
     sync(input: DirectorySyncInput, options?: { actor?: ActorRef }): Promise<DirectorySyncResult>;
     /** One employee, or `NotFoundError`. */
     employee(id: string): Promise<EmployeeRecord>;
+    /** The tenant's employees, every status, ordered by id; `limit` 1–200, default 50. */
+    employees(page?: { cursor?: string; limit?: number }): Promise<Page<EmployeeRecord>>;
   };
   readonly customers: CustomerRequestsApi & {
     /** Inserts or replaces a customer (host/CRM sync); audited. */
@@ -379,6 +386,13 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
           result: await requireEmployee(ctx, tx, tenantId, parseInput(idSchema, id, { what: 'employee id', locale })),
           audit: [],
         })),
+      employees: (page = {}) => {
+        const { cursor, limit } = parseInput(employeePageSchema, page, { what: 'employee page', locale });
+        return withTenant(ctx, tenantId, async (tx) => ({
+          result: await tx.listEmployees(tenantId, { limit, ...(cursor === undefined ? {} : { cursor }) }),
+          audit: [],
+        }));
+      },
     },
     customers: {
       ...customerRequestsApi(ctx, tenantId),
@@ -445,7 +459,9 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
     orders: ordersApi(ctx, tenantId),
     risk: riskApi(ctx, tenantId),
     outbox: outboxApi(ctx, tenantId),
-    crm: crmApi(ctx, tenantId),
+    crm: crmApi(ctx, tenantId, {
+      upsertCustomers: (batch, options) => upsertCustomers(ctx, tenantId, batch, options),
+    }),
     audit: {
       verify: async (options = {}) => {
         await guardTenantExists(ctx, tenantId);

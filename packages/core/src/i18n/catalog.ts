@@ -242,6 +242,15 @@ export interface AlertSummaries {
     to: string | null;
     code: string;
   }) => string;
+  /** A CRM sync found another owner in the CRM than in Guard (`crmOwner`: an employee, or the CRM user when `knownInGuard` is false; `null`: the pool). */
+  readonly crmOwnerDiffers: (p: {
+    connector: string;
+    customerId: string;
+    customerName: string;
+    guardOwner: string | null;
+    crmOwner: string | null;
+    knownInGuard: boolean;
+  }) => string;
 }
 
 /**
@@ -390,7 +399,8 @@ export type BuiltInAlertKind =
   | 'risk-threshold'
   | 'outbox-effect-dead'
   | 'audit-chain-broken'
-  | 'crm-transfer-failed';
+  | 'crm-transfer-failed'
+  | 'crm-owner-differs';
 
 /**
  * The inputs a `ValidationError` can be about: its `what`, rendered in the
@@ -434,6 +444,7 @@ export type InputName =
   | 'CRM list request'
   | 'CRM transfer request'
   | 'CRM transfer query'
+  | 'CRM sync options'
   | 'customer'
   | 'customer id'
   | 'customer upsert options'
@@ -446,6 +457,7 @@ export type InputName =
   | 'directory sync'
   | 'directory sync options'
   | 'employee id'
+  | 'employee page'
   | 'evidence pack request'
   | 'export download'
   | 'export id'

@@ -135,6 +135,7 @@ export const en: MessageCatalog = {
     'outbox-effect-dead': 'A CRM transfer or notification could not be delivered after every retry',
     'audit-chain-broken': 'The audit trail failed verification',
     'crm-transfer-failed': 'A CRM did not take an ownership change',
+    'crm-owner-differs': 'A customer has another owner in the CRM than in Guard',
   },
   actions: {
     read: 'read',
@@ -204,6 +205,8 @@ export const en: MessageCatalog = {
       `The ${effect === 'crm.transfer' ? 'CRM transfer' : effect === 'notify' ? 'notification' : 'outbox'} effect ${key} failed ${attempts} times and was given up: ${lastError}`,
     crmTransferFailed: ({ connector, customerId, customerName, to, code }) =>
       `${connector} did not move ${customerName} (${customerId}) to ${to ?? 'the public pool'}: ${refusal(en.crmRefusals, code, (c) => `refused with code ${c}; see the alert's evidence`)}`,
+    crmOwnerDiffers: ({ connector, customerId, customerName, guardOwner, crmOwner, knownInGuard }) =>
+      `${customerName} (${customerId}) belongs to ${guardOwner ?? 'the public pool'} in Guard but to ${crmOwner === null ? 'the pool' : knownInGuard ? crmOwner : `CRM user ${crmOwner}, who is no Guard employee`} in ${connector}: decide who owns it, then transfer it in Guard (Guard moves the CRM along) or correct it in the CRM.`,
   },
   crmRefusals: {
     NOT_FOUND: "the customer is not in the CRM: check the customer's id there (externalRefs)",
@@ -284,6 +287,7 @@ export const en: MessageCatalog = {
     'directory sync': 'directory sync',
     'directory sync options': 'directory sync options',
     'employee id': 'employee id',
+    'employee page': 'employee page',
     'evidence pack request': 'evidence pack request',
     'export download': 'export download',
     'export id': 'export id',
@@ -344,6 +348,7 @@ export const en: MessageCatalog = {
     'CRM list request': 'CRM listing request',
     'CRM transfer request': 'CRM ownership transfer',
     'CRM transfer query': 'CRM transfer query',
+    'CRM sync options': 'CRM sync options',
   },
   validation: {
     'id-format': () => 'must be 1–128 characters of letters, digits and . _ : @ - (starting with a letter, digit or _)',

@@ -132,6 +132,7 @@ export const zhCN: MessageCatalog = {
     'risk-threshold': '风险评分超过预警阈值',
     'outbox-effect-dead': '客户转移或通知多次重试后仍未送达',
     'crm-transfer-failed': '客户管理系统未能完成客户归属变更',
+    'crm-owner-differs': '客户在客户管理系统中的负责人与本系统不一致',
     'audit-chain-broken': '审计日志校验失败',
   },
   actions: {
@@ -202,6 +203,8 @@ export const zhCN: MessageCatalog = {
       `${effect === 'crm.transfer' ? '客户转移' : effect === 'notify' ? '通知' : '外发任务'} ${key} 已失败 ${attempts} 次并放弃：${lastError}`,
     crmTransferFailed: ({ connector, customerId, customerName, to, code }) =>
       `连接器「${connector}」未能把客户「${customerName}」（${customerId}）转给${to === null ? '公海' : ` ${to} `}：${refusal(zhCN.crmRefusals, code, (c) => `被拒绝，代码 \`${c}\`；详见预警证据`)}`,
+    crmOwnerDiffers: ({ connector, customerId, customerName, guardOwner, crmOwner, knownInGuard }) =>
+      `客户「${customerName}」（${customerId}）在本系统中归 ${guardOwner ?? '公海'}，在连接器「${connector}」中却归${crmOwner === null ? '公海' : knownInGuard ? ` ${crmOwner} ` : `客户管理系统账号 ${crmOwner}（不是本系统员工）`}：请确定负责人，在本系统中转移（客户管理系统随之变更），或在客户管理系统中更正。`,
   },
   crmRefusals: {
     NOT_FOUND: '客户管理系统中没有该客户：请核对该客户在系统中的编号（`externalRefs`）',
@@ -280,6 +283,7 @@ export const zhCN: MessageCatalog = {
     'directory sync': '组织架构同步',
     'directory sync options': '组织架构同步选项',
     'employee id': '员工编号',
+    'employee page': '员工分页',
     'evidence pack request': '证据包请求',
     'export download': '导出下载',
     'export id': '导出编号',
@@ -340,6 +344,7 @@ export const zhCN: MessageCatalog = {
     'CRM list request': '客户管理系统列表请求',
     'CRM transfer request': '客户管理系统归属转移请求',
     'CRM transfer query': '客户管理系统归属转移查询',
+    'CRM sync options': '客户管理系统同步选项',
   },
   validation: {
     'id-format': () => '必须为 1–128 个字母、数字或 . _ : @ - 字符（以字母、数字或 _ 开头）',

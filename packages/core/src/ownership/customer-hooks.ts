@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { sha256Hex } from '../audit/hash.js';
+import { linkInserted, relink } from '../crm/links.js';
 import type { Locale } from '../i18n/locale.js';
 import type { IdGenerator } from '../ports/ids.js';
 import type { CustomerRecord, NewTimer, StoredRecord, StoreTransaction } from '../ports/store.js';
@@ -184,6 +185,7 @@ export async function afterCustomersInserted(
   const tenantId = inserted[0]?.tenantId;
   if (tenantId === undefined) return;
   await tx.insertRecords(inserted.flatMap((c) => duplicateKeys(c).map((key) => keyRecord(tenantId, key, c.id, now))));
+  await linkInserted(tx, inserted, now);
   const settings = await loadSettings(tx, tenantId);
   await tx.scheduleTimers(
     inserted.flatMap((c) =>
@@ -216,6 +218,7 @@ export async function afterCustomerWrite(
     if (await tx.getRecord(tenantId, DUPLICATE_KEY_KIND, record.id)) continue;
     await tx.putRecord(record, null);
   }
+  await relink(tx, before, after, now);
   if ((before?.ownerId ?? null) !== after.ownerId) {
     await scheduleFollowUp(tx, deps, tenantId, after.id, after.ownerId, now, now);
   }

@@ -540,6 +540,8 @@ export interface DirectoryOperations {
 
   /** The employees with these ids that exist, in no particular order. */
   getEmployees(tenantId: string, ids: readonly string[]): Promise<EmployeeRecord[]>;
+  /** A page of the tenant's employees, ordered by id (every status). */
+  listEmployees(tenantId: string, page: PageRequest): Promise<Page<EmployeeRecord>>;
   /** Inserts or replaces employees (matched by tenant and id). */
   putEmployees(records: readonly EmployeeRecord[]): Promise<void>;
 }

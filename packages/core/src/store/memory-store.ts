@@ -407,6 +407,11 @@ function createTransaction(
         return e ? [clone(e)] : [];
       });
     },
+    async listEmployees(tenantId, page) {
+      const all = [...tenant(tenantId, false).employees.values()].sort(byId);
+      const result = pageOf(all, (e) => e.id, page);
+      return { items: result.items.map(clone), nextCursor: result.nextCursor };
+    },
     async putEmployees(records) {
       for (const r of records) checkStorableText('employee', r.id, r);
       for (const r of records) setWithUndo(tenant(r.tenantId, true).employees, r.id, clone(r), undo);

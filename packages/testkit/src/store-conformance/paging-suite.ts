@@ -14,6 +14,7 @@ import {
   auditLog,
   codeUnitSort,
   customerRecord,
+  employeeRecord,
   errorOf,
   inTx,
   OTHER_TENANT,
@@ -256,6 +257,23 @@ export const pagingSuite = defineSuite('paging', {
     }
   },
 
+  "listEmployees walks a tenant's employees once, in id order, whatever their status": async (h) => {
+    const ids = ['e-10', 'E-2', 'e-1', 'e-2', 'mgr', 'e-1.5', 'zz'];
+    const employees = ids.map((id, i) =>
+      employeeRecord(TENANT, id, 'hq', { status: i % 3 === 0 ? 'departed' : 'active' }),
+    );
+    await inTx(h, async (tx) => {
+      await tx.putEmployees(employees);
+      await tx.putEmployees([employeeRecord(OTHER_TENANT, 'e-3', 'hq'), employeeRecord(OTHER_TENANT, 'a', 'hq')]);
+    });
+    const expected = codeUnitSort(ids).map((id) => employees.find((e) => e.id === id));
+    for (const limit of LIMITS) {
+      const walked = await walkPages(h, (tx, cursor) => tx.listEmployees(TENANT, { cursor, limit }), limit);
+      expect(walked, `listEmployees with limit ${limit}`).toEqual(expected);
+    }
+    expect((await inTx(h, (tx) => tx.listEmployees('nobody', { limit: 10 }))).items).toEqual([]);
+  },
+
   'listWorkflows filters by machine, state and subject, in id order': async (h) => {
     await inTx(h, async (tx) => {
       for (const wf of WORKFLOWS) await tx.putWorkflow(wf, null);
@@ -332,6 +350,7 @@ export const pagingSuite = defineSuite('paging', {
       listCustomers: await errorOf(h, (tx) => tx.listCustomers(TENANT, {}, page)),
       listCustomersByOwner: await errorOf(h, (tx) => tx.listCustomers(TENANT, { ownerId: 'e-1' }, page)),
       listUnitsUnder: await errorOf(h, (tx) => tx.listUnitsUnder(TENANT, 'hq', page)),
+      listEmployees: await errorOf(h, (tx) => tx.listEmployees(TENANT, page)),
       listWorkflows: await errorOf(h, (tx) => tx.listWorkflows(TENANT, {}, page)),
       listRecords: await errorOf(h, (tx) => tx.listRecords(TENANT, { kind: 'alert' }, page)),
       queryAudit: await errorOf(h, (tx) => tx.queryAudit(TENANT, page)),

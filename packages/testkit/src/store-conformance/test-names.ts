@@ -114,6 +114,7 @@ export type ConformanceTestName =
   | 'paging > listCustomers({ unitId }) walks the customers of the unit subtree once, by unit path then id'
   | 'paging > listCustomers({ unitId }) follows units that move, and a unit added after its customers'
   | 'paging > listUnitsUnder walks the units strictly below a unit once, in id order'
+  | "paging > listEmployees walks a tenant's employees once, in id order, whatever their status"
   | 'paging > listWorkflows filters by machine, state and subject, in id order'
   | 'paging > queryAudit filters by actorId, subject and action'
   | 'paging > queryAudit keeps entries with from <= at < to'
