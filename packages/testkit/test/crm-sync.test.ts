@@ -61,7 +61,9 @@ describe('acme.crm.sync pulls customers and owners from a CRM', () => {
     const first = await s.acme.crm.sync(s.crm.connector, { unitId: 'hq', pageSize: 2 });
     expect(first).toEqual({
       connector: 'crm',
-      customers: { created: 3, updated: 0, unchanged: 0, ownerConflicts: 0, skipped: 0 },
+      customers: { created: 3, updated: 0, unchanged: 0, ownerConflicts: 0, ownersFollowed: 0, skipped: 0 },
+      orders: { upserted: 0, skipped: 0 },
+      activities: { recorded: 0, skipped: 0 },
       caughtUp: true,
     });
     expect(await s.stored('crm:A-1')).toMatchObject({
@@ -86,6 +88,7 @@ describe('acme.crm.sync pulls customers and owners from a CRM', () => {
       updated: 1,
       unchanged: 0,
       ownerConflicts: 0,
+      ownersFollowed: 0,
       skipped: 0,
     });
     expect((await s.stored('crm:A-1')).name).toBe('华东机电集团');
@@ -160,6 +163,140 @@ describe('acme.crm.sync pulls customers and owners from a CRM', () => {
     await s.crm.change('A-2', { ownerUserId: 'U-REP' });
     expect((await s.acme.crm.sync(s.crm.connector)).customers.ownerConflicts).toBe(1);
     expect((await s.stored('c-2')).ownerId).toBe('mate');
+  });
+
+  it('with the tenant setting follow-crm, takes the CRM owner where it is an active employee, and alerts where not', async () => {
+    const s = await setup();
+    await s.acme.settings.update({ crm: { ownerConflicts: 'follow-crm' } });
+    await s.acme.customers.upsert([
+      { id: 'c-1', name: '华东机电', ownerId: 'rep', unitId: 'sh-1', externalRefs: { crm: 'A-1' } },
+      { id: 'c-2', name: '苏州精工', ownerId: 'rep', unitId: 'sh-1', externalRefs: { crm: 'A-2' } },
+    ]);
+    await s.crm.seed({
+      customers: [
+        { externalId: 'A-1', name: '华东机电', ownerUserId: 'U-MATE' },
+        { externalId: 'A-2', name: '苏州精工', ownerUserId: 'U-STRANGER' },
+      ],
+    });
+    const report = await s.acme.crm.sync(s.crm.connector, { unitId: 'hq' });
+    expect(report.customers).toMatchObject({ ownerConflicts: 2, ownersFollowed: 1 });
+    expect((await s.stored('c-1')).ownerId).toBe('mate');
+    expect((await s.stored('c-2')).ownerId).toBe('rep');
+    expect((await s.acme.alerts.list({ status: 'open' })).items.map((a) => a.evidence.customerId)).toEqual(['c-2']);
+    // Followed, not sent back: nothing for the CRM to do; then a Guard transfer starts from the CRM's owner.
+    const worker = s.guard.worker({ notifier: memoryNotifier(), crm: { connectors: [s.crm.connector] } });
+    await worker.runDue();
+    expect((await s.acme.crm.transfers({ customerId: 'c-1' })).items).toEqual([]);
+    const { approvalId } = await s.acme.ownership.requestTransfer({
+      actor: 'mgr',
+      customerId: 'c-1',
+      to: 'rep',
+      reason: 'back',
+    });
+    await s.acme.approvals.approve({ actor: 'hr', approvalId });
+    await worker.runDue();
+    expect(await s.crm.ownerOf('A-1')).toBe('U-REP');
+    expect((await s.acme.crm.transfers({ customerId: 'c-1' })).items).toEqual([
+      expect.objectContaining({ status: 'done', move: expect.objectContaining({ fromUserId: 'U-MATE' }) }),
+    ]);
+  });
+
+  it('brings in orders as orders and activities as follow-up signals, once each, leaving out what Guard cannot place', async () => {
+    const s = await setup();
+    await s.crm.seed({
+      customers: [{ externalId: 'A-1', name: '华东机电', ownerUserId: 'U-REP' }],
+      orders: [
+        {
+          externalId: 'O-1',
+          customerExternalId: 'A-1',
+          ownerUserId: 'U-REP',
+          amount: 1200.5,
+          currency: 'CNY',
+          status: 'won',
+          at: '2026-10-30T02:00:00.000Z',
+        },
+        {
+          externalId: 'O-2',
+          customerExternalId: 'A-1',
+          ownerUserId: 'U-MATE',
+          amount: 300000,
+          currency: 'JPY',
+          status: 'open',
+          at: '2026-10-31T02:00:00.000Z',
+        },
+        {
+          externalId: 'O-3',
+          customerExternalId: 'NOT-IN-GUARD',
+          ownerUserId: 'U-REP',
+          amount: 1,
+          currency: 'CNY',
+          status: 'won',
+          at: '2026-10-30T02:00:00.000Z',
+        },
+        {
+          externalId: 'O-4',
+          customerExternalId: 'A-1',
+          ownerUserId: 'U-REP',
+          amount: 1,
+          currency: 'CNY',
+          status: 'won',
+          at: '2027-01-01T00:00:00.000Z',
+        },
+      ],
+      activities: [
+        {
+          externalId: 'T-1',
+          customerExternalId: 'A-1',
+          ownerUserId: 'U-REP',
+          kind: 'call',
+          at: '2026-11-01T02:00:00.000Z',
+        },
+        {
+          externalId: 'T-2',
+          customerExternalId: 'A-1',
+          ownerUserId: 'U-REP',
+          kind: 'task',
+          at: '2026-12-24T02:00:00.000Z',
+        },
+        {
+          externalId: 'T-3',
+          customerExternalId: 'A-1',
+          ownerUserId: 'U-STRANGER',
+          kind: 'email',
+          at: '2026-11-01T03:00:00.000Z',
+        },
+        {
+          externalId: 'T-4',
+          customerExternalId: null,
+          ownerUserId: 'U-REP',
+          kind: 'note',
+          at: '2026-11-01T04:00:00.000Z',
+        },
+      ],
+    });
+    const report = await s.acme.crm.sync(s.crm.connector, { pageSize: 3 });
+    expect(report).toMatchObject({
+      customers: { created: 1 },
+      orders: { upserted: 2, skipped: 2 },
+      activities: { recorded: 1, skipped: 3 },
+      caughtUp: true,
+    });
+    const audit = async (action: string) => (await s.acme.audit.query({ action, limit: 10 })).items.map((e) => e.data);
+    expect(await audit('orders.upsert')).toEqual([expect.objectContaining({ created: 2 })]);
+    expect(await audit('signals.record')).toEqual([
+      expect.objectContaining({ recorded: 1, kinds: { 'follow-up': 1 } }),
+    ]);
+    // Amounts in each currency's minor units: 1200.50 CNY is 120050 fen, 300000 JPY is 300000 yen.
+    const orders = await s.store.transaction((tx) => tx.listRecords('acme', { kind: 'order' }, { limit: 10 }));
+    const amounts = Object.fromEntries(
+      orders.items.map((r) => [r.id, (r.data as { amountMinor: number }).amountMinor]),
+    );
+    expect(amounts).toEqual({ 'crm:O-1': 120050, 'crm:O-2': 300000 });
+    // Resumed: nothing again.
+    expect(await s.acme.crm.sync(s.crm.connector)).toMatchObject({
+      orders: { upserted: 0, skipped: 0 },
+      activities: { recorded: 0, skipped: 0 },
+    });
   });
 
   it('skips new unowned customers without a unit for them, and checks the connector and options', async () => {

@@ -4,7 +4,7 @@ import { parseInput } from '../errors/validate.js';
 import { type GuardContext, withTenant } from '../kernel/context.js';
 import type { CrmConnector } from '../ports/crm.js';
 import type { Page } from '../ports/store.js';
-import { type CrmSyncDeps, type CrmSyncOptions, type CrmSyncReport, syncCustomers } from './sync.js';
+import { type CrmSyncDeps, type CrmSyncOptions, type CrmSyncReport, syncCrm } from './sync.js';
 import { type CrmTransferStatus, type CrmTransferView, transferStates, transferView } from './transfer-state.js';
 
 const querySchema = z.strictObject({
@@ -61,7 +61,7 @@ export interface CrmApi {
 /** The tenant-scoped CRM API. */
 export function crmApi(ctx: GuardContext, tenantId: string, deps: CrmSyncDeps): CrmApi {
   return {
-    sync: (connector, options = {}) => syncCustomers(ctx, tenantId, deps, connector, options),
+    sync: (connector, options = {}) => syncCrm(ctx, tenantId, deps, connector, options),
     transfers: async (query = {}) => {
       const q = parseInput(querySchema, query, { what: 'CRM transfer query', locale: ctx.locale });
       return withTenant(ctx, tenantId, async (tx) => {

@@ -3,16 +3,21 @@ import * as z from 'zod';
 import { raiseAlert } from '../alerts/alerts.js';
 import type { AuditDraft } from '../audit/index.js';
 import { checkConnector } from '../connectors/check.js';
-import { type ActorRef, type CustomerInput, idSchema } from '../domain/entities.js';
+import { type ActorRef, type CustomerInput, customerSchema, idSchema, orderSchema } from '../domain/entities.js';
 import { parseInput } from '../errors/validate.js';
+import type { CrmFeature } from '../i18n/catalog.js';
 import { validationMessage } from '../i18n/keys.js';
-import { type GuardContext, withTenant } from '../kernel/context.js';
+import { type GuardContext, inTheFuture, withTenant } from '../kernel/context.js';
 import { employeesWithRole } from '../kernel/roles.js';
-import type { CrmConnector, CrmCustomer } from '../ports/crm.js';
+import { currencyDigits, type OrderInput } from '../orders/orders.js';
+import type { CrmActivity, CrmConnector, CrmCustomer, CrmListRequest, CrmOrder, CrmPage } from '../ports/crm.js';
 import type { CustomerRecord, StoreTransaction } from '../ports/store.js';
+import type { SignalInput } from '../risk/signals.js';
+import { loadSettings } from '../settings/tenant-settings.js';
 import { recordIdOf, recordKind } from '../store/records.js';
 import { linkedCustomers } from './links.js';
 import { transferStateId, transferStates } from './transfer-state.js';
+import { crmUsersOf } from './users.js';
 
 /**
  * How far one {@link CrmApi.sync} call goes, and where new customers whose
@@ -31,7 +36,7 @@ export interface CrmSyncOptions {
    * Without it such customers are skipped and counted in `skipped`.
    */
   readonly unitId?: string;
-  /** The most pages one call reads (default 20); call again while `caughtUp` is `false`. */
+  /** The most pages one call reads of each listing (default 20); call again while `caughtUp` is `false`. */
   readonly maxPages?: number;
   /** Items per page (default the connector's `maxPageSize`, at most 1,000). */
   readonly pageSize?: number;
@@ -57,18 +62,34 @@ export interface CrmSyncReport {
     /** Renamed from the CRM. */
     readonly updated: number;
     readonly unchanged: number;
-    /** The CRM has another owner than Guard, and no transfer of Guard's is on its way: each raised an alert. */
+    /** The CRM has another owner than Guard, and no transfer of Guard's is on its way there. */
     readonly ownerConflicts: number;
-    /** New customers with no unit to go to (see `unitId`), or whose Guard customer was deleted. */
+    /**
+     * Of those, the customers whose Guard owner became the CRM's (tenant
+     * setting `crm.ownerConflicts: 'follow-crm'`); each of the others
+     * raised a `crm-owner-differs` alert.
+     */
+    readonly ownersFollowed: number;
+    /** New customers with no unit to go to (see `unitId`) or that Guard cannot store, or whose Guard customer was deleted. */
     readonly skipped: number;
   };
-  /** `false`: the CRM has more; call again. */
+  /** Orders upserted (`orders.upsert`), and those skipped: their customer is not in Guard, or Guard cannot store them. */
+  readonly orders: { readonly upserted: number; readonly skipped: number };
+  /**
+   * Activities recorded as `follow-up` risk signals, and those skipped:
+   * without a customer in Guard or an owner who is an employee, or in the
+   * future (a task not done yet).
+   */
+  readonly activities: { readonly recorded: number; readonly skipped: number };
+  /** `false`: the CRM has more; call again. Orders and activities are read once customers have caught up. */
   readonly caughtUp: boolean;
 }
 
-/** What a sync calls of the tenant's public API: every customer goes through `customers.upsert`. */
+/** What a sync calls of the tenant's public API: customers, orders and signals go in through it. */
 export interface CrmSyncDeps {
   upsertCustomers(batch: readonly CustomerInput[], options: { actor: ActorRef }): Promise<unknown>;
+  upsertOrders(batch: readonly OrderInput[], options: { actor: ActorRef }): Promise<unknown>;
+  recordSignals(batch: readonly SignalInput[], options: { actor: ActorRef }): Promise<unknown>;
 }
 
 const optionsSchema = z.strictObject({
@@ -88,12 +109,19 @@ const cursors = recordKind(
 
 const SYNC_ACTOR: ActorRef = { type: 'system', id: 'crm-sync' };
 
-/** The Guard id of a customer first seen in a CRM: `<connector>:<id>` when that is an id, else a digest. */
-function newCustomerId(connector: string, externalId: string): string {
+/** The Guard id of a customer or order first seen in a CRM: `<connector>:<id>` when that is an id, else a digest. */
+function newRecordId(connector: string, externalId: string): string {
   const plain = `${connector}:${externalId}`;
   return idSchema.safeParse(plain).success
     ? plain
     : `${connector}:sha256-${createHash('sha256').update(externalId).digest('hex').slice(0, 40)}`;
+}
+
+/** The employee a CRM user is, as a sync needs them. */
+interface CrmUserEmployee {
+  readonly id: string;
+  readonly unitId: string;
+  readonly active: boolean;
 }
 
 /** CRM user → Guard employee: `externalRefs` first, then the connector's `mapUsers` for everyone else. */
@@ -102,32 +130,20 @@ async function employeesByUser(
   tenantId: string,
   connector: CrmConnector,
   signal: AbortSignal | undefined,
-): Promise<Map<string, { id: string; unitId: string }>> {
-  const byUser = new Map<string, { id: string; unitId: string }>();
+): Promise<Map<string, CrmUserEmployee>> {
+  const byUser = new Map<string, CrmUserEmployee>();
   let cursor: string | undefined;
   do {
     const page = await ctx.store.transaction((tx) =>
       tx.listEmployees(tenantId, { limit: 100, ...(cursor === undefined ? {} : { cursor }) }),
     );
-    const unknown = page.items.filter((e) => !Object.hasOwn(e.externalRefs, connector.name));
+    const users = await crmUsersOf(tenantId, connector, page.items, signal);
     for (const e of page.items) {
-      const ref = Object.hasOwn(e.externalRefs, connector.name) ? e.externalRefs[connector.name] : undefined;
-      if (ref !== undefined) byUser.set(ref, { id: e.id, unitId: e.unitId });
-    }
-    if (unknown.length > 0 && connector.mapUsers && connector.capabilities.users) {
-      signal?.throwIfAborted();
-      const mapped = await connector.mapUsers(
-        tenantId,
-        unknown.map((e) => ({
-          employeeId: e.id,
-          name: e.name,
-          ...(e.email === null ? {} : { email: e.email }),
-          ...(e.mobile === null ? {} : { mobile: e.mobile }),
-        })),
-      );
-      for (const e of unknown) {
-        const user = mapped.get(e.id);
-        if (typeof user === 'string' && !byUser.has(user)) byUser.set(user, { id: e.id, unitId: e.unitId });
+      const user = users.get(e.id);
+      // An explicit `externalRefs` entry wins over a user found by e-mail or mobile.
+      const explicit = Object.hasOwn(e.externalRefs, connector.name);
+      if (user !== undefined && (explicit || !byUser.has(user))) {
+        byUser.set(user, { id: e.id, unitId: e.unitId, active: e.status === 'active' });
       }
     }
     cursor = page.nextCursor ?? undefined;
@@ -160,48 +176,162 @@ async function isConflict(tx: StoreTransaction, connector: string, customer: Cus
   return state.status !== 'failed'; // a refusal raised its own alert
 }
 
-/** Pulls customers and their owners from one CRM into Guard, from the cursor the last sync left. */
-export async function syncCustomers(
+/** Pulls customers, then orders and activities, from one CRM, each from the cursor the last sync left. */
+export async function syncCrm(
   ctx: GuardContext,
   tenantId: string,
   deps: CrmSyncDeps,
   connectorInput: CrmConnector,
   input: CrmSyncOptions,
 ): Promise<CrmSyncReport> {
-  const connector = checkConnector(connectorInput, ['customer-sync'], { locale: ctx.locale });
+  const features: CrmFeature[] = ['customer-sync'];
+  if (connectorInput?.capabilities?.orders === true) features.push('order-sync');
+  if (connectorInput?.capabilities?.activities === true) features.push('activity-sync');
+  const connector = checkConnector(connectorInput, features, { locale: ctx.locale });
   const options = parseInput(optionsSchema, input, { what: 'CRM sync options', locale: ctx.locale, json: false });
   const name = connector.name;
-  const list = connector.listCustomers as NonNullable<CrmConnector['listCustomers']>;
   const limit = Math.min(
     options.pageSize ?? connector.capabilities.maxPageSize,
     connector.capabilities.maxPageSize,
     1000,
   );
-  const cursorId = recordIdOf(`${name}:customers`);
-  const stored = await withTenant(ctx, tenantId, async (tx) => ({
-    result: await cursors.get(tx, tenantId, cursorId),
-    audit: [],
-  }));
-  let cursor = stored?.data.cursor ?? null;
   const users = await employeesByUser(ctx, tenantId, connector, options.signal);
-  const counts = { created: 0, updated: 0, unchanged: 0, ownerConflicts: 0, skipped: 0 };
-  let caughtUp = false;
-  for (let pages = 0; pages < options.maxPages && !caughtUp; pages++) {
-    options.signal?.throwIfAborted();
-    const page = await list({ tenantId, cursor, limit, signal: options.signal });
-    await applyPage(ctx, tenantId, deps, name, page.items, users, options.unitId, counts);
-    cursor = page.cursor;
-    caughtUp = page.caughtUp;
-    const data = { connector: name, listing: 'customers', cursor };
-    await ctx.store.transaction((tx) =>
-      cursors.upsert(
-        tx,
-        { tenantId, id: cursorId, ref: name, status: null, at: ctx.clock.now().toISOString(), data },
-        ctx.clock.now().toISOString(),
-      ),
+  const counts = { created: 0, updated: 0, unchanged: 0, ownerConflicts: 0, ownersFollowed: 0, skipped: 0 };
+  const orders = { upserted: 0, skipped: 0 };
+  const activities = { recorded: 0, skipped: 0 };
+
+  /** Reads one listing from its stored cursor while pages are left; whether it caught up. */
+  const pull = async <T>(
+    listing: 'customers' | 'orders' | 'activities',
+    list: (request: CrmListRequest) => Promise<CrmPage<T>>,
+    apply: (items: readonly T[]) => Promise<void>,
+  ): Promise<boolean> => {
+    const cursorId = recordIdOf(`${name}:${listing}`);
+    const stored = await withTenant(ctx, tenantId, async (tx) => ({
+      result: await cursors.get(tx, tenantId, cursorId),
+      audit: [],
+    }));
+    let cursor = stored?.data.cursor ?? null;
+    for (let pages = 0; pages < options.maxPages; pages++) {
+      options.signal?.throwIfAborted();
+      const page = await list({ tenantId, cursor, limit, signal: options.signal });
+      await apply(page.items);
+      cursor = page.cursor;
+      const now = ctx.clock.now().toISOString();
+      const data = { connector: name, listing, cursor };
+      await ctx.store.transaction((tx) =>
+        cursors.upsert(tx, { tenantId, id: cursorId, ref: name, status: null, at: now, data }, now),
+      );
+      if (page.caughtUp) return true;
+    }
+    return false;
+  };
+
+  const listCustomers = (connector.listCustomers as NonNullable<CrmConnector['listCustomers']>).bind(connector);
+  let caughtUp = await pull('customers', listCustomers, (items) =>
+    applyPage(ctx, tenantId, deps, name, items, users, options.unitId, counts),
+  );
+  if (caughtUp && connector.listOrders && connector.capabilities.orders) {
+    const listOrders = connector.listOrders.bind(connector);
+    caughtUp = await pull('orders', listOrders, (items) =>
+      applyOrders(ctx, tenantId, deps, name, items, users, orders),
     );
   }
-  return { connector: name, customers: counts, caughtUp };
+  if (caughtUp && connector.listActivities && connector.capabilities.activities) {
+    const listActivities = connector.listActivities.bind(connector);
+    caughtUp = await pull('activities', listActivities, (items) =>
+      applyActivities(ctx, tenantId, deps, name, items, users, activities),
+    );
+  }
+  return { connector: name, customers: counts, orders, activities, caughtUp };
+}
+
+/** The Guard customer of each CRM id that is linked to one Guard still has (not one deleted since). */
+async function customersInGuard(
+  ctx: GuardContext,
+  tenantId: string,
+  connector: string,
+  externalIds: readonly string[],
+): Promise<Map<string, string>> {
+  return ctx.store.transaction(async (tx) => {
+    const linked = await linkedCustomers(tx, tenantId, connector, externalIds);
+    const present = new Set((await tx.getCustomers(tenantId, [...new Set(linked.values())])).map((c) => c.id));
+    return new Map([...linked].filter(([, customerId]) => present.has(customerId)));
+  });
+}
+
+/** Orders of customers Guard has, through `orders.upsert`; the rest are counted as skipped. */
+async function applyOrders(
+  ctx: GuardContext,
+  tenantId: string,
+  deps: CrmSyncDeps,
+  connector: string,
+  items: readonly CrmOrder[],
+  users: ReadonlyMap<string, CrmUserEmployee>,
+  counts: { upserted: number; skipped: number },
+) {
+  if (items.length === 0) return;
+  const guardIdOf = await customersInGuard(
+    ctx,
+    tenantId,
+    connector,
+    items.map((o) => o.customerExternalId),
+  );
+  const now = ctx.clock.now().toISOString();
+  const batch: OrderInput[] = [];
+  for (const o of items) {
+    const customerId = guardIdOf.get(o.customerExternalId);
+    const order: OrderInput = {
+      id: newRecordId(connector, o.externalId),
+      customerId: customerId ?? '',
+      ownerId: o.ownerUserId === null ? null : (users.get(o.ownerUserId)?.id ?? null),
+      amountMinor: Math.round(o.amount * 10 ** currencyDigits(o.currency)),
+      currency: o.currency,
+      orderedAt: o.at,
+      status: o.status,
+    };
+    // A customer deleted in Guard since it was linked, an order Guard cannot store or one dated in the future would
+    // fail the whole batch: each is skipped instead.
+    const storable = orderSchema.safeParse(order).success && !inTheFuture(o.at, now);
+    if (customerId === undefined || !storable) counts.skipped++;
+    else batch.push(order);
+  }
+  if (batch.length > 0) await deps.upsertOrders(batch, { actor: SYNC_ACTOR });
+  counts.upserted += batch.length;
+}
+
+/** Activities as `follow-up` signals (the employee who did it, the customer), each recorded once by its id. */
+async function applyActivities(
+  ctx: GuardContext,
+  tenantId: string,
+  deps: CrmSyncDeps,
+  connector: string,
+  items: readonly CrmActivity[],
+  users: ReadonlyMap<string, CrmUserEmployee>,
+  counts: { recorded: number; skipped: number },
+) {
+  if (items.length === 0) return;
+  const guardIdOf = await customersInGuard(
+    ctx,
+    tenantId,
+    connector,
+    items.flatMap((a) => (a.customerExternalId === null ? [] : [a.customerExternalId])),
+  );
+  const now = ctx.clock.now().toISOString();
+  const batch: SignalInput[] = [];
+  for (const a of items) {
+    const customerId = a.customerExternalId === null ? undefined : guardIdOf.get(a.customerExternalId);
+    const employeeId = a.ownerUserId === null ? undefined : users.get(a.ownerUserId)?.id;
+    const at = Date.parse(a.at);
+    if (customerId === undefined || employeeId === undefined || !(at <= Date.parse(now))) {
+      counts.skipped++;
+      continue;
+    }
+    const id = newRecordId(connector, a.externalId);
+    batch.push({ kind: 'follow-up', employeeId, customerId, at: new Date(at).toISOString(), id });
+  }
+  if (batch.length > 0) await deps.recordSignals(batch, { actor: SYNC_ACTOR });
+  counts.recorded += batch.length;
 }
 
 /** Applies one page: new customers and renames through `customers.upsert`, owner conflicts as alerts. */
@@ -211,9 +341,16 @@ async function applyPage(
   deps: CrmSyncDeps,
   connector: string,
   items: readonly CrmCustomer[],
-  users: ReadonlyMap<string, { id: string; unitId: string }>,
+  users: ReadonlyMap<string, CrmUserEmployee>,
   poolUnitId: string | undefined,
-  counts: { created: number; updated: number; unchanged: number; ownerConflicts: number; skipped: number },
+  counts: {
+    created: number;
+    updated: number;
+    unchanged: number;
+    ownerConflicts: number;
+    ownersFollowed: number;
+    skipped: number;
+  },
 ) {
   if (items.length === 0) return;
   const { linked, customers } = await ctx.store.transaction(async (tx) => {
@@ -237,13 +374,19 @@ async function applyPage(
         counts.skipped++;
         continue;
       }
-      batch.push({
-        id: newCustomerId(connector, item.externalId),
+      const created: CustomerInput = {
+        id: newRecordId(connector, item.externalId),
         name: item.name,
         ownerId: owner?.id ?? null,
         unitId,
         externalRefs: { [connector]: item.externalId },
-      });
+      };
+      // One customer Guard cannot store (a name too long, say) would fail the whole batch: it is skipped instead.
+      if (!customerSchema.safeParse(created).success) {
+        counts.skipped++;
+        continue;
+      }
+      batch.push(created);
       counts.created++;
       continue;
     }
@@ -252,23 +395,38 @@ async function applyPage(
       counts.skipped++; // deleted in Guard: not brought back
       continue;
     }
-    if (customer.name !== item.name) {
-      const { tenantId: _t, version: _v, createdAt: _c, updatedAt: _u, ...current } = customer;
-      batch.push({ ...current, name: item.name });
+    const { tenantId: _t, version: _v, createdAt: _c, updatedAt: _u, ...current } = customer;
+    const renamed: CustomerInput = { ...current, name: item.name };
+    if (customer.name === item.name || !customerSchema.safeParse(renamed).success) counts.unchanged++;
+    else {
+      batch.push(renamed);
       counts.updated++;
-    } else counts.unchanged++;
+    }
     const crmOwner = item.ownerUserId === null ? null : (owner?.id ?? `?${item.ownerUserId}`);
     if (crmOwner !== customer.ownerId) conflicts.push({ customer, crm: item, crmOwner });
   }
   if (batch.length > 0) await deps.upsertCustomers(batch, { actor: SYNC_ACTOR });
   if (conflicts.length === 0) return;
+  const { real, follow } = await ctx.store.transaction(async (tx) => {
+    const settings = await loadSettings(tx, tenantId);
+    const real: typeof conflicts = [];
+    for (const conflict of conflicts) if (await isConflict(tx, connector, conflict.customer)) real.push(conflict);
+    return { real, follow: settings.crm.ownerConflicts === 'follow-crm' };
+  });
+  counts.ownerConflicts += real.length;
+  // With `follow-crm`, Guard takes the CRM's owner where it is an active employee or the pool.
+  const followed = follow
+    ? real.filter(({ crm, crmOwner }) => crmOwner === null || (users.get(crm.ownerUserId as string)?.active ?? false))
+    : [];
+  if (followed.length > 0) await followCrm(ctx, tenantId, deps, connector, followed);
+  counts.ownersFollowed += followed.length;
+  const alerted = real.filter((c) => !followed.includes(c));
+  if (alerted.length === 0) return;
   const now = ctx.clock.now().toISOString();
   await ctx.store.transaction(async (tx) => {
     const audit: AuditDraft[] = [];
     const hr = await employeesWithRole(tx, tenantId, 'hr-admin');
-    for (const { customer, crm, crmOwner } of conflicts) {
-      if (!(await isConflict(tx, connector, customer))) continue;
-      counts.ownerConflicts++;
+    for (const { customer, crm, crmOwner } of alerted) {
       const unknownUser = crmOwner?.startsWith('?') === true;
       await raiseAlert(
         ctx,
@@ -302,5 +460,38 @@ async function applyPage(
       );
     }
     if (audit.length > 0) await ctx.audit.append(tx, tenantId, audit);
+  });
+}
+
+/**
+ * Makes the CRM's owners Guard's, through `customers.upsert` (audited as a
+ * sync owner change; no transfer goes back), and notes in each transfer
+ * state that the CRM holds the customer under that owner, so the next
+ * transfer starts from there.
+ */
+async function followCrm(
+  ctx: GuardContext,
+  tenantId: string,
+  deps: CrmSyncDeps,
+  connector: string,
+  followed: readonly { customer: CustomerRecord; crmOwner: string | null }[],
+) {
+  const ids = followed.map((f) => f.customer.id);
+  const current = await ctx.store.transaction((tx) => tx.getCustomers(tenantId, ids));
+  const owners = new Map(followed.map((f) => [f.customer.id, f.crmOwner]));
+  await deps.upsertCustomers(
+    current.map(({ tenantId: _t, version: _v, createdAt: _c, updatedAt: _u, ...c }) => ({
+      ...c,
+      ownerId: owners.get(c.id) ?? null,
+    })),
+    { actor: SYNC_ACTOR },
+  );
+  const now = ctx.clock.now().toISOString();
+  await ctx.store.transaction(async (tx) => {
+    for (const id of ids) {
+      const state = await transferStates.get(tx, tenantId, transferStateId(connector, id));
+      if (state)
+        await transferStates.update(tx, state, { data: { ...state.data, crmOwner: owners.get(id) ?? null } }, now);
+    }
   });
 }

@@ -10,9 +10,10 @@ import type { GuardContext } from '../kernel/context.js';
 import { employeesWithRole } from '../kernel/roles.js';
 import { CRM_TRANSFER_EFFECT, type CrmTransferPayload, crmTransferPayloadSchema } from '../ownership/ownership.js';
 import type { CrmConnector, CrmMove, CrmMoveResult } from '../ports/crm.js';
-import type { CustomerRecord, EmployeeRecord, OutboxEffect, StoreTransaction } from '../ports/store.js';
+import type { CustomerRecord, OutboxEffect, StoreTransaction } from '../ports/store.js';
 import type { TypedRecord } from '../store/records.js';
 import { type TransferState, transferStateId, transferStates } from './transfer-state.js';
+import { crmUsersOf } from './users.js';
 
 /**
  * The kind of the outbox effect that asks a CRM where its `pending` moves
@@ -102,12 +103,15 @@ const checkPayloadSchema = z.strictObject({ connector: nameSchema, customerId: z
 /** Guard's own actor for what it records about CRM transfers. */
 const CRM_ACTOR = { type: 'system', id: 'crm' } as const;
 
-/** One `crm.transfer` effect of a batch, parsed. */
-interface Item {
+/** An effect of a batch with its payload parsed; `index` is its place in the batch. */
+interface ParsedEffect<P> {
   readonly index: number;
   readonly effect: OutboxEffect;
-  readonly payload: CrmTransferPayload;
+  readonly payload: P;
 }
+
+/** One `crm.transfer` effect of a batch, parsed. */
+type Item = ParsedEffect<CrmTransferPayload>;
 
 /** What to do for one item in one CRM, and the state that results. */
 interface Plan {
@@ -195,19 +199,22 @@ export function crmTransferHandlers(
   };
 }
 
-/** Delivers `crm.transfer` effects: per tenant, per connector, in batches of the connector's size. */
-async function deliverTransfers(
-  ctx: GuardContext,
+/**
+ * The effects whose payload parses, by tenant, with the tenant's
+ * connectors. An effect whose payload does not parse, or whose tenant's
+ * connectors cannot be had, gets its error in `errors` and is left out.
+ */
+async function* perTenant<P>(
   settings: Settings,
   effects: readonly OutboxEffect[],
-  signal: AbortSignal,
-): Promise<Delivery[]> {
-  const errors: (string | null)[] = effects.map(() => null);
-  const items: Item[] = [];
+  schema: z.ZodType<P>,
+  errors: (string | null)[],
+): AsyncGenerator<{ tenantId: string; connectors: readonly CrmConnector[]; items: ParsedEffect<P>[] }> {
+  const items: ParsedEffect<P>[] = [];
   effects.forEach((effect, index) => {
-    const parsed = crmTransferPayloadSchema.safeParse(effect.payload);
+    const parsed = schema.safeParse(effect.payload);
     if (parsed.success) items.push({ index, effect, payload: parsed.data });
-    else errors[index] = `not a crm.transfer payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`;
+    else errors[index] = `not a ${effect.kind} payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`;
   });
   for (const [tenantId, group] of groupBy(items, (i) => i.effect.tenantId)) {
     let connectors: readonly CrmConnector[];
@@ -217,6 +224,24 @@ async function deliverTransfers(
       for (const item of group) errors[item.index] = errorText(error);
       continue;
     }
+    yield { tenantId, connectors, items: group };
+  }
+}
+
+/** Delivers `crm.transfer` effects: per tenant, per connector, in batches of the connector's size. */
+async function deliverTransfers(
+  ctx: GuardContext,
+  settings: Settings,
+  effects: readonly OutboxEffect[],
+  signal: AbortSignal,
+): Promise<Delivery[]> {
+  const errors: (string | null)[] = effects.map(() => null);
+  for await (const { tenantId, connectors, items: group } of perTenant(
+    settings,
+    effects,
+    crmTransferPayloadSchema,
+    errors,
+  )) {
     for (const connector of connectors) {
       const failed = await transferTo(ctx, settings, tenantId, connector, group, signal);
       for (const [index, message] of failed) {
@@ -377,31 +402,9 @@ async function crmUsers(
   const ids = [...new Set(plans.flatMap((p) => [p.next.crmOwner, p.next.to]))].filter(
     (id): id is string => id !== null,
   );
-  const employees: EmployeeRecord[] = await ctx.store.transaction((tx) => tx.getEmployees(tenantId, ids));
-  const users = new Map<string, string>();
-  const unknown: EmployeeRecord[] = [];
-  for (const e of employees) {
-    const ref = Object.hasOwn(e.externalRefs, connector.name) ? e.externalRefs[connector.name] : undefined;
-    if (ref !== undefined) users.set(e.id, ref);
-    else unknown.push(e);
-  }
-  if (unknown.length > 0 && connector.mapUsers) {
-    signal.throwIfAborted();
-    const mapped = await connector.mapUsers(
-      tenantId,
-      unknown.map((e) => ({
-        employeeId: e.id,
-        name: e.name,
-        ...(e.email === null ? {} : { email: e.email }),
-        ...(e.mobile === null ? {} : { mobile: e.mobile }),
-      })),
-    );
-    for (const e of unknown) {
-      const user = mapped.get(e.id);
-      if (typeof user === 'string') users.set(e.id, user);
-    }
-  }
-  return users;
+  const employees = await ctx.store.transaction((tx) => tx.getEmployees(tenantId, ids));
+  signal.throwIfAborted();
+  return crmUsersOf(tenantId, connector, employees, signal);
 }
 
 const retry = (plan: Plan, message: string) => {
@@ -626,20 +629,7 @@ async function checkPending(
   signal: AbortSignal,
 ): Promise<Delivery[]> {
   const errors: (string | null)[] = effects.map(() => null);
-  const checks = effects.flatMap((effect, index) => {
-    const parsed = checkPayloadSchema.safeParse(effect.payload);
-    if (parsed.success) return [{ index, effect, payload: parsed.data }];
-    errors[index] = `not a crm.transfer-check payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`;
-    return [];
-  });
-  for (const [tenantId, group] of groupBy(checks, (c) => c.effect.tenantId)) {
-    let connectors: readonly CrmConnector[];
-    try {
-      connectors = await settings.connectorsOf(tenantId);
-    } catch (error) {
-      for (const c of group) errors[c.index] = errorText(error);
-      continue;
-    }
+  for await (const { tenantId, connectors, items: group } of perTenant(settings, effects, checkPayloadSchema, errors)) {
     const byName = new Map(connectors.map((c) => [c.name, c]));
     for (const [name, batch] of groupBy(group, (c) => c.payload.connector)) {
       const connector = byName.get(name);

@@ -376,6 +376,8 @@ function actorFrom(options: unknown, what: InputName, locale: Locale): ActorRef 
 
 function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
   const { locale } = ctx;
+  const signals = signalsApi(ctx, tenantId);
+  const orders = ordersApi(ctx, tenantId);
   return {
     id: tenantId,
     directory: {
@@ -455,12 +457,14 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
     agreements: agreementsApi(ctx, tenantId),
     training: trainingApi(ctx, tenantId),
     evidence: evidenceApi(ctx, tenantId),
-    signals: signalsApi(ctx, tenantId),
-    orders: ordersApi(ctx, tenantId),
+    signals,
+    orders,
     risk: riskApi(ctx, tenantId),
     outbox: outboxApi(ctx, tenantId),
     crm: crmApi(ctx, tenantId, {
       upsertCustomers: (batch, options) => upsertCustomers(ctx, tenantId, batch, options),
+      upsertOrders: (batch, options) => orders.upsert([...batch], options),
+      recordSignals: (batch, options) => signals.record([...batch], options),
     }),
     audit: {
       verify: async (options = {}) => {

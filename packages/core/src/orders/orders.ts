@@ -105,21 +105,24 @@ export interface OrdersApi {
   ): Promise<UpsertOrdersResult>;
 }
 
-/** Minor-unit digits by currency (2 for CNY, 0 for JPY, 3 for BHD), from the runtime's ICU data. */
 const digitsOf = new Map<string, number>();
-function majorUnits(order: Order): number {
-  let digits = digitsOf.get(order.currency);
+/** Minor-unit digits of a currency (2 for CNY, 0 for JPY, 3 for BHD), from the runtime's ICU data; 2 when unknown. */
+export function currencyDigits(currency: string): number {
+  let digits = digitsOf.get(currency);
   if (digits === undefined) {
     try {
       digits =
-        new Intl.NumberFormat('en', { style: 'currency', currency: order.currency }).resolvedOptions()
-          .maximumFractionDigits ?? 2;
+        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
     } catch {
       digits = 2;
     }
-    digitsOf.set(order.currency, digits);
+    digitsOf.set(currency, digits);
   }
-  return order.amountMinor / 10 ** digits;
+  return digits;
+}
+
+function majorUnits(order: Order): number {
+  return order.amountMinor / 10 ** currencyDigits(order.currency);
 }
 
 /** What an order adds to the ledgers (`sign` 1) or takes out of them (`sign` -1). */

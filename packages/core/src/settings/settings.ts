@@ -134,6 +134,19 @@ export const tenantSettingsSchema = z.strictObject({
       customSignals: customSignalsSchema.default([]),
     })
     .prefault({}),
+  crm: z
+    .strictObject({
+      /**
+       * When a CRM sync finds another owner in the CRM than in Guard, with no
+       * transfer of Guard's on its way there: `alert` (default) keeps
+       * Guard's owner and raises a `crm-owner-differs` alert for HR;
+       * `follow-crm` makes the CRM's owner Guard's — an active employee, or
+       * the public pool — as a sync does (audited, no transfer back), and
+       * alerts only when it cannot (the CRM user is no active employee).
+       */
+      ownerConflicts: z.enum(['alert', 'follow-crm']).default('alert'),
+    })
+    .prefault({}),
 });
 
 /**

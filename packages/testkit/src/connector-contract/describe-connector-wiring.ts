@@ -207,6 +207,40 @@ export function describeConnectorWiring<H extends ConnectorHarness>(
       await options.afterOffboarding?.(h, n);
     });
 
+    it("a sync brings the CRM's customers in under their owners, resumes where it stopped, and alerts on an owner changed there", async () => {
+      const h = current();
+      const w = await wire(h, 0);
+      await h.seed({
+        users: [{ userId: 'u-3', email: 'zhao@acme.cn', name: '赵强' }],
+        customers: Array.from({ length: 12 }, (_, i) => ({
+          externalId: `new-${i}`,
+          name: `新客户 ${i}`,
+          ownerUserId: i % 3 === 0 ? null : i % 3 === 1 ? 'u-1' : 'u-2',
+        })),
+      });
+      const sync = async () => {
+        const totals = { created: 0, updated: 0, ownerConflicts: 0 };
+        for (let calls = 0; calls < 50; calls++) {
+          const r = await w.acme.crm.sync(w.connector, { unitId: 'hq', maxPages: 2, pageSize: 5 });
+          totals.created += r.customers.created;
+          totals.updated += r.customers.updated;
+          totals.ownerConflicts += r.customers.ownerConflicts;
+          if (r.caughtUp) return totals;
+        }
+        throw new Error('the sync never caught up');
+      };
+      expect(await sync()).toEqual({ created: 12, updated: 0, ownerConflicts: 0 });
+      const page = await w.acme.customers.list({ actor: 'hr', scope: 'tenant', limit: 100 });
+      const owners = Object.fromEntries(page.items.map((c) => [c.name, c.ownerId]));
+      expect(owners).toMatchObject({ '新客户 0': null, '新客户 1': 'rep', '新客户 2': 'mate' });
+      expect(await sync()).toEqual({ created: 0, updated: 0, ownerConflicts: 0 });
+      // Someone moves a customer in the CRM: Guard keeps its owner and HR is told.
+      await h.change(`new-${1}`, { ownerUserId: 'u-3' });
+      expect(await sync()).toMatchObject({ created: 0, ownerConflicts: 1 });
+      const alerts = (await w.acme.alerts.list({ status: 'open' })).items.filter((a) => a.kind === 'crm-owner-differs');
+      expect(alerts).toHaveLength(1);
+    });
+
     it('a move the CRM refuses (its owner was changed there) raises an alert and changes nothing there', async () => {
       const h = current();
       const w = await wire(h, 3);
