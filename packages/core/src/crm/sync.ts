@@ -195,7 +195,13 @@ export async function syncCrm(
     connector.capabilities.maxPageSize,
     1000,
   );
-  const users = await employeesByUser(ctx, tenantId, connector, options.signal);
+  // Matching the whole directory to CRM users costs the CRM a call per page of employees (WeCom: one per
+  // employee): done once per sync, and only when a page brings something to place.
+  let users: Promise<Map<string, CrmUserEmployee>> | undefined;
+  const usersNow = () => {
+    users ??= employeesByUser(ctx, tenantId, connector, options.signal);
+    return users;
+  };
   const counts = { created: 0, updated: 0, unchanged: 0, ownerConflicts: 0, ownersFollowed: 0, skipped: 0 };
   const orders = { upserted: 0, skipped: 0 };
   const activities = { recorded: 0, skipped: 0 };
@@ -215,7 +221,7 @@ export async function syncCrm(
     for (let pages = 0; pages < options.maxPages; pages++) {
       options.signal?.throwIfAborted();
       const page = await list({ tenantId, cursor, limit, signal: options.signal });
-      await apply(page.items);
+      if (page.items.length > 0) await apply(page.items);
       cursor = page.cursor;
       const now = ctx.clock.now().toISOString();
       const data = { connector: name, listing, cursor };
@@ -229,18 +235,18 @@ export async function syncCrm(
 
   const listCustomers = (connector.listCustomers as NonNullable<CrmConnector['listCustomers']>).bind(connector);
   let caughtUp = await pull('customers', listCustomers, (items) =>
-    applyPage(ctx, tenantId, deps, name, items, users, options.unitId, counts),
+    usersNow().then((users) => applyPage(ctx, tenantId, deps, name, items, users, options.unitId, counts)),
   );
   if (caughtUp && connector.listOrders && connector.capabilities.orders) {
     const listOrders = connector.listOrders.bind(connector);
     caughtUp = await pull('orders', listOrders, (items) =>
-      applyOrders(ctx, tenantId, deps, name, items, users, orders),
+      usersNow().then((users) => applyOrders(ctx, tenantId, deps, name, items, users, orders)),
     );
   }
   if (caughtUp && connector.listActivities && connector.capabilities.activities) {
     const listActivities = connector.listActivities.bind(connector);
     caughtUp = await pull('activities', listActivities, (items) =>
-      applyActivities(ctx, tenantId, deps, name, items, users, activities),
+      usersNow().then((users) => applyActivities(ctx, tenantId, deps, name, items, users, activities)),
     );
   }
   return { connector: name, customers: counts, orders, activities, caughtUp };
@@ -270,7 +276,6 @@ async function applyOrders(
   users: ReadonlyMap<string, CrmUserEmployee>,
   counts: { upserted: number; skipped: number },
 ) {
-  if (items.length === 0) return;
   const guardIdOf = await customersInGuard(
     ctx,
     tenantId,
@@ -310,7 +315,6 @@ async function applyActivities(
   users: ReadonlyMap<string, CrmUserEmployee>,
   counts: { recorded: number; skipped: number },
 ) {
-  if (items.length === 0) return;
   const guardIdOf = await customersInGuard(
     ctx,
     tenantId,
@@ -352,7 +356,6 @@ async function applyPage(
     skipped: number;
   },
 ) {
-  if (items.length === 0) return;
   const { linked, customers } = await ctx.store.transaction(async (tx) => {
     const linked = await linkedCustomers(
       tx,

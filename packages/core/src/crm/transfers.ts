@@ -403,7 +403,6 @@ async function crmUsers(
     (id): id is string => id !== null,
   );
   const employees = await ctx.store.transaction((tx) => tx.getEmployees(tenantId, ids));
-  signal.throwIfAborted();
   return crmUsersOf(tenantId, connector, employees, signal);
 }
 
