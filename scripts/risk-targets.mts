@@ -16,17 +16,19 @@ const { values } = parseArgs({
     'flight-risk': { type: 'string' },
     diversion: { type: 'string' },
     churn: { type: 'string' },
+    'contact-channel': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  console.log(`usage: pnpm risk:targets [--seed 2027] [--branches 8] [--customers 30]
+  console.log(`usage: pnpm risk:targets [--seed 2027] [--branches 8] [--customers 30] [--contact-channel]
                          [--exfiltration pack.json] [--flight-risk pack.json] [--diversion pack.json] [--churn pack.json]
 
 Simulates a year of a sales organisation (25 reps and a manager per branch, --customers per rep),
 scores it with the default packs (or the packs given) and prints what the targets measure,
-then the targets missed. Exit code 1 when a target is missed.`);
+then the targets missed. Exit code 1 when a target is missed.
+--contact-channel also simulates WeCom's signals (chats, new contacts, deleted contacts).`);
   process.exit(0);
 }
 
@@ -36,6 +38,7 @@ const options = {
   seed: Number(values.seed),
   branches: Number(values.branches),
   customersPerRep: Number(values.customers),
+  contactChannel: values['contact-channel'],
 };
 const started = performance.now();
 const measures = measureRiskTargets(simulateSalesOrg(options), {

@@ -214,7 +214,7 @@ describe('guard rules backtest', () => {
     const other = await ws.run([...args, '--baseline', 'builtin:customer-churn']);
     expect(other.code).toBe(1);
     expect(other.stderr).toContain(
-      'builtin:customer-churn: the baseline customer-churn@2.0.0 scores customers but candidate.json',
+      'builtin:customer-churn: the baseline customer-churn@2.1.0 scores customers but candidate.json',
     );
 
     const cases: [string[], RegExp][] = [

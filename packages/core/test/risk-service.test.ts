@@ -178,6 +178,38 @@ const everyKind: Record<
     broken: { kind: 'after-hours', employeeId: 'rep', at: '2026-11-01T21:00:00' },
     path: '[0].at',
   },
+  'contact-deleted': {
+    signal: { kind: 'contact-deleted', employeeId: 'rep', customerId: 'c-rep', at: '2026-11-01T09:00:00Z' },
+    subject: 'customer',
+    fact: 'deletedByEmployees30d',
+    moved: 1,
+    broken: { kind: 'contact-deleted', employeeId: 'rep', at: '2026-11-01T09:00:00Z' },
+    path: '[0].customerId',
+  },
+  'deleted-by-customer': {
+    signal: { kind: 'deleted-by-customer', employeeId: 'rep', customerId: 'c-rep', at: '2026-11-01T09:00:00Z' },
+    subject: 'employee',
+    fact: 'deletedByCustomers30d',
+    moved: 1,
+    broken: { kind: 'deleted-by-customer', customerId: 'c-rep', at: '2026-11-01T09:00:00Z' },
+    path: '[0].employeeId',
+  },
+  chat: {
+    signal: { kind: 'chat', employeeId: 'rep', at: '2026-11-01T00:00:00+08:00', value: 37 },
+    subject: 'employee',
+    fact: 'chats7d',
+    moved: 37,
+    broken: { kind: 'chat', employeeId: 'rep', at: '2026-11-01T00:00:00+08:00', value: 1e13 },
+    path: '[0].value',
+  },
+  'new-contact': {
+    signal: { kind: 'new-contact', employeeId: 'rep', at: '2026-11-01T00:00:00+08:00', value: 4 },
+    subject: 'employee',
+    fact: 'newContacts30d',
+    moved: 4,
+    broken: { kind: 'new-contacts', employeeId: 'rep', at: '2026-11-01T00:00:00+08:00', value: 4 },
+    path: '[0].kind',
+  },
 };
 
 describe('signals.record: every kind', () => {

@@ -36,6 +36,5 @@ export type { WecomConnectorOptions } from './options.js';
 export {
   type WecomSignalIds,
   type WecomSignalMapper,
-  wecomSignalKinds,
   wecomSignals,
 } from './signals.js';

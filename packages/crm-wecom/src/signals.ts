@@ -1,57 +1,6 @@
-import type { CustomSignal, SignalInput } from '@guard/core';
+import type { SignalInput } from '@guard/core';
 import type { WecomContactEvent } from './callbacks.js';
 import type { WecomContactStats } from './connector.js';
-
-/**
- * The signal kinds WeCom gives Guard's risk rules, to declare in a
- * tenant's settings (`risk.customSignals`) before recording them:
- * - `x-wecom-customer-deleted`: the employee deleted a customer from the
- *   company account (`del_external_contact`, not one a transfer removed) —
- *   the classic way to take a customer along;
- * - `x-wecom-deleted-by-customer`: the customer deleted or blocked the
- *   employee (`del_follow_user`);
- * - `x-wecom-chats`: chats with customers a day (联系客户统计): a drop is a
- *   sign of someone winding down;
- * - `x-wecom-new-contacts`: customers the employee added a day.
- *
- * Rule packs then read facts such as `xWecomCustomerDeleted30d` and
- * `xWecomChatsTrend`.
- *
- * @example
- * ```ts
- * import { wecomSignalKinds } from '@guard/crm-wecom';
- * await acme.settings.update({ risk: { customSignals: [...wecomSignalKinds] } });
- * ```
- */
-export const wecomSignalKinds: readonly CustomSignal[] = [
-  {
-    kind: 'x-wecom-customer-deleted',
-    subjects: ['employee', 'customer'],
-    by: 'count',
-    label: { en: 'customers the employee deleted on WeCom', 'zh-CN': '员工在企业微信删除的客户数' },
-  },
-  {
-    kind: 'x-wecom-deleted-by-customer',
-    subjects: ['employee', 'customer'],
-    by: 'count',
-    label: {
-      en: 'customers who deleted or blocked the employee on WeCom',
-      'zh-CN': '在企业微信删除或拉黑员工的客户数',
-    },
-  },
-  {
-    kind: 'x-wecom-chats',
-    subjects: ['employee'],
-    by: 'sum',
-    label: { en: 'WeCom chats with customers', 'zh-CN': '企业微信客户聊天数' },
-  },
-  {
-    kind: 'x-wecom-new-contacts',
-    subjects: ['employee'],
-    by: 'sum',
-    label: { en: 'customers added on WeCom', 'zh-CN': '企业微信新增客户数' },
-  },
-];
 
 /**
  * How WeCom's ids become Guard's: the employee a member is, and the
@@ -93,10 +42,18 @@ export interface WecomSignalMapper {
 }
 
 /**
- * Turns WeCom's change callbacks and contact statistics into Guard
- * signals of the {@link wecomSignalKinds}, each with an `id` that makes a
- * repeat (WeCom's retries, a statistics day read twice) a duplicate that
- * `signals.record` skips.
+ * Turns WeCom's change callbacks and contact statistics into Guard's
+ * built-in signal kinds, each with an `id` that makes a repeat (WeCom's
+ * retries, a statistics day read twice) a duplicate that `signals.record`
+ * skips. No tenant settings are needed, and the default risk packs read
+ * them:
+ *
+ * | WeCom | signal | subjects | facts the default packs read |
+ * |---|---|---|---|
+ * | `del_external_contact`, unless a transfer removed the member | `contact-deleted` | employee, customer | `contactsDeleted30d` (exfiltration), `deletedByEmployees90d` (diversion) |
+ * | `del_follow_user` | `deleted-by-customer` | employee, customer | `employeesDeleted90d` (churn, diversion) |
+ * | a day's `chatCount` | `chat` | employee | `chatsTrend` (exfiltration, flight risk) |
+ * | a day's `newContactCount` | `new-contact` | employee | `newContacts30d`, `newContactsTrend` (for a tenant's own rules) |
  *
  * @example
  * ```ts
@@ -116,9 +73,9 @@ export function wecomSignals(ids: WecomSignalIds): WecomSignalMapper {
     async fromEvent(event) {
       const kind =
         event.change === 'del_external_contact' && event.source !== 'DELETE_BY_TRANSFER'
-          ? 'x-wecom-customer-deleted'
+          ? 'contact-deleted'
           : event.change === 'del_follow_user'
-            ? 'x-wecom-deleted-by-customer'
+            ? 'deleted-by-customer'
             : null;
       if (kind === null) return [];
       const [employeeId, customerId] = await Promise.all([
@@ -136,7 +93,7 @@ export function wecomSignals(ids: WecomSignalIds): WecomSignalMapper {
         const at = `${day.date}T00:00:00+08:00`;
         if (day.chatCount > 0) {
           out.push({
-            kind: 'x-wecom-chats',
+            kind: 'chat',
             employeeId,
             at,
             value: day.chatCount,
@@ -145,7 +102,7 @@ export function wecomSignals(ids: WecomSignalIds): WecomSignalMapper {
         }
         if (day.newContactCount > 0) {
           out.push({
-            kind: 'x-wecom-new-contacts',
+            kind: 'new-contact',
             employeeId,
             at,
             value: day.newContactCount,

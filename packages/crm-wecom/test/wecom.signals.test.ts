@@ -1,11 +1,12 @@
-import { createGuard, hmacKeys, isGuardError, manualClock, memoryStore, sequentialIds } from '@guard/core';
+import { createGuard, hmacKeys, manualClock, memoryStore, sequentialIds } from '@guard/core';
 import { wecomCallback } from '@guard/testkit/fakes';
 import { describe, expect, it } from 'vitest';
-import { type WecomContactEvent, wecomCallbacks, wecomSignalKinds, wecomSignals } from '../src/index.js';
+import { type WecomContactEvent, wecomCallbacks, wecomSignals } from '../src/index.js';
 
 const SECRETS = { token: 'QDG6eK', encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', corpId: 'wwacme' };
 
-async function acme(declare = true) {
+/** ACME with one salesperson (WeCom `wangwei`) and ten customers (`wmA`…`wmJ` ↔ `c-1`…`c-10`). */
+async function acme() {
   const guard = createGuard({
     store: memoryStore(),
     keys: hmacKeys({ current: 'k1', keys: { k1: 'test-secret-test-secret-test-secret!' } }),
@@ -18,20 +19,25 @@ async function acme(declare = true) {
     units: [{ id: 'hq', name: 'HQ', kind: 'hq', parentId: null }],
     employees: [{ id: 'e-wang', name: '王伟', unitId: 'hq', roles: ['sales'], hireDate: '2022-01-01' }],
   });
-  await t.customers.upsert({
-    id: 'c-1',
-    name: '华东机电',
-    ownerId: 'e-wang',
-    unitId: 'hq',
-    externalRefs: { wecom: 'wmA' },
-  });
-  if (declare) await t.settings.update({ risk: { customSignals: [...wecomSignalKinds] } });
+  for (let i = 0; i < 10; i++) {
+    await t.customers.upsert({
+      id: `c-${i + 1}`,
+      name: `华东机电 ${i + 1}`,
+      ownerId: 'e-wang',
+      unitId: 'hq',
+      externalRefs: { wecom: WECOM_IDS[i] as string },
+    });
+  }
   return t;
 }
 
+const WECOM_IDS = 'ABCDEFGHIJ'.split('').map((letter) => `wm${letter}`);
 const ids = {
   employeeOf: (userid: string) => (userid === 'wangwei' ? 'e-wang' : null),
-  customerOf: async (externalUserId: string) => (externalUserId === 'wmA' ? 'c-1' : null),
+  customerOf: async (externalUserId: string) => {
+    const i = WECOM_IDS.indexOf(externalUserId);
+    return i < 0 ? null : `c-${i + 1}`;
+  },
 };
 
 /** An event as the host's callback route reads it: encrypted by the fake sender, read by wecomCallbacks. */
@@ -56,7 +62,7 @@ describe('wecomSignals', () => {
     const deleted = await signals.fromEvent(received({ ChangeType: 'del_external_contact' }));
     expect(deleted).toEqual([
       {
-        kind: 'x-wecom-customer-deleted',
+        kind: 'contact-deleted',
         employeeId: 'e-wang',
         customerId: 'c-1',
         at: '2026-11-30T01:00:00.000Z',
@@ -67,7 +73,7 @@ describe('wecomSignals', () => {
     const retried = await signals.fromEvent(received({ ChangeType: 'del_external_contact' }));
     expect(await t.signals.record(retried)).toEqual({ recorded: 0, duplicates: 1 });
     const lost = await signals.fromEvent(received({ ChangeType: 'del_follow_user' }));
-    expect(lost.map((s) => s.kind)).toEqual(['x-wecom-deleted-by-customer']);
+    expect(lost.map((s) => s.kind)).toEqual(['deleted-by-customer']);
     expect(await t.signals.record(lost)).toEqual({ recorded: 1, duplicates: 0 });
   });
 
@@ -100,14 +106,14 @@ describe('wecomSignals', () => {
     const made = await signals.fromStats([day, quiet, stranger]);
     expect(made).toEqual([
       {
-        kind: 'x-wecom-chats',
+        kind: 'chat',
         employeeId: 'e-wang',
         at: '2026-11-29T00:00:00+08:00',
         value: 14,
         id: 'wecom:chats:wangwei:2026-11-29',
       },
       {
-        kind: 'x-wecom-new-contacts',
+        kind: 'new-contact',
         employeeId: 'e-wang',
         at: '2026-11-29T00:00:00+08:00',
         value: 2,
@@ -118,14 +124,22 @@ describe('wecomSignals', () => {
     expect(await t.signals.record(await signals.fromStats([day]))).toEqual({ recorded: 0, duplicates: 2 });
   });
 
-  it('needs the kinds declared in the tenant settings first, and says so', async () => {
-    const t = await acme(false);
-    const deleted = await wecomSignals(ids).fromEvent(received({ ChangeType: 'del_external_contact' }));
-    const error = await t.signals.record(deleted).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(isGuardError(error, 'VALIDATION_FAILED')).toBe(true);
-    expect(String((error as Error).message)).toContain('x-wecom-customer-deleted');
+  it("feeds the default packs: a salesperson who deletes customers from the company account alerts, and the customers' facts show it", async () => {
+    const t = await acme();
+    const signals = wecomSignals(ids);
+    for (const externalUserId of WECOM_IDS.slice(0, 9)) {
+      await t.signals.record(
+        await signals.fromEvent(received({ ChangeType: 'del_external_contact', ExternalUserID: externalUserId })),
+      );
+    }
+    const [score] = await t.risk.score({ type: 'employee', id: 'e-wang' }, { pack: 'employee-data-exfiltration' });
+    expect(score?.band).toBe('alert');
+    expect(score?.fired.map((f) => f.rule)).toEqual(['contacts-deleted', 'contacts-deleted-in-bulk']);
+    expect(score?.fired[1]?.explanation['zh-CN']).toBe('从公司通讯账号批量删除客户（30 天内 9 个）');
+    expect(await t.risk.facts({ type: 'customer', id: 'c-1' })).toMatchObject({
+      deletedByEmployees30d: 1,
+      employeesDeleted30d: 0,
+    });
+    expect(await t.risk.facts({ type: 'customer', id: 'c-10' })).toMatchObject({ deletedByEmployees30d: 0 });
   });
 });

@@ -54,6 +54,11 @@ describe('measureRiskTargets', () => {
     expect(m.flightRisk.flagged14DaysBefore).toBe(1);
     expect(m.diversion.flaggedWithin30Days).toBe(1);
     expect(m.diversion.honestLeaversCustomersFlagged).toBe(1);
+    // Every customer of a poacher is flagged: the diverted share of them.
+    const ofPoachers = sim.customers.filter((c) => poachers.some((p) => p.id === c.ownerId));
+    expect(m.diversion.poachersCustomersFlaggedDiverted).toBe(
+      Math.round((1000 * ofPoachers.filter((c) => c.fate === 'diverted').length) / ofPoachers.length) / 1000,
+    );
     // One episode per subject: the volume is subjects ÷ staff-months.
     expect(m.alertVolume.byPack.exfiltration).toBe(m.alertVolume.byPack.flightRisk);
     expect(m.alertVolume.byPack.diversion).toBe(m.alertVolume.byPack.churn);
@@ -74,7 +79,11 @@ describe('measureRiskTargets', () => {
       falseAlertsPer100StaffMonths: 0,
     });
     expect(m.flightRisk).toMatchObject({ flagged14DaysBefore: 0, stayerFlagsPer100StaffMonths: 0 });
-    expect(m.diversion).toMatchObject({ flaggedWithin30Days: 0, honestLeaversCustomersFlagged: 0 });
+    expect(m.diversion).toMatchObject({
+      flaggedWithin30Days: 0,
+      honestLeaversCustomersFlagged: 0,
+      poachersCustomersFlaggedDiverted: 0,
+    });
     expect(m.alertVolume.total).toBe(0);
     expect(missedRiskTargets(m)).toHaveLength(4);
   });

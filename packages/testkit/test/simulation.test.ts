@@ -17,6 +17,7 @@ const SMALL: SimulationOptions = {
   churnRate: 0.15,
 };
 const sim = simulateSalesOrg(SMALL);
+const CONTACT_KINDS: readonly string[] = ['chat', 'new-contact', 'contact-deleted', 'deleted-by-customer'];
 
 /** Each run of a property simulates a whole (tiny) organisation: a handful by default; FC_NUM_RUNS sets it for a soak. */
 const SEED_RUNS = Number(process.env.FC_NUM_RUNS) > 0 ? Number(process.env.FC_NUM_RUNS) : 8;
@@ -271,8 +272,9 @@ describe('simulateSalesOrg: options', () => {
       poacherRate: 0.05,
       honestLeaverRate: 0.1,
       churnRate: 0.05,
+      contactChannel: false,
     });
-    expect(sim.options).toEqual({ ...SMALL, start: '2025-01-01' });
+    expect(sim.options).toEqual({ ...SMALL, start: '2025-01-01', contactChannel: false });
   });
 
   const bad: [string, unknown, RegExp][] = [
@@ -291,6 +293,11 @@ describe('simulateSalesOrg: options', () => {
     ['a negative rate', { seed: 1, poacherRate: -0.1 }, /^poacherRate must be a number from 0 to 1, got -0\.1$/],
     ['a rate above 1', { seed: 1, honestLeaverRate: 1.5 }, /^honestLeaverRate must be a number from 0 to 1, got 1\.5$/],
     ['a NaN rate', { seed: 1, churnRate: Number.NaN }, /^churnRate must be a number from 0 to 1, got NaN$/],
+    [
+      'a contactChannel that is not a boolean',
+      { seed: 1, contactChannel: 'yes' },
+      /^contactChannel must be true or false, got yes$/,
+    ],
     ['leaver rates above 1', { seed: 1, poacherRate: 0.6, honestLeaverRate: 0.5 }, /must not exceed 1/],
     ['leavers in 5 months', { seed: 1, months: 5 }, /^months must be at least 6 when there are leavers.*got 5/],
     ['10,100 employees', { seed: 1, branches: 100, repsPerBranch: 100 }, /^at most 9,999 employees .* got 10100$/],
@@ -361,10 +368,12 @@ describe('simulateSalesOrg: output', () => {
     expect(sim.end).toBe('2025-09-01');
   });
 
-  it('produces every fate and every signal kind', () => {
+  it('produces every fate and every signal kind but the contact channel’s', () => {
     expect(new Set(sim.employees.map((e) => e.fate))).toEqual(new Set(['stayer', 'honest-leaver', 'poacher']));
     expect(new Set(sim.customers.map((c) => c.fate))).toEqual(new Set(['loyal', 'churned', 'diverted']));
-    expect(new Set(sim.signals.map((s) => s.kind))).toEqual(new Set(signalKindSchema.options));
+    expect(new Set(sim.signals.map((s) => s.kind))).toEqual(
+      new Set(signalKindSchema.options.filter((kind) => !CONTACT_KINDS.includes(kind))),
+    );
   });
 
   it('produces only signals that core accepts (signalInputSchema)', () => {
@@ -546,6 +555,94 @@ describe('simulateSalesOrg: behaviour', () => {
         const t = secondsOfDay(x.at);
         if (x.kind === 'after-hours') expect(t < 7 * 3600 || t >= 20 * 3600, `${x.id} at ${x.at}`).toBe(true);
         if (x.kind === 'login') expect(t >= 7.5 * 3600 && t < 10 * 3600, `${x.id} at ${x.at}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('simulateSalesOrg: the contact channel (WeCom)', () => {
+  const options = { ...SMALL, months: 9, repsPerBranch: 8, contactChannel: true };
+  const runs = [1, 2, 3].map((seed) => simulateSalesOrg({ ...options, seed }));
+  const withChannel = runs[0] as SalesOrgSimulation;
+  const strip = (s: SalesOrgSimulation) => s.signals.map(({ id: _id, ...rest }) => rest);
+
+  it('adds the four contact kinds and changes nothing else', () => {
+    const without = simulateSalesOrg({ ...options, seed: 1, contactChannel: false });
+    const kinds = new Set(withChannel.signals.map((s) => s.kind));
+    expect(CONTACT_KINDS.filter((kind) => !kinds.has(kind as never))).toEqual([]);
+    expect(strip(withChannel).filter((s) => !CONTACT_KINDS.includes(s.kind))).toEqual(strip(without));
+    expect(withChannel.customers).toEqual(without.customers);
+    expect(withChannel.employees.map(({ traits: _t, ...e }) => e)).toEqual(
+      without.employees.map(({ traits: _t, ...e }) => e),
+    );
+    expectConsistentGroundTruth(withChannel);
+    expect(withChannel.signals.filter((x) => !signalInputSchema.safeParse(x).success)).toEqual([]);
+  });
+
+  it('has a rep delete only their own customers, and a customer delete only their owner of the day', () => {
+    for (const s of runs) {
+      const customers = new Map(s.customers.map((c) => [c.id, c]));
+      const ownerOn = (id: string, day: string) => {
+        const c = customers.get(id);
+        return c?.handedOverOn !== undefined && day >= c.handedOverOn ? c.newOwnerId : c?.ownerId;
+      };
+      for (const x of s.signals) {
+        if (x.kind === 'contact-deleted')
+          expect(customers.get(x.customerId as string)?.ownerId, x.id).toBe(x.employeeId);
+        if (x.kind === 'deleted-by-customer')
+          expect(ownerOn(x.customerId as string, x.at.slice(0, 10)), x.id).toBe(x.employeeId);
+      }
+    }
+  });
+
+  it('has poachers who strip the company account delete diverted customers in their last 30 days, far more than anyone else', () => {
+    let strippedLast30 = 0;
+    let stripping = 0;
+    let otherDeletes = 0;
+    let otherMonths = 0;
+    for (const s of runs) {
+      const customers = new Map(s.customers.map((c) => [c.id, c]));
+      for (const e of s.employees) {
+        if (e.role !== 'sales-rep') continue;
+        const deleted = s.signals.filter((x) => x.kind === 'contact-deleted' && x.employeeId === e.id);
+        if (e.traits.includes('deletes-contacts')) {
+          stripping++;
+          expect(e.fate).toBe('poacher');
+          const last30 = deleted.filter((x) => x.at.slice(0, 10) >= addDays(e.lastWorkingDay as string, -30));
+          // Ordinary deletions of any customer may fall in the same month: at most one here.
+          const diverted = last30.filter((x) => customers.get(x.customerId as string)?.fate === 'diverted');
+          expect(diverted.length).toBeGreaterThan(0);
+          expect(last30.length - diverted.length).toBeLessThanOrEqual(1);
+          strippedLast30 += last30.length;
+        } else {
+          otherDeletes += deleted.length;
+          otherMonths += (dayMs(e.lastWorkingDay ?? s.end) - dayMs(s.options.start)) / DAY / 30.4;
+        }
+      }
+    }
+    expect(stripping).toBeGreaterThan(0);
+    expect(strippedLast30 / stripping).toBeGreaterThan(5 * (otherDeletes / otherMonths));
+  });
+
+  it('has poachers’ chats fall before they leave, and stayers’ hold', () => {
+    const ratio = (s: SalesOrgSimulation, e: SalesOrgSimulation['employees'][number]) => {
+      const end = e.lastWorkingDay ?? addDays(s.end, -1);
+      const chats = (from: string, to: string) =>
+        sumValues(
+          s.signals.filter(
+            (x) => x.kind === 'chat' && x.employeeId === e.id && x.at.slice(0, 10) >= from && x.at.slice(0, 10) <= to,
+          ),
+        );
+      return chats(addDays(end, -20), end) / Math.max(1, chats(s.options.start, addDays(s.options.start, 20)));
+    };
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const of = (fate: string) =>
+      runs.flatMap((s) => s.employees.filter((e) => e.fate === fate && e.role === 'sales-rep').map((e) => ratio(s, e)));
+    expect(mean(of('poacher'))).toBeLessThan(0.7);
+    expect(mean(of('stayer'))).toBeGreaterThan(0.8);
+    for (const s of runs) {
+      for (const x of s.signals) {
+        if (x.kind === 'chat' || x.kind === 'new-contact') expect(x.value, x.id).toBeGreaterThan(0);
       }
     }
   });

@@ -129,7 +129,11 @@ export type EmployeeCountedSignal =
   | 'views'
   | 'exports'
   | 'deletes'
-  | 'afterHours';
+  | 'afterHours'
+  | 'contactsDeleted'
+  | 'deletedByCustomers'
+  | 'chats'
+  | 'newContacts';
 
 /**
  * A customer signal counted over every {@link FactWindow}
@@ -141,7 +145,7 @@ export type EmployeeCountedSignal =
  * const name: CustomerCountedSignal = 'orders'; // orders7d, orders30d, orders90d
  * ```
  */
-export type CustomerCountedSignal = 'followUps' | 'orders' | 'orderAmount';
+export type CustomerCountedSignal = 'followUps' | 'orders' | 'orderAmount' | 'deletedByEmployees' | 'employeesDeleted';
 
 /** A signal counted over every window: its kind, what is added up, and its words. */
 interface Windowed {
@@ -186,12 +190,43 @@ const employeeWindowed: Readonly<Record<EmployeeCountedSignal, Windowed>> = {
   exports: { kind: 'export', by: 'sum', en: 'customer rows exported', zh: '导出客户行数' },
   deletes: { kind: 'delete', by: 'sum', en: 'customer records deleted', zh: '删除客户记录数' },
   afterHours: { kind: 'after-hours', by: 'sum', en: 'accesses outside working hours', zh: '非工作时间访问次数' },
+  contactsDeleted: {
+    kind: 'contact-deleted',
+    by: 'count',
+    en: "customers the employee deleted from the company's messaging account (WeCom)",
+    zh: '员工从公司通讯账号（企业微信）删除的客户数',
+  },
+  deletedByCustomers: {
+    kind: 'deleted-by-customer',
+    by: 'count',
+    en: 'customers who deleted or blocked the employee (WeCom)',
+    zh: '删除或拉黑该员工的客户数（企业微信）',
+  },
+  chats: { kind: 'chat', by: 'sum', en: 'chats with customers (WeCom)', zh: '与客户的聊天数（企业微信）' },
+  newContacts: {
+    kind: 'new-contact',
+    by: 'sum',
+    en: 'customers added as contacts (WeCom)',
+    zh: '新增客户联系人数（企业微信）',
+  },
 };
 
 const customerWindowed: Readonly<Record<CustomerCountedSignal, Windowed>> = {
   followUps: { kind: 'follow-up', by: 'sum', en: 'follow-ups', zh: '跟进次数' },
   orders: { kind: 'order', by: 'count', en: 'orders', zh: '订单数' },
   orderAmount: { kind: 'order', by: 'sum', en: 'order amount', zh: '订单金额' },
+  deletedByEmployees: {
+    kind: 'contact-deleted',
+    by: 'count',
+    en: "times an employee deleted the customer from the company's messaging account (WeCom)",
+    zh: '员工从公司通讯账号（企业微信）删除该客户的次数',
+  },
+  employeesDeleted: {
+    kind: 'deleted-by-customer',
+    by: 'count',
+    en: 'times the customer deleted or blocked an employee (WeCom)',
+    zh: '该客户删除或拉黑员工的次数（企业微信）',
+  },
 };
 
 type WindowedName<K extends string> = `${K}${FactWindow}d`;
@@ -241,6 +276,8 @@ const employeeDefs = {
   orderAmountTrend: trend('order amount', '订单金额', 90),
   viewsTrend: trend('views', '查看次数', 30),
   exportsTrend: trend('exported rows', '导出行数', 30),
+  chatsTrend: trend('chats with customers', '客户聊天数', 30),
+  newContactsTrend: trend('customers added as contacts', '新增客户联系人数', 30),
   status: {
     type: 'string',
     missingWhen: null,
@@ -429,6 +466,8 @@ export type EmployeeFactName =
   | 'orderAmountTrend'
   | 'viewsTrend'
   | 'exportsTrend'
+  | 'chatsTrend'
+  | 'newContactsTrend'
   | 'status'
   | 'daysSinceResignation'
   | 'daysToLastDay'
@@ -562,6 +601,8 @@ export function employeeFacts(
     orderAmountTrend: trendOf(ledger, 'order', asOf, 90, 'sum'),
     viewsTrend: trendOf(ledger, 'view', asOf, 30, 'sum'),
     exportsTrend: trendOf(ledger, 'export', asOf, 30, 'sum'),
+    chatsTrend: trendOf(ledger, 'chat', asOf, 30, 'sum'),
+    newContactsTrend: trendOf(ledger, 'new-contact', asOf, 30, 'sum'),
     status: state.status,
     daysSinceResignation:
       state.resignationDate && daysBetween(state.resignationDate, asOf) >= 0

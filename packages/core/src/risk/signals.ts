@@ -22,6 +22,10 @@ import { type CustomSignalKind, isCustomSignalKind } from './custom-signals.js';
  * | `owner-left` | customer | the departing owner's highest data-exfiltration score of their last 90 days (Guard records it at the handover) |
  * | `view` / `export` / `delete` | employee | records viewed / rows exported / records deleted |
  * | `after-hours` | employee | — (1) |
+ * | `contact-deleted` | employee, and the customer they deleted | — (1); the employee deleted the customer from the company's messaging account (WeCom `del_external_contact`), the classic way to take a customer along |
+ * | `deleted-by-customer` | employee, and the customer who did it | — (1); the customer deleted or blocked the employee (WeCom `del_follow_user`) |
+ * | `chat` | employee | chats with customers (a day's total from WeCom's contact statistics) |
+ * | `new-contact` | employee | customers added as contacts (a day's total) |
  * | `x-…` | as declared | as declared: see {@link CustomSignal} |
  *
  * A host's own kinds ({@link CustomSignalKind}, `x-usb-copy`) are declared
@@ -70,9 +74,19 @@ export const signalKindSchema = z.enum([
   'export',
   'delete',
   'after-hours',
+  'contact-deleted',
+  'deleted-by-customer',
+  'chat',
+  'new-contact',
 ]);
 
-const CUSTOMER_KINDS = new Set<SignalKind>(['follow-up', 'order', 'owner-left']);
+const CUSTOMER_KINDS = new Set<SignalKind>([
+  'follow-up',
+  'order',
+  'owner-left',
+  'contact-deleted',
+  'deleted-by-customer',
+]);
 const CUSTOMER_ONLY = new Set<SignalKind>(['owner-left']);
 const BUILT_IN = new Set<string>(signalKindSchema.options);
 
@@ -102,7 +116,8 @@ export const anySignalKindSchema = z.custom<SignalKind>(
 /**
  * One thing that happened, as a host (or the data generator) reports it.
  * `employeeId` is required for every built-in kind except `owner-left`;
- * `customerId` is required for `follow-up`, `order` and `owner-left`; an
+ * `customerId` is required for `follow-up`, `order`, `owner-left`,
+ * `contact-deleted` and `deleted-by-customer`; an
  * `x-` kind needs exactly the ids of its declared subjects.
  * A signal with an `id` is recorded at most once per tenant, so a host may
  * retry safely.

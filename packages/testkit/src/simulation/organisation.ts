@@ -1,5 +1,6 @@
 import type { SignalInput, SignalKind } from '@guard/core';
 import { type Calendar, clock, makeCalendar, parseDay, workingDaysIn } from './calendar.js';
+import { type ContactCustomer, simulateContactChannel } from './contacts.js';
 import { createRng, type Rng } from './rng.js';
 
 /**
@@ -35,6 +36,15 @@ export interface SimulationOptions {
   readonly honestLeaverRate?: number | undefined;
   /** Chance that a customer not diverted by a poacher churns on its own. Default 0.05. A churn fades and stops inside the run, so runs with under 60 days after the three-month warm-up have none. */
   readonly churnRate?: number | undefined;
+  /**
+   * Also simulate a messaging channel with customers (WeCom, 企业微信), as
+   * `@guard/crm-wecom` reports it: the signal kinds `chat`, `new-contact`,
+   * `contact-deleted` and `deleted-by-customer`. Poachers' chats fade and
+   * many delete the customers they take from the company account; customers
+   * they took often delete their new owner. Default `false`: the other
+   * signals are the same either way.
+   */
+  readonly contactChannel?: boolean | undefined;
 }
 
 /**
@@ -58,6 +68,7 @@ export interface ResolvedSimulationOptions {
   readonly poacherRate: number;
   readonly honestLeaverRate: number;
   readonly churnRate: number;
+  readonly contactChannel: boolean;
 }
 
 /**
@@ -106,7 +117,10 @@ export type SimulatedRole = 'manager' | 'sales-rep';
  * - `late-handover` — hands customers over only in the last days;
  * - `big-export` — a one-off export of 300–1,500 rows (not a poacher: noise);
  * - `resume-update`, `job-site-visit`, `occasional-competitor-contact` — the same noise in people who stay;
- * - `busy-month` — one month with 1.5–2.5× the usual record views.
+ * - `busy-month` — one month with 1.5–2.5× the usual record views;
+ * - with `contactChannel`: `quiet-month` — one month with half the usual
+ *   chats with customers (noise); `deletes-contacts` — a poacher who deletes
+ *   the customers they take from the company's WeCom account.
  *
  * @example
  * ```ts
@@ -125,7 +139,9 @@ export type EmployeeTrait =
   | 'resume-update'
   | 'job-site-visit'
   | 'occasional-competitor-contact'
-  | 'busy-month';
+  | 'busy-month'
+  | 'quiet-month'
+  | 'deletes-contacts';
 
 /**
  * A simulated branch and its manager.
@@ -391,6 +407,12 @@ function rateOption(name: string, value: number | undefined, fallback: number): 
   return v;
 }
 
+function boolOption(name: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value !== undefined && typeof value !== 'boolean')
+    throw new RangeError(`${name} must be true or false, got ${value}`);
+  return value ?? fallback;
+}
+
 function resolveOptions(options: SimulationOptions): ResolvedSimulationOptions {
   if (typeof options?.seed !== 'number' || !Number.isFinite(options.seed)) {
     throw new RangeError(`seed must be a finite number, got ${options?.seed}`);
@@ -407,6 +429,7 @@ function resolveOptions(options: SimulationOptions): ResolvedSimulationOptions {
     poacherRate: rateOption('poacherRate', options.poacherRate, 0.05),
     honestLeaverRate: rateOption('honestLeaverRate', options.honestLeaverRate, 0.1),
     churnRate: rateOption('churnRate', options.churnRate, 0.05),
+    contactChannel: boolOption('contactChannel', options.contactChannel, false),
   };
   if (resolved.poacherRate + resolved.honestLeaverRate > 1) {
     throw new RangeError('poacherRate + honestLeaverRate must not exceed 1');
@@ -614,6 +637,7 @@ export function simulateSalesOrg(options: SimulationOptions): SalesOrgSimulation
   const handoverRng = createRng(seed, 'handover');
 
   const customers: SimulatedCustomer[] = [];
+  const contacts: ContactCustomer[] = [];
   const customerName = (rng: Rng) =>
     `${rng.pick(COMPANY_WORDS)} ${rng.pick(COMPANY_TRADES)} ${rng.pick(COMPANY_FORMS)}`;
   for (let c = 0; c < customerCount; c++) {
@@ -641,6 +665,7 @@ export function simulateSalesOrg(options: SimulationOptions): SalesOrgSimulation
         : undefined;
     const name = customerName(rng);
     simulateCustomer({ c, rng, cal, p0, p1, handover, fate, churn, emit });
+    contacts.push({ c, owner: p0.index, successor: p1?.index ?? -1, handover, fate, churnDay: churn?.day });
     customers.push({
       id: `c-${String(c + 1).padStart(6, '0')}`,
       name,
@@ -652,6 +677,8 @@ export function simulateSalesOrg(options: SimulationOptions): SalesOrgSimulation
       ...(p1 ? { newOwnerId: p1.id, handedOverOn: cal.key(handover) } : {}),
     });
   }
+
+  if (opts.contactChannel) simulateContactChannel(seed, cal, plans, contacts, emit);
 
   // ── output ──
   raw.sort((a, b) => a.t - b.t);

@@ -62,6 +62,12 @@ export interface RiskTargetMeasures {
     readonly honestLeaversCustomers: number;
     /** Share of those ever flagged for diversion. */
     readonly honestLeaversCustomersFlagged: number;
+    /**
+     * Of a poacher's customers ever flagged for diversion, the share that
+     * were diverted (the others kept buying): how well the flags point HR at
+     * the customers to win back. Reported, not a target.
+     */
+    readonly poachersCustomersFlaggedDiverted: number;
   };
   /** Alerts of every pack about anyone but poachers and their customers, per 100 non-poaching staff per month. */
   readonly alertVolume: {
@@ -239,7 +245,9 @@ export function measureRiskTargets(sim: SalesOrgSimulation, packs: TargetPacks =
     return first !== undefined && c.divertedAt !== undefined && first <= endOf(c.divertedAt) + 30 * DAY_MS;
   });
   const honest = sim.customers.filter((c) => firstOwnerFate.get(c.id) === 'honest-leaver');
-  const honestFlagged = honest.filter((c) => (diversion.get(c.id)?.starts.length ?? 0) > 0);
+  const flagged = (c: { id: string }) => (diversion.get(c.id)?.starts.length ?? 0) > 0;
+  const honestFlagged = honest.filter(flagged);
+  const poachersFlagged = sim.customers.filter((c) => firstOwnerFate.get(c.id) === 'poacher' && flagged(c));
 
   const byPack = {
     exfiltration: per100(alerts(exfiltration, notPoacher), nonPoachingMonths),
@@ -264,6 +272,10 @@ export function measureRiskTargets(sim: SalesOrgSimulation, packs: TargetPacks =
       flaggedWithin30Days: share(caught.length, diverted.length),
       honestLeaversCustomers: honest.length,
       honestLeaversCustomersFlagged: share(honestFlagged.length, honest.length),
+      poachersCustomersFlaggedDiverted: share(
+        poachersFlagged.filter((c) => c.fate === 'diverted').length,
+        poachersFlagged.length,
+      ),
     },
     alertVolume: { byPack, total: round(Object.values(byPack).reduce((a, b) => a + b, 0)) },
   };
