@@ -103,6 +103,11 @@ describe('directory sync', () => {
       ].sort(),
     );
     expect((second as Error).message).toContain('units[2].parentId: unit "missing" does not exist');
+    expect((second as Error).message).toContain('units[4].parentId: only the HQ may have no parent');
+    // A zh-CN reader sees every one of these in Chinese.
+    const zh = (second as ValidationError).issues.map((issue) => issue.localized?.['zh-CN'] ?? '');
+    expect(zh).toHaveLength(8);
+    for (const text of zh) expect(text.replace(/`[^`]*`|「[^」]*」/g, ''), text).not.toMatch(/[A-Za-z]{2,}/);
     expect(snapshot(store)).toBe(before);
   });
 

@@ -396,6 +396,12 @@ export const en: MessageCatalog = {
     email: () => 'must be an e-mail address, like name@example.com',
     mobile: () => 'must be a phone number: 5 to 20 digits, optionally after a +',
     'https-url': () => 'must be an https URL (plain http is allowed on loopback only, for test servers)',
+    'root-unit-not-hq': () => 'only the HQ may have no parent: give this unit a parentId, or make it kind "hq"',
+    'unit-cycle': ({ parent }) => `"${parent}" makes the org tree a cycle`,
+    'unit-below-itself': ({ parent, id }) => `"${parent}" is below "${id}": the org tree would be a cycle`,
+    'unit-kind-under': ({ kind, parentKind }) =>
+      `a ${kind} cannot sit under a ${parentKind} (hq > region > branch > team, from the top)`,
+    'self-manager': () => 'an employee cannot manage themselves',
     'pem-private-key': () => 'must be a private key in PEM format (-----BEGIN PRIVATE KEY-----)',
     'api-version': ({ example, min }) => `must be an API version like ${example}, ${min} or later`,
     'template-id': () => 'must be 1–100 letters, digits or . _ : - (no @)',

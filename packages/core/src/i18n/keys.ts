@@ -58,6 +58,11 @@ export interface ValidationMessages {
   readonly email: () => string;
   readonly mobile: () => string;
   readonly 'https-url': () => string;
+  readonly 'root-unit-not-hq': () => string;
+  readonly 'unit-cycle': (p: { parent: string }) => string;
+  readonly 'unit-below-itself': (p: { parent: string; id: string }) => string;
+  readonly 'unit-kind-under': (p: { kind: string; parentKind: string }) => string;
+  readonly 'self-manager': () => string;
   readonly 'pem-private-key': () => string;
   readonly 'api-version': (p: { example: string; min: string }) => string;
   readonly 'template-id': () => string;

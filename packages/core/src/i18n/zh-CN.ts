@@ -391,6 +391,12 @@ export const zhCN: MessageCatalog = {
     email: () => '必须是电子邮件地址，例如 `name@example.com`',
     mobile: () => '必须是手机号码：5 到 20 位数字，可以 `+` 开头',
     'https-url': () => '必须是 `https` 地址（仅本机回环地址上的测试服务器可用 `http`）',
+    'root-unit-not-hq': () => '只有总部可以没有上级：请为该单元填写 `parentId`，或将其类型设为 `hq`',
+    'unit-cycle': ({ parent }) => `「${parent}」会使组织架构形成环`,
+    'unit-below-itself': ({ parent, id }) => `「${parent}」位于「${id}」之下：组织架构将形成环`,
+    'unit-kind-under': ({ kind, parentKind }) =>
+      `类型为 \`${kind}\` 的单元不能位于 \`${parentKind}\` 之下（自上而下依次为 \`hq\`、\`region\`、\`branch\`、\`team\`）`,
+    'self-manager': () => '员工不能是自己的上级',
     'pem-private-key': () => '必须是 `PEM` 格式的私钥（`-----BEGIN PRIVATE KEY-----`）',
     'api-version': ({ example, min }) => `必须是形如 \`${example}\` 的接口版本，且不低于 \`${min}\``,
     'template-id': () => '必须为 1–100 个字母、数字或 . _ : - 字符（不含 @）',

@@ -13,6 +13,7 @@ import type { Action } from '../domain/vocabulary.js';
 import { type EmployeeStatus, employeeStatusSchema } from '../domain/vocabulary.js';
 import { ForbiddenError, NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
+import { validationMessage } from '../i18n/keys.js';
 import type { EmployeeRecord, OrgUnitRecord, StoreTransaction } from '../ports/store.js';
 import { tenantPolicy } from '../settings/tenant-settings.js';
 import { type GuardContext, HOST_ACTOR, withTenant } from './context.js';
@@ -125,10 +126,10 @@ export async function syncDirectory(
       const { unit, index } = batch;
       let path: readonly string[] | null = null;
       if (unit.parentId === null) {
-        if (unit.kind !== 'hq') issue(issues, ['units', index, 'parentId'], 'only the HQ may have no parent');
+        if (unit.kind !== 'hq') issue(issues, ['units', index, 'parentId'], validationMessage('root-unit-not-hq'));
         else path = [unit.id];
       } else if (visiting.has(id)) {
-        issue(issues, ['units', index, 'parentId'], `"${unit.parentId}" makes the org tree a cycle`);
+        issue(issues, ['units', index, 'parentId'], validationMessage('unit-cycle', { parent: unit.parentId }));
       } else {
         visiting.add(id);
         const parentPath = pathOf(unit.parentId, visiting);
@@ -137,16 +138,20 @@ export async function syncDirectory(
         if (parentPath === null || parentKind === undefined) {
           // A parent in this batch that is itself invalid already has its own issue.
           if (!batchUnits.has(unit.parentId)) {
-            issue(issues, ['units', index, 'parentId'], `unit "${unit.parentId}" does not exist`);
+            issue(issues, ['units', index, 'parentId'], validationMessage('unknown-unit', { id: unit.parentId }));
           }
         } else if (parentPath.includes(id)) {
           issue(
             issues,
             ['units', index, 'parentId'],
-            `"${unit.parentId}" is below "${id}": the org tree would be a cycle`,
+            validationMessage('unit-below-itself', { parent: unit.parentId, id }),
           );
         } else if (KIND_DEPTH[parentKind] >= KIND_DEPTH[unit.kind]) {
-          issue(issues, ['units', index, 'kind'], `a ${unit.kind} cannot sit under a ${parentKind}`);
+          issue(
+            issues,
+            ['units', index, 'kind'],
+            validationMessage('unit-kind-under', { kind: unit.kind, parentKind }),
+          );
         } else {
           path = [...parentPath, id];
         }
@@ -158,9 +163,9 @@ export async function syncDirectory(
 
     employees.forEach((e, i) => {
       if (!batchUnits.has(e.unitId) && !stored.has(e.unitId)) {
-        issue(issues, ['employees', i, 'unitId'], `unit "${e.unitId}" does not exist`);
+        issue(issues, ['employees', i, 'unitId'], validationMessage('unknown-unit', { id: e.unitId }));
       }
-      if (e.managerId === e.id) issue(issues, ['employees', i, 'managerId'], 'an employee cannot manage themselves');
+      if (e.managerId === e.id) issue(issues, ['employees', i, 'managerId'], validationMessage('self-manager'));
     });
     const batchEmployees = new Map(employees.map((e) => [e.id, e]));
     const managerIds = [...new Set(employees.map((e) => e.managerId))].filter(
@@ -171,7 +176,7 @@ export async function syncDirectory(
     );
     employees.forEach((e, i) => {
       if (e.managerId !== null && !batchEmployees.has(e.managerId) && !existingEmployees.has(e.managerId)) {
-        issue(issues, ['employees', i, 'managerId'], `employee "${e.managerId}" does not exist`);
+        issue(issues, ['employees', i, 'managerId'], validationMessage('unknown-employee', { id: e.managerId }));
       }
     });
     if (issues.length > 0) throw new ValidationError('directory sync', issues, { locale: ctx.locale });
@@ -266,10 +271,11 @@ async function repathSubtree(
 }
 
 function duplicates(items: readonly { id: string }[], key: string, issues: ValidationIssue[]): void {
-  const seen = new Set<string>();
+  const first = new Map<string, number>();
   items.forEach((item, i) => {
-    if (seen.has(item.id)) issue(issues, [key, i, 'id'], `"${item.id}" appears more than once in this batch`);
-    seen.add(item.id);
+    const at = first.get(item.id);
+    if (at !== undefined) issue(issues, [key, i, 'id'], validationMessage('duplicate', { value: item.id, first: at }));
+    else first.set(item.id, i);
   });
 }
 
