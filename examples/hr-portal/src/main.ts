@@ -1,0 +1,30 @@
+// Runs the HR portal on localhost: `npx pnpm@10 --filter @guard/example-hr-portal start`.
+import { mkdirSync } from 'node:fs';
+import { createGuard, hmacKeys } from '@guard/core';
+import { sqliteStore } from '@guard/store-sqlite';
+import { buildPortal } from './app.js';
+import { openHostDb } from './host-db.js';
+import { DEMO_PASSWORD, LOGINS, seedPortal, TENANT } from './seed.js';
+
+const dir = new URL('../.portal-data/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const db = openHostDb(new URL('portal.db', dir).pathname);
+// Guard's tables live in the host's database, under their own prefix.
+const store = sqliteStore({ database: db, tablePrefix: 'guard_' });
+await store.migrate();
+const guard = createGuard({
+  store,
+  keys: hmacKeys({ current: 'k1', keys: { k1: process.env.GUARD_AUDIT_KEY ?? 'portal-example-audit-key-32-chars!' } }),
+  locale: 'zh-CN',
+});
+await seedPortal(guard, db);
+
+const app = await buildPortal({
+  db,
+  guard: guard.tenant(TENANT.id),
+  sessionSecret: process.env.PORTAL_SESSION_SECRET ?? 'portal-example-session-secret-of-32+',
+});
+const port = Number(process.env.PORT ?? 3000);
+await app.listen({ host: '127.0.0.1', port });
+console.log(`HR portal: http://127.0.0.1:${port}/  (password for every login: ${DEMO_PASSWORD})`);
+for (const login of LOGINS) console.log(`  ${login.username.padEnd(10)} ${login.displayName}  ${login.role}`);

@@ -1,0 +1,76 @@
+// A small company for the portal to serve until the demo seeds a bigger one:
+// HQ and one branch with two teams, a manager, HR and three reps, and their
+// customers; one portal login per person.
+import type { CustomerInput, Guard } from '@guard/core';
+import type Database from 'better-sqlite3';
+import { users } from './host-db.js';
+
+export const TENANT = { id: 'huadong', name: '华东贸易', timeZone: 'Asia/Shanghai' } as const;
+
+/** Every login's password in the example. A real product has its own sign-up and SSO. */
+export const DEMO_PASSWORD = 'guard-demo';
+
+export const LOGINS = [
+  { username: 'lilei', displayName: '李雷', employeeId: 'e-lilei', role: 'sales rep / 销售' },
+  { username: 'hanmeimei', displayName: '韩梅梅', employeeId: 'e-hanmeimei', role: 'sales rep / 销售' },
+  { username: 'wang', displayName: '王经理', employeeId: 'e-wang', role: 'manager / 经理' },
+  { username: 'zhaomin', displayName: '赵敏', employeeId: 'e-zhaomin', role: 'HR / 人事' },
+] as const;
+
+const REPS = ['e-lilei', 'e-hanmeimei', 'e-liuyang'] as const;
+const COMPANIES = ['华东机电', '申江物流', '钱塘纺织', '浦江食品', '临安化工', '松江电子', '西湖茶业', '吴淞钢构'];
+const CITIES = ['上海', '杭州', '苏州', '宁波'];
+
+function customers(): CustomerInput[] {
+  return Array.from({ length: 24 }, (_, i) => {
+    const ownerId = REPS[i % REPS.length] as string;
+    return {
+      id: `c-${String(i + 1).padStart(3, '0')}`,
+      name: `${COMPANIES[i % COMPANIES.length]}${i >= COMPANIES.length ? ` ${Math.floor(i / COMPANIES.length) + 1} 号` : ''}`,
+      ownerId: i === 23 ? null : ownerId,
+      unitId: ownerId === 'e-liuyang' ? 'sh-2' : 'sh-1',
+      fields: {
+        public: { city: CITIES[i % CITIES.length] as string, industry: '制造业' },
+        contact: {
+          contactName: ['王建国', '刘芳', '陈静', '杨帆'][i % 4] as string,
+          phone: `138${String(10_000_000 + i * 7_654_321).slice(-8)}`,
+          email: `buyer${i + 1}@example.cn`,
+        },
+        commercial: { creditLimit: 100_000 + i * 25_000, annualRevenue: 1_000_000 + i * 130_000 },
+      },
+    };
+  });
+}
+
+/** Seeds Guard (directory, customers) and the host's logins; safe to run twice. */
+export async function seedPortal(guard: Guard, db: Database.Database): Promise<void> {
+  await guard.tenants.upsert(TENANT);
+  const acme = guard.tenant(TENANT.id);
+  await acme.directory.sync({
+    units: [
+      { id: 'hq', name: '总部', kind: 'hq', parentId: null },
+      { id: 'sh', name: '上海分公司', kind: 'branch', parentId: 'hq' },
+      { id: 'sh-1', name: '上海销售一组', kind: 'team', parentId: 'sh' },
+      { id: 'sh-2', name: '上海销售二组', kind: 'team', parentId: 'sh' },
+    ],
+    employees: [
+      { id: 'e-zhaomin', name: '赵敏', unitId: 'hq', roles: ['hr-admin'], hireDate: '2016-07-11' },
+      { id: 'e-wang', name: '王经理', unitId: 'sh', roles: ['manager', 'sales'], hireDate: '2015-02-02' },
+      { id: 'e-lilei', name: '李雷', unitId: 'sh-1', managerId: 'e-wang', roles: ['sales'], hireDate: '2021-09-01' },
+      {
+        id: 'e-hanmeimei',
+        name: '韩梅梅',
+        unitId: 'sh-1',
+        managerId: 'e-wang',
+        roles: ['sales'],
+        hireDate: '2020-04-15',
+      },
+      { id: 'e-liuyang', name: '刘洋', unitId: 'sh-2', managerId: 'e-wang', roles: ['sales'], hireDate: '2022-06-20' },
+    ],
+  });
+  await acme.customers.upsert(customers());
+  const accounts = users(db);
+  for (const login of LOGINS) {
+    await accounts.add({ ...login, password: DEMO_PASSWORD, locale: 'zh-CN' });
+  }
+}

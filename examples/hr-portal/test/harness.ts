@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGuard, hmacKeys, manualClock } from '@guard/core';
+import { sqliteStore } from '@guard/store-sqlite';
+import type { FastifyInstance } from 'fastify';
+import { buildPortal } from '../src/app.js';
+import { openHostDb } from '../src/host-db.js';
+import { seedPortal, TENANT } from '../src/seed.js';
+
+/** A portal on a fresh SQLite file (the host's tables and Guard's), seeded. */
+export async function startPortal(): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hr-portal-'));
+  const db = openHostDb(join(dir, 'portal.db'));
+  const store = sqliteStore({ database: db, tablePrefix: 'guard_' });
+  await store.migrate();
+  const guard = createGuard({
+    store,
+    keys: hmacKeys({ current: 'k1', keys: { k1: 'test-secret-test-secret-test-secret!' } }),
+    clock: manualClock('2026-11-30T10:00:00+08:00'),
+    locale: 'zh-CN',
+  });
+  await seedPortal(guard, db);
+  const app = await buildPortal({
+    db,
+    guard: guard.tenant(TENANT.id),
+    sessionSecret: 'a-test-session-secret-of-32-chars!!',
+  });
+  return {
+    app,
+    async close() {
+      await app.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a test reads of a response. */
+export interface PortalResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string | string[] | number | undefined>>;
+  readonly body: string;
+}
+
+export interface PortalClient {
+  get(url: string): Promise<PortalResponse>;
+  post(url: string, form: Record<string, string>, options?: { csrf?: boolean }): Promise<PortalResponse>;
+  login(username: string, password?: string): Promise<PortalResponse>;
+}
+
+/** A browser-like client over `app.inject`: keeps cookies, reads the CSRF token from each page. */
+export function client(app: FastifyInstance): PortalClient {
+  const cookies = new Map<string, string>();
+  let csrf = '';
+  const remember = (setCookie: string | string[] | undefined) => {
+    for (const line of ([] as string[]).concat(setCookie ?? [])) {
+      const [pair] = line.split(';');
+      const at = (pair as string).indexOf('=');
+      cookies.set((pair as string).slice(0, at), (pair as string).slice(at + 1));
+    }
+  };
+  const cookieHeader = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  return {
+    async get(url: string) {
+      const res = await app.inject({ method: 'GET', url, headers: { cookie: cookieHeader() } });
+      remember(res.headers['set-cookie']);
+      const token = /name="_csrf" value="([^"]*)"/.exec(res.body)?.[1];
+      if (token) csrf = token;
+      return res;
+    },
+    async post(url: string, form: Record<string, string>, options: { csrf?: boolean } = {}) {
+      const body = new URLSearchParams({ ...(options.csrf === false ? {} : { _csrf: csrf }), ...form }).toString();
+      const res = await app.inject({
+        method: 'POST',
+        url,
+        payload: body,
+        headers: { cookie: cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      remember(res.headers['set-cookie']);
+      return res;
+    },
+    async login(username: string, password = 'guard-demo') {
+      await this.get('/login');
+      return this.post('/login', { username, password });
+    },
+  };
+}
+
+/** The text of a page, tags dropped, for matching what a reader sees. */
+export const textOf = (html: string) =>
+  html
+    .replace(/<style[\s\S]*?<\/style>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ');
