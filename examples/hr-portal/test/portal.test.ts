@@ -41,7 +41,7 @@ describe('the HR portal: login', () => {
   it('logs a user in and out', async () => {
     const c = client(portal.app);
     const res = await c.login('lilei');
-    expect(res.statusCode).toBe(302);
+    expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/customers');
     expect(textOf((await c.get('/customers')).body)).toContain('当前用户：李雷');
     await c.post('/logout', {});

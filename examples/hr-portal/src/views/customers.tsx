@@ -44,9 +44,15 @@ export function CustomersPage(props: CustomersPageProps) {
       {rows.length === 0 ? (
         <p class="muted">{t.noCustomers}</p>
       ) : (
+        <form method="post" action="/exports" id="export-form">
+          <input type="hidden" name="_csrf" value={props.csrf ?? ''} />
+        </form>
+      )}
+      {rows.length > 0 && (
         <table>
           <thead>
             <tr>
+              <th />
               <th>{t.name}</th>
               <th>{t.owner}</th>
               <th>{t.city}</th>
@@ -57,6 +63,15 @@ export function CustomersPage(props: CustomersPageProps) {
           <tbody>
             {rows.map((c) => (
               <tr data-customer={c.id}>
+                <td>
+                  <input
+                    type="checkbox"
+                    name="customerIds"
+                    value={c.id}
+                    form="export-form"
+                    aria-label={`${t.exports}: ${c.name}`}
+                  />
+                </td>
                 <td>
                   <a href={`/customers/${encodeURIComponent(c.id)}`}>{c.name}</a>
                 </td>
@@ -74,6 +89,21 @@ export function CustomersPage(props: CustomersPageProps) {
             ))}
           </tbody>
         </table>
+      )}
+      {rows.length > 0 && (
+        <div class="actions">
+          <div>
+            <label>
+              {t.exportReason} <input name="reason" form="export-form" required maxLength={500} />
+            </label>{' '}
+            <label>
+              <input type="checkbox" name="contact" value="yes" form="export-form" /> {t.withContact}
+            </label>{' '}
+            <button type="submit" form="export-form">
+              {t.exportSelected}
+            </button>
+          </div>
+        </div>
       )}
       {props.nextCursor && (
         <p>

@@ -17,10 +17,20 @@ nav.tabs a { margin-right: 1rem; }
 nav.tabs a[aria-current="page"] { font-weight: bold; text-decoration: none; }
 .notice { background: #fffbea; border-left: 4px solid #f0b429; padding: .5rem 1rem; margin: 1rem 0; }
 .error { background: #ffe3e3; border-left: 4px solid #e12d39; padding: .5rem 1rem; margin: 1rem 0; }
+.flash { background: #e3f9e5; border-left: 4px solid #3ebd93; padding: .5rem 1rem; margin: 1rem 0; }
 .muted { color: #829ab1; }
+.actions { display: flex; flex-wrap: wrap; gap: 1.5rem; margin: 1rem 0; }
+.actions form { background: #fff; padding: .75rem 1rem; display: grid; gap: .5rem; min-width: 16rem; }
+td form { display: inline-flex; gap: .25rem; margin-right: .5rem; }
 .masked { font-family: ui-monospace, monospace; }
 form.login { background: #fff; max-width: 20rem; margin: 4rem auto; padding: 1.5rem; display: grid; gap: .75rem; }
 `;
+
+/** A message shown once, on the page after a form. */
+export interface Flash {
+  readonly kind: 'ok' | 'error';
+  readonly text: string;
+}
 
 export interface PageProps {
   readonly locale: PortalLocale;
@@ -30,10 +40,11 @@ export interface PageProps {
   readonly csrf: string | null;
   /** The page's path, to come back to after switching the language. */
   readonly path: string;
+  readonly flash?: Flash | null;
   readonly children: ComponentChildren;
 }
 
-export function Layout({ locale, title, user, csrf, path, children }: PageProps) {
+export function Layout({ locale, title, user, csrf, path, flash, children }: PageProps) {
   const t = texts(locale);
   const other = locale === 'en' ? 'zh-CN' : 'en';
   return (
@@ -49,6 +60,8 @@ export function Layout({ locale, title, user, csrf, path, children }: PageProps)
         <header>
           <strong>{t.product}</strong>
           {user && <a href="/customers">{t.customers}</a>}
+          {user && <a href="/approvals">{t.approvals}</a>}
+          {user && <a href="/exports">{t.exports}</a>}
           <span class="spacer" />
           {user && <span>{t.signedInAs(user.displayName)}</span>}
           <form method="post" action="/language">
@@ -66,7 +79,14 @@ export function Layout({ locale, title, user, csrf, path, children }: PageProps)
             </form>
           )}
         </header>
-        <main>{children}</main>
+        <main>
+          {flash && (
+            <p class={flash.kind === 'ok' ? 'flash' : 'error'} role="status">
+              {flash.text}
+            </p>
+          )}
+          {children}
+        </main>
         <footer class="muted" style="text-align:center;margin:2rem">
           {t.tagline}
         </footer>
