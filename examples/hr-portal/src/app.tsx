@@ -13,6 +13,7 @@ import { sessionStore, users } from './host-db.js';
 import { texts } from './i18n.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { customerRoutes } from './routes/customers.js';
+import { riskRoutes } from './routes/risk.js';
 import { sessionRoutes } from './routes/session.js';
 import { MessagePage } from './views/message.js';
 
@@ -66,5 +67,6 @@ export async function buildPortal(options: PortalOptions): Promise<FastifyInstan
   sessionRoutes(app, ctx);
   customerRoutes(app, ctx);
   approvalRoutes(app, ctx);
+  riskRoutes(app, ctx);
   return app;
 }

@@ -1,10 +1,11 @@
 // Runs the HR portal on localhost: `npx pnpm@10 --filter @guard/example-hr-portal start`.
 import { mkdirSync } from 'node:fs';
-import { createGuard, hmacKeys } from '@guard/core';
+import { createGuard, hmacKeys, manualClock } from '@guard/core';
 import { sqliteStore } from '@guard/store-sqlite';
 import { buildPortal } from './app.js';
-import { openHostDb } from './host-db.js';
+import { openHostDb, users } from './host-db.js';
 import { DEMO_PASSWORD, LOGINS, seedPortal, TENANT } from './seed.js';
+import { seedRiskHistory } from './seed-risk.js';
 
 const dir = new URL('../.portal-data/', import.meta.url);
 mkdirSync(dir, { recursive: true });
@@ -12,12 +13,18 @@ const db = openHostDb(new URL('portal.db', dir).pathname);
 // Guard's tables live in the host's database, under their own prefix.
 const store = sqliteStore({ database: db, tablePrefix: 'guard_' });
 await store.migrate();
-const guard = createGuard({
-  store,
-  keys: hmacKeys({ current: 'k1', keys: { k1: process.env.GUARD_AUDIT_KEY ?? 'portal-example-audit-key-32-chars!' } }),
-  locale: 'zh-CN',
+const keys = hmacKeys({
+  current: 'k1',
+  keys: { k1: process.env.GUARD_AUDIT_KEY ?? 'portal-example-audit-key-32-chars!' },
 });
-await seedPortal(guard, db);
+if (users(db).count() === 0) {
+  // A first run: the company, then 60 days of history, replayed on a clock of its own.
+  const clock = manualClock(new Date());
+  const seeding = createGuard({ store, keys, clock, locale: 'zh-CN' });
+  await seedPortal(seeding, db);
+  await seedRiskHistory(seeding, clock, new Date());
+}
+const guard = createGuard({ store, keys, locale: 'zh-CN' });
 
 const app = await buildPortal({
   db,

@@ -8,7 +8,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = new URL('../.screenshots/', import.meta.url);
 
 /** The portal listening on a free loopback port, and a headless Chromium. */
-export async function openPortalInBrowser(): Promise<{
+export async function openPortalInBrowser(options: { risk?: boolean } = {}): Promise<{
   url: string;
   browser: Browser;
   close: () => Promise<void>;
@@ -17,7 +17,7 @@ export async function openPortalInBrowser(): Promise<{
     throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH`);
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const portal = await startPortal();
+  const portal = await startPortal(options);
   await portal.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = portal.app.server.address() as AddressInfo;
   const browser = await chromium.launch({

@@ -7,20 +7,29 @@ import type { FastifyInstance } from 'fastify';
 import { buildPortal } from '../src/app.js';
 import { openHostDb } from '../src/host-db.js';
 import { seedPortal, TENANT } from '../src/seed.js';
+import { seedRiskHistory } from '../src/seed-risk.js';
 
-/** A portal on a fresh SQLite file (the host's tables and Guard's), seeded. */
-export async function startPortal(): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+/** "Now" in every portal test. */
+export const NOW = '2026-11-30T10:00:00+08:00';
+
+/** A portal on a fresh SQLite file (the host's tables and Guard's), seeded; with `risk`, 60 days of signals and scans too. */
+export async function startPortal(options: { risk?: boolean } = {}): Promise<{
+  app: FastifyInstance;
+  close: () => Promise<void>;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'hr-portal-'));
   const db = openHostDb(join(dir, 'portal.db'));
   const store = sqliteStore({ database: db, tablePrefix: 'guard_' });
   await store.migrate();
+  const clock = manualClock(NOW);
   const guard = createGuard({
     store,
     keys: hmacKeys({ current: 'k1', keys: { k1: 'test-secret-test-secret-test-secret!' } }),
-    clock: manualClock('2026-11-30T10:00:00+08:00'),
+    clock,
     locale: 'zh-CN',
   });
   await seedPortal(guard, db);
+  if (options.risk) await seedRiskHistory(guard, clock, new Date(NOW));
   const app = await buildPortal({
     db,
     guard: guard.tenant(TENANT.id),

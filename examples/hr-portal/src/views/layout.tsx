@@ -19,6 +19,10 @@ nav.tabs a[aria-current="page"] { font-weight: bold; text-decoration: none; }
 .error { background: #ffe3e3; border-left: 4px solid #e12d39; padding: .5rem 1rem; margin: 1rem 0; }
 .flash { background: #e3f9e5; border-left: 4px solid #3ebd93; padding: .5rem 1rem; margin: 1rem 0; }
 .muted { color: #829ab1; }
+.band-alert { color: #cf1124; font-weight: bold; }
+.band-watch { color: #cb6e17; }
+.band-normal { color: #829ab1; }
+canvas.chart { background: #fff; max-height: 16rem; }
 .actions { display: flex; flex-wrap: wrap; gap: 1.5rem; margin: 1rem 0; }
 .actions form { background: #fff; padding: .75rem 1rem; display: grid; gap: .5rem; min-width: 16rem; }
 td form { display: inline-flex; gap: .25rem; margin-right: .5rem; }
@@ -62,6 +66,8 @@ export function Layout({ locale, title, user, csrf, path, flash, children }: Pag
           {user && <a href="/customers">{t.customers}</a>}
           {user && <a href="/approvals">{t.approvals}</a>}
           {user && <a href="/exports">{t.exports}</a>}
+          {user && <a href="/risk">{t.risk}</a>}
+          {user && <a href="/alerts">{t.alerts}</a>}
           <span class="spacer" />
           {user && <span>{t.signedInAs(user.displayName)}</span>}
           <form method="post" action="/language">
