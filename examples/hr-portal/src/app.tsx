@@ -4,6 +4,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyMultipart from '@fastify/multipart';
 import fastifySession from '@fastify/session';
 import { isGuardError, type TenantGuard } from '@guard/core';
 import type Database from 'better-sqlite3';
@@ -13,6 +14,7 @@ import { sessionStore, users } from './host-db.js';
 import { texts } from './i18n.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { customerRoutes } from './routes/customers.js';
+import { offboardingRoutes } from './routes/offboarding.js';
 import { riskRoutes } from './routes/risk.js';
 import { sessionRoutes } from './routes/session.js';
 import { MessagePage } from './views/message.js';
@@ -24,6 +26,8 @@ export interface PortalOptions {
   readonly guard: TenantGuard;
   /** Signs the session cookie: at least 32 characters, kept secret. */
   readonly sessionSecret: string;
+  /** Where uploaded files (signed handover confirmations) are kept. */
+  readonly filesDir: string;
   /** Log requests (pino). Default false. */
   readonly logger?: boolean;
 }
@@ -32,6 +36,11 @@ export interface PortalOptions {
 export async function buildPortal(options: PortalOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false });
   await app.register(fastifyFormbody);
+  // Uploads (handover confirmations): at most 10 MB a file, buffered, fields beside them in `request.body`.
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: 10 * 1024 * 1024, files: 1000 },
+  });
   await app.register(fastifyCookie);
   await app.register(fastifySession, {
     secret: options.sessionSecret,
@@ -41,7 +50,14 @@ export async function buildPortal(options: PortalOptions): Promise<FastifyInstan
     saveUninitialized: false,
   });
   // Every form carries a token (`_csrf`); posts check it in `preHandler`, once the form body is parsed.
-  await app.register(fastifyCsrf, { sessionPlugin: '@fastify/session' });
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/session',
+    // A multipart form's fields are objects ({ value }); a urlencoded form's are strings.
+    getToken: (request) => {
+      const token = (request.body as Record<string, unknown> | undefined)?._csrf;
+      return typeof token === 'string' ? token : String((token as { value?: unknown } | undefined)?.value ?? '');
+    },
+  });
 
   const ctx = portalContext(options.guard, users(options.db));
   app.setErrorHandler(async (error, request, reply) => {
@@ -68,5 +84,6 @@ export async function buildPortal(options: PortalOptions): Promise<FastifyInstan
   customerRoutes(app, ctx);
   approvalRoutes(app, ctx);
   riskRoutes(app, ctx);
+  offboardingRoutes(app, ctx, options.filesDir);
   return app;
 }

@@ -15,6 +15,7 @@ export const LOGINS = [
   { username: 'hanmeimei', displayName: '韩梅梅', employeeId: 'e-hanmeimei', role: 'sales rep / 销售' },
   { username: 'wang', displayName: '王经理', employeeId: 'e-wang', role: 'manager / 经理' },
   { username: 'zhaomin', displayName: '赵敏', employeeId: 'e-zhaomin', role: 'HR / 人事' },
+  { username: 'qianfang', displayName: '钱芳', employeeId: 'e-qianfang', role: 'finance / 财务' },
 ] as const;
 
 const REPS = ['e-lilei', 'e-hanmeimei', 'e-liuyang'] as const;
@@ -55,6 +56,7 @@ export async function seedPortal(guard: Guard, db: Database.Database): Promise<v
     ],
     employees: [
       { id: 'e-zhaomin', name: '赵敏', unitId: 'hq', roles: ['hr-admin'], hireDate: '2016-07-11' },
+      { id: 'e-qianfang', name: '钱芳', unitId: 'hq', roles: ['finance'], hireDate: '2017-03-20' },
       { id: 'e-wang', name: '王经理', unitId: 'sh', roles: ['manager', 'sales'], hireDate: '2015-02-02' },
       { id: 'e-lilei', name: '李雷', unitId: 'sh-1', managerId: 'e-wang', roles: ['sales'], hireDate: '2021-09-01' },
       {

@@ -34,6 +34,7 @@ export async function startPortal(options: { risk?: boolean } = {}): Promise<{
     db,
     guard: guard.tenant(TENANT.id),
     sessionSecret: 'a-test-session-secret-of-32-chars!!',
+    filesDir: join(dir, 'files'),
   });
   return {
     app,
@@ -55,6 +56,8 @@ export interface PortalResponse {
 export interface PortalClient {
   get(url: string): Promise<PortalResponse>;
   post(url: string, form: Record<string, string>, options?: { csrf?: boolean }): Promise<PortalResponse>;
+  /** A multipart form, files included (name → [filename, content]). */
+  upload(url: string, form: Record<string, string>, files: Record<string, [string, string]>): Promise<PortalResponse>;
   login(username: string, password?: string): Promise<PortalResponse>;
 }
 
@@ -85,6 +88,21 @@ export function client(app: FastifyInstance): PortalClient {
         url,
         payload: body,
         headers: { cookie: cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      remember(res.headers['set-cookie']);
+      return res;
+    },
+    async upload(url: string, form: Record<string, string>, files: Record<string, [string, string]>) {
+      const data = new FormData();
+      data.set('_csrf', csrf);
+      for (const [k, v] of Object.entries(form)) data.set(k, v);
+      for (const [k, [filename, content]] of Object.entries(files)) data.set(k, new Blob([content]), filename);
+      const encoded = new Request('http://portal.test/', { method: 'POST', body: data });
+      const res = await app.inject({
+        method: 'POST',
+        url,
+        payload: Buffer.from(await encoded.arrayBuffer()),
+        headers: { cookie: cookieHeader(), 'content-type': encoded.headers.get('content-type') ?? '' },
       });
       remember(res.headers['set-cookie']);
       return res;

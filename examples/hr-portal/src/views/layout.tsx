@@ -68,6 +68,7 @@ export function Layout({ locale, title, user, csrf, path, flash, children }: Pag
           {user && <a href="/exports">{t.exports}</a>}
           {user && <a href="/risk">{t.risk}</a>}
           {user && <a href="/alerts">{t.alerts}</a>}
+          {user && <a href="/offboarding">{t.offboarding}</a>}
           <span class="spacer" />
           {user && <span>{t.signedInAs(user.displayName)}</span>}
           <form method="post" action="/language">
