@@ -39,14 +39,14 @@ describe('the HR portal: an offboarding from start to freeze', () => {
     expect(files).toHaveLength(8);
     // Without the scans nothing goes to review, and the page says how many are missing.
     const partial = await leaver.upload(
-      caseUrl + '/handover',
+      `${caseUrl}/handover`,
       Object.fromEntries(successors.map((n) => [n, 'e-lilei'])),
       {},
     );
     expect(partial.statusCode).toBe(303);
     expect(textOf((await leaver.get(caseUrl)).body)).toContain('还有 8 份交接确认函未上传');
     const done = await leaver.upload(
-      caseUrl + '/handover',
+      `${caseUrl}/handover`,
       {},
       Object.fromEntries(files.map((n) => [n, ['确认函.pdf', '%PDF-1.4 signed']])),
     );
@@ -55,7 +55,7 @@ describe('the HR portal: an offboarding from start to freeze', () => {
 
     const manager = await as('wang');
     await manager.get(caseUrl);
-    expect((await manager.post(caseUrl + '/accept', {})).statusCode).toBe(303);
+    expect((await manager.post(`${caseUrl}/accept`, {})).statusCode).toBe(303);
     for (const [who, form] of [
       ['wang', {}],
       ['zhaomin', {}],
@@ -63,7 +63,7 @@ describe('the HR portal: an offboarding from start to freeze', () => {
     ] as const) {
       const signer = who === 'wang' ? manager : await as(who);
       await signer.get(caseUrl);
-      const signed = await signer.post(caseUrl + '/sign-off', form);
+      const signed = await signer.post(`${caseUrl}/sign-off`, form);
       expect(signed.statusCode, textOf(signed.body)).toBe(303);
     }
     const closed = (await hr.get(caseUrl)).body;
