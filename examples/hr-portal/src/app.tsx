@@ -6,7 +6,7 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySession from '@fastify/session';
-import { isGuardError, type TenantGuard } from '@guard/core';
+import { isGuardError, type KeyProvider, type TenantGuard } from '@guard/core';
 import type Database from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { portalContext } from './context.js';
@@ -15,6 +15,7 @@ import { texts } from './i18n.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { customerRoutes } from './routes/customers.js';
 import { offboardingRoutes } from './routes/offboarding.js';
+import { peopleRoutes } from './routes/people.js';
 import { riskRoutes } from './routes/risk.js';
 import { sessionRoutes } from './routes/session.js';
 import { MessagePage } from './views/message.js';
@@ -26,6 +27,8 @@ export interface PortalOptions {
   readonly guard: TenantGuard;
   /** Signs the session cookie: at least 32 characters, kept secret. */
   readonly sessionSecret: string;
+  /** The audit keys Guard was created with: evidence packs are verified before they are handed out. */
+  readonly keys: KeyProvider;
   /** Where uploaded files (signed handover confirmations) are kept. */
   readonly filesDir: string;
   /** Log requests (pino). Default false. */
@@ -85,5 +88,6 @@ export async function buildPortal(options: PortalOptions): Promise<FastifyInstan
   approvalRoutes(app, ctx);
   riskRoutes(app, ctx);
   offboardingRoutes(app, ctx, options.filesDir);
+  peopleRoutes(app, ctx, options.keys);
   return app;
 }

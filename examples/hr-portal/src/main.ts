@@ -31,6 +31,7 @@ const app = await buildPortal({
   guard: guard.tenant(TENANT.id),
   sessionSecret: process.env.PORTAL_SESSION_SECRET ?? 'portal-example-session-secret-of-32+',
   filesDir: new URL('files', dir).pathname,
+  keys,
 });
 const port = Number(process.env.PORT ?? 3000);
 await app.listen({ host: '127.0.0.1', port });

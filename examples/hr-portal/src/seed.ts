@@ -43,7 +43,12 @@ function customers(): CustomerInput[] {
   });
 }
 
-/** Seeds Guard (directory, customers) and the host's logins; safe to run twice. */
+const CONFIDENTIALITY = `一、员工在职期间及离职后，对公司的客户名单、联系方式、交易价格、订单与应收款等商业秘密负有保密义务。
+二、客户资料归公司所有。员工不得私自复制、导出、删除或带走客户资料，不得将客户转移至个人或其他单位。
+三、离职时，员工应按公司要求完成客户交接，并配合客户签署交接确认函。
+四、违反本协议给公司造成损失的，员工应依法承担赔偿责任。`;
+
+/** Seeds Guard (directory, customers, agreements, training) and the host's logins; safe to run twice. */
 export async function seedPortal(guard: Guard, db: Database.Database): Promise<void> {
   await guard.tenants.upsert(TENANT);
   const acme = guard.tenant(TENANT.id);
@@ -71,6 +76,25 @@ export async function seedPortal(guard: Guard, db: Database.Database): Promise<v
     ],
   });
   await acme.customers.upsert(customers());
+  await acme.agreements.publishTemplate({
+    templateId: 'confidentiality',
+    kind: 'confidentiality',
+    title: '保密协议（2026 版）',
+    version: 1,
+    text: CONFIDENTIALITY,
+  });
+  const now = Date.now();
+  for (const employeeId of ['e-lilei', 'e-hanmeimei', 'e-liuyang', 'e-wang']) {
+    await acme.agreements.assignOnboarding({ employeeId });
+    if ((await acme.training.forEmployee(employeeId)).length === 0) {
+      await acme.training.assign({
+        employeeId,
+        courseId: 'customer-data-2026',
+        title: '客户信息保护与离职交接培训',
+        dueAt: new Date(now + 14 * 86_400_000).toISOString(),
+      });
+    }
+  }
   const accounts = users(db);
   for (const login of LOGINS) {
     await accounts.add({ ...login, password: DEMO_PASSWORD, locale: 'zh-CN' });

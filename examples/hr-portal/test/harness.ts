@@ -22,9 +22,10 @@ export async function startPortal(options: { risk?: boolean } = {}): Promise<{
   const store = sqliteStore({ database: db, tablePrefix: 'guard_' });
   await store.migrate();
   const clock = manualClock(NOW);
+  const keys = hmacKeys({ current: 'k1', keys: { k1: 'test-secret-test-secret-test-secret!' } });
   const guard = createGuard({
     store,
-    keys: hmacKeys({ current: 'k1', keys: { k1: 'test-secret-test-secret-test-secret!' } }),
+    keys,
     clock,
     locale: 'zh-CN',
   });
@@ -35,6 +36,7 @@ export async function startPortal(options: { risk?: boolean } = {}): Promise<{
     guard: guard.tenant(TENANT.id),
     sessionSecret: 'a-test-session-secret-of-32-chars!!',
     filesDir: join(dir, 'files'),
+    keys,
   });
   return {
     app,

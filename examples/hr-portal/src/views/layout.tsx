@@ -69,6 +69,8 @@ export function Layout({ locale, title, user, csrf, path, flash, children }: Pag
           {user && <a href="/risk">{t.risk}</a>}
           {user && <a href="/alerts">{t.alerts}</a>}
           {user && <a href="/offboarding">{t.offboarding}</a>}
+          {user && <a href="/me">{t.mine}</a>}
+          {user && <a href="/audit">{t.audit}</a>}
           <span class="spacer" />
           {user && <span>{t.signedInAs(user.displayName)}</span>}
           <form method="post" action="/language">
