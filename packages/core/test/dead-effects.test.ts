@@ -9,6 +9,11 @@ describe('an effect given up on after every retry', () => {
     await t.ownership.release({ actor: 'rep', customerId: 'c-rep', reason: 'moved away' });
     await t.ownership.release({ actor: 'mate', customerId: 'c-mate', reason: 'moved away' });
     const notifier = memoryNotifier();
+    // Before any worker ran: two transfers (and their notifications) wait, all due.
+    const waiting = await t.outbox.backlog();
+    expect(waiting.effects).toMatchObject({ leased: 0, retrying: 0, dead: 0 });
+    expect(waiting.effects.due).toBe(waiting.effects.pending);
+    expect(waiting.effects.pending).toBeGreaterThanOrEqual(2);
     const worker = guard.worker({
       notifier,
       maxAttempts: 2,
@@ -21,10 +26,14 @@ describe('an effect given up on after every retry', () => {
     });
     const first = await worker.runDue();
     expect(first).toMatchObject({ effectsFailed: 2, effectsDead: 0 });
+    // The two transfers wait for their retry, a second away: pending, not due, not leased.
+    expect((await t.outbox.backlog()).effects).toMatchObject({ pending: 2, due: 0, leased: 0, retrying: 2, dead: 0 });
     clock.advance({ minutes: 1 });
     const second = await worker.runDue();
     expect(second).toMatchObject({ effectsDead: 2 });
 
+    // Both dead; what waits now is the alert's notification to HR.
+    expect((await t.outbox.backlog()).effects).toMatchObject({ pending: 1, due: 1, retrying: 0, dead: 2 });
     const dead = await t.outbox.dead();
     expect(dead.items.map((e) => [e.kind, e.attempts, e.lastError]).sort()).toEqual([
       [CRM_TRANSFER_EFFECT, 2, 'CRM said 503'],

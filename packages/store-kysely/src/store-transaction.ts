@@ -17,6 +17,7 @@ import {
   StoreError,
   type StoreTransaction,
   type TimerRecord,
+  type WorkBacklog,
 } from '@guard/core';
 import { type Insertable, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { batches } from './batches.js';
@@ -1081,6 +1082,57 @@ export function createStoreTransaction(s: Session): StoreTransaction {
           .where('timer_key', '=', key)
           .executeTakeFirst();
         return row ? toTimer(row) : null;
+      }),
+
+    backlog: (tenantId, now) =>
+      run('backlog', async (): Promise<WorkBacklog> => {
+        const storeNow = await databaseNow();
+        const leased = sql<boolean>`${sql.ref('lease_until')} is not null and ${sql.ref('lease_until')} >= ${storeNow}`;
+        const countWhere = (condition: ReturnType<typeof sql<boolean>>) =>
+          sql<number | string | null>`sum(case when ${condition} then 1 else 0 end)`;
+        const effects = await db
+          .selectFrom('outbox')
+          .select([
+            sql<number | string>`count(*)`.as('pending'),
+            countWhere(sql<boolean>`${sql.ref('available_at')} <= ${now}`).as('due'),
+            countWhere(leased).as('leased'),
+            countWhere(
+              sql<boolean>`${sql.ref('attempts')} > 0 and (${sql.ref('lease_until')} is null or ${sql.ref('lease_until')} < ${storeNow})`,
+            ).as('retrying'),
+            sql<string | null>`min(${sql.ref('available_at')})`.as('next_at'),
+          ])
+          .where('tenant_id', '=', tenantId)
+          .where('status', '=', 'pending')
+          .executeTakeFirstOrThrow();
+        const dead = await db
+          .selectFrom('outbox')
+          .select(sql<number | string>`count(*)`.as('dead'))
+          .where('tenant_id', '=', tenantId)
+          .where('status', '=', 'dead')
+          .executeTakeFirstOrThrow();
+        const timers = await db
+          .selectFrom('timers')
+          .select([
+            sql<number | string>`count(*)`.as('pending'),
+            countWhere(sql<boolean>`${sql.ref('due_at')} <= ${now}`).as('due'),
+            countWhere(leased).as('leased'),
+            sql<string | null>`min(${sql.ref('due_at')})`.as('next_at'),
+          ])
+          .where('tenant_id', '=', tenantId)
+          .executeTakeFirstOrThrow();
+        // `sum` over no rows is null; counts come back as strings on some drivers.
+        const n = (value: number | string | null) => (value === null ? 0 : toNumber(value));
+        return {
+          effects: {
+            pending: n(effects.pending),
+            due: n(effects.due),
+            leased: n(effects.leased),
+            retrying: n(effects.retrying),
+            nextAt: effects.next_at,
+            dead: n(dead.dead),
+          },
+          timers: { pending: n(timers.pending), due: n(timers.due), leased: n(timers.leased), nextAt: timers.next_at },
+        };
       }),
 
     lockAuditHead: (tenantId) =>

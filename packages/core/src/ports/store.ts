@@ -734,6 +734,65 @@ export interface TimerOperations {
 }
 
 /**
+ * A tenant's share of the worker's queues at one instant: outbox effects and
+ * timers waiting, due, leased to a worker or being retried, and effects given
+ * up on. What an operator page shows; see {@link BacklogOperations.backlog}.
+ *
+ * @example
+ * ```ts
+ * import type { WorkBacklog } from '@guard/core';
+ * const b: WorkBacklog = {
+ *   effects: { pending: 12, due: 3, leased: 1, retrying: 2, nextAt: '2026-11-02T09:00:00.000Z', dead: 0 },
+ *   timers: { pending: 40, due: 0, leased: 0, nextAt: '2026-11-02T10:00:00.000Z' },
+ * };
+ * ```
+ */
+export interface WorkBacklog {
+  readonly effects: {
+    /** Effects not yet delivered nor given up on (status `pending`). */
+    readonly pending: number;
+    /** Pending effects available at the instant: what a worker would claim now. */
+    readonly due: number;
+    /** Pending effects a worker holds a lease on (judged on the store's clock, as claims are). */
+    readonly leased: number;
+    /** Pending effects tried before and waiting for their next attempt (not leased). */
+    readonly retrying: number;
+    /** The earliest `availableAt` of a pending effect, or `null`. */
+    readonly nextAt: string | null;
+    /** Effects given up on (status `dead`). */
+    readonly dead: number;
+  };
+  readonly timers: {
+    /** Timers scheduled and not yet fired. */
+    readonly pending: number;
+    /** Timers due at the instant. */
+    readonly due: number;
+    /** Timers a worker holds a lease on (store's clock). */
+    readonly leased: number;
+    /** The earliest `dueAt`, or `null`. */
+    readonly nextAt: string | null;
+  };
+}
+
+/**
+ * Counts of a tenant's queued work, for operators.
+ * One concern of {@link StoreTransaction}.
+ *
+ * @example
+ * ```ts
+ * const backlog = await tx.backlog('acme', new Date().toISOString());
+ * if (backlog.effects.dead > 0) console.warn(`${backlog.effects.dead} effects need a look`);
+ * ```
+ */
+export interface BacklogOperations {
+  /**
+   * The tenant's effects and timers at `now` (ISO): `now` decides what is
+   * due, the store's clock what is leased. Reads indexes only; never locks.
+   */
+  backlog(tenantId: string, now: string): Promise<WorkBacklog>;
+}
+
+/**
  * The hash-chained audit log: entries appended under the tenant's locked head (so appends of one tenant queue), with their seals, and signed checkpoints.
  * One concern of {@link StoreTransaction}.
  *
@@ -793,4 +852,5 @@ export interface StoreTransaction
     RecordOperations,
     OutboxOperations,
     TimerOperations,
+    BacklogOperations,
     AuditOperations {}

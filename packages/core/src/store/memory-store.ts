@@ -687,6 +687,30 @@ function createTransaction(
       const timer = tenant(tenantId, false).timers.get(key);
       return timer ? clone(timer) : null;
     },
+    async backlog(tenantId, now) {
+      const t = tenant(tenantId, false);
+      const storeNow = clock.now().toISOString();
+      const leased = (row: { leaseUntil: string | null }) => row.leaseUntil !== null && row.leaseUntil >= storeNow;
+      const earliest = (a: string | null, b: string) => (a === null || b < a ? b : a);
+      const effects = { pending: 0, due: 0, leased: 0, retrying: 0, nextAt: null as string | null, dead: 0 };
+      for (const e of t.effects.values()) {
+        if (e.status === 'dead') effects.dead++;
+        if (e.status !== 'pending') continue;
+        effects.pending++;
+        if (e.availableAt <= now) effects.due++;
+        if (leased(e)) effects.leased++;
+        else if (e.attempts > 0) effects.retrying++;
+        effects.nextAt = earliest(effects.nextAt, e.availableAt);
+      }
+      const timers = { pending: 0, due: 0, leased: 0, nextAt: null as string | null };
+      for (const timer of t.timers.values()) {
+        timers.pending++;
+        if (timer.dueAt <= now) timers.due++;
+        if (leased(timer)) timers.leased++;
+        timers.nextAt = earliest(timers.nextAt, timer.dueAt);
+      }
+      return { effects, timers };
+    },
 
     async lockAuditHead(tenantId): Promise<AuditHead | null> {
       // Transactions already run one at a time, so reading is locking.

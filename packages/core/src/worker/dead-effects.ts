@@ -4,7 +4,7 @@ import { type Json, jsonSchema } from '../domain/entities.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, inUnitOfWork, sessionFor } from '../kernel/context.js';
 import { employeesWithRole } from '../kernel/roles.js';
-import type { OutboxEffect, Page, StoreTransaction } from '../ports/store.js';
+import type { OutboxEffect, Page, StoreTransaction, WorkBacklog } from '../ports/store.js';
 import { recordKind, type TypedRecord } from '../store/records.js';
 
 /** A dead effect is kept as a record of this kind (id = the effect id, `ref` = its kind). */
@@ -34,17 +34,26 @@ export interface DeadEffectView {
 }
 
 /**
- * The outbox of a tenant, as far as people need to see it: the effects that
- * could not be delivered.
+ * The worker's queues of a tenant, as far as people need to see them: how
+ * much work waits, and the effects that could not be delivered.
  *
  * @example
  * ```ts
  * const page = await acme.outbox.dead({ limit: 20 });
+ * const { effects, timers } = await acme.outbox.backlog();
+ * console.log(`${effects.due} effects and ${timers.due} timers due, ${effects.dead} dead`);
  * ```
  */
 export interface OutboxApi {
   /** Dead effects, newest first, paged. */
   dead(page?: { cursor?: string; limit?: number }): Promise<Page<DeadEffectView>>;
+  /**
+   * The tenant's effects and timers now: pending, due, leased to a worker,
+   * being retried, dead; and when the next one is due. For an operator
+   * page or a health check (a `due` count that keeps growing means no worker
+   * is running). Reads counts only.
+   */
+  backlog(): Promise<WorkBacklog>;
 }
 
 const deadEffectSchema = z.object({
@@ -130,5 +139,6 @@ export function outboxApi(ctx: GuardContext, tenantId: string): OutboxApi {
         return { items: found.items.map(deadView), nextCursor: found.nextCursor };
       });
     },
+    backlog: () => inUnitOfWork(ctx, tenantId, (uow) => uow.tx.backlog(tenantId, uow.now)),
   };
 }

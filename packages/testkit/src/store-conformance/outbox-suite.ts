@@ -9,6 +9,7 @@ import {
   inTx,
   leaseEnded,
   newEffect,
+  newTimer,
   OTHER_TENANT,
   sortBy,
   TENANT,
@@ -332,4 +333,47 @@ export const outboxSuite = defineSuite('outbox', {
     await settleFails('fx-1', 'w-1'); // w-1's lease expired and w-2 holds it now
     expect(await inTx(h, (tx) => tx.settleEffect('fx-1', 'w-2', { status: 'done' }))).toBe(true);
   },
+
+  "backlog counts a tenant's pending, due, leased, retrying and dead effects and its timers, and nothing of another tenant":
+    async (h) => {
+      const none = {
+        effects: { pending: 0, due: 0, leased: 0, retrying: 0, nextAt: null, dead: 0 },
+        timers: { pending: 0, due: 0, leased: 0, nextAt: null },
+      };
+      expect(await inTx(h, (tx) => tx.backlog(TENANT, instant()))).toEqual(none);
+      await inTx(h, async (tx) => {
+        await tx.enqueueEffects([
+          newEffect(TENANT, 'fx-1', 'k-1'), // claimed: leased
+          newEffect(TENANT, 'fx-2', 'k-2'), // claimed, then failed: retried at +300 s
+          newEffect(TENANT, 'fx-3', 'k-3'), // claimed, then given up on
+          newEffect(TENANT, 'fx-4', 'k-4', { availableAt: instant(60_000) }), // not due yet
+          newEffect(OTHER_TENANT, 'fx-9', 'k-9', { availableAt: instant(10_000) }),
+        ]);
+        await tx.scheduleTimers([
+          newTimer(TENANT, 'tm-1', 'wf-1:a'), // claimed: leased
+          newTimer(TENANT, 'tm-2', 'wf-1:b', { dueAt: instant(120_000) }),
+          newTimer(OTHER_TENANT, 'tm-9', 'wf-9:a', { dueAt: instant(10_000) }),
+        ]);
+      });
+      expect(ids(await inTx(h, (tx) => tx.claimEffects(claim('w-1', { limit: 3 }))))).toEqual(['fx-1', 'fx-2', 'fx-3']);
+      expect(ids(await inTx(h, (tx) => tx.claimTimers(claim('w-1', { limit: 1 }))))).toEqual(['tm-1']);
+      await inTx(h, async (tx) => {
+        await tx.settleEffect('fx-2', 'w-1', { status: 'pending', availableAt: instant(300_000), error: 'HTTP 503' });
+        await tx.settleEffect('fx-3', 'w-1', { status: 'dead', error: 'HTTP 410' });
+      });
+      expect(await inTx(h, (tx) => tx.backlog(TENANT, instant(1000)))).toEqual({
+        effects: { pending: 3, due: 1, leased: 1, retrying: 1, nextAt: instant(), dead: 1 },
+        timers: { pending: 2, due: 1, leased: 1, nextAt: instant() },
+      });
+      // Later, more is due; the leases are judged on the store's clock, not on the instant asked about.
+      expect(await inTx(h, (tx) => tx.backlog(TENANT, instant(400_000)))).toEqual({
+        effects: { pending: 3, due: 3, leased: 1, retrying: 1, nextAt: instant(), dead: 1 },
+        timers: { pending: 2, due: 2, leased: 1, nextAt: instant() },
+      });
+      expect(await inTx(h, (tx) => tx.backlog(OTHER_TENANT, instant(1000)))).toEqual({
+        effects: { ...none.effects, pending: 1, nextAt: instant(10_000) },
+        timers: { ...none.timers, pending: 1, nextAt: instant(10_000) },
+      });
+      expect(await inTx(h, (tx) => tx.backlog('nobody', instant()))).toEqual(none);
+    },
 });

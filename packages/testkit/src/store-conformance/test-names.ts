@@ -93,6 +93,7 @@ export type ConformanceTestName =
   | 'outbox > settleEffect pending: the effect is retried at the new availableAt, with the error recorded'
   | 'outbox > settleEffect dead: the effect is given up on, with the error recorded, and never claimed again'
   | 'outbox > settleEffect by a worker that does not hold the lease returns false and writes nothing'
+  | "outbox > backlog counts a tenant's pending, due, leased, retrying and dead effects and its timers, and nothing of another tenant"
   | 'timers > scheduleTimer stores a timer with no lease and no attempts, every field round-tripping'
   | 'timers > scheduleTimers schedules many at once, as one scheduleTimer after another: the last timer of a key wins'
   | 'timers > getTimer is null for an unknown key'
