@@ -19,6 +19,7 @@ import { peopleRoutes } from './routes/people.js';
 import { riskRoutes } from './routes/risk.js';
 import { sessionRoutes } from './routes/session.js';
 import { MessagePage } from './views/message.js';
+import type { WorkerRun } from './views/operations.js';
 
 export interface PortalOptions {
   /** The host's own database (users, sessions): see `openHostDb`. */
@@ -31,6 +32,8 @@ export interface PortalOptions {
   readonly keys: KeyProvider;
   /** Where uploaded files (signed handover confirmations) are kept. */
   readonly filesDir: string;
+  /** What the process's worker loop last did, for the operations page (none when it runs no worker). */
+  readonly lastWorkerRun?: () => WorkerRun | null;
   /** Log requests (pino). Default false. */
   readonly logger?: boolean;
 }
@@ -88,6 +91,6 @@ export async function buildPortal(options: PortalOptions): Promise<FastifyInstan
   approvalRoutes(app, ctx);
   riskRoutes(app, ctx);
   offboardingRoutes(app, ctx, options.filesDir);
-  peopleRoutes(app, ctx, options.keys);
+  peopleRoutes(app, ctx, options.keys, options.lastWorkerRun ?? (() => null));
   return app;
 }

@@ -197,6 +197,24 @@ const zh = {
   actor: '操作人',
   evidence: '证据包',
   evidenceFor: '为员工生成证据包',
+  operations: '运维',
+  operationsTitle: '后台任务状态',
+  effectsTitle: '待投递的任务（发件箱）',
+  timersTitle: '定时器',
+  pending: '待处理',
+  dueNow: '现已到期',
+  leased: '执行中',
+  retrying: '等待重试',
+  dead: '已放弃',
+  nextDue: '下一个到期',
+  deadTitle: '已放弃的任务',
+  noDead: '没有已放弃的任务。',
+  attempts: '尝试次数',
+  lastError: '最后的错误',
+  diedAt: '放弃时间',
+  lastRun: (at: string, delivered: number, fired: number) =>
+    `后台进程最近一次运行：${at}，投递 ${delivered} 个任务，触发 ${fired} 个定时器。`,
+  noWorker: '本进程未运行后台任务：请单独运行工作进程。',
 };
 
 type Texts = typeof zh;
@@ -384,6 +402,24 @@ const en: Texts = {
   actor: 'By',
   evidence: 'Evidence pack',
   evidenceFor: 'Build an evidence pack for',
+  operations: 'Operations',
+  operationsTitle: 'Background work',
+  effectsTitle: 'Effects to deliver (outbox)',
+  timersTitle: 'Timers',
+  pending: 'pending',
+  dueNow: 'due now',
+  leased: 'running',
+  retrying: 'waiting to retry',
+  dead: 'given up',
+  nextDue: 'next due',
+  deadTitle: 'Effects given up on',
+  noDead: 'No effect was given up on.',
+  attempts: 'Attempts',
+  lastError: 'Last error',
+  diedAt: 'Given up',
+  lastRun: (at, delivered, fired) =>
+    `The worker last ran at ${at}: ${delivered} effects delivered, ${fired} timers fired.`,
+  noWorker: 'This process runs no worker: run one on its own.',
 };
 
 /** The tenant's time zone: the example serves one tenant, in Shanghai (a real product reads it from the tenant). */

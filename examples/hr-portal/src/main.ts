@@ -1,6 +1,6 @@
 // Runs the HR portal on localhost: `npx pnpm@10 --filter @guard/example-hr-portal start`.
 import { mkdirSync } from 'node:fs';
-import { createGuard, hmacKeys, manualClock } from '@guard/core';
+import { createGuard, hmacKeys, manualClock, memoryNotifier } from '@guard/core';
 import { sqliteStore } from '@guard/store-sqlite';
 import { buildPortal } from './app.js';
 import { openHostDb, users } from './host-db.js';
@@ -26,12 +26,24 @@ if (users(db).count() === 0) {
 }
 const guard = createGuard({ store, keys, locale: 'zh-CN' });
 
+// The worker: timers and outbox effects, every 15 seconds. Notifications are kept in memory here;
+// a real product sends them by e-mail or WeCom (a `Notifier` of its own).
+const worker = guard.worker({ notifier: memoryNotifier() });
+let lastRun: { at: string; effectsDelivered: number; timersFired: number } | null = null;
+const runWorker = async () => {
+  const result = await worker.runDue();
+  lastRun = { at: new Date().toISOString(), ...result };
+};
+await runWorker();
+setInterval(() => void runWorker().catch((error: unknown) => console.error('worker:', error)), 15_000).unref();
+
 const app = await buildPortal({
   db,
   guard: guard.tenant(TENANT.id),
   sessionSecret: process.env.PORTAL_SESSION_SECRET ?? 'portal-example-session-secret-of-32+',
   filesDir: new URL('files', dir).pathname,
   keys,
+  lastWorkerRun: () => lastRun,
 });
 const port = Number(process.env.PORT ?? 3000);
 await app.listen({ host: '127.0.0.1', port });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGuard, hmacKeys, manualClock } from '@guard/core';
+import { createGuard, type Guard, hmacKeys, manualClock } from '@guard/core';
 import { sqliteStore } from '@guard/store-sqlite';
 import type { FastifyInstance } from 'fastify';
 import { buildPortal } from '../src/app.js';
@@ -15,6 +15,7 @@ export const NOW = '2026-11-30T10:00:00+08:00';
 /** A portal on a fresh SQLite file (the host's tables and Guard's), seeded; with `risk`, 60 days of signals and scans too. */
 export async function startPortal(options: { risk?: boolean } = {}): Promise<{
   app: FastifyInstance;
+  guard: Guard;
   close: () => Promise<void>;
 }> {
   const dir = mkdtempSync(join(tmpdir(), 'hr-portal-'));
@@ -40,6 +41,7 @@ export async function startPortal(options: { risk?: boolean } = {}): Promise<{
   });
   return {
     app,
+    guard,
     async close() {
       await app.close();
       db.close();

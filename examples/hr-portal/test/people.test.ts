@@ -1,4 +1,4 @@
-import { hmacKeys, verifyEvidencePack } from '@guard/core';
+import { hmacKeys, memoryNotifier, verifyEvidencePack } from '@guard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, type PortalClient, startPortal, textOf } from './harness.js';
 
@@ -74,5 +74,22 @@ describe('the HR portal: audit and evidence', () => {
     expect(page.statusCode).toBe(403);
     expect(textOf(page.body)).toContain('仅人事可查看此页');
     expect((await manager.get('/audit/evidence?employeeId=e-lilei')).statusCode).toBe(403);
+  });
+});
+
+describe('the HR portal: operations', () => {
+  it("shows HR the worker's backlog and what a worker run clears", async () => {
+    const hr = await as('zhaomin');
+    const before = (await hr.get('/operations')).body;
+    const count = (html: string, queue: string) =>
+      Number(new RegExp(`data-queue="${queue}"><th>[^<]*</th><td>(\\d+)</td>`).exec(html)?.[1]);
+    expect(textOf(before)).toContain('本进程未运行后台任务');
+    // Seeding assigned agreements and courses: their notifications wait in the outbox.
+    expect(count(before, 'effects')).toBeGreaterThan(0);
+    await portal.guard.worker({ notifier: memoryNotifier() }).runDue();
+    const after = (await hr.get('/operations')).body;
+    expect(count(after, 'effects')).toBeLessThan(count(before, 'effects'));
+    expect(textOf(after)).toContain('没有已放弃的任务');
+    expect((await (await as('wang')).get('/operations')).statusCode).toBe(403);
   });
 });

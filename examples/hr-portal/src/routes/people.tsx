@@ -6,12 +6,18 @@ import { texts } from '../i18n.js';
 import { AuditPage } from '../views/audit.js';
 import { MessagePage } from '../views/message.js';
 import { MinePage } from '../views/mine.js';
+import { OperationsPage, type WorkerRun } from '../views/operations.js';
 
 /** The quiz's right answer: customer data is handed over, never taken or deleted. */
 const RIGHT_ANSWER = 'handover';
 
-/** One's own agreements and training; HR's audit page and evidence packs. */
-export function peopleRoutes(app: FastifyInstance, ctx: PortalContext, keys: KeyProvider): void {
+/** One's own agreements and training; HR's audit page, evidence packs and the operations page. */
+export function peopleRoutes(
+  app: FastifyInstance,
+  ctx: PortalContext,
+  keys: KeyProvider,
+  lastRun: () => WorkerRun | null,
+): void {
   const { guard } = ctx;
   const form = { onRequest: ctx.signedIn, preHandler: app.csrfProtection };
 
@@ -78,6 +84,14 @@ export function peopleRoutes(app: FastifyInstance, ctx: PortalContext, keys: Key
     return ctx.html(
       reply,
       <AuditPage {...ctx.common(request, reply)} verified={verified} entries={entries} employees={employees} />,
+    );
+  });
+
+  app.get('/operations', { onRequest: hrOnly }, async (request, reply) => {
+    const [backlog, dead] = await Promise.all([guard.outbox.backlog(), guard.outbox.dead({ limit: 50 })]);
+    return ctx.html(
+      reply,
+      <OperationsPage {...ctx.common(request, reply)} backlog={backlog} dead={dead.items} lastRun={lastRun()} />,
     );
   });
 

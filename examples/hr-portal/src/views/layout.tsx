@@ -71,6 +71,7 @@ export function Layout({ locale, title, user, csrf, path, flash, children }: Pag
           {user && <a href="/offboarding">{t.offboarding}</a>}
           {user && <a href="/me">{t.mine}</a>}
           {user && <a href="/audit">{t.audit}</a>}
+          {user && <a href="/operations">{t.operations}</a>}
           <span class="spacer" />
           {user && <span>{t.signedInAs(user.displayName)}</span>}
           <form method="post" action="/language">
