@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createGuard, type Guard, hmacKeys, manualClock } from '@guard/core';
 import { sqliteStore } from '@guard/store-sqlite';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { buildPortal } from '../src/app.js';
 import { openHostDb } from '../src/host-db.js';
 import { seedPortal, TENANT } from '../src/seed.js';
@@ -124,3 +125,40 @@ export const textOf = (html: string) =>
     .replace(/<style[\s\S]*?<\/style>/g, '')
     .replace(/<[^>]+>/g, ' ')
     .replace(/\s+/g, ' ');
+
+/** What a test file uses of its portal: the app, Guard, and clients logged in as someone. */
+export interface PortalFixture {
+  readonly app: FastifyInstance;
+  readonly guard: Guard;
+  /** A client logged in as `username` (password `guard-demo`). */
+  as(username: string): Promise<PortalClient>;
+}
+
+/**
+ * A portal for the tests of a file: started before them and closed after
+ * (`fresh`: one per test instead).
+ */
+export function usePortal(options: { risk?: boolean; fresh?: boolean } = {}): PortalFixture {
+  let portal: Awaited<ReturnType<typeof startPortal>> | undefined;
+  const started = () => {
+    if (!portal) throw new Error('the portal starts before the tests');
+    return portal;
+  };
+  (options.fresh ? beforeEach : beforeAll)(async () => {
+    portal = await startPortal(options);
+  }, 120_000);
+  (options.fresh ? afterEach : afterAll)(() => portal?.close());
+  return {
+    get app() {
+      return started().app;
+    },
+    get guard() {
+      return started().guard;
+    },
+    async as(username) {
+      const c = client(started().app);
+      await c.login(username);
+      return c;
+    },
+  };
+}

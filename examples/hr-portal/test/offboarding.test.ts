@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, type PortalClient, startPortal, textOf } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { textOf, usePortal } from './harness.js';
 
-let portal: Awaited<ReturnType<typeof startPortal>>;
-beforeAll(async () => {
-  portal = await startPortal();
-});
-afterAll(() => portal.close());
-
-async function as(username: string): Promise<PortalClient> {
-  const c = client(portal.app);
-  await c.login(username);
-  return c;
-}
+const portal = usePortal();
+const as = portal.as;
 
 const attr = (html: string, name: string) =>
   [...html.matchAll(new RegExp(`${name}="([^"]+)"`, 'g'))].map((m) => m[1] as string);

@@ -1,18 +1,9 @@
 import { hmacKeys, memoryNotifier, verifyEvidencePack } from '@guard/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, type PortalClient, startPortal, textOf } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { textOf, usePortal } from './harness.js';
 
-let portal: Awaited<ReturnType<typeof startPortal>>;
-beforeAll(async () => {
-  portal = await startPortal();
-});
-afterAll(() => portal.close());
-
-async function as(username: string): Promise<PortalClient> {
-  const c = client(portal.app);
-  await c.login(username);
-  return c;
-}
+const portal = usePortal();
+const as = portal.as;
 
 describe('the HR portal: agreements and training', () => {
   it('a rep reads the confidentiality agreement and signs it; the signature is recorded once', async () => {

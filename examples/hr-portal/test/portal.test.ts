@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, startPortal, textOf } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { client, textOf, usePortal } from './harness.js';
 
-let portal: Awaited<ReturnType<typeof startPortal>>;
-beforeAll(async () => {
-  portal = await startPortal();
-});
-afterAll(() => portal.close());
+const portal = usePortal();
 
 /** The cell of one customer's row, by data-field. */
 function cell(html: string, customerId: string, field: string): string {

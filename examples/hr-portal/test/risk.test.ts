@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, type PortalClient, startPortal, textOf } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { textOf, usePortal } from './harness.js';
 
-let portal: Awaited<ReturnType<typeof startPortal>>;
-beforeAll(async () => {
-  portal = await startPortal({ risk: true });
-}, 120_000);
-afterAll(() => portal.close());
-
-async function as(username: string): Promise<PortalClient> {
-  const c = client(portal.app);
-  await c.login(username);
-  return c;
-}
+const portal = usePortal({ risk: true });
+const as = portal.as;
 
 describe('the HR portal: risk and alerts', () => {
   it('ranks the poaching rep first on the dashboard, in the alert band', async () => {

@@ -1,17 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { client, type PortalClient, startPortal, textOf } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { type PortalClient, textOf, usePortal } from './harness.js';
 
-let portal: Awaited<ReturnType<typeof startPortal>>;
-beforeEach(async () => {
-  portal = await startPortal();
-});
-afterEach(() => portal.close());
-
-async function as(username: string): Promise<PortalClient> {
-  const c = client(portal.app);
-  await c.login(username);
-  return c;
-}
+const portal = usePortal({ fresh: true });
+const as = portal.as;
 
 /** Follows a form's redirect and returns the page it lands on. */
 async function submit(c: PortalClient, url: string, form: Record<string, string>) {
