@@ -20,6 +20,7 @@ const NO_ARGUMENT = new Set([
   'risk.packs',
   'risk.installedPacks',
   'audit.checkpoint',
+  'outbox.backlog',
 ]);
 
 /** Arguments no method accepts as its first one. */
