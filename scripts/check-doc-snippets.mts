@@ -13,7 +13,13 @@ const project = join(root, 'docs/snippets');
 const out = join(project, '.generated');
 
 /** The documents whose snippets are checked. */
-const DOCUMENTS = ['docs/guides/embedding.md'];
+const DOCUMENTS = [
+  'docs/guides/access-policy.md',
+  'docs/guides/audit.md',
+  'docs/guides/embedding.md',
+  'docs/guides/risk.md',
+  'docs/guides/workflows.md',
+];
 
 interface Snippet {
   readonly file: string;
