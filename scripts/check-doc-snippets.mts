@@ -16,8 +16,11 @@ const out = join(project, '.generated');
 const DOCUMENTS = [
   'docs/guides/access-policy.md',
   'docs/guides/audit.md',
+  'docs/guides/crm-transfers.md',
   'docs/guides/embedding.md',
   'docs/guides/risk.md',
+  'docs/guides/rule-authoring.md',
+  'docs/guides/stores.md',
   'docs/guides/workflows.md',
 ];
 
