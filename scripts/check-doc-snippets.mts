@@ -14,6 +14,10 @@ const out = join(project, '.generated');
 
 /** The documents whose snippets are checked. */
 const DOCUMENTS = [
+  'README.md',
+  'packages/cli/README.md',
+  'packages/core/README.md',
+  'packages/crm-salesforce/README.md',
   'docs/guides/access-policy.md',
   'docs/guides/audit.md',
   'docs/guides/crm-transfers.md',
