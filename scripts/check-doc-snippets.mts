@@ -32,6 +32,7 @@ const DOCUMENTS = [
   'docs/guides/audit.md',
   'docs/guides/crm-transfers.md',
   'docs/guides/embedding.md',
+  'docs/guides/operations.md',
   'docs/guides/risk.md',
   'docs/guides/rule-authoring.md',
   'docs/guides/stores.md',
