@@ -1,11 +1,11 @@
 // What every route of the portal needs: who is signed in, in which language,
 // how to render a page, and one-time messages after a form.
-import { type GuardError, isGuardError, type TenantGuard } from '@guard/core';
+import { type EmployeeRecord, type GuardError, isGuardError, type TenantGuard } from '@guard/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { PortalUser, users } from './host-db.js';
-import { type PortalLocale, texts } from './i18n.js';
+import { type PortalLocale, type Texts, texts } from './i18n.js';
 import type { Flash, PageProps } from './views/layout.js';
 import { MessagePage } from './views/message.js';
 
@@ -35,6 +35,19 @@ export interface PortalContext {
   done(request: FastifyRequest, reply: FastifyReply, to: string, flash: Flash): FastifyReply;
   /** `onRequest` hook: sends visitors to the login page. */
   signedIn(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /**
+   * An `onRequest` hook for pages some roles only may see: sends visitors
+   * to the login page and answers 403 with `refusal(t)` to anyone who has
+   * none of `roles`.
+   */
+  onlyRoles(
+    roles: readonly string[],
+    refusal: (t: Texts) => { title: string; message: string },
+  ): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** The tenant's staff. The example's fit on one page; a real product lists them from its own HR data. */
+  staff(): Promise<readonly EmployeeRecord[]>;
+  /** Employee names by id, for the ids given. */
+  names(ids: Iterable<string>): Promise<Map<string, string>>;
 }
 
 export function portalContext(guard: TenantGuard, accounts: ReturnType<typeof users>): PortalContext {
@@ -87,6 +100,25 @@ export function portalContext(guard: TenantGuard, accounts: ReturnType<typeof us
     },
     async signedIn(request, reply) {
       if (!userOf(request)) await reply.redirect('/login');
+    },
+    onlyRoles(roles, refusal) {
+      return async (request, reply) => {
+        const user = userOf(request);
+        if (!user) return void (await reply.redirect('/login'));
+        const employee = await guard.directory.employee(user.employeeId);
+        if (employee.roles.some((role) => roles.includes(role))) return;
+        const { title, message } = refusal(texts(localeOf(request)));
+        await html(reply, <MessagePage {...common(request, reply)} title={title} message={message} />, 403);
+      };
+    },
+    async staff() {
+      return (await guard.directory.employees({ limit: 200 })).items;
+    },
+    async names(ids) {
+      const unique = [...new Set(ids)];
+      return new Map(
+        await Promise.all(unique.map(async (id) => [id, (await guard.directory.employee(id)).name] as const)),
+      );
     },
   };
 }

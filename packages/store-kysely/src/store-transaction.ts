@@ -1090,25 +1090,22 @@ export function createStoreTransaction(s: Session): StoreTransaction {
         const leased = sql<boolean>`${sql.ref('lease_until')} is not null and ${sql.ref('lease_until')} >= ${storeNow}`;
         const countWhere = (condition: ReturnType<typeof sql<boolean>>) =>
           sql<number | string | null>`sum(case when ${condition} then 1 else 0 end)`;
+        // One read of the tenant's pending and dead effects (the `done` ones are never counted).
+        const pending = sql<boolean>`${sql.ref('status')} = 'pending'`;
         const effects = await db
           .selectFrom('outbox')
           .select([
-            sql<number | string>`count(*)`.as('pending'),
-            countWhere(sql<boolean>`${sql.ref('available_at')} <= ${now}`).as('due'),
-            countWhere(leased).as('leased'),
+            countWhere(pending).as('pending'),
+            countWhere(sql<boolean>`${pending} and ${sql.ref('available_at')} <= ${now}`).as('due'),
+            countWhere(sql<boolean>`${pending} and ${leased}`).as('leased'),
             countWhere(
-              sql<boolean>`${sql.ref('attempts')} > 0 and (${sql.ref('lease_until')} is null or ${sql.ref('lease_until')} < ${storeNow})`,
+              sql<boolean>`${pending} and ${sql.ref('attempts')} > 0 and (${sql.ref('lease_until')} is null or ${sql.ref('lease_until')} < ${storeNow})`,
             ).as('retrying'),
-            sql<string | null>`min(${sql.ref('available_at')})`.as('next_at'),
+            sql<string | null>`min(case when ${pending} then ${sql.ref('available_at')} end)`.as('next_at'),
+            countWhere(sql<boolean>`${sql.ref('status')} = 'dead'`).as('dead'),
           ])
           .where('tenant_id', '=', tenantId)
-          .where('status', '=', 'pending')
-          .executeTakeFirstOrThrow();
-        const dead = await db
-          .selectFrom('outbox')
-          .select(sql<number | string>`count(*)`.as('dead'))
-          .where('tenant_id', '=', tenantId)
-          .where('status', '=', 'dead')
+          .where('status', 'in', ['pending', 'dead'])
           .executeTakeFirstOrThrow();
         const timers = await db
           .selectFrom('timers')
@@ -1129,7 +1126,7 @@ export function createStoreTransaction(s: Session): StoreTransaction {
             leased: n(effects.leased),
             retrying: n(effects.retrying),
             nextAt: effects.next_at,
-            dead: n(dead.dead),
+            dead: n(effects.dead),
           },
           timers: { pending: n(timers.pending), due: n(timers.due), leased: n(timers.leased), nextAt: timers.next_at },
         };

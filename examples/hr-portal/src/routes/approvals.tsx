@@ -11,13 +11,11 @@ export function approvalRoutes(app: FastifyInstance, ctx: PortalContext): void {
   app.get('/approvals', { onRequest: ctx.signedIn }, async (request, reply) => {
     const me = ctx.me(request);
     const inbox = (await guard.approvals.inbox({ actor: me.employeeId, limit: 50 })).items;
-    // Whom one may delegate to: active colleagues. (A real product picks them from its own org data.)
-    const team = (await guard.directory.employees({ limit: 200 })).items.filter(
-      (e) => e.id !== me.employeeId && e.status === 'active',
-    );
+    // Whom one may delegate to: active colleagues.
+    const team = (await ctx.staff()).filter((e) => e.id !== me.employeeId && e.status === 'active');
     const names = new Map(team.map((e) => [e.id, e.name]));
-    for (const a of inbox) {
-      if (!names.has(a.requester)) names.set(a.requester, (await guard.directory.employee(a.requester)).name);
+    for (const [id, name] of await ctx.names(inbox.map((a) => a.requester).filter((id) => !names.has(id)))) {
+      names.set(id, name);
     }
     return ctx.html(
       reply,

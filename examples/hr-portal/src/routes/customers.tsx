@@ -12,10 +12,6 @@ export function customerRoutes(app: FastifyInstance, ctx: PortalContext): void {
   const { guard } = ctx;
   const guarded = { onRequest: ctx.signedIn };
   const form = { onRequest: ctx.signedIn, preHandler: app.csrfProtection };
-  const names = async (ids: Iterable<string>) =>
-    new Map(
-      await Promise.all([...new Set(ids)].map(async (id) => [id, (await guard.directory.employee(id)).name] as const)),
-    );
 
   app.get<{ Querystring: { scope?: string; cursor?: string } }>('/customers', guarded, async (request, reply) => {
     const me = ctx.me(request);
@@ -26,7 +22,7 @@ export function customerRoutes(app: FastifyInstance, ctx: PortalContext): void {
       limit: 50,
       ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
     });
-    const ownerNames = await names(page.items.flatMap((c) => (c.ownerId === null ? [] : [c.ownerId])));
+    const ownerNames = await ctx.names(page.items.flatMap((c) => (c.ownerId === null ? [] : [c.ownerId])));
     return ctx.html(
       reply,
       <CustomersPage

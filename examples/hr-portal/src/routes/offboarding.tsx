@@ -27,8 +27,7 @@ export function offboardingRoutes(app: FastifyInstance, ctx: PortalContext, file
 
   app.get('/offboarding', { onRequest: ctx.signedIn }, async (request, reply) => {
     const me = await employee(ctx.me(request).employeeId);
-    // The example's staff fit on one page; a real product lists its own open cases.
-    const staff = (await guard.directory.employees({ limit: 200 })).items;
+    const staff = await ctx.staff();
     const cases: { view: OffboardingView; name: string }[] = [];
     for (const e of staff) {
       if (e.status === 'active' && e.id !== me.id) continue;
@@ -71,7 +70,7 @@ export function offboardingRoutes(app: FastifyInstance, ctx: PortalContext, file
       );
     }
     const leaver = await employee(view.employeeId);
-    const staff = (await guard.directory.employees({ limit: 200 })).items;
+    const staff = await ctx.staff();
     const colleagues = staff
       .filter((e) => e.status === 'active' && e.id !== leaver.id && e.roles.includes('sales'))
       .map((e) => e.id);

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { type KeyProvider, verifyEvidencePack } from '@guard/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { PortalContext } from '../context.js';
 import { texts } from '../i18n.js';
 import { AuditPage } from '../views/audit.js';
-import { MessagePage } from '../views/message.js';
 import { MinePage } from '../views/mine.js';
 import { OperationsPage, type WorkerRun } from '../views/operations.js';
 
@@ -67,20 +66,12 @@ export function peopleRoutes(
     },
   );
 
-  const hrOnly = async (request: FastifyRequest, reply: FastifyReply) => {
-    await ctx.signedIn(request, reply);
-    if (reply.sent) return;
-    const { roles } = await guard.directory.employee(ctx.me(request).employeeId);
-    if (!roles.includes('hr-admin')) {
-      const t = texts(ctx.localeOf(request));
-      await ctx.html(reply, <MessagePage {...ctx.common(request, reply)} title={t.audit} message={t.onlyHr} />, 403);
-    }
-  };
+  const hrOnly = ctx.onlyRoles(['hr-admin'], (t) => ({ title: t.audit, message: t.onlyHr }));
 
   app.get('/audit', { onRequest: hrOnly }, async (request, reply) => {
     const verified = await guard.audit.verify();
     const entries = (await guard.audit.query({ order: 'desc', limit: 30 })).items;
-    const employees = (await guard.directory.employees({ limit: 200 })).items;
+    const employees = await ctx.staff();
     return ctx.html(
       reply,
       <AuditPage {...ctx.common(request, reply)} verified={verified} entries={entries} employees={employees} />,

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AlertView, RiskScorePoint } from '@guard/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { PortalContext } from '../context.js';
 import { texts } from '../i18n.js';
 import { AlertsPage } from '../views/alerts.js';
@@ -16,20 +16,7 @@ const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')
 export function riskRoutes(app: FastifyInstance, ctx: PortalContext): void {
   const { guard } = ctx;
 
-  /** Whether the signed-in employee is a manager or HR; answers the page itself when not. */
-  const staffOnly = async (request: FastifyRequest, reply: FastifyReply) => {
-    await ctx.signedIn(request, reply);
-    if (reply.sent) return;
-    const { roles } = await guard.directory.employee(ctx.me(request).employeeId);
-    if (!roles.includes('manager') && !roles.includes('hr-admin')) {
-      const t = texts(ctx.localeOf(request));
-      await ctx.html(
-        reply,
-        <MessagePage {...ctx.common(request, reply)} title={t.risk} message={t.onlyManagers} />,
-        403,
-      );
-    }
-  };
+  const staffOnly = ctx.onlyRoles(['manager', 'hr-admin'], (t) => ({ title: t.risk, message: t.onlyManagers }));
   const form = { onRequest: staffOnly, preHandler: app.csrfProtection };
   const packTitles = async () => new Map((await guard.risk.packs()).map((p) => [p.id, p.title]));
   /** Open and acknowledged alerts the reader may see: not about themself. */
@@ -53,9 +40,7 @@ export function riskRoutes(app: FastifyInstance, ctx: PortalContext): void {
     const packs = await guard.risk.packs();
     const employeePacks = packs.filter((p) => p.subject === 'employee').map((p) => p.id);
     // The example's staff fit on one page; a real dashboard pages through them.
-    const staff = (await guard.directory.employees({ limit: 200 })).items.filter(
-      (e) => e.id !== me && e.roles.includes('sales'),
-    );
+    const staff = (await ctx.staff()).filter((e) => e.id !== me && e.roles.includes('sales'));
     const employees = await Promise.all(
       staff.map(async (e) => ({
         id: e.id,
@@ -116,10 +101,8 @@ export function riskRoutes(app: FastifyInstance, ctx: PortalContext): void {
 
   app.get('/alerts', { onRequest: staffOnly }, async (request, reply) => {
     const alerts = await visibleAlerts(ctx.me(request).employeeId);
-    const ids = [...new Set(alerts.flatMap((a) => (a.employeeId ? [a.employeeId] : [])))];
-    const names = new Map(
-      await Promise.all(ids.map(async (id) => [id, (await guard.directory.employee(id)).name] as const)),
-    );
+    const ids = alerts.flatMap((a) => (a.employeeId ? [a.employeeId] : []));
+    const names = await ctx.names(ids);
     return ctx.html(reply, <AlertsPage {...ctx.common(request, reply)} alerts={alerts} names={names} />);
   });
 

@@ -1,7 +1,10 @@
+import type { Rng } from './rng.js';
 /** Internal day arithmetic for the simulation: whole UTC days counted from the start. */
 
 /** @internal Milliseconds in a day. */
 export const DAY_MS = 86_400_000;
+/** Seconds in an hour: signal times within a day are in seconds. */
+export const HOUR = 3600;
 
 /** @internal The simulated period, as day indices from the start (day 0). */
 export interface Calendar {
@@ -98,3 +101,13 @@ export function clock(seconds: number): string {
   const ss = s % 60;
   return `${hh < 10 ? '0' : ''}${hh}:${mm < 10 ? '0' : ''}${mm}:${ss < 10 ? '0' : ''}${ss}`;
 }
+
+/** 1 before `from`, falling (or rising) linearly to `target` at `to`, `target` after. */
+export function ramp(day: number, from: number, to: number, target: number): number {
+  if (day <= from) return 1;
+  if (day >= to) return target;
+  return 1 + ((target - 1) * (day - from)) / (to - from);
+}
+
+/** A time in working hours (08:00–18:00), in seconds after midnight. */
+export const workTime = (rng: Rng): number => 8 * HOUR + rng.int(0, 10 * HOUR - 1);

@@ -1,5 +1,5 @@
 import type { SignalKind } from '@guard/core';
-import { type Calendar, workingDaysIn } from './calendar.js';
+import { type Calendar, HOUR, ramp, workingDaysIn, workTime } from './calendar.js';
 import { createRng, type Rng } from './rng.js';
 
 /** What the contact channel needs to know of an employee's plan (the organisation's `Plan` has it). */
@@ -31,16 +31,6 @@ export interface ContactCustomer {
 }
 
 type Emit = (day: number, seconds: number, kind: SignalKind, e: number, c: number, v?: number) => void;
-
-const HOUR = 3600;
-const workTime = (rng: Rng): number => 8 * HOUR + rng.int(0, 10 * HOUR - 1);
-
-/** 1 before `from`, falling linearly to `target` at `to`, `target` after. */
-function fade(day: number, from: number, to: number, target: number): number {
-  if (day <= from) return 1;
-  if (day >= to) return target;
-  return 1 + ((target - 1) * (day - from)) / (to - from);
-}
 
 /**
  * The signals of a messaging channel with customers (WeCom, 企业微信), as
@@ -113,10 +103,10 @@ function employeeChannel(plan: ContactPlan, rng: Rng, cal: Calendar, own: Contac
     let chats = chatRate * (d >= quietFrom && d <= quietTo ? 0.5 : 1);
     let added = newContactRate;
     if (poacher) {
-      chats *= fade(d, plan.rampStart, plan.rampEnd, chatTarget);
-      added *= fade(d, plan.rampStart, plan.rampEnd, newTarget);
+      chats *= ramp(d, plan.rampStart, plan.rampEnd, chatTarget);
+      added *= ramp(d, plan.rampStart, plan.rampEnd, newTarget);
     } else if (honest) {
-      chats *= d < resign ? fade(d, plan.windowStart, resign, chatTarget) : fade(d, resign, lastDay, 0.5) * chatTarget;
+      chats *= d < resign ? ramp(d, plan.windowStart, resign, chatTarget) : ramp(d, resign, lastDay, 0.5) * chatTarget;
       if (d >= resign) added = 0;
     }
     const n = rng.poisson(chats);

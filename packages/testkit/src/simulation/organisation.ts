@@ -1,5 +1,5 @@
 import type { SignalInput, SignalKind } from '@guard/core';
-import { type Calendar, clock, makeCalendar, parseDay, workingDaysIn } from './calendar.js';
+import { type Calendar, clock, HOUR, makeCalendar, parseDay, ramp, workingDaysIn, workTime } from './calendar.js';
 import { type ContactCustomer, simulateContactChannel } from './contacts.js';
 import { createRng, type Rng } from './rng.js';
 
@@ -255,8 +255,6 @@ export interface SalesOrgSimulation {
 
 /** Working days in an average month: monthly rates ÷ this = daily chances. */
 const WORKING_DAYS_PER_MONTH = 21.7;
-const HOUR = 3600;
-
 const BRANCH_NAMES = ['North', 'South', 'East', 'West', 'Central', 'Harbour', 'Valley', 'Lakeside'];
 const FIRST_NAMES = [
   'Ada',
@@ -452,13 +450,6 @@ function leaverCount(rate: number, reps: number): number {
   return rate > 0 ? Math.max(1, Math.round(rate * reps)) : 0;
 }
 
-/** 1 before `from`, falling linearly to `target` at `to`, `target` after. */
-function ramp(day: number, from: number, to: number, target: number): number {
-  if (day <= from) return 1;
-  if (day >= to) return target;
-  return 1 + ((target - 1) * (day - from)) / (to - from);
-}
-
 /** A random working day in [lo, hi]; the nearest working day when the range has none. */
 function workingDay(rng: Rng, cal: Calendar, lo: number, hi: number): number {
   const days = workingDaysIn(cal, Math.max(0, lo), Math.max(lo, hi));
@@ -468,7 +459,6 @@ function workingDay(rng: Rng, cal: Calendar, lo: number, hi: number): number {
   return d;
 }
 
-const workTime = (rng: Rng): number => 8 * HOUR + rng.int(0, 10 * HOUR - 1);
 const nightTime = (rng: Rng): number =>
   rng.chance(0.75) ? 20 * HOUR + rng.int(0, 4 * HOUR - 1) : 5 * HOUR + rng.int(0, 2 * HOUR - 1);
 
