@@ -1,58 +1,76 @@
-import { rmSync } from 'node:fs';
+// The README's first command: `npm run demo`.
+//   --locale zh-CN   tell the story in Chinese (the portal is Chinese first either way)
+//   --no-serve       stop after the story (CI); otherwise serve the HR portal until Ctrl-C
+//   --port N         the portal's port (default 3000; 0 picks a free one)
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { isLocale } from '@guard/core';
-import { memoryDemoStore, sqliteDemoStore } from './stores.js';
-import { playDemo } from './story.js';
-import { playWorkflowStory } from './workflow-story.js';
+import { DEMO_PASSWORD, PORTAL_KEYS, servePortal } from '@guard/example-hr-portal';
+import { TENANT } from './chain/company.js';
+import { seedChainDemo } from './chain/seed.js';
+import { tellChainStory, unmetClaims } from './chain/story.js';
 
-// npm run demo                      the story on a fresh SQLite file, kept afterwards to inspect
-// npm run demo -- --locale zh-CN    in Chinese
-// npm run demo -- --memory          nothing written to disk
-const argv = process.argv.slice(2);
-const flag = argv.indexOf('--locale');
-const requested = flag >= 0 ? argv[flag + 1] : undefined;
-const locale = isLocale(requested) ? requested : 'en';
-const file = fileURLToPath(new URL('../.demo-data/guard.db', import.meta.url));
-// The story starts from an empty company every run (Li Lei cannot resign twice): the previous run's file goes.
-const fresh = (path: string) => {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-  return path;
-};
-const open = () => (argv.includes('--memory') ? memoryDemoStore() : sqliteDemoStore(fresh(file)));
-const demo = await open();
+const { values } = parseArgs({
+  options: {
+    locale: { type: 'string', default: 'en' },
+    'no-serve': { type: 'boolean', default: false },
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+  },
+});
+const locale = isLocale(values.locale) ? values.locale : 'en';
+const zh = locale === 'zh-CN';
+const say = (line: string) => console.log(line);
+const dataDir = new URL('../.demo-data/', import.meta.url);
+const filesDir = fileURLToPath(new URL('files', dataDir));
 
-console.log(
-  locale === 'zh-CN'
-    ? '\nGuard 演示：客户资源保护与审计\n'
-    : '\nGuard demo: protected customers and a tamper-evident audit trail\n',
+say(
+  zh ? '\nGuard 演示：华东贸易（连锁销售公司）\n' : '\nGuard demo: 华东贸易 Huadong Trading, a chain sales company\n',
 );
-console.log(locale === 'zh-CN' ? `存储：${demo.description}\n` : `Store: ${demo.description}\n`);
-const outcome = await playDemo(demo.store, demo.tamper, (line) => console.log(line), locale);
-console.log(
-  locale === 'zh-CN'
-    ? '\n—— 流程：认领、公海、导出审批、批量删除拦截、离职交接、风险评分 ——\n'
-    : '\n—— Workflows: claims, the public pool, export approval, a blocked bulk delete, offboarding, risk scoring ——\n',
+const started = Date.now();
+const demo = await seedChainDemo({
+  file: fileURLToPath(new URL('portal.db', dataDir)),
+  filesDir,
+  today: new Date(),
+  onMonth(m) {
+    const resigned = m.resignations.length;
+    say(
+      zh
+        ? `  ${m.month}  信号 ${m.signals.toLocaleString('zh-CN').padStart(7)} 条 · 新警报 ${m.alerts} 条${resigned ? ` · ${resigned} 人提出离职` : ''}`
+        : `  ${m.month}  ${m.signals.toLocaleString('en').padStart(7)} signals · ${m.alerts} new alerts${resigned ? ` · ${resigned} resigned` : ''}`,
+    );
+  },
+});
+const { company } = demo;
+const staff = company.employees.length;
+say(
+  zh
+    ? `\n  总部与 ${company.units.length - 1} 家分公司、${staff} 名员工、${company.customers.length.toLocaleString('zh-CN')} 个客户；${company.from} 至 ${company.to} 的历史（${demo.replay.signals.toLocaleString('zh-CN')} 条信号、${demo.replay.scans} 次夜间扫描），用时 ${Math.round((Date.now() - started) / 1000)} 秒。`
+    : `\n  HQ and ${company.units.length - 1} branches, ${staff} staff, ${company.customers.length.toLocaleString('en')} customers; history from ${company.from} to ${company.to} (${demo.replay.signals.toLocaleString('en')} signals, ${demo.replay.scans} nightly scans), seeded in ${Math.round((Date.now() - started) / 1000)} s.`,
 );
-const story = await playWorkflowStory(demo.store, (line) => console.log(line), locale);
-await demo.store.close();
-const f = story.findings;
-const ok =
-  outcome.verified.ok &&
-  !outcome.afterTamper.ok &&
-  outcome.afterRestore.ok &&
-  outcome.frozenDenied !== null &&
-  f.claimOutcome === 'owned' &&
-  f.bulkDelete === 'ACTOR_BLOCKED' &&
-  f.frozen === 'frozen' &&
-  f.closed === 'closed' &&
-  f.forgottenOwner === 'null' &&
-  f.auditOk === true &&
-  Number(f.exfiltrationRisk) >= 50 &&
-  f.riskAlertsRaised === 1 &&
-  f.poacherStatus === 'active' &&
-  Number(f.poacherAlerts) >= 1 &&
-  f.poacherTold === false &&
-  f.leaverAlerts === 0 &&
-  f.divertedFlagged === 4;
-console.log(ok ? (locale === 'zh-CN' ? '\n✔ 演示完成\n' : '\n✔ demo finished\n') : '\n✖ demo found a problem\n');
-process.exitCode = ok ? 0 : 1;
+const findings = await tellChainStory(demo, say, locale);
+
+const failed = unmetClaims(findings);
+if (failed.length > 0) {
+  say(`\n✖ demo found a problem: ${failed.join('; ')}\n`);
+  process.exit(1);
+}
+say(zh ? '\n✔ 演示完成\n' : '\n✔ demo finished\n');
+
+if (values['no-serve']) {
+  demo.db.close();
+} else {
+  const portal = await servePortal({
+    db: demo.db,
+    store: demo.store,
+    keys: PORTAL_KEYS,
+    tenantId: TENANT.id,
+    filesDir,
+    port: Number(values.port),
+  });
+  say(
+    zh
+      ? `HR 门户：${portal.url}  （所有账号的密码：${DEMO_PASSWORD}；Ctrl-C 退出）`
+      : `The HR portal: ${portal.url}  (every login's password: ${DEMO_PASSWORD}; Ctrl-C to stop)`,
+  );
+  for (const login of demo.logins) say(`  ${login.username.padEnd(10)} ${login.displayName}  ${login.role}`);
+}

@@ -1,22 +1,37 @@
 // A small company for the portal to serve until the demo seeds a bigger one:
 // HQ and one branch with two teams, a manager, HR and three reps, and their
 // customers; one portal login per person.
-import type { CustomerInput, Guard } from '@guard/core';
+import { type CustomerInput, type Guard, hmacKeys, type TenantGuard } from '@guard/core';
 import type Database from 'better-sqlite3';
 import { users } from './host-db.js';
 
 export const TENANT = { id: 'huadong', name: '华东贸易', timeZone: 'Asia/Shanghai' } as const;
 
+/** The audit keys of the example (a real product keeps its key in a secret store: see the operations guide). */
+export const PORTAL_KEYS = hmacKeys({
+  current: 'k1',
+  keys: { k1: process.env.GUARD_AUDIT_KEY ?? 'portal-example-audit-key-32-chars!' },
+});
+
+/** A login of the HR product: a user linked to the Guard employee they are. */
+export interface PortalLogin {
+  readonly username: string;
+  readonly displayName: string;
+  readonly employeeId: string;
+  /** What they do, for the list of logins printed at start. */
+  readonly role: string;
+}
+
 /** Every login's password in the example. A real product has its own sign-up and SSO. */
 export const DEMO_PASSWORD = 'guard-demo';
 
-export const LOGINS = [
+export const LOGINS: readonly PortalLogin[] = [
   { username: 'lilei', displayName: '李雷', employeeId: 'e-lilei', role: 'sales rep / 销售' },
   { username: 'hanmeimei', displayName: '韩梅梅', employeeId: 'e-hanmeimei', role: 'sales rep / 销售' },
   { username: 'wang', displayName: '王经理', employeeId: 'e-wang', role: 'manager / 经理' },
   { username: 'zhaomin', displayName: '赵敏', employeeId: 'e-zhaomin', role: 'HR / 人事' },
   { username: 'qianfang', displayName: '钱芳', employeeId: 'e-qianfang', role: 'finance / 财务' },
-] as const;
+];
 
 const REPS = ['e-lilei', 'e-hanmeimei', 'e-liuyang'] as const;
 const COMPANIES = ['华东机电', '申江物流', '钱塘纺织', '浦江食品', '临安化工', '松江电子', '西湖茶业', '吴淞钢构'];
@@ -76,6 +91,19 @@ export async function seedPortal(guard: Guard, db: Database.Database): Promise<v
     ],
   });
   await acme.customers.upsert(customers());
+  await publishAgreementAndTraining(acme, ['e-lilei', 'e-hanmeimei', 'e-liuyang', 'e-wang'], Date.now());
+  await addLogins(db, LOGINS);
+}
+
+/**
+ * The confidentiality agreement every salesperson signs and the customer-data
+ * training they complete, assigned to `employeeIds`; safe to run twice.
+ */
+export async function publishAgreementAndTraining(
+  acme: TenantGuard,
+  employeeIds: readonly string[],
+  now: number,
+): Promise<void> {
   await acme.agreements.publishTemplate({
     templateId: 'confidentiality',
     kind: 'confidentiality',
@@ -83,8 +111,7 @@ export async function seedPortal(guard: Guard, db: Database.Database): Promise<v
     version: 1,
     text: CONFIDENTIALITY,
   });
-  const now = Date.now();
-  for (const employeeId of ['e-lilei', 'e-hanmeimei', 'e-liuyang', 'e-wang']) {
+  for (const employeeId of employeeIds) {
     await acme.agreements.assignOnboarding({ employeeId });
     if ((await acme.training.forEmployee(employeeId)).length === 0) {
       await acme.training.assign({
@@ -95,8 +122,13 @@ export async function seedPortal(guard: Guard, db: Database.Database): Promise<v
       });
     }
   }
+}
+
+/** The host's users for `logins`, every one with {@link DEMO_PASSWORD}, in Chinese. */
+export async function addLogins(db: Database.Database, logins: readonly PortalLogin[]): Promise<void> {
   const accounts = users(db);
-  for (const login of LOGINS) {
-    await accounts.add({ ...login, password: DEMO_PASSWORD, locale: 'zh-CN' });
+  for (const login of logins) {
+    const { role: _role, ...user } = login;
+    await accounts.add({ ...user, password: DEMO_PASSWORD, locale: 'zh-CN' });
   }
 }
