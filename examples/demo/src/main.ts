@@ -35,8 +35,8 @@ const demo = await seedChainDemo({
     const resigned = m.resignations.length;
     say(
       zh
-        ? `  ${m.month}  信号 ${m.signals.toLocaleString('zh-CN').padStart(7)} 条 · 新警报 ${m.alerts} 条${resigned ? ` · ${resigned} 人提出离职` : ''}`
-        : `  ${m.month}  ${m.signals.toLocaleString('en').padStart(7)} signals · ${m.alerts} new alerts${resigned ? ` · ${resigned} resigned` : ''}`,
+        ? `  ${m.month}  信号 ${m.signals.toLocaleString('zh-CN').padStart(7)} 条 · 风险警报 ${m.riskAlerts} 条 · 其他警报 ${m.otherAlerts} 条${resigned ? ` · ${resigned} 人提出离职` : ''}`
+        : `  ${m.month}  ${m.signals.toLocaleString('en').padStart(7)} signals · ${m.riskAlerts} risk alerts · ${m.otherAlerts} other alerts${resigned ? ` · ${resigned} resigned` : ''}`,
     );
   },
 });

@@ -136,3 +136,31 @@ describe('overdue follow-ups: one digest a day per owner', () => {
     expect(await followUpAlerts()).toEqual([]);
   });
 });
+
+describe('follow-ups reported as signals', () => {
+  it('restart the owner’s clock like one entered in Guard (a CRM sync reports calls this way)', async () => {
+    const { t, clock, digests, pass } = await neglectful();
+    await pass(20);
+    const at = (hoursAgo: number) => new Date(clock.now().getTime() - hoursAgo * 3_600_000).toISOString();
+    await t.signals.record([
+      // The owner's calls: the latest of the two counts.
+      { kind: 'follow-up', employeeId: 'rep', customerId: 'c-rep', at: at(5), id: 'crm:call-1' },
+      { kind: 'follow-up', employeeId: 'rep', customerId: 'c-rep', at: at(1), id: 'crm:call-2' },
+      // A colleague's call on the rep's customer does not restart the rep's clock.
+      { kind: 'follow-up', employeeId: 'mate', customerId: 'c-rep2', at: at(1), id: 'crm:call-3' },
+    ]);
+    await pass(2 * 24 + 10);
+    const [digest] = digests();
+    expect(digest?.data.count).toBe(2);
+    expect(digest?.body).not.toContain('(c-rep)');
+    expect(digest?.body).toContain('(c-rep2)');
+  });
+
+  it('leave the clock alone when older than its start', async () => {
+    const { t, clock, digests, pass } = await neglectful();
+    const before = new Date(clock.now().getTime() - 3 * 86_400_000).toISOString();
+    await t.signals.record({ kind: 'follow-up', employeeId: 'rep', customerId: 'c-rep', at: before, id: 'crm:old' });
+    await pass(3 * 24);
+    expect(digests()[0]?.data.count).toBe(3);
+  });
+});

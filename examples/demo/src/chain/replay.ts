@@ -27,7 +27,10 @@ const HOST = { type: 'host', id: 'hr-product' } as const;
 export interface ReplayMonth {
   readonly month: string;
   readonly signals: number;
-  readonly alerts: number;
+  /** Risk alerts raised in the month (a score over its pack's threshold). */
+  readonly riskAlerts: number;
+  /** Other alerts raised in the month: follow-ups overdue, blocked actions, unsigned agreements. */
+  readonly otherAlerts: number;
   readonly resignations: readonly string[];
 }
 
@@ -103,19 +106,25 @@ export async function replayHistory(
   const raised: RaisedAlert[] = [];
   let signals = 0;
   let scans = 0;
-  let month = { month: company.from.slice(0, 7), signals: 0, alerts: 0, resignations: [] as string[] };
-  let alertsBefore = 0;
-  const countAlerts = async () => (await allAlerts(acme)).length;
+  const newMonth = (key: string) => ({ month: key, signals: 0, resignations: [] as string[] });
+  let month = newMonth(company.from.slice(0, 7));
+  /** Alerts raised so far, risk and other: a month's are the difference. */
+  let before = { risk: 0, other: 0 };
+  const monthEnds = async () => {
+    const alerts = await allAlerts(acme);
+    const risk = alerts.filter((a) => a.kind === 'risk-threshold').length;
+    const now = { risk, other: alerts.length - risk };
+    options.onMonth?.({ ...month, riskAlerts: now.risk - before.risk, otherAlerts: now.other - before.other });
+    before = now;
+  };
 
   const start = Date.parse(`${company.from}T00:00:00Z`);
   const days = Math.round((Date.parse(`${company.to}T00:00:00Z`) - start) / DAY);
   for (let d = 0; d < days; d++) {
     const key = new Date(start + d * DAY).toISOString().slice(0, 10);
     if (key.slice(0, 7) !== month.month) {
-      const total = await countAlerts();
-      options.onMonth?.({ ...month, alerts: total - alertsBefore });
-      alertsBefore = total;
-      month = { month: key.slice(0, 7), signals: 0, alerts: 0, resignations: [] };
+      await monthEnds();
+      month = newMonth(key.slice(0, 7));
     }
     clock.set(Date.parse(`${key}T23:59:00Z`));
     const today = byDay.get(key) ?? [];
@@ -170,8 +179,7 @@ export async function replayHistory(
     }
   }
   await worker.runDue();
-  const total = await countAlerts();
-  options.onMonth?.({ ...month, alerts: total - alertsBefore });
+  await monthEnds();
   const alerts = await allAlerts(acme);
   const notified = new Map<string, string[]>();
   for (const alert of alerts) {

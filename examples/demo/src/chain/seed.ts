@@ -52,6 +52,11 @@ export async function seedChainDemo(options: {
   const guard = createGuard({ store, keys: PORTAL_KEYS, clock, locale: 'zh-CN' });
   await guard.tenants.upsert(TENANT);
   const acme = guard.tenant(TENANT.id);
+  // A wholesaler's customers are followed up about monthly, not every three days (the default):
+  // a reminder after a month without one, the manager told after two.
+  await acme.settings.update({
+    followUp: { remindAfterDays: 30, alertManagerAfterDays: 60, returnToPoolAfterDays: null },
+  });
   await acme.directory.sync({ units: company.units, employees: company.employees });
   for (let i = 0; i < company.customers.length; i += 500) {
     await acme.customers.upsert(company.customers.slice(i, i + 500));

@@ -132,6 +132,28 @@ export async function scheduleFollowUp(
   await tx.scheduleTimer(firstFollowUp(settings, deps, tenantId, customerId, ownerId, since, now));
 }
 
+/**
+ * A follow-up by `employeeId` at `at` restarts the customer's follow-up
+ * clock when that employee owns the customer and the follow-up is later than
+ * the clock's start; anyone else's follow-up, or an older one, leaves it.
+ */
+export async function restartFollowUpClock(
+  tx: StoreTransaction,
+  deps: { readonly ids: IdGenerator; readonly locale: Locale },
+  tenantId: string,
+  customer: Pick<CustomerRecord, 'id' | 'ownerId'>,
+  employeeId: string,
+  at: string,
+  now: string,
+): Promise<boolean> {
+  if (customer.ownerId !== employeeId) return false;
+  const timer = await tx.getTimer(tenantId, followUpTimerKey(customer.id));
+  const since = timer ? followUpTimer.read(timer.event).since : undefined;
+  if (since !== undefined && Date.parse(at) <= Date.parse(since)) return false;
+  await scheduleFollowUp(tx, deps, tenantId, customer.id, customer.ownerId, at, now);
+  return true;
+}
+
 /** The follow-up timer of an owned customer's fresh clock: its first stage is due `remindAfterDays` after `since`. */
 function firstFollowUp(
   settings: TenantSettings,

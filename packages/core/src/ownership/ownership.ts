@@ -31,7 +31,7 @@ import {
   followUpTimer,
   followUpTimerKey,
   likelyDuplicates,
-  scheduleFollowUp,
+  restartFollowUpClock,
 } from './customer-hooks.js';
 import { addToFollowUpDigest, followUpDigestHandler } from './follow-up-digest.js';
 
@@ -785,13 +785,7 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
         await recordOwnSignals(uow, [
           { kind: 'follow-up', employeeId: actor.id, customerId: customer.id, at, id: `follow-up:${view.id}` },
         ]);
-        if (customer.ownerId === actor.id) {
-          const timer = await uow.tx.getTimer(tenantId, followUpTimerKey(customer.id));
-          const since = timer ? followUpTimer.read(timer.event).since : undefined;
-          if (!since || Date.parse(at) > Date.parse(since)) {
-            await scheduleFollowUp(uow.tx, ctx, tenantId, customer.id, customer.ownerId, at, uow.now);
-          }
-        }
+        await restartFollowUpClock(uow.tx, ctx, tenantId, customer, actor.id, at, uow.now);
         uow.session.record({
           actor: employee(actor.id),
           action: 'customer.follow-up',

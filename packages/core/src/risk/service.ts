@@ -12,6 +12,7 @@ import type { Locale } from '../i18n/locale.js';
 import { type GuardContext, HOST_ACTOR, inTheFuture, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
 import { existingIds } from '../kernel/directory.js';
 import { employeesWithRole } from '../kernel/roles.js';
+import { restartFollowUpClock } from '../ownership/customer-hooks.js';
 import type { Page, StoredRecord, StoreTransaction } from '../ports/store.js';
 import { loadSettings, tenantLocale } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';
@@ -95,7 +96,10 @@ export interface SignalsApi {
    * the signal's index, and nothing of the batch is written. Each call is
    * audited once (action `signals.record`): the counts by kind, how many were
    * new, and the SHA-256 of the batch as validated, so the host can prove
-   * which batch it sent.
+   * which batch it sent. A `follow-up` by the customer's owner restarts the
+   * customer's follow-up clock, as `ownership.recordFollowUp` does (the
+   * latest one counts; anyone else's, or one older than the clock's start,
+   * leaves it), so calls a CRM sync reports keep the reminders quiet.
    */
   record(
     signals: SignalInput | readonly SignalInput[],
@@ -614,6 +618,8 @@ export function signalsApi(ctx: GuardContext, tenantId: string): SignalsApi {
         const issues = await signalProblems(uow, list);
         if (issues.length > 0) throw new ValidationError('signals', issues, { locale });
         const recorded = await appendSignals(uow.tx, tenantId, uow.now, list);
+        // A follow-up the host or a CRM reports counts like one entered in Guard: it restarts the owner's clock.
+        await followUpsReported(ctx, uow, list);
         const kinds: Record<string, number> = {};
         for (const s of list) kinds[s.kind] = (kinds[s.kind] ?? 0) + 1;
         uow.session.record({
@@ -632,6 +638,23 @@ export function signalsApi(ctx: GuardContext, tenantId: string): SignalsApi {
       });
     },
   };
+}
+
+/** Restarts the follow-up clock of each customer with a reported follow-up by its owner (the latest one counts). */
+async function followUpsReported(ctx: GuardContext, uow: UnitOfWork, list: readonly SignalInput[]): Promise<void> {
+  const reported = list.filter(
+    (s) => s.kind === 'follow-up' && s.employeeId !== undefined && s.customerId !== undefined,
+  );
+  if (reported.length === 0) return;
+  const customerIds = [...new Set(reported.map((s) => s.customerId as string))];
+  for (const customer of await uow.tx.getCustomers(uow.tenant.id, customerIds)) {
+    const times = reported
+      .filter((s) => s.customerId === customer.id && s.employeeId === customer.ownerId)
+      .map((s) => Date.parse(s.at));
+    if (times.length === 0 || customer.ownerId === null) continue;
+    const at = new Date(Math.max(...times)).toISOString();
+    await restartFollowUpClock(uow.tx, ctx, uow.tenant.id, customer, customer.ownerId, at, uow.now);
+  }
 }
 
 const recordOptionsSchema = z.strictObject({ actor: actorRefSchema.optional() });
