@@ -13,31 +13,13 @@ const project = join(root, 'docs/snippets');
 const out = join(project, '.generated');
 
 /**
- * The documents whose snippets are checked. Not yet: `docs/guides/writing-a-connector.md`,
- * `packages/testkit/README.md` (test-runner files importing their own modules) and
- * `packages/crm-wecom/README.md` (an Express route).
+ * Every Markdown document of the repository with TypeScript in it (changelogs and
+ * changesets aside), so a new guide is checked without being listed.
  */
-const DOCUMENTS = [
-  'README.md',
-  'packages/cli/README.md',
-  'packages/core/README.md',
-  'packages/crm-salesforce/README.md',
-  'packages/crm-hubspot/README.md',
-  'packages/store-kysely/README.md',
-  'packages/store-mysql/README.md',
-  'packages/store-postgres/README.md',
-  'packages/store-sqlite/README.md',
-
-  'docs/guides/access-policy.md',
-  'docs/guides/audit.md',
-  'docs/guides/crm-transfers.md',
-  'docs/guides/embedding.md',
-  'docs/guides/operations.md',
-  'docs/guides/risk.md',
-  'docs/guides/rule-authoring.md',
-  'docs/guides/stores.md',
-  'docs/guides/workflows.md',
-];
+const DOCUMENTS = execFileSync('git', ['ls-files', '*.md'], { cwd: root, encoding: 'utf8' })
+  .split('\n')
+  .filter((file) => file !== '' && !file.startsWith('.changeset/') && !file.endsWith('CHANGELOG.md'))
+  .filter((file) => readFileSync(join(root, file), 'utf8').includes('```ts\n'));
 
 interface Snippet {
   readonly file: string;
