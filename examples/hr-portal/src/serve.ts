@@ -34,7 +34,8 @@ export async function servePortal(options: ServeOptions): Promise<ServedPortal> 
   const guard = createGuard({ store: options.store, keys: options.keys, locale: 'zh-CN' });
   // Timers and outbox effects. Notifications are kept in memory here; a real
   // product sends them by e-mail or WeCom (a `Notifier` of its own).
-  const worker = guard.worker({ notifier: memoryNotifier() });
+  // The example has no CRM behind it: owner changes live in Guard alone.
+  const worker = guard.worker({ notifier: memoryNotifier(), crm: { connectors: [] } });
   let lastRun: WorkerRun | null = null;
   const runWorker = async () => {
     const result = await worker.runDue();

@@ -77,7 +77,7 @@ describe('the HR portal: operations', () => {
     expect(textOf(before)).toContain('本进程未运行后台任务');
     // Seeding assigned agreements and courses: their notifications wait in the outbox.
     expect(count(before, 'effects')).toBeGreaterThan(0);
-    await portal.guard.worker({ notifier: memoryNotifier() }).runDue();
+    await portal.guard.worker({ notifier: memoryNotifier(), crm: { connectors: [] } }).runDue();
     const after = (await hr.get('/operations')).body;
     expect(count(after, 'effects')).toBeLessThan(count(before, 'effects'));
     expect(textOf(after)).toContain('没有已放弃的任务');

@@ -78,7 +78,8 @@ export async function workerLoop(options: LoopOptions): Promise<LoopResult> {
       log(`risk scan of ${p.subject}s done: ${p.scored} scored, ${p.alertsRaised} alert(s) raised`);
     }
   };
-  const worker = options.guard.worker({ notifier, onProgress });
+  // No CRM behind this company: owner changes live in Guard alone (with one, pass its connectors).
+  const worker = options.guard.worker({ notifier, onProgress, crm: { connectors: [] } });
   let runs = 0;
   let timersFired = 0;
   let effectsDelivered = 0;

@@ -99,3 +99,30 @@ describe('worker fallback', () => {
     expect(fallback).toEqual([]);
   });
 });
+
+describe('a product without a CRM', () => {
+  it('says so with crm: { connectors: [] }: owner changes complete in Guard, nothing fails or dies', async () => {
+    const setup = await setupWithRelease();
+    const run = await setup.guard.worker({ crm: { connectors: [] } }).runDue();
+    expect(run).toMatchObject({ effectsFailed: 0, effectsDead: 0 });
+    expect(run.effectsDelivered).toBeGreaterThanOrEqual(1);
+    expect((await setup.t.outbox.backlog()).effects).toMatchObject({ pending: 0, dead: 0 });
+  });
+
+  it('without saying so, the effect waits and its error names both ways out', async () => {
+    const setup = await setupWithRelease();
+    const run = await setup.guard.worker({}).runDue();
+    expect(run.effectsFailed).toBe(1);
+    expect((await setup.t.outbox.backlog()).effects.retrying).toBe(1);
+    const waiting = [...(setup.store.raw.get('acme')?.effects.values() ?? [])].filter(
+      (e) => e.kind === CRM_TRANSFER_EFFECT,
+    );
+    expect(waiting.map((e) => e.lastError)).toEqual([expect.stringContaining('connectors: [] when it has no CRM')]);
+  });
+});
+
+async function setupWithRelease() {
+  const setup = await seededGuard();
+  await setup.t.ownership.release({ actor: 'rep', customerId: 'c-rep', reason: 'moved away' });
+  return setup;
+}

@@ -81,7 +81,8 @@ export async function replayHistory(
 ): Promise<ReplayResult> {
   const acme = guard.tenant(TENANT.id);
   const notifier = memoryNotifier();
-  const worker = guard.worker({ notifier });
+  // 华东贸易 has no CRM connected: owner changes live in Guard alone.
+  const worker = guard.worker({ notifier, crm: { connectors: [] } });
   const { cast } = company;
   const managerOf = new Map(company.employees.map((e) => [e.id, e.managerId ?? cast.ceo.employeeId]));
   const byDay = new Map<string, typeof company.signals>();

@@ -44,6 +44,7 @@ export const CRM_TRANSFER_CHECK_EFFECT = 'crm.transfer-check';
  * declare const salesforce: import('@guard/core').CrmConnector;
  * const crm: CrmWorkerOptions = { connectors: [salesforce], checkEveryMs: 3_600_000 };
  * const perTenant: CrmWorkerOptions = { connectors: (tenantId) => connectorsOf(tenantId) };
+ * const noCrm: CrmWorkerOptions = { connectors: [] }; // owner changes live in Guard alone
  * declare function connectorsOf(tenantId: string): import('@guard/core').CrmConnector[];
  * ```
  */
@@ -52,7 +53,10 @@ export interface CrmWorkerOptions {
    * The connectors of every tenant, or a function that gives a tenant's
    * connectors (each company has its own CRM account). Each must be able
    * to transfer ownership and map users (`checkConnector` with
-   * `ownership-transfer`); names must differ within a tenant.
+   * `ownership-transfer`); names must differ within a tenant. With none —
+   * `[]`, or a tenant the function gives none — owner changes live in Guard
+   * alone and their `crm.transfer` effects complete at once: say so for a
+   * product without a CRM, or each effect waits for a handler until it dies.
    */
   readonly connectors:
     | readonly CrmConnector[]

@@ -350,7 +350,11 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
     const handler =
       (o.effects && Object.hasOwn(o.effects, effect.kind) ? o.effects[effect.kind] : undefined) ?? o.fallback;
     if (!handler)
-      throw new Error(`no handler for effect kind "${effect.kind}": pass worker({ effects: { '${effect.kind}': … } })`);
+      throw new Error(
+        effect.kind === CRM_TRANSFER_EFFECT || effect.kind === CRM_TRANSFER_CHECK_EFFECT
+          ? `no handler for effect kind "${effect.kind}": pass worker({ crm: { connectors } }) with the tenant's CRM connectors, or connectors: [] when it has no CRM (owner changes then live in Guard alone)`
+          : `no handler for effect kind "${effect.kind}": pass worker({ effects: { '${effect.kind}': … } })`,
+      );
     await handler(effect, { signal });
   }
 
