@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // The HR portal: an existing HR product's web app that embeds Guard. The
 // portal owns users, login and pages; every customer it shows comes from
 // Guard's API, decided, masked and audited for the logged-in employee.

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 // What every route of the portal needs: who is signed in, in which language,
 // how to render a page, and one-time messages after a form.
 import { type EmployeeRecord, type GuardError, isGuardError, type TenantGuard } from '@guard/core';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import type { FastifyInstance } from 'fastify';
 import type { PortalContext } from '../context.js';
 import { texts } from '../i18n.js';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import { createHash } from 'node:crypto';
 import { type KeyProvider, verifyEvidencePack } from '@guard/core';
 import type { FastifyInstance } from 'fastify';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import type { AuditEntry, EmployeeRecord, VerifyResult } from '@guard/core';
 import { formatTime, texts } from '../i18n.js';
 import { Layout, type PageProps } from './layout.js';

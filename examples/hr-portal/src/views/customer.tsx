@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import type { CustomerView, FollowUpView } from '@guard/core';
 import { formatTime, texts } from '../i18n.js';
 import { Notices } from './customers.js';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import { type CustomerView, type ListScope, messages } from '@guard/core';
 import { texts } from '../i18n.js';
 import { FieldCell } from './fields.js';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import type { ExportRequestView } from '@guard/core';
 import { texts } from '../i18n.js';
 import { Layout, type PageProps } from './layout.js';

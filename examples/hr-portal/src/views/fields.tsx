@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import type { CustomerView, FieldValue } from '@guard/core';
 import type { Texts } from '../i18n.js';
 

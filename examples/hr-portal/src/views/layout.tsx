@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import type { ComponentChildren } from 'preact';
 import type { PortalUser } from '../host-db.js';
 import { type PortalLocale, texts } from '../i18n.js';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import { Layout, type PageProps } from './layout.js';
 
 /** A page that only says something: a refusal, a missing page. */

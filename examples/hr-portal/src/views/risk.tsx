@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource preact */
 import type { AlertView, RiskScore, RiskScorePoint } from '@guard/core';
 import { formatTime, type PortalLocale, texts } from '../i18n.js';
 import { Layout, type PageProps } from './layout.js';
