@@ -20,6 +20,7 @@ const { values } = parseArgs({
 const locale = isLocale(values.locale) ? values.locale : 'en';
 const zh = locale === 'zh-CN';
 const say = (line: string) => console.log(line);
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const dataDir = new URL('../.demo-data/', import.meta.url);
 const filesDir = fileURLToPath(new URL('files', dataDir));
 
@@ -36,7 +37,7 @@ const demo = await seedChainDemo({
     say(
       zh
         ? `  ${m.month}  信号 ${m.signals.toLocaleString('zh-CN').padStart(7)} 条 · 风险警报 ${m.riskAlerts} 条 · 其他警报 ${m.otherAlerts} 条${resigned ? ` · ${resigned} 人提出离职` : ''}`
-        : `  ${m.month}  ${m.signals.toLocaleString('en').padStart(7)} signals · ${m.riskAlerts} risk alerts · ${m.otherAlerts} other alerts${resigned ? ` · ${resigned} resigned` : ''}`,
+        : `  ${m.month}  ${m.signals.toLocaleString('en').padStart(7)} signals · ${plural(m.riskAlerts, 'risk alert')} · ${plural(m.otherAlerts, 'other alert')}${resigned ? ` · ${resigned} resigned` : ''}`,
     );
   },
 });

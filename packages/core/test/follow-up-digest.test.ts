@@ -90,7 +90,7 @@ describe('overdue follow-ups: one digest a day per owner', () => {
     const alerts = await followUpAlerts();
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.evidence).toMatchObject({ count: 3 });
-    expect(alerts[0]?.summary).toContain('3 customer(s) of rep');
+    expect(alerts[0]?.summary).toContain('3 customer(s) of Rep (rep)');
   });
 
   it('updates the open alert instead of raising another', async () => {
@@ -121,8 +121,8 @@ describe('overdue follow-ups: one digest a day per owner', () => {
     await pass(3 * 24);
     const [digest] = digests();
     expect(digest?.title).toBe('客户长时间未跟进（每日汇总）');
-    expect(digest?.body).toContain('rep 名下 3 个客户');
-    expect((await followUpAlerts())[0]?.summary).toContain('rep 名下 3 个客户');
+    expect(digest?.body).toContain('Rep 名下 3 个客户');
+    expect((await followUpAlerts())[0]?.summary).toContain('Rep（rep）名下 3 个客户');
   });
 
   it('sends nothing for customers followed up before the digest goes out', async () => {

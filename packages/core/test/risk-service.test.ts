@@ -347,6 +347,8 @@ describe('risk.scan and alerts', () => {
     const alerts = (await t.alerts.list({ status: 'open' })).items.filter((a) => a.kind === 'risk-threshold');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ employeeId: 'rep', severity: 'high' });
+    // Named, as HR knows the person, with the id beside the name.
+    expect(alerts[0]?.summary).toMatch(/^Customer data exfiltration: employee "Rep" \(rep\) scored 60/);
     // It goes to the manager and HR, never to the employee the score is about.
     const notifier = memoryNotifier();
     await guard.worker({ notifier }).runDue();

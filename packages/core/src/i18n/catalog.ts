@@ -200,6 +200,8 @@ export interface AlertSummaries {
   /** One owner's customers that went without follow-up past the alert threshold: the daily digest. */
   readonly followUpOverdue: (p: {
     ownerId: string;
+    /** The owner's name, when the directory has them. */
+    ownerName: string | null;
     count: number;
     customers: readonly string[];
     days: number;
@@ -224,6 +226,8 @@ export interface AlertSummaries {
     pack: string;
     subject: 'employee' | 'customer';
     subjectId: string;
+    /** The employee's or customer's name, when Guard has them. */
+    subjectName: string | null;
     score: number;
     threshold: number;
     reasons: readonly string[];

@@ -189,8 +189,8 @@ export const en: MessageCatalog = {
   summaries: {
     anomaly: ({ name, employeeId, activity, count, windowMinutes, limit, resigning }) =>
       `${name} (${employeeId}): ${count} ${en.activities[activity]} events in ${windowMinutes} min (limit ${limit}${resigning ? ', lowered while resigning' : ''}).`,
-    followUpOverdue: ({ ownerId, count, customers, days }) =>
-      `${count} customer(s) of ${ownerId} have had no follow-up for ${days} days or more: ${customers.join(', ')}.`,
+    followUpOverdue: ({ ownerId, ownerName, count, customers, days }) =>
+      `${count} customer(s) of ${ownerName === null ? ownerId : `${ownerName} (${ownerId})`} have had no follow-up for ${days} days or more: ${customers.join(', ')}.`,
     successorUnavailable: ({ count, unplanned, employeeId, to }) =>
       `${count} customer(s) of ${employeeId} could not go to a successor (${count - unplanned} whose planned successor is no longer active, ${unplanned} that came after the checklist was built); they went to ${to ?? 'the public pool'} for a new decision.`,
     offboardingEscalated: ({ employeeId, openItems, lastWorkingDay }) =>
@@ -199,8 +199,8 @@ export const en: MessageCatalog = {
       `Non-compete compensation for month ${month} of ${employeeId} is unpaid after the grace period; an unpaid non-compete may not be enforceable.`,
     agreementUnsigned: ({ employeeId, title, templateId, version, reminders }) =>
       `${employeeId} has not signed "${title}" (${templateId} v${version}) after ${reminders} reminders.`,
-    riskThreshold: ({ pack, subject, subjectId, score, threshold, reasons }) =>
-      `${pack}: ${subject} ${subjectId} scored ${score} (alert at ${threshold})${reasons.length > 0 ? ` — ${reasons.join('; ')}` : ''}`,
+    riskThreshold: ({ pack, subject, subjectId, subjectName, score, threshold, reasons }) =>
+      `${pack}: ${subject} ${subjectName === null ? subjectId : `"${subjectName}" (${subjectId})`} scored ${score} (alert at ${threshold})${reasons.length > 0 ? ` — ${reasons.join('; ')}` : ''}`,
     effectDead: ({ effect, key, attempts, lastError }) =>
       `The ${effect === 'crm.transfer' ? 'CRM transfer' : effect === 'notify' ? 'notification' : 'outbox'} effect ${key} failed ${attempts} times and was given up: ${lastError}`,
     crmTransferFailed: ({ connector, customerId, customerName, to, code }) =>
@@ -524,7 +524,7 @@ export const en: MessageCatalog = {
     }),
     'follow-up.digest': (d) => ({
       title: 'Customers without follow-up',
-      body: `${s(d.count)} customer(s) of ${s(d.ownerId)} have had no follow-up for ${s(d.days)} days or more: ${joined(d.customers, ', ')}.`,
+      body: `${s(d.count)} customer(s) of ${s(d.ownerName, s(d.ownerId))} have had no follow-up for ${s(d.days)} days or more: ${joined(d.customers, ', ')}.`,
     }),
     'follow-up.returned-to-pool': (d) => ({
       title: 'Customer returned to the public pool',

@@ -187,8 +187,8 @@ export const zhCN: MessageCatalog = {
   summaries: {
     anomaly: ({ name, employeeId, activity, count, windowMinutes, limit, resigning }) =>
       `${name}（${employeeId}）在 ${windowMinutes} 分钟内${zhCN.activities[activity]} ${count} 次（上限 ${limit}${resigning ? '，离职期间已调低' : ''}）。`,
-    followUpOverdue: ({ ownerId, count, customers, days }) =>
-      `${ownerId} 名下 ${count} 个客户已 ${days} 天以上没有跟进记录：${customers.join('、')}。`,
+    followUpOverdue: ({ ownerId, ownerName, count, customers, days }) =>
+      `${ownerName === null ? ownerId : `${ownerName}（${ownerId}）`}名下 ${count} 个客户已 ${days} 天以上没有跟进记录：${customers.join('、')}。`,
     successorUnavailable: ({ count, unplanned, employeeId, to }) =>
       `${employeeId} 的 ${count} 个客户无法交给接手人（${count - unplanned} 个的原定接手人已不在职，${unplanned} 个是交接清单生成后才归属其名下的），已转给${to === null ? '公海' : ` ${to} `}重新决定。`,
     offboardingEscalated: ({ employeeId, openItems, lastWorkingDay }) =>
@@ -197,8 +197,8 @@ export const zhCN: MessageCatalog = {
       `${employeeId} 第 ${month} 个月的竞业限制补偿金在宽限期后仍未支付；未支付补偿金的竞业限制可能无法执行。`,
     agreementUnsigned: ({ employeeId, title, templateId, version, reminders }) =>
       `${employeeId} 经 ${reminders} 次提醒仍未签署「${title}」（${templateId} 第 ${version} 版）。`,
-    riskThreshold: ({ pack, subject, subjectId, score, threshold, reasons }) =>
-      `${pack}：${subject === 'employee' ? '员工' : '客户'} ${subjectId} 风险评分 ${score}（预警阈值 ${threshold}）${reasons.length > 0 ? `——${reasons.join('；')}` : ''}`,
+    riskThreshold: ({ pack, subject, subjectId, subjectName, score, threshold, reasons }) =>
+      `${pack}：${subject === 'employee' ? '员工' : '客户'}${subjectName === null ? ` ${subjectId} ` : `「${subjectName}」（${subjectId}）`}风险评分 ${score}（预警阈值 ${threshold}）${reasons.length > 0 ? `——${reasons.join('；')}` : ''}`,
     effectDead: ({ effect, key, attempts, lastError }) =>
       `${effect === 'crm.transfer' ? '客户转移' : effect === 'notify' ? '通知' : '外发任务'} ${key} 已失败 ${attempts} 次并放弃：${lastError}`,
     crmTransferFailed: ({ connector, customerId, customerName, to, code }) =>
@@ -513,7 +513,7 @@ export const zhCN: MessageCatalog = {
     }),
     'follow-up.digest': (d) => ({
       title: '客户长时间未跟进（每日汇总）',
-      body: `${s(d.ownerId)} 名下 ${s(d.count)} 个客户已 ${s(d.days)} 天以上没有跟进记录：${joined(d.customers, '、')}。`,
+      body: `${s(d.ownerName, s(d.ownerId))} 名下 ${s(d.count)} 个客户已 ${s(d.days)} 天以上没有跟进记录：${joined(d.customers, '、')}。`,
     }),
     'follow-up.returned-to-pool': (d) => ({
       title: '客户已退回公海',

@@ -150,7 +150,7 @@ export const followUpDigestHandler = digestTimer.handler<GuardContext>(async (ev
     key: `follow-up-digest:${id}`,
     to: [event.ownerId, ...(managerId ? [managerId] : [])],
     template: 'follow-up.digest',
-    data: { ownerId: event.ownerId, count: customers.length, days, customers: names },
+    data: { ownerId: event.ownerId, ownerName: owner?.name ?? null, count: customers.length, days, customers: names },
     now: c.at,
   });
   await raiseAlert(
@@ -161,7 +161,13 @@ export const followUpDigestHandler = digestTimer.handler<GuardContext>(async (ev
       severity: 'medium',
       employeeId: event.ownerId,
       summary: (text) =>
-        text.followUpOverdue({ ownerId: event.ownerId, count: customers.length, customers: names, days }),
+        text.followUpOverdue({
+          ownerId: event.ownerId,
+          ownerName: owner?.name ?? null,
+          count: customers.length,
+          customers: names,
+          days,
+        }),
       evidence,
       notify: [],
       actor: system,

@@ -420,6 +420,10 @@ async function settleAlert(
     if (crossing || isOpen) {
       const { employeeId, notify } = await alertTargets(uow.tx, tenantId, subject);
       const locale = await tenantLocale(ctx, uow.tx, tenantId);
+      const subjectName =
+        subject.type === 'employee'
+          ? ((await uow.tx.getEmployees(tenantId, [subject.id]))[0]?.name ?? null)
+          : ((await uow.tx.getCustomer(tenantId, subject.id))?.name ?? null);
       alertId = await raiseAlert(
         ctx,
         { tx: uow.tx, now: uow.now, tenantId, record: (d) => uow.session.record(d) },
@@ -432,6 +436,7 @@ async function settleAlert(
               pack: pack.title[locale],
               subject: subject.type,
               subjectId: subject.id,
+              subjectName,
               score: result.score,
               threshold: pack.thresholds.alert,
               reasons: result.fired.slice(0, 3).map((f) => f.explanation[locale]),
