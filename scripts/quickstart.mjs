@@ -26,7 +26,7 @@ if (major < 20) {
 pnpm('install', '--frozen-lockfile', '--reporter=silent');
 switch (task) {
   case 'demo':
-    pnpm('run', 'build');
+    // The examples run the packages from their sources (the `@guard/source` export condition): no build.
     pnpm('--filter', '@guard/example-demo', 'start', ...rest);
     break;
   case 'test':
