@@ -647,18 +647,20 @@ export function signalsApi(ctx: GuardContext, tenantId: string): SignalsApi {
 
 /** Restarts the follow-up clock of each customer with a reported follow-up by its owner (the latest one counts). */
 async function followUpsReported(ctx: GuardContext, uow: UnitOfWork, list: readonly SignalInput[]): Promise<void> {
-  const reported = list.filter(
-    (s) => s.kind === 'follow-up' && s.employeeId !== undefined && s.customerId !== undefined,
-  );
-  if (reported.length === 0) return;
-  const customerIds = [...new Set(reported.map((s) => s.customerId as string))];
-  for (const customer of await uow.tx.getCustomers(uow.tenant.id, customerIds)) {
-    const times = reported
-      .filter((s) => s.customerId === customer.id && s.employeeId === customer.ownerId)
-      .map((s) => Date.parse(s.at));
-    if (times.length === 0 || customer.ownerId === null) continue;
-    const at = new Date(Math.max(...times)).toISOString();
-    await restartFollowUpClock(uow.tx, ctx, uow.tenant.id, customer, customer.ownerId, at, uow.now);
+  // Per customer, each reporter's latest follow-up (a batch may hold 10,000: one pass, no scan per customer).
+  const latest = new Map<string, Map<string, number>>();
+  for (const s of list) {
+    if (s.kind !== 'follow-up' || s.employeeId === undefined || s.customerId === undefined) continue;
+    const byEmployee = latest.get(s.customerId) ?? new Map<string, number>();
+    byEmployee.set(s.employeeId, Math.max(byEmployee.get(s.employeeId) ?? Number.NEGATIVE_INFINITY, Date.parse(s.at)));
+    latest.set(s.customerId, byEmployee);
+  }
+  if (latest.size === 0) return;
+  for (const customer of await uow.tx.getCustomers(uow.tenant.id, [...latest.keys()])) {
+    const at = customer.ownerId === null ? undefined : latest.get(customer.id)?.get(customer.ownerId);
+    if (at === undefined || customer.ownerId === null) continue;
+    const iso = new Date(at).toISOString();
+    await restartFollowUpClock(uow.tx, ctx, uow.tenant.id, customer, customer.ownerId, iso, uow.now);
   }
 }
 
