@@ -140,9 +140,9 @@ describe('an attacker with write access to the database but no key', () => {
     raw.audit.length = 20;
     const last = raw.audit.at(-1) as AuditEntry;
     raw.auditHead = { seq: last.seq, hash: last.hash, seal: raw.auditHead?.seal ?? null };
-    expect(await t.audit.verify()).toMatchObject({ ok: false, firstBadSeq: 20, reason: 'head-mismatch' });
+    expect(await t.audit.verify()).toMatchObject({ ok: false, firstBadSeq: 21, reason: 'head-mismatch' });
     raw.auditHead = { seq: last.seq, hash: last.hash, seal: null };
-    expect(await t.audit.verify()).toMatchObject({ ok: false, firstBadSeq: 20, reason: 'head-mismatch' });
+    expect(await t.audit.verify()).toMatchObject({ ok: false, firstBadSeq: 21, reason: 'head-mismatch' });
   });
 
   it('cannot hide entries after the head: they are named', async () => {

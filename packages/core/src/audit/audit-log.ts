@@ -378,7 +378,7 @@ export class AuditLog {
     if (!result.ok) return result;
     if (result.head.seq !== head.seq)
       return chainFailure(result.head.seq + 1, 'truncated', result.entries, result.head);
-    if (result.head.hash !== head.hash) return chainFailure(head.seq, 'head-mismatch', result.entries, result.head);
+    if (result.head.hash !== head.hash) return chainFailure(head.seq + 1, 'head-mismatch', result.entries, result.head);
     return null;
   }
 
@@ -477,8 +477,9 @@ export class AuditLog {
     if (head.seq > last.seq) return chainFailure(last.seq + 1, 'truncated', result.entries, last);
     // Entries after the stored head: verification started at the genesis, so entry n is the n-th.
     if (head.seq < last.seq) return chainFailure(head.seq + 1, 'head-mismatch', head.seq, head);
+    // Every entry verified: what cannot be trusted is whatever came after the last one.
     if (head.hash !== last.hash || !(await headSealHolds(head))) {
-      return chainFailure(head.seq, 'head-mismatch', result.entries, last);
+      return chainFailure(last.seq + 1, 'head-mismatch', result.entries, last);
     }
     return result;
   }

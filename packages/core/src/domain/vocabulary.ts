@@ -222,7 +222,7 @@ export type Severity = z.infer<typeof severitySchema>;
  * | `truncated` | the chain ends before a signed checkpoint: the tail was cut off |
  * | `checkpoint-signature` | a checkpoint's signature is invalid: the checkpoint itself was forged or altered |
  * | `seal-mismatch` | the entry's seal is missing, names an unknown key or does not match: Guard did not write it (added, or changed and re-hashed, by someone without the key) |
- * | `head-mismatch` | the chain's stored head disagrees with its last entry, or its seal does not match: entries were cut off or added after the head, or the head was moved |
+ * | `head-mismatch` | the chain's stored head disagrees with its last entry, or its seal does not match: entries were cut off or added after the head, or the head was moved. Reported at the first position the head no longer vouches for: after the last entry, or after the head when entries follow it |
  *
  * @example
  * ```ts
