@@ -8,7 +8,11 @@ import base from './vitest.config.js';
  * One file at a time on two cores; an hour or more in all. Their figures are
  * in `docs/reliability.md`.
  */
-export const SOAK_SUITES = ['packages/store-kysely/test/audit-tampering.test.ts'];
+export const SOAK_SUITES = [
+  'packages/store-kysely/test/audit-tampering.test.ts',
+  'packages/core/test/policy-properties.test.ts',
+  'packages/core/test/masked-values.property.test.ts',
+];
 
 export default mergeConfig(
   { ...base, test: { ...base.test, projects: undefined } },

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { soak } from '../../../scripts/soak.js';
 import type { Decision } from '../src/domain/decision.js';
 import {
   type Action,
@@ -358,9 +359,13 @@ const decideAll = (input: PolicyInput, queries: readonly Query[]) => {
 // Properties
 // ---------------------------------------------------------------------------
 
+/** Random policies checked against the reference: 1,000 in CI, 100,000 under `pnpm test:soak`. */
+const POLICIES = soak({ ci: 1000, soak: 100_000 });
+
 describe('compiled decisions', () => {
   it('equal the reference evaluator’s (and are deeply frozen), over random org trees, policies, subjects, customers and times', () => {
     const variants: readonly EmployeeStatus[] = ['active', 'resigning'];
+    let pairs = 0;
     fc.assert(
       fc.property(policyArb, queriesArb, (input, queries) => {
         const policy = compilePolicy(input);
@@ -368,6 +373,7 @@ describe('compiled decisions', () => {
           q,
           ...variants.map((status) => ({ ...q, subject: { ...q.subject, status } })),
         ]);
+        pairs += cases.length;
         const expected = cases.map((q) => reference(policy.source, q.subject, q.action, q.resource, q.context));
         // Twice, in opposite orders: the second pass is answered from the decision cache.
         for (const order of [cases.keys(), [...cases.keys()].reverse()]) {
@@ -380,7 +386,11 @@ describe('compiled decisions', () => {
           }
         }
       }),
+      { numRuns: POLICIES },
     );
+    // Each policy meets 3–36 requests: at soak size, well over 100,000 policy/request pairs.
+    expect(pairs).toBeGreaterThanOrEqual(POLICIES * 3);
+    console.info(`[policy/reference] ${POLICIES} random policies, ${pairs} policy/request pairs: 100% agreement`);
   });
 
   it('single conditions agree with the reference at the edges (DST transitions, tenure boundaries, wrap-around)', () => {

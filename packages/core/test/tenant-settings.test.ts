@@ -133,6 +133,19 @@ describe('tenant settings are versioned and audited', () => {
     expect((await t.settings.current()).version).toBe(1);
   });
 
+  it('are saved as JSON: an optional key given as undefined is left out, not refused by the audit trail', async () => {
+    const { t } = await twoTenants();
+    // A rule built in code with `fields: undefined` (a deny rule has no fields) once failed as an invalid audit entry.
+    const rule = { id: 'no-export', effect: 'deny', actions: ['export'], scope: 'tenant', fields: undefined } as const;
+    const saved = await t.settings.update({ policy: { ...defaultPolicy, rules: [...defaultPolicy.rules, rule] } });
+    const stored = (await t.settings.get()).policy?.rules.at(-1);
+    expect(stored).toEqual({ id: 'no-export', effect: 'deny', actions: ['export'], scope: 'tenant' });
+    expect(stored !== undefined && 'fields' in stored).toBe(false);
+    expect(saved.policy?.rules.at(-1)).toEqual(stored);
+    const [entry] = (await t.audit.query({ action: 'settings.update', limit: 1 })).items;
+    expect(entry?.data).toMatchObject({ version: 1 });
+  });
+
   it('refuses a malformed expectedVersion', async () => {
     const { t } = await twoTenants();
     const error = await rejection(t.settings.update({}, { expectedVersion: '1' } as never));

@@ -17,6 +17,7 @@ import {
 import fc from 'fast-check';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { soak } from '../../../scripts/soak.js';
 import { kyselyStore, type SqlDialectName } from '../src/index.js';
 import type { GuardDatabase } from '../src/schema/database.js';
 import {
@@ -29,7 +30,6 @@ import {
   undoTampering,
 } from '../test-support/audit-tampering.js';
 import { testDatabase } from '../test-support/databases.js';
-import { soak } from '../test-support/soak.js';
 import { connectRaw, type SqlHarness, sqlHarness } from '../test-support/sql-harness.js';
 
 const CHAIN_LENGTH = 10_000;

@@ -182,7 +182,11 @@ export async function saveSettings(
       { locale: options.locale },
     );
   }
-  const settings = parseInput(tenantSettingsSchema, input, { what: 'tenant settings', locale: options.locale });
+  // Through JSON: an optional key given as `undefined` (`fields: undefined` in a rule) is left out, as it
+  // would be in a settings file, so every store keeps and the audit entry records the same document.
+  const settings: TenantSettings = JSON.parse(
+    JSON.stringify(parseInput(tenantSettingsSchema, input, { what: 'tenant settings', locale: options.locale })),
+  );
   const current = await tx.getRecord(tenantId, SETTINGS_KIND, SETTINGS_ID);
   if (options.expectedVersion !== undefined && options.expectedVersion !== (current?.version ?? 0)) {
     throw new ConflictError(
