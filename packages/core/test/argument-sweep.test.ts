@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isGuardError } from '../src/index.js';
-import { customer, rejection, seededGuard } from './fixtures.js';
+import { customer, NO_ARGUMENT, rejection, seededGuard } from './fixtures.js';
 
 /** Every method of the tenant API, by dotted name. */
 function methodsOf(api: object, prefix = ''): [string, (...args: unknown[]) => unknown][] {
@@ -11,17 +11,6 @@ function methodsOf(api: object, prefix = ''): [string, (...args: unknown[]) => u
     return [];
   });
 }
-
-/** The methods that take no argument (an extra one is ignored, as in any JavaScript function). */
-const NO_ARGUMENT = new Set([
-  'settings.get',
-  'settings.current',
-  'agreements.templates',
-  'risk.packs',
-  'risk.installedPacks',
-  'audit.checkpoint',
-  'outbox.backlog',
-]);
 
 /** Arguments no method accepts as its first one. */
 const garbage: readonly [string, unknown][] = [

@@ -103,3 +103,14 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   }
   throw new Error('expected a rejection');
 }
+
+/** The methods that take no argument (an extra one is ignored, as in any JavaScript function). */
+export const NO_ARGUMENT = new Set([
+  'settings.get',
+  'settings.current',
+  'agreements.templates',
+  'risk.packs',
+  'risk.installedPacks',
+  'audit.checkpoint',
+  'outbox.backlog',
+]);

@@ -496,6 +496,7 @@ export type InputName =
   | 'release to the public pool'
   | 'risk scan'
   | 'risk history options'
+  | 'risk score options'
   | 'risk schedule'
   | 'risk subject'
   | 'rule pack'

@@ -322,6 +322,7 @@ export const en: MessageCatalog = {
     'release to the public pool': 'release to the public pool',
     'risk scan': 'risk scan',
     'risk history options': 'risk history options',
+    'risk score options': 'risk score options',
     'rule pack options': 'rule pack options',
     'risk schedule': 'risk schedule',
     'risk subject': 'risk subject',

@@ -318,6 +318,7 @@ export const zhCN: MessageCatalog = {
     'release to the public pool': '释放到公海',
     'risk scan': '风险扫描',
     'risk history options': '风险评分历史选项',
+    'risk score options': '风险评分选项',
     'rule pack options': '规则包选项',
     'risk schedule': '风险扫描计划',
     'risk subject': '风险评估对象',

@@ -746,6 +746,7 @@ function customSignalProblems(s: SignalInput, i: number, declaration: CustomSign
 }
 
 const packIdSchema = z.string().min(1).max(100);
+const scoreOptionsSchema = z.strictObject({ pack: packIdSchema.optional() });
 const packChangeSchema = z.strictObject({
   actor: actorRefSchema.optional(),
   expectedVersion: z.int().min(0).optional(),
@@ -858,13 +859,14 @@ export function riskApi(ctx: GuardContext, tenantId: string): RiskApi {
     },
     score: async (subject, options = {}) => {
       const s = subjectOf(subject);
+      const { pack } = parseInput(scoreOptionsSchema, options, { what: 'risk score options', locale });
       return inUnitOfWork(ctx, tenantId, async (uow) => {
         const facts = await requireFacts(uow, s);
         const packs = (await tenantPacks(uow.tx, tenantId, locale)).filter(
-          (p) => p.subject === s.type && (options.pack === undefined || p.id === options.pack),
+          (p) => p.subject === s.type && (pack === undefined || p.id === pack),
         );
-        if (options.pack !== undefined && packs.length === 0) {
-          throw new NotFoundError({ entity: 'rule pack', id: options.pack }, { locale });
+        if (pack !== undefined && packs.length === 0) {
+          throw new NotFoundError({ entity: 'rule pack', id: pack }, { locale });
         }
         return Promise.all(packs.map((p) => riskEvaluator(p).score(facts)));
       });
