@@ -13,6 +13,7 @@ export const SOAK_SUITES = [
   'packages/core/test/policy-properties.test.ts',
   'packages/core/test/masked-values.property.test.ts',
   'packages/store-kysely/test/bad-input.test.ts',
+  'packages/cli/test/bad-input.test.ts',
 ];
 
 export default mergeConfig(

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { didYouMean } from '@guard/core';
+import { didYouMean, isGuardError } from '@guard/core';
 import { auditVerifyCommand } from './commands/audit-verify.js';
 import { backtestCommand } from './commands/backtest.js';
 import type { Context } from './commands/context.js';
@@ -120,6 +120,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof Error && error.name === 'CliError') {
       await write(ctx.stderr, `${error.message}\n`);
       return (error as Error & { exitCode: number }).exitCode;
+    }
+    // Guard refused a value the user gave (an id on the command line, a field of a file): their input, not a bug.
+    if (isGuardError(error, 'VALIDATION_FAILED')) {
+      await write(ctx.stderr, `${error.message}\n`);
+      return exitCodes.usage;
     }
     const message = error instanceof Error ? error.message : String(error);
     await write(

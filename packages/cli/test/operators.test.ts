@@ -112,6 +112,11 @@ describe('guard audit verify', () => {
     const tenant = await ws.run(['audit', 'verify', '--tenant', 'ghost', '--db', 'keys.db', '--keys', 'keys.json']);
     expect(tenant.code).toBe(exitCodes.invalid);
     expect(tenant.stderr).toContain('no tenant "ghost"');
+    // A tenant id Guard refuses is the user's mistake, not a bug (once exit 70, "internal error").
+    const malformed = await ws.run(['audit', 'verify', '--tenant=-1', '--db', 'keys.db', '--keys', 'keys.json']);
+    expect(malformed.code).toBe(exitCodes.usage);
+    expect(malformed.stderr).toMatch(/^Invalid tenant id: 1 problem — \(root\): must be 1–128 characters/);
+    expect(malformed.stderr).not.toContain('internal error');
     const sub = await ws.run(['audit', 'check']);
     expect(sub.code).toBe(exitCodes.usage);
     expect(sub.stderr).toContain('the command is guard audit verify');
