@@ -86,4 +86,48 @@ describe('a delivery slower than its lease', () => {
     expect(await running).toMatchObject({ effectsDelivered: 1 });
     expect(deliveries).toHaveLength(1);
   });
+
+  it('does not deliver what waited behind it once another worker has taken it (4 processes found it twice, #22)', async () => {
+    const { guard, t } = await seededGuard();
+    await t.ownership.release({ actor: 'rep', customerId: 'c-rep', reason: 'moved away' });
+    await t.ownership.release({ actor: 'mate', customerId: 'c-mate', reason: 'moved away' });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const deliveries: string[] = [];
+    const slow = guard.worker({
+      workerId: 'slow',
+      leaseMs: 1000,
+      notifier: memoryNotifier(),
+      effects: {
+        [CRM_TRANSFER_EFFECT]: async (effect) => {
+          deliveries.push(`slow:${effect.idempotencyKey}`);
+          // Only the first delivery is slow; the second transfer waits behind it in the same round.
+          if (deliveries.length === 1) await gate;
+        },
+      },
+    });
+    const other = guard.worker({
+      workerId: 'other',
+      notifier: memoryNotifier(),
+      effects: {
+        [CRM_TRANSFER_EFFECT]: async (effect) => {
+          deliveries.push(`other:${effect.idempotencyKey}`);
+        },
+      },
+    });
+
+    const running = slow.runDue();
+    await until(() => deliveries.length === 1);
+    // The waiting transfer's lease runs out (it is not being delivered, so nothing extends it): another worker takes it.
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(await other.runDue()).toMatchObject({ effectsDelivered: 1 });
+    open();
+    await running;
+    const keys = deliveries.map((d) => d.slice(d.indexOf(':') + 1));
+    expect(deliveries).toHaveLength(2);
+    expect(new Set(keys).size).toBe(2);
+    expect(deliveries[1]).toMatch(/^other:/);
+  });
 });

@@ -395,6 +395,22 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
     }
   }
 
+  /**
+   * The effects whose lease this worker still holds, each extended by a
+   * lease, in one transaction. A round's effects wait while the ones before
+   * them are delivered; one whose lease ran out meanwhile may have been
+   * claimed by another worker, which delivers it: this one must not.
+   */
+  async function stillHeld(effects: readonly OutboxEffect[]): Promise<OutboxEffect[]> {
+    return ctx.store.transaction(async (tx) => {
+      const held: OutboxEffect[] = [];
+      for (const effect of effects) {
+        if ((await tx.extendEffectLease(effect.id, workerId, leaseMs)) !== null) held.push(effect);
+      }
+      return held;
+    });
+  }
+
   /** Delivers a batch through its handler: one error message (or `null`, delivered) per effect, in order. */
   async function deliverBatch(handler: EffectBatchHandler, group: readonly OutboxEffect[]): Promise<(string | null)[]> {
     try {
@@ -457,13 +473,16 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
         const batch = Object.hasOwn(batchEffects, effect.kind) ? batchEffects[effect.kind] : undefined;
         if (batch) {
           // Every effect of this kind the round claimed, in claim order, in one call.
-          const group = effects.filter((e) => e.kind === effect.kind && !handled.has(e.id));
-          for (const e of group) handled.add(e.id);
+          const claimed = effects.filter((e) => e.kind === effect.kind && !handled.has(e.id));
+          for (const e of claimed) handled.add(e.id);
+          const group = await stillHeld(claimed);
+          if (group.length === 0) continue;
           const errors = await deliverBatch(batch, group);
           for (const [i, e] of group.entries()) await settle(e, errors[i] ?? null);
           continue;
         }
         handled.add(effect.id);
+        if ((await stillHeld([effect])).length === 0) continue;
         let error: string | null = null;
         try {
           await withLeases([effect], (signal) => deliver(effect, signal, localeOf));
