@@ -14,6 +14,8 @@ export const SOAK_SUITES = [
   'packages/core/test/masked-values.property.test.ts',
   'packages/store-kysely/test/bad-input.test.ts',
   'packages/cli/test/bad-input.test.ts',
+  'packages/testkit/test/default-packs.test.ts',
+  'packages/store-kysely/test/crash.test.ts',
 ];
 
 export default mergeConfig(
