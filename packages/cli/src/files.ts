@@ -31,16 +31,21 @@ function ioProblem(file: string, path: string, error: unknown, what: string): Cl
 }
 
 /** The JSON of a file, or the syntax error with its line and column. */
-export async function readJson(cwd: string, file: string, what: string): Promise<unknown> {
+export async function readJson(
+  cwd: string,
+  file: string,
+  what: string,
+  maxBytes: number = RULE_PACK_LIMITS.bytes,
+): Promise<unknown> {
   const path = resolve(cwd, file);
   let text: string;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     // A pack is at most 1 MB of compact JSON; allow generous indentation, refuse the absurd.
-    if (info.size > RULE_PACK_LIMITS.bytes * 4) {
+    if (info.size > maxBytes * 4) {
       throw invalidInput(
-        `${file}: the file is ${info.size.toLocaleString('en')} bytes; a ${what} is at most ${RULE_PACK_LIMITS.bytes.toLocaleString('en')} bytes of JSON`,
+        `${file}: the file is ${info.size.toLocaleString('en')} bytes; a ${what} is at most ${maxBytes.toLocaleString('en')} bytes of JSON`,
       );
     }
     text = await readFile(path, 'utf8');

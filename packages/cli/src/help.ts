@@ -6,6 +6,7 @@ Usage:
   guard simulate --out <dir> [options]
   guard migrate [--db <file|url>]
   guard audit verify --tenant <id> [--db <file|url>] [--keys <keys.json>]
+  guard evidence verify <pack.json> [--public-key <pem> | --keys <keys.json>]
   guard worker --deliver <url> [--once] [--every <s>] [--db <file|url>] [--keys <keys.json>]
   guard --help | --version
 
@@ -19,6 +20,7 @@ Commands:
                                                    organisation, to try the commands above on
   guard migrate                                    create or update Guard's tables
   guard audit verify --tenant <id>                 re-check a tenant's whole audit chain
+  guard evidence verify <pack.json>                re-check an evidence pack offline, with the public key
   guard worker --deliver <url>                     fire due timers; relay effects to a webhook
 
 The database (migrate, audit verify, worker) is --db, else GUARD_DATABASE_URL, else the SQLite
@@ -27,7 +29,7 @@ file guard.db: postgres://…, mysql://… (MariaDB too) or a SQLite file path.
 A pack is a JSON file or builtin:<id> (employee-flight-risk, employee-data-exfiltration,
 customer-churn, post-departure-order-diversion).
 
-Exit codes: 0 ok, 1 invalid pack or input, 2 usage error, 3 the audit chain is broken,
+Exit codes: 0 ok, 1 invalid pack or input, 2 usage error, 3 the audit chain or evidence pack is broken,
 69 the database cannot be reached, 70 internal error.
 Run guard <command> --help (guard rules <command> --help) for the options of a command.
 `;
@@ -49,7 +51,10 @@ Run guard rules <command> --help for details.
 
 /** Help of each `guard rules` command. */
 export const commandHelp: Readonly<
-  Record<'validate' | 'score' | 'backtest' | 'schema' | 'simulate' | 'migrate' | 'audit' | 'worker', string>
+  Record<
+    'validate' | 'score' | 'backtest' | 'schema' | 'simulate' | 'migrate' | 'audit' | 'evidence' | 'worker',
+    string
+  >
 > = {
   validate: `guard rules validate — check rule packs
 
@@ -187,6 +192,29 @@ Options:
 
 Exit codes: 0 the chain verifies, 1 no such tenant, 2 usage error, 3 the chain is broken,
 69 the database cannot be reached.
+`,
+  evidence: `guard evidence verify — re-check an evidence pack offline
+
+Usage:
+  guard evidence verify <pack.json> --public-key <audit.pub.pem>
+  guard evidence verify <pack.json> [--keys <keys.json>]
+
+Checks, with nothing but the pack and a key: the signature of the pack's audit
+checkpoint, that its audit entries link one to the next up to that checkpoint,
+that every section (customers, orders, approvals, handovers…) matches the
+manifest, and that the chain records the manifest. Needs no database: a court, an
+auditor or the employee's lawyer can run it.
+
+When the host signs checkpoints with Ed25519 (ed25519Keys), the public key in PEM
+is enough. Otherwise give the HMAC audit keys, as for guard audit verify.
+
+Options:
+  --public-key <pem>    the Ed25519 public key of the checkpoint (-----BEGIN PUBLIC KEY-----)
+  --keys <keys.json>    the HMAC audit keys (default: GUARD_AUDIT_KEYS)
+  --locale en|zh-CN     language of the messages (default: from LANG, else en)
+
+Exit codes: 0 the pack verifies, 1 the file is not JSON, 2 usage error, 3 the pack
+does not verify.
 `,
   worker: `guard worker — fire due timers and relay effects to the host's webhook
 

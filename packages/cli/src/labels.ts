@@ -1,4 +1,4 @@
-import type { Locale, RiskBand, RiskSubjectType } from '@guard/core';
+import type { EvidenceProblem, Locale, RiskBand, RiskSubjectType, VerifyFailureReason } from '@guard/core';
 
 /** The words of the CLI's reports (table and HTML), in each locale. */
 export interface Labels {
@@ -36,6 +36,20 @@ export interface Labels {
     lastGood: number,
   ) => string;
   readonly noSuchTenant: (tenant: string, database: string) => string;
+  /** `guard evidence verify`. */
+  readonly packIntact: (
+    file: string,
+    tenant: string,
+    employee: string,
+    entries: number,
+    checkpointSeq: number,
+  ) => string;
+  readonly packBroken: (
+    file: string,
+    problem: EvidenceProblem,
+    seq: number | null,
+    reason: VerifyFailureReason | null,
+  ) => string;
   /** `guard worker`. */
   readonly workerRound: (
     at: string,
@@ -116,6 +130,21 @@ const en: Labels = {
   chainBroken: (tenant, bad, reason, entries, lastGood) =>
     `✖ ${tenant}: the audit chain is broken at #${bad} (${reason}${reason === 'seal-mismatch' ? ': the entry was changed, or these are not the keys it was sealed with' : ''}); ${lastGood === 0 ? 'no entry before it' : `#1–#${lastGood} verify (${num(entries)} entries)`}. Keep the database as it is and compare with your last exported checkpoint`,
   noSuchTenant: (tenant, database) => `${database}: no tenant "${tenant}"; check --tenant and --db`,
+  packIntact: (file, tenant, employee, entries, seq) =>
+    `✔ ${file}: the evidence pack of ${employee} (tenant ${tenant}) verifies — the checkpoint's signature, ${num(entries)} audit entries linked up to checkpoint #${seq}, every section against its manifest`,
+  packBroken: (file, problem, seq, reason) =>
+    `✖ ${file}: the evidence pack does not verify — ${
+      {
+        malformed: 'it is not an evidence pack Guard wrote',
+        'checkpoint-key-unknown': 'the key its checkpoint names is not the one given',
+        'checkpoint-signature': 'the checkpoint’s signature does not match: wrong key, or the checkpoint was altered',
+        chain: `the audit entries do not link${reason === null ? '' : ` (${reason})`}`,
+        'run-not-at-checkpoint': 'its audit entries do not end at the signed checkpoint',
+        'referenced-entry-mismatch': 'an entry it cites is not the entry in its run',
+        'agreement-mismatch': 'a signed agreement’s text or signature does not match',
+        'manifest-mismatch': 'a section was changed after the pack was exported',
+      }[problem]
+    }${seq === null ? '' : ` (at #${seq})`}. Keep the file as it is and ask for a new export`,
   workerRound: (at, r) =>
     `${at} timers: ${num(r.timersFired)} fired, ${num(r.timersDropped)} dropped; effects: ${num(r.effectsDelivered)} delivered, ${num(r.effectsFailed)} to retry, ${num(r.effectsDead)} dead`,
   workerStarted: (id, database, every) =>
@@ -190,6 +219,21 @@ const zhCN: Labels = {
   chainBroken: (tenant, bad, reason, entries, lastGood) =>
     `✖ ${tenant}：审计链在 #${bad} 处断裂（${reason}${reason === 'seal-mismatch' ? '：该记录被改动过，或所给密钥不是封印它的密钥' : ''}）；${lastGood === 0 ? '此前没有记录' : `#1–#${lastGood} 校验通过（${num(entries)} 条）`}。请保持数据库原样，并与最近导出的检查点比对`,
   noSuchTenant: (tenant, database) => `${database}：没有租户「${tenant}」；请检查 --tenant 和 --db`,
+  packIntact: (file, tenant, employee, entries, seq) =>
+    `✔ ${file}：${employee}（租户 ${tenant}）的证据包校验通过 —— 检查点签名、截至检查点 #${seq} 的 ${num(entries)} 条审计记录链接、各部分与清单均已核对`,
+  packBroken: (file, problem, seq, reason) =>
+    `✖ ${file}：证据包校验未通过 —— ${
+      {
+        malformed: '这不是本系统导出的证据包',
+        'checkpoint-key-unknown': '检查点所用的密钥不是所给的密钥',
+        'checkpoint-signature': '检查点签名不符：密钥不对，或检查点被改动过',
+        chain: `审计记录链接断开${reason === null ? '' : `（${reason}）`}`,
+        'run-not-at-checkpoint': '审计记录未延续到已签名的检查点',
+        'referenced-entry-mismatch': '所引用的记录与包内记录不一致',
+        'agreement-mismatch': '已签协议的文本或签名不符',
+        'manifest-mismatch': '导出后有部分内容被改动',
+      }[problem]
+    }${seq === null ? '' : `（#${seq}）`}。请保留该文件原样，并重新导出`,
   workerRound: (at, r) =>
     `${at} 定时任务：触发 ${num(r.timersFired)} 个，丢弃 ${num(r.timersDropped)} 个；待投递事项：已投递 ${num(r.effectsDelivered)} 个，待重试 ${num(r.effectsFailed)} 个，放弃 ${num(r.effectsDead)} 个`,
   workerStarted: (id, database, every) =>

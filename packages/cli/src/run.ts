@@ -3,6 +3,7 @@ import { didYouMean, isGuardError } from '@guard/core';
 import { auditVerifyCommand } from './commands/audit-verify.js';
 import { backtestCommand } from './commands/backtest.js';
 import type { Context } from './commands/context.js';
+import { evidenceVerifyCommand } from './commands/evidence-verify.js';
 import { migrateCommand } from './commands/migrate.js';
 import { schemaCommand } from './commands/schema.js';
 import { scoreCommand } from './commands/score.js';
@@ -32,6 +33,17 @@ const TOP_LEVEL = {
       return sub === undefined ? exitCodes.usage : exitCodes.ok;
     }
     throw usage(`unknown command "guard audit ${sub}"; the command is guard audit verify (see guard audit --help)`);
+  },
+  evidence: async (args: readonly string[], ctx: Context) => {
+    const [sub, ...rest] = args;
+    if (sub === 'verify') return evidenceVerifyCommand(rest, ctx);
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      await write(sub === undefined ? ctx.stderr : ctx.stdout, commandHelp.evidence);
+      return sub === undefined ? exitCodes.usage : exitCodes.ok;
+    }
+    throw usage(
+      `unknown command "guard evidence ${sub}"; the command is guard evidence verify (see guard evidence --help)`,
+    );
   },
 } as const;
 
@@ -96,6 +108,7 @@ async function dispatch(argv: readonly string[], ctx: Context): Promise<number> 
  * - `guard simulate --out <dir> [--seed N] [--scale S] [--months M] [--locale en|zh-CN]`
  * - `guard migrate [--db <file|url>] [--table-prefix <p>]`
  * - `guard audit verify --tenant <id> [--db <file|url>] [--keys <keys.json>] [--table-prefix <p>]`
+ * - `guard evidence verify <pack.json> [--public-key <pem> | --keys <keys.json>]`
  * - `guard worker --deliver <url> [--once] [--every <s>] [--db <file|url>] [--keys <keys.json>]`
  *
  * @param argv - the arguments after the program name (`process.argv.slice(2)`)

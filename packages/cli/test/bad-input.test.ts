@@ -132,6 +132,15 @@ const COMMANDS: readonly { words: readonly string[]; options: Readonly<Record<st
       '--table-prefix': ['guard_', 'x-y'],
     },
   },
+  {
+    words: ['evidence', 'verify'],
+    options: {
+      '': ['pack.json', 'keys.json', ...BAD_FILES],
+      '--public-key': ['keys.json', 'binary.bin', ...BAD_FILES],
+      '--keys': ['keys.json', ...BAD_FILES],
+    },
+  },
+  { words: ['evidence'], options: {} },
   { words: ['audit'], options: {} },
   { words: ['rules'], options: {} },
   { words: [], options: {} },

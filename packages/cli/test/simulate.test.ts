@@ -41,7 +41,8 @@ describe('guard simulate', () => {
     const read = (dir: string) => files.map((f) => readFileSync(join(ws.dir, dir, f), 'utf8'));
     expect(read('b')).toEqual(read('a'));
     expect(read('c')).not.toEqual(read('a'));
-  });
+    // Two simulations: seconds on a quiet machine, more on a shared one.
+  }, 60_000);
 
   it('writes histories guard rules backtest reads', async () => {
     await ws.run(['simulate', '--out', 'h', ...small]);
