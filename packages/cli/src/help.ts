@@ -174,10 +174,16 @@ Exit codes: 0 done, 2 usage error, 69 the database cannot be reached.
 
 Usage:
   guard audit verify --tenant <id> [--db <file|url>] [--keys <keys.json>] [--table-prefix <p>]
+  guard audit verify --tenant <id> --public-key <audit.pub.pem> [--db <file|url>]
 
 Reads every audit entry of the tenant from the database, re-hashes the chain, and
 checks every entry's seal and every checkpoint's signature with the audit keys.
 Prints where the chain breaks, if it does.
+
+An auditor without the secret keys gives the Ed25519 public key the checkpoints are
+signed with (--public-key): every link and checkpoint signature is checked, the
+seals are not, so entries after the last checkpoint are vouched for by their links
+alone.
 
 The keys are the HMAC keys the host gives hmacKeys, as JSON —
 {"current":"k1","keys":{"k1":"<secret of 32+ characters>"}} — in the file --keys, or
@@ -187,6 +193,7 @@ Options:
   --tenant <id>         the tenant whose chain to verify
   --db <file|url>       the database, as for guard migrate (default: GUARD_DATABASE_URL, else guard.db)
   --keys <keys.json>    the audit keys (default: GUARD_AUDIT_KEYS)
+  --public-key <pem>    instead of the keys: the checkpoints' Ed25519 public key
   --table-prefix <p>    the prefix of Guard's tables (default guard_)
   --locale en|zh-CN     language of the messages (default: from LANG, else en)
 

@@ -28,6 +28,8 @@ export interface Labels {
   readonly migrated: (database: string, applied: number, schemaVersion: number) => string;
   /** `guard audit verify`. */
   readonly chainIntact: (tenant: string, entries: number, headSeq: number, headHash: string) => string;
+  /** With the public key only: links and checkpoint signatures, no seals. */
+  readonly chainLinked: (tenant: string, entries: number, headSeq: number, headHash: string) => string;
   readonly chainBroken: (
     tenant: string,
     firstBadSeq: number,
@@ -127,6 +129,8 @@ const en: Labels = {
       : `${database}: applied ${num(applied)} migration${applied === 1 ? '' : 's'}; schema version ${version}`,
   chainIntact: (tenant, entries, seq, hash) =>
     `✔ ${tenant}: the audit chain verifies — ${num(entries)} entries, every seal and checkpoint signature checked; head #${seq} ${hash.slice(0, 16)}…`,
+  chainLinked: (tenant, entries, seq, hash) =>
+    `✔ ${tenant}: the audit chain's links and checkpoint signatures verify — ${num(entries)} entries; seals not checked (public key only), so entries after the last checkpoint are vouched for by their links alone; head #${seq} ${hash.slice(0, 16)}…`,
   chainBroken: (tenant, bad, reason, entries, lastGood) =>
     `✖ ${tenant}: the audit chain is broken at #${bad} (${reason}${reason === 'seal-mismatch' ? ': the entry was changed, or these are not the keys it was sealed with' : ''}); ${lastGood === 0 ? 'no entry before it' : `#1–#${lastGood} verify (${num(entries)} entries)`}. Keep the database as it is and compare with your last exported checkpoint`,
   noSuchTenant: (tenant, database) => `${database}: no tenant "${tenant}"; check --tenant and --db`,
@@ -216,6 +220,8 @@ const zhCN: Labels = {
       : `${database}：已执行 ${num(applied)} 个迁移；数据库结构版本 ${version}`,
   chainIntact: (tenant, entries, seq, hash) =>
     `✔ ${tenant}：审计链校验通过 —— 共 ${num(entries)} 条记录，每条封印和检查点签名均已核对；链头 #${seq} ${hash.slice(0, 16)}…`,
+  chainLinked: (tenant, entries, seq, hash) =>
+    `✔ ${tenant}：审计链的链接和检查点签名校验通过 —— 共 ${num(entries)} 条记录；未核对封印（仅有公钥），最后一个检查点之后的记录只由链接担保；链头 #${seq} ${hash.slice(0, 16)}…`,
   chainBroken: (tenant, bad, reason, entries, lastGood) =>
     `✖ ${tenant}：审计链在 #${bad} 处断裂（${reason}${reason === 'seal-mismatch' ? '：该记录被改动过，或所给密钥不是封印它的密钥' : ''}）；${lastGood === 0 ? '此前没有记录' : `#1–#${lastGood} 校验通过（${num(entries)} 条）`}。请保持数据库原样，并与最近导出的检查点比对`,
   noSuchTenant: (tenant, database) => `${database}：没有租户「${tenant}」；请检查 --tenant 和 --db`,

@@ -129,6 +129,7 @@ const COMMANDS: readonly { words: readonly string[]; options: Readonly<Record<st
       '--tenant': ['acme', 'ghost', '客户'],
       '--db': DATABASES,
       '--keys': ['keys.json', ...BAD_FILES],
+      '--public-key': ['keys.json', 'binary.bin', ...BAD_FILES],
       '--table-prefix': ['guard_', 'x-y'],
     },
   },

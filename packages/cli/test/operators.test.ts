@@ -1,8 +1,8 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createGuard, type Guard, hmacKeys } from '@guard/core';
+import { createGuard, ed25519Keys, type Guard, hmacKeys, keysByPurpose } from '@guard/core';
 import { sqliteStore } from '@guard/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -120,6 +120,77 @@ describe('guard audit verify', () => {
     const sub = await ws.run(['audit', 'check']);
     expect(sub.code).toBe(exitCodes.usage);
     expect(sub.stderr).toContain('the command is guard audit verify');
+  });
+});
+
+describe('guard audit verify --public-key', () => {
+  const ws = workspace();
+
+  it('checks links and checkpoint signatures with the Ed25519 public key alone, saying the seals were not checked', async () => {
+    const pair = () => {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      return {
+        privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+        publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      };
+    };
+    const c1 = pair();
+    const store = sqliteStore({ filename: join(ws.dir, 'signed.db') });
+    await store.migrate();
+    const guard = createGuard({
+      store,
+      keys: keysByPurpose({
+        'audit-seal': hmacKeys(keys),
+        'audit-checkpoint': ed25519Keys({ current: 'c1', keys: { c1 } }),
+      }),
+    });
+    await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
+    await guard.tenant('acme').settings.update({ claims: { dailyQuota: 5 } });
+    await guard.tenant('acme').audit.checkpoint();
+    await store.close();
+    ws.write('audit.pub.pem', c1.publicKey);
+    ws.write('other.pub.pem', pair().publicKey);
+
+    const r = await ws.run([
+      'audit',
+      'verify',
+      '--tenant',
+      'acme',
+      '--db',
+      'signed.db',
+      '--public-key',
+      'audit.pub.pem',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(exitCodes.ok);
+    expect(r.stdout).toMatch(
+      /^✔ acme: the audit chain's links and checkpoint signatures verify — 2 entries; seals not checked \(public key only\)/,
+    );
+    const other = await ws.run([
+      'audit',
+      'verify',
+      '--tenant',
+      'acme',
+      '--db',
+      'signed.db',
+      '--public-key',
+      'other.pub.pem',
+    ]);
+    expect(other.code).toBe(exitCodes.broken);
+    expect(other.stdout).toContain('(checkpoint-signature)');
+    const both = await ws.run([
+      'audit',
+      'verify',
+      '--tenant',
+      'acme',
+      '--db',
+      'signed.db',
+      '--public-key',
+      'audit.pub.pem',
+      '--keys',
+      'x.json',
+    ]);
+    expect(both.code).toBe(exitCodes.usage);
   });
 });
 

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   type AuditCheckpoint,
+  type AuditEntry,
   createGuard,
   ed25519Keys,
   hmacKeys,
@@ -66,5 +67,39 @@ describe('Ed25519 checkpoints', () => {
     const wrong = createGuard({ store: memoryStore(), keys: ed25519Keys({ current: 'c1', keys: { c1 } }) });
     const error = await rejection(wrong.tenants.upsert({ id: 'x', name: 'X', timeZone: 'UTC' }));
     expect(isGuardError(error, 'AUDIT_KEY_UNAVAILABLE')).toBe(true);
+  });
+
+  it('verify({ seals: false }) checks links and checkpoint signatures with the public key alone (#22)', async () => {
+    const c1 = pem();
+    const store = memoryStore();
+    const keys = keysByPurpose({
+      'audit-seal': seal,
+      'audit-checkpoint': ed25519Keys({ current: 'c1', keys: { c1 } }),
+    });
+    const host = createGuard({ store, keys });
+    await host.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
+    await host.tenant('acme').settings.update({ locale: 'zh-CN' });
+    await host.tenant('acme').audit.checkpoint();
+    // An auditor on the same database, with nothing but the public key.
+    const auditor = createGuard({
+      store,
+      keys: ed25519Keys({ current: null, keys: { c1: { publicKey: c1.publicKey } } }),
+    });
+    const acme = auditor.tenant('acme');
+    expect(await acme.audit.verify({ seals: false })).toMatchObject({ ok: true, entries: 2 });
+    // Without the seal key, the seals cannot be checked: the default refuses at the first entry.
+    expect(await acme.audit.verify()).toMatchObject({ ok: false, firstBadSeq: 1, reason: 'seal-mismatch' });
+    const raw = store.raw.get('acme');
+    const first = raw?.audit[0] as AuditEntry;
+    (raw as { audit: AuditEntry[] }).audit[0] = { ...first, data: { ...first.data, edited: true } };
+    expect(await acme.audit.verify({ seals: false })).toMatchObject({
+      ok: false,
+      firstBadSeq: 1,
+      reason: 'hash-mismatch',
+    });
+    (raw as { audit: AuditEntry[] }).audit[0] = first;
+    expect(await acme.audit.verify({ seals: 'no' } as never).catch((e: unknown) => e)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 });

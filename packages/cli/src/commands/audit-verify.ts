@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createGuard, hmacKeys, isGuardError, type KeyProvider } from '@guard/core';
+import { createGuard, ed25519Keys, hmacKeys, isGuardError, type KeyProvider, type SecretKey } from '@guard/core';
 import * as z from 'zod';
 import { localeOf, noPositionals, optional, parse, required } from '../args.js';
 import { databaseTarget, withStore } from '../database.js';
@@ -10,6 +10,7 @@ import { labelsFor } from '../labels.js';
 import type { Context } from './context.js';
 
 const COMMAND = 'guard audit verify';
+const CHECKPOINT_PURPOSE = 'audit-checkpoint';
 
 /** The HMAC keys Guard seals entries and signs checkpoints with, as the host configures `hmacKeys`. */
 const keysSchema = z.strictObject({
@@ -58,7 +59,39 @@ export async function auditKeys(ctx: Context, command: string, file: string | un
 }
 
 /**
- * `guard audit verify --tenant <id> [--db <target>] [--keys <file>]`:
+ * `--public-key <pem>`: the Ed25519 public key the tenant's checkpoints are
+ * signed with, whatever key id they name (the key is trusted, not its label);
+ * it can neither sign nor seal.
+ */
+export async function checkpointPublicKey(ctx: Context, file: string): Promise<KeyProvider> {
+  let pem: string;
+  try {
+    pem = await readFile(resolve(ctx.cwd, file), 'utf8');
+  } catch (error) {
+    throw usage(
+      `${file}: cannot read the public key (${(error as { code?: string }).code ?? (error as Error).message})`,
+    );
+  }
+  let key: SecretKey | null;
+  try {
+    key = await ed25519Keys({ current: null, keys: { public: { publicKey: pem } } }).keyById(
+      '',
+      CHECKPOINT_PURPOSE,
+      'public',
+    );
+  } catch {
+    throw usage(`${file}: not an Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----)`);
+  }
+  const trusted = key;
+  return {
+    currentKey: () => null,
+    keyById: (_tenantId, purpose, keyId) =>
+      purpose === CHECKPOINT_PURPOSE && trusted !== null ? Object.freeze({ ...trusted, id: keyId }) : null,
+  };
+}
+
+/**
+ * `guard audit verify --tenant <id> [--db <target>] [--keys <file> | --public-key <pem>]`:
  * re-hashes a tenant's whole audit chain, checks every seal and checkpoint
  * signature, and says where it breaks.
  */
@@ -67,6 +100,7 @@ export async function auditVerifyCommand(args: readonly string[], ctx: Context):
     tenant: { type: 'string' },
     db: { type: 'string' },
     keys: { type: 'string' },
+    'public-key': { type: 'string' },
     'table-prefix': { type: 'string' },
     locale: { type: 'string' },
   });
@@ -78,11 +112,20 @@ export async function auditVerifyCommand(args: readonly string[], ctx: Context):
   const locale = localeOf(COMMAND, parsed, ctx.env);
   const labels = labelsFor(locale);
   const tenantId = required(COMMAND, parsed, 'tenant', '<id>');
-  const keys = await auditKeys(ctx, COMMAND, optional(parsed, 'keys'));
+  const publicKey = optional(parsed, 'public-key');
+  if (publicKey !== undefined && optional(parsed, 'keys') !== undefined) {
+    throw usage(`${COMMAND}: give --keys (the HMAC keys: seals too) or --public-key (links and checkpoints), not both`);
+  }
+  const keys =
+    publicKey === undefined
+      ? await auditKeys(ctx, COMMAND, optional(parsed, 'keys'))
+      : await checkpointPublicKey(ctx, publicKey);
   const target = databaseTarget(optional(parsed, 'db'), ctx.env, ctx.cwd);
   const result = await withStore(target, optional(parsed, 'table-prefix'), async (store) => {
     try {
-      return await createGuard({ store, keys, locale }).tenant(tenantId).audit.verify();
+      return await createGuard({ store, keys, locale })
+        .tenant(tenantId)
+        .audit.verify({ seals: publicKey === undefined });
     } catch (error) {
       if (isGuardError(error, 'NOT_FOUND'))
         throw new CliError(exitCodes.invalid, labels.noSuchTenant(tenantId, target.shown));
@@ -90,7 +133,8 @@ export async function auditVerifyCommand(args: readonly string[], ctx: Context):
     }
   });
   if (result.ok) {
-    await write(ctx.stdout, `${labels.chainIntact(tenantId, result.entries, result.head.seq, result.head.hash)}\n`);
+    const intact = publicKey === undefined ? labels.chainIntact : labels.chainLinked;
+    await write(ctx.stdout, `${intact(tenantId, result.entries, result.head.seq, result.head.hash)}\n`);
     return exitCodes.ok;
   }
   await write(

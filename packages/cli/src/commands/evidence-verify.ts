@@ -1,40 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { ed25519Keys, type KeyProvider, verifyEvidencePack } from '@guard/core';
+import { verifyEvidencePack } from '@guard/core';
 import { localeOf, optional, parse } from '../args.js';
 import { readJson } from '../files.js';
 import { commandHelp } from '../help.js';
 import { exitCodes, usage, write } from '../io.js';
 import { labelsFor } from '../labels.js';
-import { auditKeys } from './audit-verify.js';
+import { auditKeys, checkpointPublicKey } from './audit-verify.js';
 import type { Context } from './context.js';
 
 const COMMAND = 'guard evidence verify';
 /** Evidence packs of a busy leaver run to a few MB; refuse the absurd. */
 const PACK_MAX_BYTES = 64 * 1024 * 1024;
-
-/** The checkpoint's key id as the pack names it (the public key is trusted, the label is only matched). */
-function checkpointKeyId(pack: unknown): string {
-  const keyId = (pack as { audit?: { checkpoint?: { keyId?: unknown } } } | null)?.audit?.checkpoint?.keyId;
-  return typeof keyId === 'string' && keyId !== '' ? keyId : 'checkpoint';
-}
-
-/** `--public-key <pem>`: an Ed25519 public key that verifies the pack's checkpoint, and nothing else. */
-async function publicKeyProvider(ctx: Context, file: string, pack: unknown): Promise<KeyProvider> {
-  let pem: string;
-  try {
-    pem = await readFile(resolve(ctx.cwd, file), 'utf8');
-  } catch (error) {
-    throw usage(
-      `${file}: cannot read the public key (${(error as { code?: string }).code ?? (error as Error).message})`,
-    );
-  }
-  try {
-    return ed25519Keys({ current: null, keys: { [checkpointKeyId(pack)]: { publicKey: pem } } });
-  } catch {
-    throw usage(`${file}: not an Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----)`);
-  }
-}
 
 /**
  * `guard evidence verify <pack.json> [--public-key <pem> | --keys <keys.json>]`:
@@ -72,7 +47,7 @@ export async function evidenceVerifyCommand(args: readonly string[], ctx: Contex
   }
   const pack = await readJson(ctx.cwd, file, 'evidence pack', PACK_MAX_BYTES);
   const keys =
-    publicKey !== undefined ? await publicKeyProvider(ctx, publicKey, pack) : await auditKeys(ctx, COMMAND, keysFile);
+    publicKey !== undefined ? await checkpointPublicKey(ctx, publicKey) : await auditKeys(ctx, COMMAND, keysFile);
   const result = await verifyEvidencePack(pack, keys);
   if (result.ok) {
     const p = pack as { tenantId: string; employee: { id: string } };

@@ -121,6 +121,16 @@ export interface AuditVerifyOptions {
   readonly trusted?: readonly AuditCheckpoint[] | undefined;
   /** Entries read per transaction; default 5000. */
   readonly pageSize?: number | undefined;
+  /**
+   * Check every entry's seal and the head's (default `true`). `false` is for
+   * a verifier without the HMAC seal key — an auditor holding only the
+   * checkpoints' Ed25519 public key: every link and every checkpoint
+   * signature is still checked, but an entry after the last checkpoint is
+   * then vouched for by its links alone (someone who can write the database
+   * could have added or rewritten it), and a cut-off tail shows only against
+   * a checkpoint.
+   */
+  readonly seals?: boolean | undefined;
 }
 
 const headsSchema = z.array(
@@ -148,6 +158,7 @@ const SEAL_PURPOSE = 'audit-seal';
 const verifyOptionsSchema = z.strictObject({
   trusted: z.array(z.unknown()).optional(),
   pageSize: z.int().min(1).max(100_000).optional(),
+  seals: z.boolean().optional(),
 });
 
 /**
@@ -428,8 +439,8 @@ export class AuditLog {
     }
 
     const { claims, forgedAt } = await this.#checkSignatures(tenantId, [...stored, ...trusted]);
-    const seals = this.#sealKeys(tenantId);
-    const verifier = new ChainVerifier({ tenantId, checkpoints: claims, seals: seals.check });
+    const seals = parsed.seals === false ? null : this.#sealKeys(tenantId);
+    const verifier = new ChainVerifier({ tenantId, checkpoints: claims, seals: seals?.check });
     let stopped = false; // reached the forged checkpoint: nothing from there on can be trusted
     let head: AuditHead | null = null; // the stored head, read with the last page
     read: for (;;) {
@@ -439,7 +450,7 @@ export class AuditLog {
         atHead: await tx.lockAuditHead(tenantId),
         page: await tx.readAudit(tenantId, after, pageSize),
       }));
-      await seals.load(page);
+      await seals?.load(page);
       for (const entry of page) {
         // Verification starts at the genesis, so the next position is entries + 1.
         if (verifier.entries + 1 >= forgedAt) {
@@ -454,7 +465,7 @@ export class AuditLog {
       }
     }
     let result = verifier.finish();
-    if (result.ok && !stopped) result = await this.#againstHead(result, head, seals.head);
+    if (result.ok && !stopped) result = await this.#againstHead(result, head, seals?.head ?? (async () => true));
     if (forgedAt === Number.POSITIVE_INFINITY) return result;
     if (!stopped && !result.ok && result.firstBadSeq <= forgedAt) return result;
     return chainFailure(forgedAt, 'checkpoint-signature', verifier.entries, verifier.head);

@@ -3,7 +3,7 @@ import { type AgreementsApi, agreementsApi, agreementsModule } from '../agreemen
 import { type TrainingApi, trainingApi } from '../agreements/training.js';
 import { type AlertsApi, alertsApi } from '../alerts/alerts.js';
 import { type ApprovalsApi, approvalsApi, approvalsModule } from '../approvals/approvals.js';
-import { AuditLog, type VerifyResult } from '../audit/index.js';
+import { AuditLog, type AuditVerifyOptions, type VerifyResult } from '../audit/index.js';
 import { type CrmApi, crmApi } from '../crm/crm-api.js';
 import {
   type CustomerView,
@@ -255,9 +255,11 @@ export interface TenantGuard {
      * checkpoint. Names the first entry that was added, changed, removed or
      * reordered by someone without the key; a tail cut off shows against the
      * sealed head, or (if the head was also put back) against a checkpoint
-     * kept outside the database.
+     * kept outside the database. With `seals: false` — a verifier that holds
+     * only the checkpoints' public key — links and checkpoint signatures
+     * alone (see {@link AuditVerifyOptions.seals}).
      */
-    verify(options?: { trusted?: readonly AuditCheckpoint[] }): Promise<VerifyResult>;
+    verify(options?: Pick<AuditVerifyOptions, 'trusted' | 'seals'>): Promise<VerifyResult>;
     /** Entries by actor, subject, action and time range, paged. */
     query(query: AuditQuery): Promise<Page<AuditEntry>>;
     /**
