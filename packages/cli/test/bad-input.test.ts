@@ -10,14 +10,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createGuard, hmacKeys } from '@guard/core';
-import { sqliteStore } from '@guard/store-sqlite';
+import { hmacKeys } from '@guard/core';
 import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { soak } from '../../../scripts/soak.js';
 import { exitCodes } from '../src/index.js';
-import { jsonl, workspace } from './helpers.js';
+import { jsonl, seedTenant, workspace } from './helpers.js';
 
 const RUNS = soak({ ci: 150, soak: 5000 });
 const keys = { current: 'k1', keys: { k1: 'bad-input-sweep-secret-bad-input-sweep' } };
@@ -203,19 +202,11 @@ function dump(path: string): string {
 describe('guard, given generated command lines', () => {
   const db = join(ws.dir, 'ops.db');
 
-  beforeAll(async () => {
-    const store = sqliteStore({ filename: db });
-    await store.migrate();
-    const guard = createGuard({ store, keys: hmacKeys(keys) });
-    await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
-    const t = guard.tenant('acme');
-    await t.directory.sync({
-      units: [{ id: 'hq', name: 'HQ', kind: 'hq', parentId: null }],
-      employees: [{ id: 'rep', name: 'Rep', unitId: 'hq', roles: ['sales'], hireDate: '2020-01-01' }],
-    });
-    await t.settings.update({ claims: { dailyQuota: 5 } });
-    await store.close();
-  });
+  beforeAll(() =>
+    seedTenant(db, hmacKeys(keys), async (t) => {
+      await t.settings.update({ claims: { dailyQuota: 5 } });
+    }),
+  );
 
   it(`ends every one of ${RUNS} runs with a documented exit code, no stack, and the database as it was after a failure`, async () => {
     const codes = new Map<number, number>();

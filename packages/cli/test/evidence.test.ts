@@ -1,16 +1,8 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { createGuard, ed25519Keys, hmacKeys, keysByPurpose, memoryStore } from '@guard/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes } from '../src/index.js';
-import { workspace } from './helpers.js';
+import { ed25519Pem, workspace } from './helpers.js';
 
-const pem = () => {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return {
-    privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-    publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-  };
-};
 const hmac = { current: 'k1', keys: { k1: 'evidence-cli-test-secret-of-32-bytes!' } };
 
 /** An evidence pack of a rep who handled a customer, its checkpoint signed with `checkpointKeys`. */
@@ -32,11 +24,11 @@ async function exportPack(checkpointKeys: Parameters<typeof keysByPurpose>[0]['a
 
 describe('guard evidence verify', () => {
   const ws = workspace({ 'keys.json': hmac });
-  const signing = pem();
+  const signing = ed25519Pem();
 
   beforeAll(async () => {
     ws.write('audit.pub.pem', signing.publicKey);
-    ws.write('other.pub.pem', pem().publicKey);
+    ws.write('other.pub.pem', ed25519Pem().publicKey);
     ws.write('rep.json', await exportPack(ed25519Keys({ current: 'c1', keys: { c1: signing } })));
     ws.write('rep-hmac.json', await exportPack(hmacKeys(hmac)));
   });

@@ -1,6 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createGuard, type Guard, type KeyProvider } from '@guard/core';
+import { sqliteStore } from '@guard/store-sqlite';
 import { afterAll } from 'vitest';
 import { type CliOutput, runCli } from '../src/index.js';
 
@@ -52,4 +55,35 @@ export function workspace(files: Record<string, string | object> = {}): {
 /** JSON lines. */
 export function jsonl(lines: readonly object[]): string {
   return `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
+}
+
+/** A migrated SQLite file with tenant `acme` (HR and a rep), then `more` done through the public API. */
+export async function seedTenant(
+  path: string,
+  keys: KeyProvider,
+  more: (t: ReturnType<Guard['tenant']>) => Promise<void>,
+): Promise<void> {
+  const store = sqliteStore({ filename: path });
+  await store.migrate();
+  const guard = createGuard({ store, keys });
+  await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
+  const t = guard.tenant('acme');
+  await t.directory.sync({
+    units: [{ id: 'hq', name: 'HQ', kind: 'hq', parentId: null }],
+    employees: [
+      { id: 'hr', name: 'HR', unitId: 'hq', roles: ['hr-admin'], hireDate: '2020-01-01' },
+      { id: 'rep', name: 'Rep', unitId: 'hq', roles: ['sales'], hireDate: '2020-01-01' },
+    ],
+  });
+  await more(t);
+  await store.close();
+}
+
+/** A fresh Ed25519 key pair in PEM, as `ed25519Keys` takes it. */
+export function ed25519Pem(): { privateKey: string; publicKey: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+  };
 }

@@ -1,33 +1,15 @@
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createGuard, ed25519Keys, type Guard, hmacKeys, keysByPurpose } from '@guard/core';
+import { ed25519Keys, hmacKeys, keysByPurpose } from '@guard/core';
 import { sqliteStore } from '@guard/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../src/index.js';
-import { workspace } from './helpers.js';
+import { ed25519Pem, seedTenant, workspace } from './helpers.js';
 
 const keys = { current: 'k1', keys: { k1: 'operator-test-secret-operator-test-secret' } };
-
-/** A migrated SQLite file with tenant `acme` (HR and a rep), then `more` done through the public API. */
-async function seedTenant(path: string, more: (t: ReturnType<Guard['tenant']>) => Promise<void>) {
-  const store = sqliteStore({ filename: path });
-  await store.migrate();
-  const guard = createGuard({ store, keys: hmacKeys(keys) });
-  await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
-  const t = guard.tenant('acme');
-  await t.directory.sync({
-    units: [{ id: 'hq', name: 'HQ', kind: 'hq', parentId: null }],
-    employees: [
-      { id: 'hr', name: 'HR', unitId: 'hq', roles: ['hr-admin'], hireDate: '2020-01-01' },
-      { id: 'rep', name: 'Rep', unitId: 'hq', roles: ['sales'], hireDate: '2020-01-01' },
-    ],
-  });
-  await more(t);
-  await store.close();
-}
 
 describe('guard migrate', () => {
   const ws = workspace();
@@ -63,7 +45,7 @@ describe('guard audit verify', () => {
 
   /** A tenant with a few audited changes in `file`, written through the public API. */
   const seed = (file: string) =>
-    seedTenant(join(ws.dir, file), async (t) => {
+    seedTenant(join(ws.dir, file), hmacKeys(keys), async (t) => {
       await t.settings.update({ claims: { dailyQuota: 5 } });
     });
 
@@ -127,70 +109,29 @@ describe('guard audit verify --public-key', () => {
   const ws = workspace();
 
   it('checks links and checkpoint signatures with the Ed25519 public key alone, saying the seals were not checked', async () => {
-    const pair = () => {
-      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-      return {
-        privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-        publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-      };
-    };
-    const c1 = pair();
-    const store = sqliteStore({ filename: join(ws.dir, 'signed.db') });
-    await store.migrate();
-    const guard = createGuard({
-      store,
-      keys: keysByPurpose({
-        'audit-seal': hmacKeys(keys),
-        'audit-checkpoint': ed25519Keys({ current: 'c1', keys: { c1 } }),
-      }),
+    const c1 = ed25519Pem();
+    const signing = keysByPurpose({
+      'audit-seal': hmacKeys(keys),
+      'audit-checkpoint': ed25519Keys({ current: 'c1', keys: { c1 } }),
     });
-    await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
-    await guard.tenant('acme').settings.update({ claims: { dailyQuota: 5 } });
-    await guard.tenant('acme').audit.checkpoint();
-    await store.close();
+    await seedTenant(join(ws.dir, 'signed.db'), signing, async (t) => {
+      await t.audit.checkpoint();
+    });
     ws.write('audit.pub.pem', c1.publicKey);
-    ws.write('other.pub.pem', pair().publicKey);
+    ws.write('other.pub.pem', ed25519Pem().publicKey);
+    const verify = (...options: string[]) =>
+      ws.run(['audit', 'verify', '--tenant', 'acme', '--db', 'signed.db', ...options]);
 
-    const r = await ws.run([
-      'audit',
-      'verify',
-      '--tenant',
-      'acme',
-      '--db',
-      'signed.db',
-      '--public-key',
-      'audit.pub.pem',
-    ]);
+    const r = await verify('--public-key', 'audit.pub.pem');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(exitCodes.ok);
     expect(r.stdout).toMatch(
       /^✔ acme: the audit chain's links and checkpoint signatures verify — 2 entries; seals not checked \(public key only\)/,
     );
-    const other = await ws.run([
-      'audit',
-      'verify',
-      '--tenant',
-      'acme',
-      '--db',
-      'signed.db',
-      '--public-key',
-      'other.pub.pem',
-    ]);
+    const other = await verify('--public-key', 'other.pub.pem');
     expect(other.code).toBe(exitCodes.broken);
     expect(other.stdout).toContain('(checkpoint-signature)');
-    const both = await ws.run([
-      'audit',
-      'verify',
-      '--tenant',
-      'acme',
-      '--db',
-      'signed.db',
-      '--public-key',
-      'audit.pub.pem',
-      '--keys',
-      'x.json',
-    ]);
-    expect(both.code).toBe(exitCodes.usage);
+    expect((await verify('--public-key', 'audit.pub.pem', '--keys', 'x.json')).code).toBe(exitCodes.usage);
   });
 });
 
@@ -219,7 +160,7 @@ describe('guard worker', () => {
 
   /** A tenant whose rep released a customer to the pool: a crm.transfer effect is due. */
   const seedRelease = (file: string) =>
-    seedTenant(join(ws.dir, file), async (t) => {
+    seedTenant(join(ws.dir, file), hmacKeys(keys), async (t) => {
       await t.customers.upsert({ id: 'c-1', name: 'Customer 1', ownerId: 'rep', unitId: 'hq' });
       await t.ownership.release({ actor: 'rep', customerId: 'c-1', reason: 'moved away' });
     });

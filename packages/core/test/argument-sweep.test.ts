@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isGuardError } from '../src/index.js';
-import { customer, NO_ARGUMENT, rejection, seededGuard } from './fixtures.js';
-
-/** Every method of the tenant API, by dotted name. */
-function methodsOf(api: object, prefix = ''): [string, (...args: unknown[]) => unknown][] {
-  return Object.entries(api).flatMap(([key, value]): [string, (...args: unknown[]) => unknown][] => {
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'function') return [[name, value as (...args: unknown[]) => unknown]];
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return methodsOf(value, name);
-    return [];
-  });
-}
+import { customer, methodsOf, NO_ARGUMENT, rejection, seededGuard } from './fixtures.js';
 
 /** Arguments no method accepts as its first one. */
 const garbage: readonly [string, unknown][] = [

@@ -114,3 +114,13 @@ export const NO_ARGUMENT = new Set([
   'audit.checkpoint',
   'outbox.backlog',
 ]);
+
+/** Every method of an API object (the tenant API, the guard), by dotted name. */
+export function methodsOf(api: object, prefix = ''): [string, (...args: unknown[]) => unknown][] {
+  return Object.entries(api).flatMap(([key, value]): [string, (...args: unknown[]) => unknown][] => {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'function') return [[name, value as (...args: unknown[]) => unknown]];
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return methodsOf(value, name);
+    return [];
+  });
+}

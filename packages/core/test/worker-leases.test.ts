@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CRM_TRANSFER_EFFECT, memoryNotifier, type OutboxEffect } from '../src/index.js';
+import { CRM_TRANSFER_EFFECT, type Guard, memoryNotifier, type OutboxEffect } from '../src/index.js';
 import { seededGuard } from './fixtures.js';
 
 /** Waits (a few event-loop turns at a time) until `done()` holds. */
@@ -44,37 +44,46 @@ describe('leases are judged on the store clock', () => {
   });
 });
 
+/**
+ * Two workers delivering transfers into `deliveries`: `slow` (lease 1 s),
+ * which waits on `gate` while `waits(delivery number)` says so, and `other`.
+ */
+function twoWorkers(guard: Guard, waits: (n: number) => boolean) {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const deliveries: string[] = [];
+  const signals: AbortSignal[] = [];
+  const slow = guard.worker({
+    workerId: 'slow',
+    leaseMs: 1000,
+    notifier: memoryNotifier(),
+    effects: {
+      [CRM_TRANSFER_EFFECT]: async (effect, { signal }) => {
+        deliveries.push(`slow:${effect.idempotencyKey}`);
+        signals.push(signal);
+        if (waits(deliveries.length)) await gate;
+      },
+    },
+  });
+  const other = guard.worker({
+    workerId: 'other',
+    notifier: memoryNotifier(),
+    effects: {
+      [CRM_TRANSFER_EFFECT]: async (effect) => {
+        deliveries.push(`other:${effect.idempotencyKey}`);
+      },
+    },
+  });
+  return { slow, other, deliveries, signals, open };
+}
+
 describe('a delivery slower than its lease', () => {
   it('keeps the lease while the handler runs: no other worker delivers it meanwhile', async () => {
     const { guard, t } = await seededGuard();
     await t.ownership.release({ actor: 'rep', customerId: 'c-rep', reason: 'moved away' });
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    const deliveries: string[] = [];
-    const signals: AbortSignal[] = [];
-    const slow = guard.worker({
-      workerId: 'slow',
-      leaseMs: 1000,
-      notifier: memoryNotifier(),
-      effects: {
-        [CRM_TRANSFER_EFFECT]: async (effect, { signal }) => {
-          deliveries.push(`slow:${effect.idempotencyKey}`);
-          signals.push(signal);
-          await gate;
-        },
-      },
-    });
-    const other = guard.worker({
-      workerId: 'other',
-      notifier: memoryNotifier(),
-      effects: {
-        [CRM_TRANSFER_EFFECT]: async (effect) => {
-          deliveries.push(`other:${effect.idempotencyKey}`);
-        },
-      },
-    });
+    const { slow, other, deliveries, signals, open } = twoWorkers(guard, () => true);
 
     const running = slow.runDue();
     await until(() => deliveries.length === 1);
@@ -91,32 +100,8 @@ describe('a delivery slower than its lease', () => {
     const { guard, t } = await seededGuard();
     await t.ownership.release({ actor: 'rep', customerId: 'c-rep', reason: 'moved away' });
     await t.ownership.release({ actor: 'mate', customerId: 'c-mate', reason: 'moved away' });
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    const deliveries: string[] = [];
-    const slow = guard.worker({
-      workerId: 'slow',
-      leaseMs: 1000,
-      notifier: memoryNotifier(),
-      effects: {
-        [CRM_TRANSFER_EFFECT]: async (effect) => {
-          deliveries.push(`slow:${effect.idempotencyKey}`);
-          // Only the first delivery is slow; the second transfer waits behind it in the same round.
-          if (deliveries.length === 1) await gate;
-        },
-      },
-    });
-    const other = guard.worker({
-      workerId: 'other',
-      notifier: memoryNotifier(),
-      effects: {
-        [CRM_TRANSFER_EFFECT]: async (effect) => {
-          deliveries.push(`other:${effect.idempotencyKey}`);
-        },
-      },
-    });
+    // Only the first delivery is slow; the second transfer waits behind it in the same round.
+    const { slow, other, deliveries, open } = twoWorkers(guard, (n) => n === 1);
 
     const running = slow.runDue();
     await until(() => deliveries.length === 1);

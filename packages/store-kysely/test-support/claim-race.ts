@@ -9,11 +9,11 @@
  * that calls `claimRaceWorker` (in `claim-race-worker.ts`) with its own
  * factory.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { VerifyResult } from '@guard/core';
 import { expect } from 'vitest';
 import type { KyselyStore } from '../src/index.js';
+import { raceChildren, startChild } from './child-process.js';
 import {
   raceCustomerId as customerId,
   RACE_CUSTOMERS,
@@ -23,7 +23,6 @@ import {
 } from './claim-race-worker.js';
 import type { SqlHarness } from './sql-harness.js';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const at = '2026-11-02T02:00:00.000Z';
 
 /** What the race left behind. */
@@ -33,49 +32,6 @@ export interface ClaimRaceOutcome {
   /** Each customer's owner, read back through the store. */
   readonly owners: ReadonlyMap<string, string | null>;
   readonly verify: VerifyResult;
-}
-
-/** A running worker: `ready` once it has connected, `result` (the ids it won) once it is done. */
-interface Worker {
-  readonly ready: Promise<void>;
-  readonly result: Promise<string[]>;
-  go(): void;
-}
-
-function startWorker(script: string, args: readonly string[]): Worker {
-  const child = spawn(process.execPath, ['--conditions=@guard/source', '--import', 'tsx', script, ...args], {
-    cwd: repoRoot,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
-  });
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString('utf8');
-    if (out.includes('ready\n')) markReady();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString('utf8');
-  });
-  const result = new Promise<string[]>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      markReady();
-      if (code !== 0) {
-        reject(new Error(`claim race worker ${args.join(' ')} exited with ${String(code)}:\n${err}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as string[]);
-      } catch {
-        reject(new Error(`claim race worker printed no result:\n${out}\n${err}`));
-      }
-    });
-  });
-  return { ready, result, go: () => child.stdin.end('go\n') };
 }
 
 /**
@@ -113,13 +69,11 @@ export async function runClaimRace(options: {
     }
   });
   const script = typeof options.workerScript === 'string' ? options.workerScript : fileURLToPath(options.workerScript);
-  const workers = Array.from({ length: RACE_WORKERS }, (_, w) =>
-    startWorker(script, [options.target, options.prefix, String(w)]),
+  const won = await raceChildren(
+    Array.from({ length: RACE_WORKERS }, (_, w) =>
+      startChild<string[]>(script, [options.target, options.prefix, String(w)], `claim race worker ${w}`),
+    ),
   );
-  // Start them together: Node and tsx take a while to boot, and the first one up must not get every customer.
-  await Promise.all(workers.map((w) => w.ready));
-  for (const w of workers) w.go();
-  const won = await Promise.all(workers.map((w) => w.result));
   const customers = await store.transaction((tx) =>
     tx.getCustomers(
       RACE_TENANT,

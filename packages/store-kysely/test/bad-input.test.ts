@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { soak } from '../../../scripts/soak.js';
-import { customer, NO_ARGUMENT, seededGuard } from '../../core/test/fixtures.js';
+import { customer, methodsOf, NO_ARGUMENT, seededGuard } from '../../core/test/fixtures.js';
 import { kyselyStore, type SqlDialectName } from '../src/index.js';
 import { GUARD_TABLES } from '../src/schema/database.js';
 import { testDatabase } from '../test-support/databases.js';
@@ -118,16 +118,6 @@ const garbageArb: fc.Arbitrary<unknown> = fc
     { weight: 1, arbitrary: fc.constant('{"__proto__":{"polluted":true}}').map((s) => JSON.parse(s) as unknown) },
   )
   .filter((v) => v !== undefined);
-
-/** Every method of an API object, by dotted name. */
-function methodsOf(api: object, prefix = ''): [string, (...args: unknown[]) => unknown][] {
-  return Object.entries(api).flatMap(([key, value]): [string, (...args: unknown[]) => unknown][] => {
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === 'function') return [[name, value as (...args: unknown[]) => unknown]];
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return methodsOf(value, name);
-    return [];
-  });
-}
 
 /** Everything a store holds, as one string: every row of every table, in a stable order. */
 type Dump = () => Promise<string>;

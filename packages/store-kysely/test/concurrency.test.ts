@@ -10,7 +10,6 @@
  *   time out), every effect is delivered once, including transfers whose
  *   handler takes three times the lease.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createGuard, type TenantGuard } from '@guard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kyselyStore, type SqlDialectName } from '../src/index.js';
+import { raceChildren, startChild } from '../test-support/child-process.js';
 import { CONCURRENCY_TENANT, type ConcurrencyJob, concurrencyKeys } from '../test-support/concurrency-job.js';
 import { testDatabase } from '../test-support/databases.js';
 import { connectRaw, type SqlHarness, sqlHarness } from '../test-support/sql-harness.js';
@@ -28,7 +28,6 @@ const ATTEMPTS = 250;
 const TIMED_OUT = 20;
 const LEASE_MS = 1000;
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const script = fileURLToPath(new URL('../test-support/concurrency-worker.ts', import.meta.url));
 const customerId = (i: number) => `c-${String(i).padStart(3, '0')}`;
 
@@ -39,41 +38,14 @@ type Job = ConcurrencyJob extends infer J
   : never;
 
 /** Starts one process per job, lets them go together, and returns what each printed. */
-async function race<R>(harness: SqlHarness, dialect: SqlDialectName, jobs: readonly Job[], dir: string): Promise<R[]> {
-  const children = jobs.map((job, i) => {
-    const file = join(dir, `job-${job.phase}-${i}.json`);
-    writeFileSync(file, JSON.stringify({ ...job, dialect, target: harness.target, prefix: harness.prefix }));
-    const child = spawn(process.execPath, ['--conditions=@guard/source', '--import', 'tsx', script, file], {
-      cwd: repoRoot,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    let markReady: () => void = () => undefined;
-    const ready = new Promise<void>((resolve) => {
-      markReady = resolve;
-    });
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      if (out.includes('ready\n')) markReady();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString('utf8');
-    });
-    const result = new Promise<R>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => {
-        markReady();
-        if (code !== 0) reject(new Error(`process ${i} (${job.phase}) exited with ${String(code)}:\n${err}`));
-        else resolve(JSON.parse(out.trim().split('\n').at(-1) ?? 'null') as R);
-      });
-    });
-    return { ready, result, go: () => child.stdin.end('go\n') };
-  });
-  // Node and tsx take a while to start: the first one up must not do all the work alone.
-  await Promise.all(children.map((c) => c.ready));
-  for (const c of children) c.go();
-  return Promise.all(children.map((c) => c.result));
+function race<R>(harness: SqlHarness, dialect: SqlDialectName, jobs: readonly Job[], dir: string): Promise<R[]> {
+  return raceChildren(
+    jobs.map((job, i) => {
+      const file = join(dir, `job-${job.phase}-${i}.json`);
+      writeFileSync(file, JSON.stringify({ ...job, dialect, target: harness.target, prefix: harness.prefix }));
+      return startChild<R>(script, [file], `process ${i} (${job.phase})`);
+    }),
+  );
 }
 
 const targets: { dialect: SqlDialectName; url: string }[] = [];
