@@ -3,7 +3,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ed25519Keys, hmacKeys, keysByPurpose } from '@guard/core';
-import { sqliteStore } from '@guard/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { exitCodes } from '../src/index.js';
