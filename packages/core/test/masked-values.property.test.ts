@@ -137,141 +137,153 @@ function leaks(outputs: readonly Output[], secrets: Secrets): { found: string[];
 }
 
 const RUNS = soak({ ci: 40, soak: 2000 });
+/** Soak sizes run for an hour or more on a busy machine. */
+const TIMEOUT = soak({ ci: 600_000, soak: 4 * 3_600_000 });
 
 describe('no masked value in any output path', () => {
-  it(`holds under ${RUNS} random policies, secrets and employees`, async () => {
-    let outputsChecked = 0;
-    let shownInFull = 0;
-    const paths = new Set<string>();
-    await fc.assert(
-      fc.asyncProperty(policyArb, secretsArb, fc.constantFrom(...EMPLOYEES), async (policy, secrets, actor) => {
-        const { guard, t } = await seededGuard();
-        await t.settings.update({ policy, exports: { approvalAboveRows: 1000, contactFieldsNeedApproval: false } });
-        await t.customers.upsert(CUSTOMERS.map((id) => withSecrets(id, secrets)));
-        const outputs: Output[] = [];
-        const attempt = async <T>(where: string, work: () => Promise<T>): Promise<T | undefined> => {
-          try {
-            return await work();
-          } catch (error) {
-            if (!isGuardError(error)) throw error;
-            outputs.push({ where: `${where}: ${(error as GuardError).code}`, text: errorText(error) });
-            return undefined;
-          }
-        };
-
-        for (const customerId of CUSTOMERS) {
-          const decision = await t.customers.decide({ actor, customerId, action: 'read' });
-          const view = await attempt(`read ${customerId}`, () => t.customers.read({ actor, customerId }));
-          if (view !== undefined)
-            outputs.push({ where: `read ${customerId}`, text: textOf(view), may: { customerId, decision } });
-        }
-        for (const scope of ['own', 'team', 'pool', 'tenant'] as const) {
-          let cursor: string | undefined;
-          do {
-            const page = await attempt(`list ${scope}`, () =>
-              t.customers.list({ actor, scope, limit: 2, ...(cursor === undefined ? {} : { cursor }) }),
-            );
-            if (page === undefined) break;
-            for (const item of page.items) {
-              const decision = await t.customers.decide({ actor, customerId: item.id, action: 'read' });
-              outputs.push({
-                where: `list ${scope} row ${item.id}`,
-                text: textOf(item),
-                may: { customerId: item.id, decision },
-              });
+  it(
+    `holds under ${RUNS} random policies, secrets and employees`,
+    async () => {
+      let outputsChecked = 0;
+      let shownInFull = 0;
+      const paths = new Set<string>();
+      await fc.assert(
+        fc.asyncProperty(policyArb, secretsArb, fc.constantFrom(...EMPLOYEES), async (policy, secrets, actor) => {
+          const { guard, t } = await seededGuard();
+          await t.settings.update({ policy, exports: { approvalAboveRows: 1000, contactFieldsNeedApproval: false } });
+          await t.customers.upsert(CUSTOMERS.map((id) => withSecrets(id, secrets)));
+          const outputs: Output[] = [];
+          const attempt = async <T>(where: string, work: () => Promise<T>): Promise<T | undefined> => {
+            try {
+              return await work();
+            } catch (error) {
+              if (!isGuardError(error)) throw error;
+              outputs.push({ where: `${where}: ${(error as GuardError).code}`, text: errorText(error) });
+              return undefined;
             }
-            outputs.push({ where: `list ${scope} page`, text: textOf({ ...page, items: [] }) });
-            cursor = page.nextCursor ?? undefined;
-          } while (cursor !== undefined);
-        }
+          };
 
-        // An export of the customers the policy lets the actor export (what a product offers), or of all of them.
-        const exportable: string[] = [];
-        for (const customerId of CUSTOMERS) {
-          const d = await t.customers.decide({ actor, customerId, action: 'export', exportSize: 1 });
-          if (d.allow) exportable.push(customerId);
-        }
-        const request = await attempt('export request', () =>
-          t.customers.requestExport({
-            actor,
-            customerIds: exportable.length > 0 ? exportable : [...CUSTOMERS],
-            classes: ['public', 'contact', 'commercial'],
-            reason: 'visit plan',
-          }),
-        );
-        if (request !== undefined) {
-          outputs.push({ where: 'export request', text: textOf(request) });
-          if (request.status === 'ready') {
-            const file = await attempt('export download', () =>
-              t.customers.downloadExport({ actor, exportId: request.id }),
-            );
-            for (const row of file?.rows ?? []) {
-              const decision = await t.customers.decide({
-                actor,
-                customerId: row.id,
-                action: 'export',
-                exportSize: file?.rows.length ?? 0,
-              });
-              outputs.push({ where: `export row ${row.id}`, text: textOf(row), may: { customerId: row.id, decision } });
-            }
-            if (file !== undefined) outputs.push({ where: 'export file', text: textOf({ ...file, rows: [] }) });
+          for (const customerId of CUSTOMERS) {
+            const decision = await t.customers.decide({ actor, customerId, action: 'read' });
+            const view = await attempt(`read ${customerId}`, () => t.customers.read({ actor, customerId }));
+            if (view !== undefined)
+              outputs.push({ where: `read ${customerId}`, text: textOf(view), may: { customerId, decision } });
           }
-        }
-        // Past the delete limit (5 an hour): an alert to the manager, with its notifications.
-        for (let i = 0; i < 6; i++) {
-          const deletion = await attempt('delete request', () =>
-            t.customers.requestDelete({ actor, customerIds: ['c-pool'], reason: 'duplicate' }),
+          for (const scope of ['own', 'team', 'pool', 'tenant'] as const) {
+            let cursor: string | undefined;
+            do {
+              const page = await attempt(`list ${scope}`, () =>
+                t.customers.list({ actor, scope, limit: 2, ...(cursor === undefined ? {} : { cursor }) }),
+              );
+              if (page === undefined) break;
+              for (const item of page.items) {
+                const decision = await t.customers.decide({ actor, customerId: item.id, action: 'read' });
+                outputs.push({
+                  where: `list ${scope} row ${item.id}`,
+                  text: textOf(item),
+                  may: { customerId: item.id, decision },
+                });
+              }
+              outputs.push({ where: `list ${scope} page`, text: textOf({ ...page, items: [] }) });
+              cursor = page.nextCursor ?? undefined;
+            } while (cursor !== undefined);
+          }
+
+          // An export of the customers the policy lets the actor export (what a product offers), or of all of them.
+          const exportable: string[] = [];
+          for (const customerId of CUSTOMERS) {
+            const d = await t.customers.decide({ actor, customerId, action: 'export', exportSize: 1 });
+            if (d.allow) exportable.push(customerId);
+          }
+          const request = await attempt('export request', () =>
+            t.customers.requestExport({
+              actor,
+              customerIds: exportable.length > 0 ? exportable : [...CUSTOMERS],
+              classes: ['public', 'contact', 'commercial'],
+              reason: 'visit plan',
+            }),
           );
-          if (deletion !== undefined) outputs.push({ where: 'delete request', text: textOf(deletion) });
-        }
-        // A sync that Guard refuses: its error names the problem, never the values it refused.
-        await attempt('bad upsert', () => t.customers.upsert({ ...withSecrets('c-rep', secrets), ownerId: 'nobody' }));
+          if (request !== undefined) {
+            outputs.push({ where: 'export request', text: textOf(request) });
+            if (request.status === 'ready') {
+              const file = await attempt('export download', () =>
+                t.customers.downloadExport({ actor, exportId: request.id }),
+              );
+              for (const row of file?.rows ?? []) {
+                const decision = await t.customers.decide({
+                  actor,
+                  customerId: row.id,
+                  action: 'export',
+                  exportSize: file?.rows.length ?? 0,
+                });
+                outputs.push({
+                  where: `export row ${row.id}`,
+                  text: textOf(row),
+                  may: { customerId: row.id, decision },
+                });
+              }
+              if (file !== undefined) outputs.push({ where: 'export file', text: textOf({ ...file, rows: [] }) });
+            }
+          }
+          // Past the delete limit (5 an hour): an alert to the manager, with its notifications.
+          for (let i = 0; i < 6; i++) {
+            const deletion = await attempt('delete request', () =>
+              t.customers.requestDelete({ actor, customerIds: ['c-pool'], reason: 'duplicate' }),
+            );
+            if (deletion !== undefined) outputs.push({ where: 'delete request', text: textOf(deletion) });
+          }
+          // A sync that Guard refuses: its error names the problem, never the values it refused.
+          await attempt('bad upsert', () =>
+            t.customers.upsert({ ...withSecrets('c-rep', secrets), ownerId: 'nobody' }),
+          );
 
-        for (const employeeId of ['rep', actor]) {
-          const pack = await attempt('evidence pack', () => t.evidence.pack({ employeeId }));
-          if (pack !== undefined) outputs.push({ where: `evidence pack of ${employeeId}`, text: textOf(pack) });
-        }
-        let auditCursor: string | undefined;
-        do {
-          const page = await t.audit.query({
-            limit: 1000,
-            ...(auditCursor === undefined ? {} : { cursor: auditCursor }),
-          });
-          outputs.push({ where: 'audit query', text: textOf(page) });
-          auditCursor = page.nextCursor ?? undefined;
-        } while (auditCursor !== undefined);
-        const alerts = await t.alerts.list({ limit: 200 });
-        outputs.push({ where: 'alerts', text: textOf(alerts) });
+          for (const employeeId of ['rep', actor]) {
+            const pack = await attempt('evidence pack', () => t.evidence.pack({ employeeId }));
+            if (pack !== undefined) outputs.push({ where: `evidence pack of ${employeeId}`, text: textOf(pack) });
+          }
+          let auditCursor: string | undefined;
+          do {
+            const page = await t.audit.query({
+              limit: 1000,
+              ...(auditCursor === undefined ? {} : { cursor: auditCursor }),
+            });
+            outputs.push({ where: 'audit query', text: textOf(page) });
+            auditCursor = page.nextCursor ?? undefined;
+          } while (auditCursor !== undefined);
+          const alerts = await t.alerts.list({ limit: 200 });
+          outputs.push({ where: 'alerts', text: textOf(alerts) });
 
-        const notifier = memoryNotifier();
-        await guard.worker({ notifier, crm: { connectors: [] } }).runDue();
-        for (const n of notifier.sent) outputs.push({ where: `notification ${n.template}`, text: textOf(n) });
+          const notifier = memoryNotifier();
+          await guard.worker({ notifier, crm: { connectors: [] } }).runDue();
+          for (const n of notifier.sent) outputs.push({ where: `notification ${n.template}`, text: textOf(n) });
 
-        outputsChecked += outputs.length;
-        for (const out of outputs) paths.add(out.where.replace(/^(export \w+|\S+).*$/, '$1'));
-        const { found, shown } = leaks(outputs, secrets);
-        shownInFull += shown;
-        expect(found).toEqual([]);
-      }),
-      { numRuns: RUNS },
-    );
-    // The check has teeth: secrets did reach the views that may show them, through every path.
-    expect(shownInFull).toBeGreaterThan(0);
-    expect([...paths].sort()).toEqual(
-      [
-        'alerts',
-        'audit',
-        'bad',
-        'delete',
-        'evidence',
-        'export file',
-        'export request',
-        'export row',
-        'list',
-        'notification',
-        'read',
-      ].sort(),
-    );
-    console.info(`[policy/masks] ${RUNS} random policies: ${outputsChecked} outputs checked, no masked value shown`);
-  }, 600_000);
+          outputsChecked += outputs.length;
+          for (const out of outputs) paths.add(out.where.replace(/^(export \w+|\S+).*$/, '$1'));
+          const { found, shown } = leaks(outputs, secrets);
+          shownInFull += shown;
+          expect(found).toEqual([]);
+        }),
+        { numRuns: RUNS },
+      );
+      // The check has teeth: secrets did reach the views that may show them, through every path.
+      expect(shownInFull).toBeGreaterThan(0);
+      expect([...paths].sort()).toEqual(
+        [
+          'alerts',
+          'audit',
+          'bad',
+          'delete',
+          'evidence',
+          'export file',
+          'export request',
+          'export row',
+          'list',
+          'notification',
+          'read',
+        ].sort(),
+      );
+      console.info(`[policy/masks] ${RUNS} random policies: ${outputsChecked} outputs checked, no masked value shown`);
+    },
+    TIMEOUT,
+  );
 });

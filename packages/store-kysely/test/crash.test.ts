@@ -144,53 +144,60 @@ describe(`${RUNS} offboardings killed with SIGKILL and restarted, on SQLite`, ()
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('every run completes after its restart: nothing stuck, each transfer applied once, the chain intact', async () => {
-    // One kill per run: at each step boundary in turn, every fourth run at a random moment instead.
-    let plans: Kill[] = fc
-      .sample(fc.integer({ min: 0, max: 1500 }), { numRuns: RUNS, seed: 22 })
-      .map(
-        (ms, run): Kill =>
-          run % 4 === 3 ? { run, afterMs: ms } : { run, atStep: 1 + ((run - Math.floor(run / 4)) % STEPS) },
-      );
-    const killed = { atStep: 0, random: 0 };
-    for (let starts = 0; ; starts++) {
-      expect(starts, 'the runs never finished').toBeLessThan(RUNS * 2 + 5);
-      const done = await runUntilKilled(db, RUNS, crm, plans);
-      if (done === null) break;
-      killed['atStep' in done ? 'atStep' : 'random']++;
-      // The next process finishes this run and goes on; kill it in a later one.
-      plans = plans.filter((k) => k.run > done.run);
-    }
-    // Most plans kill: a moment after the run is over does not.
-    expect(killed.atStep + killed.random).toBeGreaterThan(RUNS / 2);
-
-    store = kyselyStore({ db: connectRaw('sqlite', db), dialect: 'sqlite', destroyOnClose: true });
-    guard = createGuard({ store, keys: crashKeys });
-    const t = guard.tenant(CRASH_TENANT);
-    try {
-      for (let r = 0; r < RUNS; r++) {
-        const view = await t.offboarding.forEmployee(leaverId(r));
-        expect(view?.completedAt, `run ${r}`).not.toBeNull();
+  it(
+    'every run completes after its restart: nothing stuck, each transfer applied once, the chain intact',
+    async () => {
+      // One kill per run: at each step boundary in turn, every fourth run at a random moment instead.
+      let plans: Kill[] = fc
+        .sample(fc.integer({ min: 0, max: 1500 }), { numRuns: RUNS, seed: 22 })
+        .map(
+          (ms, run): Kill =>
+            run % 4 === 3 ? { run, afterMs: ms } : { run, atStep: 1 + ((run - Math.floor(run / 4)) % STEPS) },
+        );
+      const killed = { atStep: 0, random: 0 };
+      for (let starts = 0; ; starts++) {
+        expect(starts, 'the runs never finished').toBeLessThan(RUNS * 2 + 5);
+        const done = await runUntilKilled(db, RUNS, crm, plans);
+        if (done === null) break;
+        killed['atStep' in done ? 'atStep' : 'random']++;
+        // The next process finishes this run and goes on; kill it in a later one.
+        plans = plans.filter((k) => k.run > done.run);
       }
-      const backlog = await t.outbox.backlog();
-      expect(backlog.effects, 'effects left in the outbox').toMatchObject({ pending: 0, dead: 0 });
-      // The fake CRM: each customer moved by one transfer (one idempotency key), to its successor.
-      const lines = readFileSync(crm, 'utf8').trim().split('\n');
-      const byKey = new Map(lines.map((l) => [l.split('\t')[0], l.split('\t').slice(1)]));
-      const moves = [...byKey.values()].map(([customerId, to]) => `${customerId}→${to}`).sort();
-      const expected = Array.from({ length: RUNS }, (_, r) =>
-        Array.from({ length: CUSTOMERS_PER_LEAVER }, (_, i) => `${customerOf(r, i)}→${successorOf(customerOf(r, i))}`),
-      )
-        .flat()
-        .sort();
-      expect(moves).toEqual(expected);
-      expect(await t.audit.verify()).toMatchObject({ ok: true });
-      console.info(
-        `[crash] ${RUNS} runs: killed at a step boundary ${killed.atStep}×, at a random moment ${killed.random}×; ` +
-          `${lines.length} deliveries to the CRM, ${lines.length - byKey.size} of them repeated after a kill (same key); all complete, chain intact`,
-      );
-    } finally {
-      await guard.close();
-    }
-  }, 3_600_000);
+      // Most plans kill: a moment after the run is over does not.
+      expect(killed.atStep + killed.random).toBeGreaterThan(RUNS / 2);
+
+      store = kyselyStore({ db: connectRaw('sqlite', db), dialect: 'sqlite', destroyOnClose: true });
+      guard = createGuard({ store, keys: crashKeys });
+      const t = guard.tenant(CRASH_TENANT);
+      try {
+        for (let r = 0; r < RUNS; r++) {
+          const view = await t.offboarding.forEmployee(leaverId(r));
+          expect(view?.completedAt, `run ${r}`).not.toBeNull();
+        }
+        const backlog = await t.outbox.backlog();
+        expect(backlog.effects, 'effects left in the outbox').toMatchObject({ pending: 0, dead: 0 });
+        // The fake CRM: each customer moved by one transfer (one idempotency key), to its successor.
+        const lines = readFileSync(crm, 'utf8').trim().split('\n');
+        const byKey = new Map(lines.map((l) => [l.split('\t')[0], l.split('\t').slice(1)]));
+        const moves = [...byKey.values()].map(([customerId, to]) => `${customerId}→${to}`).sort();
+        const expected = Array.from({ length: RUNS }, (_, r) =>
+          Array.from(
+            { length: CUSTOMERS_PER_LEAVER },
+            (_, i) => `${customerOf(r, i)}→${successorOf(customerOf(r, i))}`,
+          ),
+        )
+          .flat()
+          .sort();
+        expect(moves).toEqual(expected);
+        expect(await t.audit.verify()).toMatchObject({ ok: true });
+        console.info(
+          `[crash] ${RUNS} runs: killed at a step boundary ${killed.atStep}×, at a random moment ${killed.random}×; ` +
+            `${lines.length} deliveries to the CRM, ${lines.length - byKey.size} of them repeated after a kill (same key); all complete, chain intact`,
+        );
+      } finally {
+        await guard.close();
+      }
+    },
+    soak({ ci: 600_000, soak: 4 * 3_600_000 }),
+  );
 });
