@@ -220,6 +220,7 @@ describe('agreements', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ kind: 'agreement-unsigned', status: 'open', employeeId: 'rep' });
     expect(alerts[0]?.evidence).toMatchObject({ agreementId: agreement.id, reminders: 3 });
+    expect(alerts[0]?.summary).toMatch(/^Rep \(rep\) has not signed /);
     const raised = notifier.sent.filter((n) => n.template === 'alert.raised' && n.data.kind === 'agreement-unsigned');
     expect(raised).toHaveLength(1);
     expect([...(raised[0]?.to ?? [])].sort()).toEqual(['hr', 'mgr']);

@@ -378,6 +378,8 @@ describe('offboarding', () => {
       kind: 'non-compete-compensation-overdue',
       status: 'open',
       evidence: { month: 2 },
+      // HR reads a name, not an id alone.
+      summary: expect.stringContaining('month 2 of Rep (rep)'),
     });
     expect((await acme.offboarding.get(caseId)).overdueMonths).toEqual([2]);
     // (the successors' customers raise follow-up alerts to the manager meanwhile: pick the non-compete one)
@@ -454,6 +456,7 @@ describe('offboarding', () => {
       kind: 'offboarding-escalated',
       severity: 'high',
       evidence: { openItems: view.items.length },
+      summary: expect.stringMatching(/^The handover of Rep \(rep\) still has/),
     });
     const escalated = await acme.offboarding.get(view.id);
     expect(escalated.escalated).toBe(true);
@@ -540,6 +543,7 @@ describe('offboarding', () => {
       (a) => a.kind === 'handover-successor-unavailable',
     );
     expect(alert?.evidence).toMatchObject({ customers: [{ customerId: 'c-1', successorId: 'mate', to: 'mgr' }] });
+    expect(alert?.summary).toMatch(/^1 customer\(s\) of Rep \(rep\) could not go to a successor/);
     expect(await store.transaction((tx) => tx.getEffect('acme', `${view.id}:crm-transfer:c-1`))).toMatchObject({
       payload: { customerId: 'c-1', from: 'rep', to: 'mgr', reason: 'handover-fallback' },
     });

@@ -457,6 +457,7 @@ const overdueCommand: WorkflowCommandHandler<GuardContext> = async (_payload, c)
       summary: (text) =>
         text.agreementUnsigned({
           employeeId: context.employeeId,
+          employeeName: employee?.name ?? null,
           title: context.title,
           templateId: context.templateId,
           version: context.templateVersion,

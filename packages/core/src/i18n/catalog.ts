@@ -183,7 +183,7 @@ export type AnomalyActivity = 'view' | 'export' | 'delete' | 'ownershipChange' |
  * @example
  * ```ts
  * import { messages } from '@guard/core';
- * messages('zh-CN').summaries.offboardingEscalated({ employeeId: 'e-7', openItems: 3, lastWorkingDay: '2026-12-31' });
+ * messages('zh-CN').summaries.offboardingEscalated({ employeeId: 'e-7', employeeName: '孙丽', openItems: 3, lastWorkingDay: '2026-12-31' });
  * // 'e-7 的交接仍有 3 项未被接收；最后工作日为 2026-12-31。'
  * ```
  */
@@ -211,12 +211,27 @@ export interface AlertSummaries {
     /** How many of them had no successor at all (they came after the checklist was built). */
     unplanned: number;
     employeeId: string;
+    /** The leaver's name, when the directory has them. */
+    employeeName: string | null;
     to: string | null;
   }) => string;
-  readonly offboardingEscalated: (p: { employeeId: string; openItems: number; lastWorkingDay: string }) => string;
-  readonly compensationOverdue: (p: { employeeId: string; month: number }) => string;
+  readonly offboardingEscalated: (p: {
+    employeeId: string;
+    /** The leaver's name, when the directory has them. */
+    employeeName: string | null;
+    openItems: number;
+    lastWorkingDay: string;
+  }) => string;
+  readonly compensationOverdue: (p: {
+    employeeId: string;
+    /** The former employee's name, when the directory has them. */
+    employeeName: string | null;
+    month: number;
+  }) => string;
   readonly agreementUnsigned: (p: {
     employeeId: string;
+    /** The employee's name, when the directory has them. */
+    employeeName: string | null;
     title: string;
     templateId: string;
     version: number;

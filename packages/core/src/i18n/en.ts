@@ -2,6 +2,9 @@ import type { Action, VerifyFailureReason } from '../domain/vocabulary.js';
 import type { AnomalyActivity, MessageCatalog } from './catalog.js';
 import { joined, kindName, list, money, refusal, s } from './format.js';
 
+/** A person as texts name them: `孙丽 (e-0025)`, or the id alone when the directory has no name. */
+const named = (name: string | null, id: string): string => (name === null ? id : `${name} (${id})`);
+
 /**
  * Every text Guard shows, in English.
  *
@@ -190,15 +193,15 @@ export const en: MessageCatalog = {
     anomaly: ({ name, employeeId, activity, count, windowMinutes, limit, resigning }) =>
       `${name} (${employeeId}): ${count} ${en.activities[activity]} events in ${windowMinutes} min (limit ${limit}${resigning ? ', lowered while resigning' : ''}).`,
     followUpOverdue: ({ ownerId, ownerName, count, customers, days }) =>
-      `${count} customer(s) of ${ownerName === null ? ownerId : `${ownerName} (${ownerId})`} have had no follow-up for ${days} days or more: ${customers.join(', ')}.`,
-    successorUnavailable: ({ count, unplanned, employeeId, to }) =>
-      `${count} customer(s) of ${employeeId} could not go to a successor (${count - unplanned} whose planned successor is no longer active, ${unplanned} that came after the checklist was built); they went to ${to ?? 'the public pool'} for a new decision.`,
-    offboardingEscalated: ({ employeeId, openItems, lastWorkingDay }) =>
-      `The handover of ${employeeId} still has ${openItems} item(s) not accepted; the last working day is ${lastWorkingDay}.`,
-    compensationOverdue: ({ employeeId, month }) =>
-      `Non-compete compensation for month ${month} of ${employeeId} is unpaid after the grace period; an unpaid non-compete may not be enforceable.`,
-    agreementUnsigned: ({ employeeId, title, templateId, version, reminders }) =>
-      `${employeeId} has not signed "${title}" (${templateId} v${version}) after ${reminders} reminders.`,
+      `${count} customer(s) of ${named(ownerName, ownerId)} have had no follow-up for ${days} days or more: ${customers.join(', ')}.`,
+    successorUnavailable: ({ count, unplanned, employeeId, employeeName, to }) =>
+      `${count} customer(s) of ${named(employeeName, employeeId)} could not go to a successor (${count - unplanned} whose planned successor is no longer active, ${unplanned} that came after the checklist was built); they went to ${to ?? 'the public pool'} for a new decision.`,
+    offboardingEscalated: ({ employeeId, employeeName, openItems, lastWorkingDay }) =>
+      `The handover of ${named(employeeName, employeeId)} still has ${openItems} item(s) not accepted; the last working day is ${lastWorkingDay}.`,
+    compensationOverdue: ({ employeeId, employeeName, month }) =>
+      `Non-compete compensation for month ${month} of ${named(employeeName, employeeId)} is unpaid after the grace period; an unpaid non-compete may not be enforceable.`,
+    agreementUnsigned: ({ employeeId, employeeName, title, templateId, version, reminders }) =>
+      `${named(employeeName, employeeId)} has not signed "${title}" (${templateId} v${version}) after ${reminders} reminders.`,
     riskThreshold: ({ pack, subject, subjectId, subjectName, score, threshold, reasons }) =>
       `${pack}: ${subject} ${subjectName === null ? subjectId : `"${subjectName}" (${subjectId})`} scored ${score} (alert at ${threshold})${reasons.length > 0 ? ` — ${reasons.join('; ')}` : ''}`,
     effectDead: ({ effect, key, attempts, lastError }) =>

@@ -2,6 +2,9 @@ import type { Action, VerifyFailureReason } from '../domain/vocabulary.js';
 import type { AnomalyActivity, ApprovalKindName, MessageCatalog } from './catalog.js';
 import { joined, kindName, list, money, refusal, s } from './format.js';
 
+/** 文本中的人名：`孙丽（e-0025）`；通讯录中没有姓名时只写编号（后接空格）。 */
+const named = (name: string | null, id: string): string => (name === null ? `${id} ` : `${name}（${id}）`);
+
 /**
  * Every text Guard shows, in Simplified Chinese (zh-CN).
  *
@@ -188,15 +191,15 @@ export const zhCN: MessageCatalog = {
     anomaly: ({ name, employeeId, activity, count, windowMinutes, limit, resigning }) =>
       `${name}（${employeeId}）在 ${windowMinutes} 分钟内${zhCN.activities[activity]} ${count} 次（上限 ${limit}${resigning ? '，离职期间已调低' : ''}）。`,
     followUpOverdue: ({ ownerId, ownerName, count, customers, days }) =>
-      `${ownerName === null ? ownerId : `${ownerName}（${ownerId}）`}名下 ${count} 个客户已 ${days} 天以上没有跟进记录：${customers.join('、')}。`,
-    successorUnavailable: ({ count, unplanned, employeeId, to }) =>
-      `${employeeId} 的 ${count} 个客户无法交给接手人（${count - unplanned} 个的原定接手人已不在职，${unplanned} 个是交接清单生成后才归属其名下的），已转给${to === null ? '公海' : ` ${to} `}重新决定。`,
-    offboardingEscalated: ({ employeeId, openItems, lastWorkingDay }) =>
-      `${employeeId} 的交接仍有 ${openItems} 项未被接收；最后工作日为 ${lastWorkingDay}。`,
-    compensationOverdue: ({ employeeId, month }) =>
-      `${employeeId} 第 ${month} 个月的竞业限制补偿金在宽限期后仍未支付；未支付补偿金的竞业限制可能无法执行。`,
-    agreementUnsigned: ({ employeeId, title, templateId, version, reminders }) =>
-      `${employeeId} 经 ${reminders} 次提醒仍未签署「${title}」（${templateId} 第 ${version} 版）。`,
+      `${named(ownerName, ownerId)}名下 ${count} 个客户已 ${days} 天以上没有跟进记录：${customers.join('、')}。`,
+    successorUnavailable: ({ count, unplanned, employeeId, employeeName, to }) =>
+      `${named(employeeName, employeeId)}的 ${count} 个客户无法交给接手人（${count - unplanned} 个的原定接手人已不在职，${unplanned} 个是交接清单生成后才归属其名下的），已转给${to === null ? '公海' : ` ${to} `}重新决定。`,
+    offboardingEscalated: ({ employeeId, employeeName, openItems, lastWorkingDay }) =>
+      `${named(employeeName, employeeId)}的交接仍有 ${openItems} 项未被接收；最后工作日为 ${lastWorkingDay}。`,
+    compensationOverdue: ({ employeeId, employeeName, month }) =>
+      `${named(employeeName, employeeId)}第 ${month} 个月的竞业限制补偿金在宽限期后仍未支付；未支付补偿金的竞业限制可能无法执行。`,
+    agreementUnsigned: ({ employeeId, employeeName, title, templateId, version, reminders }) =>
+      `${named(employeeName, employeeId)}经 ${reminders} 次提醒仍未签署「${title}」（${templateId} 第 ${version} 版）。`,
     riskThreshold: ({ pack, subject, subjectId, subjectName, score, threshold, reasons }) =>
       `${pack}：${subject === 'employee' ? '员工' : '客户'}${subjectName === null ? ` ${subjectId} ` : `「${subjectName}」（${subjectId}）`}风险评分 ${score}（预警阈值 ${threshold}）${reasons.length > 0 ? `——${reasons.join('；')}` : ''}`,
     effectDead: ({ effect, key, attempts, lastError }) =>

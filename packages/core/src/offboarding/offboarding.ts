@@ -690,6 +690,7 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
       await recordOwnSignals(uow, [{ kind: 'owner-left', customerId, at: c.at, value: risk }]);
     }
   }
+  const [employee] = await c.tx.getEmployees(c.tenantId, [context.employeeId]);
   if (fallbacks.length > 0) {
     await raiseAlert(c.env, recorderOf(c), {
       kind: 'handover-successor-unavailable',
@@ -700,6 +701,7 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
           count: fallbacks.length,
           unplanned: fallbacks.filter((f) => f.successorId === null).length,
           employeeId: context.employeeId,
+          employeeName: employee?.name ?? null,
           to: fallbacks[0]?.to ?? null,
         }),
       evidence: { offboardingId: c.workflow.id, customers: toJson(fallbacks) },
@@ -710,7 +712,6 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
       dedupeKey: `handover-successor-unavailable:${c.workflow.id}`,
     });
   }
-  const [employee] = await c.tx.getEmployees(c.tenantId, [context.employeeId]);
   if (employee) await setStatus(recorderOf(c), employee, 'frozen', c.actor, c.workflow.id);
   await closeMarker(c, context.employeeId);
   return [];
@@ -723,9 +724,16 @@ async function fallbackOwner(c: CommandContext, context: OffboardingContext): Pr
   return { to: manager?.status === 'active' ? manager.id : null };
 }
 
+/** An employee's name for alert texts, or `null` when the directory no longer has them. */
+async function nameOf(c: CommandContext, employeeId: string): Promise<string | null> {
+  const [employee] = await c.tx.getEmployees(c.tenantId, [employeeId]);
+  return employee?.name ?? null;
+}
+
 const escalateCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) => {
   const context = WorkflowSession.contextFor(c.workflow, offboardingMachine);
   const openItems = Number(payload.openItems ?? 0);
+  const employeeName = await nameOf(c, context.employeeId);
   await raiseAlert(c.env, recorderOf(c), {
     kind: 'offboarding-escalated',
     severity: 'high',
@@ -733,6 +741,7 @@ const escalateCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
     summary: (text) =>
       text.offboardingEscalated({
         employeeId: context.employeeId,
+        employeeName,
         openItems,
         lastWorkingDay: context.lastWorkingDay,
       }),
@@ -750,11 +759,12 @@ const overdueCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) 
   const context = WorkflowSession.contextFor(c.workflow, offboardingMachine);
   const month = Number(payload.month);
   const terms = context.nonCompete;
+  const employeeName = await nameOf(c, context.employeeId);
   await raiseAlert(c.env, recorderOf(c), {
     kind: 'non-compete-compensation-overdue',
     severity: 'high',
     employeeId: context.employeeId,
-    summary: (text) => text.compensationOverdue({ employeeId: context.employeeId, month }),
+    summary: (text) => text.compensationOverdue({ employeeId: context.employeeId, employeeName, month }),
     evidence: {
       offboardingId: c.workflow.id,
       month,
