@@ -31,6 +31,7 @@ export * from './orders/index.js';
 export * from './ownership/index.js';
 export * from './policy/index.js';
 export * from './ports/index.js';
+export * from './privacy/public.js';
 export * from './requests/index.js';
 export * from './risk/index.js';
 export * from './settings/index.js';

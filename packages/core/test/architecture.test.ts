@@ -33,6 +33,7 @@ const KERNEL_MAY_IMPORT = [
   'ports/',
   'policy/',
   'audit/',
+  'encryption/',
   'store/',
   'settings/',
   'workflows/runtime/',

@@ -15,6 +15,7 @@ type ErrorRenderers = MessageCatalog['errors'];
  * | `CONFLICT` | {@link ConflictError} | optimistic version check failed |
  * | `STORE_FAILURE` | {@link StoreError} | the database failed; the transaction rolled back |
  * | `AUDIT_KEY_UNAVAILABLE` | {@link AuditKeyError} | the key provider has no key to seal entries, sign or verify a checkpoint |
+ * | `DATA_KEY_UNAVAILABLE` | {@link DataKeyError} | personal data could not be encrypted or decrypted: the key provider has no `data-key` key, no longer knows the one that wrapped a subject's data key, or the stored ciphertext was altered; nothing was written |
  * | `AUDIT_CHAIN_BROKEN` | {@link AuditIntegrityError} | a checkpoint was asked for while the chain since the last one does not verify; nothing was signed |
  * | `WORKFLOW_REJECTED` | {@link WorkflowRejectedError} | the workflow's current state does not accept this event from this actor; nothing was written |
  * | `WORKFLOW_VERSION_UNKNOWN` | {@link WorkflowVersionError} | a stored workflow was written by a newer machine version than this process knows |
@@ -40,6 +41,7 @@ export const errorCodes = Object.freeze({
   STORE_FAILURE: 'STORE_FAILURE',
   AUDIT_KEY_UNAVAILABLE: 'AUDIT_KEY_UNAVAILABLE',
   AUDIT_CHAIN_BROKEN: 'AUDIT_CHAIN_BROKEN',
+  DATA_KEY_UNAVAILABLE: 'DATA_KEY_UNAVAILABLE',
   WORKFLOW_REJECTED: 'WORKFLOW_REJECTED',
   WORKFLOW_VERSION_UNKNOWN: 'WORKFLOW_VERSION_UNKNOWN',
   ACTOR_BLOCKED: 'ACTOR_BLOCKED',
@@ -380,6 +382,33 @@ export class AuditKeyError extends GuardError<'AUDIT_KEY_UNAVAILABLE'> {
   constructor(params: Parameters<ErrorRenderers['AUDIT_KEY_UNAVAILABLE']>[0], options: GuardErrorOptions = {}) {
     super('AUDIT_KEY_UNAVAILABLE', params, options);
     this.name = 'AuditKeyError';
+  }
+}
+
+/**
+ * Personal data could not be encrypted or decrypted (`problem`):
+ *
+ * - `no-current-key` — the {@link KeyProvider} has no `data-key` key for the
+ *   tenant, so a new data key cannot be wrapped;
+ * - `unknown-key` — it no longer knows the key (`keyId`) a subject's data key
+ *   was wrapped with: keep retired keys until `privacy.rotateKeys()` has
+ *   rewrapped every data key;
+ * - `tampered` — a wrapped data key or an encrypted value failed its
+ *   authentication: it was changed outside Guard.
+ *
+ * Nothing was written.
+ *
+ * @example
+ * ```ts
+ * import { isGuardError } from '@guard/core';
+ * try { await acme.customers.upsert(customer); }
+ * catch (e) { if (isGuardError(e, 'DATA_KEY_UNAVAILABLE')) alertOps(e.params.problem, e.params.keyId); else throw e; }
+ * ```
+ */
+export class DataKeyError extends GuardError<'DATA_KEY_UNAVAILABLE'> {
+  constructor(params: Parameters<ErrorRenderers['DATA_KEY_UNAVAILABLE']>[0], options: GuardErrorOptions = {}) {
+    super('DATA_KEY_UNAVAILABLE', params, options);
+    this.name = 'DataKeyError';
   }
 }
 

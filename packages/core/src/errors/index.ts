@@ -7,6 +7,7 @@ export {
   ConflictError,
   ConnectorError,
   ConnectorIncompleteError,
+  DataKeyError,
   errorCodes,
   ForbiddenError,
   formatPath,

@@ -30,6 +30,7 @@ import {
 } from '../domain/entities.js';
 import { toJson } from '../domain/json.js';
 import { type Action, actionSchema } from '../domain/vocabulary.js';
+import { DataKeys, protectedStore } from '../encryption/index.js';
 import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type EvidenceApi, evidenceApi } from '../evidence/evidence.js';
@@ -60,6 +61,7 @@ import type {
   Store,
   TenantRecord,
 } from '../ports/store.js';
+import { type PrivacyApi, privacyApi } from '../privacy/index.js';
 import { type CustomerRequestsApi, customerRequestsApi, deleteDecided, exportDecided } from '../requests/requests.js';
 import { customSignalsInUse, type RiskApi, riskApi, riskModule, type SignalsApi, signalsApi } from '../risk/service.js';
 import type { TenantSettings } from '../settings/settings.js';
@@ -248,6 +250,8 @@ export interface TenantGuard {
   readonly crm: CrmApi;
   /** Risk scores, scans that raise alerts, and the tenant's rule packs. */
   readonly risk: RiskApi;
+  /** Personal data at rest: rotation of the keys that wrap each subject's data key. */
+  readonly privacy: PrivacyApi;
   readonly audit: {
     /**
      * Verifies the tenant's whole chain: every entry's hash, link and seal,
@@ -292,8 +296,11 @@ export function createGuard(options: GuardOptions): Guard {
   const parsed = parseInput(optionsSchema, options, { what: 'createGuard options', locale, json: false });
   const policy = isCompiled(parsed.policy) ? parsed.policy : compilePolicy(parsed.policy ?? defaultPolicy, { locale });
   const clock = parsed.clock ?? systemClock;
+  const dataKeys = new DataKeys({ keys: parsed.keys, locale });
   const ctx: GuardContext = {
-    store: parsed.store,
+    // Customers' personal data is encrypted with per-customer data keys before it reaches the host's store.
+    store: protectedStore(parsed.store, dataKeys, locale),
+    dataKeys,
     policy,
     clock,
     ids: parsed.ids ?? randomIds(),
@@ -462,6 +469,7 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
     signals,
     orders,
     risk: riskApi(ctx, tenantId),
+    privacy: privacyApi(ctx, tenantId),
     outbox: outboxApi(ctx, tenantId),
     crm: crmApi(ctx, tenantId, {
       upsertCustomers: (batch, options) => upsertCustomers(ctx, tenantId, batch, options),

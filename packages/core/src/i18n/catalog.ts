@@ -47,6 +47,12 @@ export interface ErrorMessageParams {
   STORE_FAILURE: { store: string; operation: string; detail: string };
   AUDIT_KEY_UNAVAILABLE: { tenantId: string; keyId?: string };
   AUDIT_CHAIN_BROKEN: { tenantId: string; firstBadSeq: number; reason: string };
+  DATA_KEY_UNAVAILABLE: {
+    tenantId: string;
+    subject: { type: 'customer' | 'employee'; id: string };
+    problem: 'no-current-key' | 'unknown-key' | 'tampered';
+    keyId?: string;
+  };
   WORKFLOW_REJECTED: { workflowId: string; machine: string; state: string; event: string; actorId: string };
   WORKFLOW_VERSION_UNKNOWN: { workflowId: string; machine: string; version: number; known: number };
   ACTOR_BLOCKED: { actorId: string; action: string; alertId: string };
@@ -509,6 +515,7 @@ export type InputName =
   | 'read request'
   | 'record write'
   | 'release to the public pool'
+  | 'key rotation options'
   | 'risk scan'
   | 'risk history options'
   | 'risk score options'

@@ -47,6 +47,26 @@ export const en: MessageCatalog = {
       message: `The audit chain of tenant "${tenantId}" is broken at entry #${firstBadSeq} (${en.auditFailures[reason as VerifyFailureReason] ?? reason}); a checkpoint would vouch for a tampered chain, so none was signed.`,
       hint: 'Run audit.verify() for the details, restore the entries from a backup, and keep the evidence: someone changed the database.',
     }),
+    DATA_KEY_UNAVAILABLE: ({ tenantId, subject, problem, keyId }) => {
+      const whose = `the personal data of ${en.entities[subject.type]} "${subject.id}" in tenant "${tenantId}"`;
+      switch (problem) {
+        case 'no-current-key':
+          return {
+            message: `Cannot encrypt ${whose}: the key provider has no data-key key for this tenant.`,
+            hint: 'Give the KeyProvider a current key for the purpose "data-key" (hmacKeys serves every purpose); nothing was written.',
+          };
+        case 'unknown-key':
+          return {
+            message: `Cannot decrypt ${whose}: the key provider no longer knows key "${keyId ?? ''}", which wrapped its data key.`,
+            hint: 'Put the retired key back in the KeyProvider; remove it only after privacy.rotateKeys() has rewrapped every data key.',
+          };
+        default:
+          return {
+            message: `Cannot decrypt ${whose}: the stored ciphertext or its wrapped data key failed authentication.`,
+            hint: 'Someone changed the database outside Guard: restore the row from a backup and keep the evidence.',
+          };
+      }
+    },
     WORKFLOW_REJECTED: ({ workflowId, machine, state, event, actorId }) => ({
       message: `The ${en.machines[machine] ?? machine} workflow "${workflowId}" in state "${state}" does not accept ${event} from "${actorId}".`,
       hint: 'Reload the workflow: it may have moved on, or this person may not act on it at this step.',
@@ -330,6 +350,7 @@ export const en: MessageCatalog = {
     'risk schedule': 'risk schedule',
     'risk subject': 'risk subject',
     'rule pack': 'rule pack',
+    'key rotation options': 'key rotation options',
     'settings options': 'settings options',
     signal: 'signal',
     signals: 'signals',

@@ -47,6 +47,26 @@ export const zhCN: MessageCatalog = {
       message: `租户「${tenantId}」的审计链在第 ${firstBadSeq} 条处断裂（${zhCN.auditFailures[reason as VerifyFailureReason] ?? reason}）；为避免为被篡改的审计链背书，未签署检查点。`,
       hint: '请调用 `audit.verify()` 查看详情，从备份恢复审计记录，并保留现场证据：有人改动过数据库。',
     }),
+    DATA_KEY_UNAVAILABLE: ({ tenantId, subject, problem, keyId }) => {
+      const whose = `租户「${tenantId}」中${zhCN.entities[subject.type]}「${subject.id}」的个人数据`;
+      switch (problem) {
+        case 'no-current-key':
+          return {
+            message: `无法加密${whose}：密钥提供方没有该租户用于 \`data-key\` 的密钥。`,
+            hint: '请为 `KeyProvider` 配置用途为 `data-key` 的当前密钥（`hmacKeys` 可用于所有用途）；本次未写入任何数据。',
+          };
+        case 'unknown-key':
+          return {
+            message: `无法解密${whose}：密钥提供方已不再提供封装其数据密钥的密钥「${keyId ?? ''}」。`,
+            hint: '请把已停用的密钥放回 `KeyProvider`；待 `privacy.rotateKeys()` 重新封装所有数据密钥后再移除。',
+          };
+        default:
+          return {
+            message: `无法解密${whose}：存储的密文或其封装的数据密钥未通过完整性校验。`,
+            hint: '有人绕过 Guard 改动了数据库：请从备份恢复该行，并保留现场证据。',
+          };
+      }
+    },
     WORKFLOW_REJECTED: ({ workflowId, machine, state, event, actorId }) => ({
       message: `${zhCN.machines[machine] ?? machine}流程「${workflowId}」当前处于「${state}」，不接受「${actorId}」的「${event}」操作。`,
       hint: '请重新加载流程：它可能已进入下一步，或此人在这一步无权操作。',
@@ -326,6 +346,7 @@ export const zhCN: MessageCatalog = {
     'risk schedule': '风险扫描计划',
     'risk subject': '风险评估对象',
     'rule pack': '规则包',
+    'key rotation options': '密钥轮换选项',
     'settings options': '设置选项',
     signal: '信号',
     signals: '信号批次',

@@ -2,6 +2,7 @@ import type { AuditDraft, AuditLog } from '../audit/index.js';
 import type { Decision } from '../domain/decision.js';
 import type { ActorRef } from '../domain/entities.js';
 import type { Action, FieldLevel } from '../domain/vocabulary.js';
+import type { DataKeys } from '../encryption/data-keys.js';
 import { ForbiddenError, NotFoundError } from '../errors/guard-error.js';
 import type { Locale } from '../i18n/locale.js';
 import type { CompiledPolicy, MaskKind } from '../policy/index.js';
@@ -13,7 +14,10 @@ import { type WorkflowRegistry, WorkflowSession } from '../workflows/runtime/ind
 
 /** Everything the tenant-scoped APIs share. Built once by `createGuard`. */
 export interface GuardContext {
+  /** The host's store behind the encryption of personal data (see `protectedStore`). */
   readonly store: Store;
+  /** The per-subject data keys that encrypt personal data. */
+  readonly dataKeys: DataKeys;
   readonly policy: CompiledPolicy;
   readonly audit: AuditLog;
   readonly clock: Clock;

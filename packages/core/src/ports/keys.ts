@@ -7,9 +7,14 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
  *   they are written, so that nobody without the key can add, change or
  *   remove an entry unnoticed. Needed on every write.
  * - `audit-checkpoint` — signs checkpoints of the chain.
+ * - `data-key` — wraps the data keys that encrypt each customer's personal
+ *   data at rest (AES-256-GCM). A subject's data key is destroyed on
+ *   erasure; this key only wraps. Needs an HMAC-style secret of 32 bytes or
+ *   more.
  *
- * A provider may return the same secret for both: Guard derives a separate
- * subkey for sealing, so no raw secret signs two kinds of material.
+ * A provider may return the same secret for all three: Guard derives a
+ * separate subkey for sealing and for wrapping, so no raw secret serves two
+ * kinds of material.
  *
  * @example
  * ```ts
@@ -17,7 +22,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
  * const purpose: KeyPurpose = 'audit-seal';
  * ```
  */
-export type KeyPurpose = 'audit-checkpoint' | 'audit-seal';
+export type KeyPurpose = 'audit-checkpoint' | 'audit-seal' | 'data-key';
 
 /**
  * A secret key with its id. The id is stored next to whatever the key signed,
@@ -151,17 +156,24 @@ export function ed25519Keys(options: {
 
 /**
  * One {@link KeyProvider} that asks another per purpose: e.g. HMAC keys to
- * seal entries and Ed25519 keys to sign checkpoints.
+ * seal entries, Ed25519 keys to sign checkpoints, and a KMS-held key to wrap
+ * data keys. Without a `data-key` provider, data keys are wrapped with a
+ * subkey of the `audit-seal` keys.
  *
  * @example
  * ```ts
  * import { keysByPurpose } from '@guard/core';
- * const keys = keysByPurpose({ 'audit-seal': sealKeys, 'audit-checkpoint': checkpointKeys });
+ * const keys = keysByPurpose({ 'audit-seal': sealKeys, 'audit-checkpoint': checkpointKeys, 'data-key': kmsKeys });
  * ```
  */
-export function keysByPurpose(providers: Readonly<Record<KeyPurpose, KeyProvider>>): KeyProvider {
+export function keysByPurpose(
+  providers: Readonly<Record<Exclude<KeyPurpose, 'data-key'>, KeyProvider>> & {
+    readonly 'data-key'?: KeyProvider | undefined;
+  },
+): KeyProvider {
+  const of = (purpose: KeyPurpose): KeyProvider => providers[purpose] ?? providers['audit-seal'];
   return {
-    currentKey: (tenantId, purpose) => providers[purpose].currentKey(tenantId, purpose),
-    keyById: (tenantId, purpose, keyId) => providers[purpose].keyById(tenantId, purpose, keyId),
+    currentKey: (tenantId, purpose) => of(purpose).currentKey(tenantId, purpose),
+    keyById: (tenantId, purpose, keyId) => of(purpose).keyById(tenantId, purpose, keyId),
   };
 }

@@ -1,0 +1,151 @@
+import type { FieldValue } from '../domain/entities.js';
+import { DataKeyError } from '../errors/guard-error.js';
+import type { Locale } from '../i18n/locale.js';
+import type { CustomerRecord, Store, StoreTransaction } from '../ports/store.js';
+import { open, seal } from './cipher.js';
+import type { DataKeys } from './data-keys.js';
+
+/**
+ * Where a customer's encrypted field classes are stored in its `fields`: a
+ * name no field class can have (class names start with a letter).
+ */
+export const SEALED_FIELDS = '~sealed';
+
+/** The field classes stored in clear: the ones the policy shows to anyone who may read the customer. */
+const PLAIN_CLASSES: ReadonlySet<string> = new Set(['public']);
+
+type Fields = CustomerRecord['fields'];
+
+/** What `fields['~sealed']` holds: the data key's id and the sealed JSON of every other class. */
+interface SealedFields {
+  readonly alg: 'A256GCM';
+  readonly key: string;
+  readonly data: string;
+}
+
+const fieldsContext = (tenantId: string, customerId: string, keyId: string) =>
+  `guard/customer-fields/v1\n${tenantId}\n${customerId}\n${keyId}`;
+
+/** The sealed classes of stored `fields`: `null` when there are none, `'malformed'` when they are not in the sealed form. */
+function sealedOf(fields: Fields): SealedFields | null | 'malformed' {
+  const sealed = (fields as Record<string, unknown>)[SEALED_FIELDS] as Partial<SealedFields> | null | undefined;
+  if (sealed === undefined) return null;
+  if (
+    sealed === null ||
+    typeof sealed !== 'object' ||
+    typeof sealed.key !== 'string' ||
+    typeof sealed.data !== 'string'
+  ) {
+    return 'malformed';
+  }
+  return { alg: 'A256GCM', key: sealed.key, data: sealed.data };
+}
+
+/**
+ * The store as Guard's features see it: customers' field classes other than
+ * `public` (by default `contact` and `commercial`) are encrypted before they
+ * reach the host's store, and decrypted when read, with the customer's own
+ * data key ({@link DataKeys}). Everything else passes through unchanged.
+ *
+ * - A customer whose data key was destroyed (erased) reads with only its
+ *   clear classes: what was encrypted is gone.
+ * - Rows written before encryption (clear classes, no `~sealed`) read as
+ *   they are and are encrypted by their next write.
+ * - Ciphertext that fails authentication is a `DataKeyError` (`tampered`),
+ *   never a silently wrong value.
+ */
+export function protectedStore(store: Store, keys: DataKeys, locale: Locale): Store {
+  const customers = new CustomerCipher(keys, locale);
+  return {
+    name: store.name,
+    capabilities: store.capabilities,
+    transaction: (work) => store.transaction((tx) => work(customers.wrap(tx))),
+    close: () => store.close(),
+  };
+}
+
+class CustomerCipher {
+  readonly #keys: DataKeys;
+  readonly #locale: Locale;
+
+  constructor(keys: DataKeys, locale: Locale) {
+    this.#keys = keys;
+    this.#locale = locale;
+  }
+
+  /** `tx` with its customer operations encrypting and decrypting. */
+  wrap(tx: StoreTransaction): StoreTransaction {
+    const overrides: Partial<StoreTransaction> = {
+      getCustomer: async (tenantId, id) => {
+        const record = await tx.getCustomer(tenantId, id);
+        return record === null ? null : this.open(tx, record);
+      },
+      getCustomers: async (tenantId, ids) => this.openAll(tx, await tx.getCustomers(tenantId, ids)),
+      listCustomers: async (tenantId, filter, page) => {
+        const result = await tx.listCustomers(tenantId, filter, page);
+        return { items: await this.openAll(tx, result.items), nextCursor: result.nextCursor };
+      },
+      setCustomerOwner: async (tenantId, customerId, change) => {
+        const record = await tx.setCustomerOwner(tenantId, customerId, change);
+        return record === null ? null : this.open(tx, record);
+      },
+      putCustomer: async (record, expectedVersion) => tx.putCustomer(await this.seal(tx, record), expectedVersion),
+      insertCustomers: async (records) => {
+        const sealed: CustomerRecord[] = [];
+        for (const record of records) sealed.push(await this.seal(tx, record));
+        return tx.insertCustomers(sealed);
+      },
+    };
+    return new Proxy(tx, {
+      get(target, property) {
+        if (Object.hasOwn(overrides, property)) return overrides[property as keyof StoreTransaction];
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
+  async seal(tx: StoreTransaction, record: CustomerRecord): Promise<CustomerRecord> {
+    const clear: Record<string, Record<string, FieldValue>> = {};
+    const secret: Record<string, Record<string, FieldValue>> = {};
+    let secrets = false;
+    for (const [name, values] of Object.entries(record.fields)) {
+      if (PLAIN_CLASSES.has(name)) clear[name] = values;
+      else {
+        secret[name] = values;
+        secrets = true;
+      }
+    }
+    if (!secrets) return record;
+    const subject = { type: 'customer', id: record.id } as const;
+    const key = await this.#keys.getOrCreate(tx, record.tenantId, subject, record.updatedAt);
+    const data = seal(
+      key.key,
+      fieldsContext(record.tenantId, record.id, key.id),
+      Buffer.from(JSON.stringify(secret), 'utf8'),
+    );
+    const sealed: SealedFields = { alg: 'A256GCM', key: key.id, data };
+    return { ...record, fields: { ...clear, [SEALED_FIELDS]: sealed as unknown as Record<string, FieldValue> } };
+  }
+
+  async open(tx: StoreTransaction, record: CustomerRecord): Promise<CustomerRecord> {
+    const sealed = sealedOf(record.fields);
+    if (sealed === null) return record;
+    const subject = { type: 'customer', id: record.id } as const;
+    const tampered = () =>
+      new DataKeyError({ tenantId: record.tenantId, subject, problem: 'tampered' }, { locale: this.#locale });
+    if (sealed === 'malformed') throw tampered();
+    const { [SEALED_FIELDS]: _, ...clear } = record.fields;
+    const key = await this.#keys.get(tx, record.tenantId, subject);
+    // Erased: what was sealed is gone. (Erasure clears the row too; this is what a copy made before it reads as.)
+    if (key === null) return { ...record, fields: clear };
+    if (key.id !== sealed.key) throw tampered();
+    const plain = open(key.key, fieldsContext(record.tenantId, record.id, key.id), sealed.data);
+    if (plain === null) throw tampered();
+    return { ...record, fields: { ...clear, ...(JSON.parse(plain.toString('utf8')) as Fields) } };
+  }
+
+  openAll(tx: StoreTransaction, records: readonly CustomerRecord[]): Promise<CustomerRecord[]> {
+    return Promise.all(records.map((record) => this.open(tx, record)));
+  }
+}

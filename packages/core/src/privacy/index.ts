@@ -1,0 +1,1 @@
+export { type KeyRotationResult, type PrivacyApi, privacyApi } from './privacy-api.js';
