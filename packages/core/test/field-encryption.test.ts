@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type CustomerInput,
   createGuard,
   hmacKeys,
   isGuardError,
@@ -11,25 +10,20 @@ import {
   memoryStore,
   sequentialIds,
 } from '../src/index.js';
-import { customer, employees, testKeys, units, workingHours } from './fixtures.js';
+import {
+  customer,
+  employees,
+  secretValues as plaintexts,
+  secretCustomer as secret,
+  testKeys,
+  units,
+  workingHours,
+} from './fixtures.js';
 
 /**
  * Customers' contact and commercial fields are encrypted at rest with a data
  * key per customer (issue #22): the host's store never holds them in clear.
  */
-
-const secret: CustomerInput = {
-  id: 'c-secret',
-  name: 'Customer c-secret',
-  ownerId: 'rep',
-  unitId: 'sh-1',
-  fields: {
-    public: { industry: '零售' },
-    contact: { phone: '13988887777', email: 'zhao.li@secret-buyer.cn' },
-    commercial: { creditLimit: 7_654_321, terms: '月结九十天' },
-  },
-};
-const plaintexts = ['13988887777', 'zhao.li@secret-buyer.cn', '7654321', '月结九十天'];
 
 const SECRET_2 = 'a-second-secret-of-at-least-32-bytes!!';
 

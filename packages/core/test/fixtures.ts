@@ -63,6 +63,28 @@ export const customer = (id: string, ownerId: string | null, unitId: string): Cu
   },
 });
 
+/** A customer of `rep` whose contact and commercial values appear nowhere else: for scans of what is stored. */
+export const secretCustomer: CustomerInput = {
+  id: 'c-secret',
+  name: '赵丽个人工作室',
+  ownerId: 'rep',
+  unitId: 'sh-1',
+  fields: {
+    public: { industry: '零售' },
+    contact: { phone: '13988887777', email: 'zhao.li@secret-buyer.cn', contactPerson: '赵丽丽' },
+    commercial: { creditLimit: 7_654_321, terms: '月结九十天' },
+  },
+};
+
+/** The contact and commercial values of {@link secretCustomer}, as a scan finds them in text. */
+export const secretValues: readonly string[] = [
+  '13988887777',
+  'zhao.li@secret-buyer.cn',
+  '赵丽丽',
+  '7654321',
+  '月结九十天',
+];
+
 /** A guard over a fresh memory store with one seeded tenant. */
 export async function seededGuard(options: Partial<GuardOptions> = {}) {
   const store = (options.store as MemoryStore | undefined) ?? memoryStore();

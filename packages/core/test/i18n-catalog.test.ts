@@ -30,6 +30,14 @@ const errors: { readonly [C in keyof ErrorMessageParams]: ErrorMessageParams[C] 
   STORE_FAILURE: { store: '数据库', operation: '写入', detail: '连接中断' },
   AUDIT_KEY_UNAVAILABLE: { tenantId: id, keyId: id },
   AUDIT_CHAIN_BROKEN: { tenantId: id, firstBadSeq: 12, reason: 'seal-mismatch' },
+  LEGAL_HOLD: {
+    tenantId: id,
+    subject: { type: 'customer', id },
+    holds: [
+      { id, on: { type: 'offboarding', caseId: id } },
+      { id, on: { type: 'evidence-pack', exportSeq: 40 } },
+    ],
+  },
   DATA_KEY_UNAVAILABLE: { tenantId: id, subject: { type: 'customer', id }, problem: 'unknown-key', keyId: id },
   WORKFLOW_REJECTED: { workflowId: id, machine: 'offboarding', state: '审核中', event: '提交', actorId: id },
   WORKFLOW_VERSION_UNKNOWN: { workflowId: id, machine: 'approval', version: 3, known: 2 },
@@ -123,6 +131,7 @@ const validation: Samples<ValidationMessages> = {
   'unit-kind-under': { kind: 'region', parentKind: 'team' },
   'unknown-employee': { id },
   'unknown-customer': { id },
+  'unknown-hold-target': { id },
   'successor-not-active': { id, status: 'frozen' },
   'kind-not-requestable': { kind: 'customer-export', owner: 'customers.requestExport' },
   'allow-only': { key: 'mask' },

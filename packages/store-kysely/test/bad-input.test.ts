@@ -8,16 +8,12 @@
  * row of every table is exactly as it was. The memory store, SQLite and
  * PostgreSQL and MariaDB run the same sweep.
  */
-import { type Guard, GuardError, isGuardError, type MemoryStore, memoryStore, type Store } from '@guard/core';
+import { type Guard, GuardError, isGuardError } from '@guard/core';
 import fc from 'fast-check';
-import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { soak } from '../../../scripts/soak.js';
 import { customer, methodsOf, NO_ARGUMENT, seededGuard } from '../../core/test/fixtures.js';
-import { kyselyStore, type SqlDialectName } from '../src/index.js';
-import { GUARD_TABLES } from '../src/schema/database.js';
-import { testDatabase } from '../test-support/databases.js';
-import { connectRaw, type SqlHarness, sqlHarness } from '../test-support/sql-harness.js';
+import { type Dump, everyStore } from '../test-support/store-dump.js';
 
 const RUNS = soak({ ci: 12, soak: 400 });
 /** Soak sizes run for an hour or more on a busy machine. */
@@ -121,83 +117,7 @@ const garbageArb: fc.Arbitrary<unknown> = fc
   )
   .filter((v) => v !== undefined);
 
-/** Everything a store holds, as one string: every row of every table, in a stable order. */
-type Dump = () => Promise<string>;
-
-const stable = (value: unknown) =>
-  JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === 'bigint'
-      ? `${v}n`
-      : v instanceof Map
-        ? [...v.entries()]
-        : v instanceof Date
-          ? v.toISOString()
-          : Buffer.isBuffer(v)
-            ? v.toString('hex')
-            : v,
-  );
-
-function memoryDump(store: MemoryStore): Dump {
-  return async () => stable([...store.raw.entries()]);
-}
-
-function sqlDump(db: Kysely<unknown>, prefix: string): Dump {
-  return async () => {
-    const tables: [string, string[]][] = [];
-    for (const name of GUARD_TABLES) {
-      const { rows } = await sql`select * from ${sql.table(`${prefix}${name}`)}`.execute(db);
-      tables.push([name, rows.map(stable).sort()]);
-    }
-    return stable(tables);
-  };
-}
-
-interface Target {
-  readonly name: string;
-  /** A fresh store and a dump of everything it holds. */
-  open(): Promise<{ store: Store; dump: Dump; close: () => Promise<void> }>;
-}
-
-const sqlTarget = (dialect: SqlDialectName, url?: string): Target => ({
-  name: dialect,
-  async open() {
-    const harness: SqlHarness = await sqlHarness({
-      dialect,
-      url,
-      open: ({ prefix, filename }) =>
-        kyselyStore({
-          db: connectRaw(dialect, dialect === 'sqlite' ? filename : (url as string)),
-          dialect,
-          tablePrefix: prefix,
-          destroyOnClose: true,
-        }),
-    });
-    const raw = connectRaw(dialect, harness.target);
-    return {
-      store: harness.store,
-      dump: sqlDump(raw, harness.prefix),
-      close: async () => {
-        await raw.destroy();
-        await harness.cleanup();
-      },
-    };
-  },
-});
-
-const postgresUrl = await testDatabase('postgres');
-const mysqlUrl = await testDatabase('mysql');
-const targets: Target[] = [
-  {
-    name: 'memory',
-    async open() {
-      const store = memoryStore();
-      return { store, dump: memoryDump(store), close: () => store.close() };
-    },
-  },
-  sqlTarget('sqlite'),
-  ...(postgresUrl === null ? [] : [sqlTarget('postgres', postgresUrl)]),
-  ...(mysqlUrl === null ? [] : [sqlTarget('mysql', mysqlUrl)]),
-];
+const targets = await everyStore();
 
 /** The calls whose second argument is an options object, with a valid first argument. */
 function optionCalls(guard: Guard, t: ReturnType<Guard['tenant']>): [string, (options: unknown) => Promise<unknown>][] {

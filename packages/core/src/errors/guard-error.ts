@@ -16,6 +16,7 @@ type ErrorRenderers = MessageCatalog['errors'];
  * | `STORE_FAILURE` | {@link StoreError} | the database failed; the transaction rolled back |
  * | `AUDIT_KEY_UNAVAILABLE` | {@link AuditKeyError} | the key provider has no key to seal entries, sign or verify a checkpoint |
  * | `DATA_KEY_UNAVAILABLE` | {@link DataKeyError} | personal data could not be encrypted or decrypted: the key provider has no `data-key` key, no longer knows the one that wrapped a subject's data key, or the stored ciphertext was altered; nothing was written |
+ * | `LEGAL_HOLD` | {@link LegalHoldError} | an erasure was refused because a legal hold covers the subject; nothing was erased |
  * | `AUDIT_CHAIN_BROKEN` | {@link AuditIntegrityError} | a checkpoint was asked for while the chain since the last one does not verify; nothing was signed |
  * | `WORKFLOW_REJECTED` | {@link WorkflowRejectedError} | the workflow's current state does not accept this event from this actor; nothing was written |
  * | `WORKFLOW_VERSION_UNKNOWN` | {@link WorkflowVersionError} | a stored workflow was written by a newer machine version than this process knows |
@@ -42,6 +43,7 @@ export const errorCodes = Object.freeze({
   AUDIT_KEY_UNAVAILABLE: 'AUDIT_KEY_UNAVAILABLE',
   AUDIT_CHAIN_BROKEN: 'AUDIT_CHAIN_BROKEN',
   DATA_KEY_UNAVAILABLE: 'DATA_KEY_UNAVAILABLE',
+  LEGAL_HOLD: 'LEGAL_HOLD',
   WORKFLOW_REJECTED: 'WORKFLOW_REJECTED',
   WORKFLOW_VERSION_UNKNOWN: 'WORKFLOW_VERSION_UNKNOWN',
   ACTOR_BLOCKED: 'ACTOR_BLOCKED',
@@ -409,6 +411,25 @@ export class DataKeyError extends GuardError<'DATA_KEY_UNAVAILABLE'> {
   constructor(params: Parameters<ErrorRenderers['DATA_KEY_UNAVAILABLE']>[0], options: GuardErrorOptions = {}) {
     super('DATA_KEY_UNAVAILABLE', params, options);
     this.name = 'DataKeyError';
+  }
+}
+
+/**
+ * An erasure was refused: legal holds (`params.holds`, each with the case or
+ * evidence pack it was set on) cover the subject. Nothing was erased;
+ * release the holds first (`privacy.release`) if the matter is closed.
+ *
+ * @example
+ * ```ts
+ * import { isGuardError } from '@guard/core';
+ * try { await acme.privacy.erase({ subject: { type: 'customer', id: 'c-1' }, reason: 'PIPL request 2026-118' }); }
+ * catch (e) { if (isGuardError(e, 'LEGAL_HOLD')) tellRequester(e.params.holds.map((h) => h.id)); else throw e; }
+ * ```
+ */
+export class LegalHoldError extends GuardError<'LEGAL_HOLD'> {
+  constructor(params: Parameters<ErrorRenderers['LEGAL_HOLD']>[0], options: GuardErrorOptions = {}) {
+    super('LEGAL_HOLD', params, options);
+    this.name = 'LegalHoldError';
   }
 }
 

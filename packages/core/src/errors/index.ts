@@ -15,6 +15,7 @@ export {
   type GuardErrorCode,
   type GuardErrorOptions,
   isGuardError,
+  LegalHoldError,
   NotFoundError,
   StoreError,
   ValidationError,

@@ -305,6 +305,29 @@ export interface EvidenceApi {
 
 const packSchema = z.strictObject({ employeeId: idSchema, actor: actorRefSchema.optional() });
 
+/**
+ * The customers an employee's evidence pack shows, sorted: those the
+ * employee owns now and those named in the items of their handovers
+ * (`handovers`: the contexts of their offboarding cases).
+ */
+export async function packCustomerIds(
+  tx: StoreTransaction,
+  tenantId: string,
+  employeeId: string,
+  handovers: readonly Readonly<Record<string, unknown>>[],
+): Promise<string[]> {
+  const customerIds = new Set<string>();
+  for await (const c of pagedItems((page) => tx.listCustomers(tenantId, { ownerId: employeeId }, page), PAGE)) {
+    customerIds.add(c.id);
+  }
+  for (const handover of handovers) {
+    for (const item of (handover.items ?? []) as readonly { customerId?: unknown }[]) {
+      if (typeof item.customerId === 'string') customerIds.add(item.customerId);
+    }
+  }
+  return [...customerIds].sort();
+}
+
 /** The employee's newest audit entries (at most `ACCESS_LIMIT`), oldest first. */
 async function accessHistory(tx: StoreTransaction, tenantId: string, employeeId: string) {
   const { items, truncated } = await readPages(
@@ -429,16 +452,12 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
 
         const access = await accessHistory(tx, tenantId, id);
 
-        const customerIds = new Set<string>();
-        for await (const c of pagedItems((page) => tx.listCustomers(tenantId, { ownerId: id }, page), PAGE)) {
-          customerIds.add(c.id);
-        }
-        for (const h of handovers) {
-          for (const item of (h.context.items ?? []) as readonly { customerId?: unknown }[]) {
-            if (typeof item.customerId === 'string') customerIds.add(item.customerId);
-          }
-        }
-        const ids = [...customerIds].sort();
+        const ids = await packCustomerIds(
+          tx,
+          tenantId,
+          id,
+          handovers.map((h) => h.context),
+        );
         const customers: CustomerRecord[] = [];
         for (let i = 0; i < ids.length; i += PAGE)
           customers.push(...(await tx.getCustomers(tenantId, ids.slice(i, i + PAGE))));

@@ -27,6 +27,7 @@ export type EntityName =
   | 'audit entry'
   | 'checkpoint'
   | 'key'
+  | 'legal hold'
   | 'settings';
 
 /**
@@ -52,6 +53,14 @@ export interface ErrorMessageParams {
     subject: { type: 'customer' | 'employee'; id: string };
     problem: 'no-current-key' | 'unknown-key' | 'tampered';
     keyId?: string;
+  };
+  LEGAL_HOLD: {
+    tenantId: string;
+    subject: { type: 'customer' | 'employee'; id: string };
+    holds: readonly {
+      id: string;
+      on: { type: 'offboarding'; caseId: string } | { type: 'evidence-pack'; exportSeq: number };
+    }[];
   };
   WORKFLOW_REJECTED: { workflowId: string; machine: string; state: string; event: string; actorId: string };
   WORKFLOW_VERSION_UNKNOWN: { workflowId: string; machine: string; version: number; known: number };
@@ -516,6 +525,10 @@ export type InputName =
   | 'record write'
   | 'release to the public pool'
   | 'key rotation options'
+  | 'legal hold'
+  | 'legal hold release'
+  | 'legal hold query'
+  | 'erasure request'
   | 'risk scan'
   | 'risk history options'
   | 'risk score options'

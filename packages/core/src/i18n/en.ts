@@ -67,6 +67,16 @@ export const en: MessageCatalog = {
           };
       }
     },
+    LEGAL_HOLD: ({ tenantId, subject, holds }) => ({
+      message: `${en.entities[subject.type]} "${subject.id}" in tenant "${tenantId}" is under legal hold, so nothing was erased: ${holds
+        .map((h) =>
+          h.on.type === 'offboarding'
+            ? `hold "${h.id}" on offboarding case "${h.on.caseId}"`
+            : `hold "${h.id}" on the evidence pack exported at audit entry #${h.on.exportSeq}`,
+        )
+        .join('; ')}.`,
+      hint: 'Keep the data while the matter is open; once it is closed, release the holds (privacy.release) and erase again.',
+    }),
     WORKFLOW_REJECTED: ({ workflowId, machine, state, event, actorId }) => ({
       message: `The ${en.machines[machine] ?? machine} workflow "${workflowId}" in state "${state}" does not accept ${event} from "${actorId}".`,
       hint: 'Reload the workflow: it may have moved on, or this person may not act on it at this step.',
@@ -139,6 +149,7 @@ export const en: MessageCatalog = {
     'audit entry': 'Audit entry',
     checkpoint: 'Audit checkpoint',
     key: 'Key',
+    'legal hold': 'Legal hold',
     settings: 'The settings of tenant',
   },
   alerts: {
@@ -351,6 +362,10 @@ export const en: MessageCatalog = {
     'risk subject': 'risk subject',
     'rule pack': 'rule pack',
     'key rotation options': 'key rotation options',
+    'legal hold': 'legal hold',
+    'legal hold release': 'legal hold release',
+    'legal hold query': 'legal hold query',
+    'erasure request': 'erasure request',
     'settings options': 'settings options',
     signal: 'signal',
     signals: 'signals',
@@ -398,6 +413,8 @@ export const en: MessageCatalog = {
     'unknown-field-class': ({ name, classes }) => `"${name}" is not a field class of the policy (${classes})`,
     'unknown-unit': ({ id }) => `unit "${id}" does not exist`,
     'unknown-employee': ({ id }) => `employee "${id}" does not exist`,
+    'unknown-hold-target': ({ id }) =>
+      `"${id}" is neither an offboarding case nor the audit entry of an evidence export in this tenant`,
     'unknown-customer': ({ id }) => `customer "${id}" does not exist`,
     'signal-in-future': () => 'a signal cannot be in the future',
     'order-in-future': () => 'an order cannot be placed in the future',

@@ -39,6 +39,7 @@ export interface ValidationMessages {
   readonly 'unknown-unit': (p: { id: string }) => string;
   readonly 'unknown-employee': (p: { id: string }) => string;
   readonly 'unknown-customer': (p: { id: string }) => string;
+  readonly 'unknown-hold-target': (p: { id: string }) => string;
   readonly 'signal-in-future': () => string;
   readonly 'order-in-future': () => string;
   readonly 'unstorable-text': () => string;

@@ -67,6 +67,16 @@ export const zhCN: MessageCatalog = {
           };
       }
     },
+    LEGAL_HOLD: ({ tenantId, subject, holds }) => ({
+      message: `租户「${tenantId}」中的${zhCN.entities[subject.type]}「${subject.id}」处于诉讼保留中，未删除任何数据：${holds
+        .map((h) =>
+          h.on.type === 'offboarding'
+            ? `离职交接「${h.on.caseId}」上的保留「${h.id}」`
+            : `第 ${h.on.exportSeq} 条审计记录导出的证据包上的保留「${h.id}」`,
+        )
+        .join('；')}。`,
+      hint: '案件未结时请保留数据；结案后先解除保留（`privacy.release`），再重新删除。',
+    }),
     WORKFLOW_REJECTED: ({ workflowId, machine, state, event, actorId }) => ({
       message: `${zhCN.machines[machine] ?? machine}流程「${workflowId}」当前处于「${state}」，不接受「${actorId}」的「${event}」操作。`,
       hint: '请重新加载流程：它可能已进入下一步，或此人在这一步无权操作。',
@@ -138,6 +148,7 @@ export const zhCN: MessageCatalog = {
     'audit entry': '审计记录',
     checkpoint: '审计检查点',
     key: '密钥',
+    'legal hold': '诉讼保留',
     settings: '租户设置',
   },
   alerts: {
@@ -347,6 +358,10 @@ export const zhCN: MessageCatalog = {
     'risk subject': '风险评估对象',
     'rule pack': '规则包',
     'key rotation options': '密钥轮换选项',
+    'legal hold': '诉讼保留',
+    'legal hold release': '解除诉讼保留',
+    'legal hold query': '诉讼保留查询',
+    'erasure request': '删除请求',
     'settings options': '设置选项',
     signal: '信号',
     signals: '信号批次',
@@ -394,6 +409,7 @@ export const zhCN: MessageCatalog = {
     'unknown-field-class': ({ name, classes }) => `「${name}」不是访问策略中的字段类别（${classes}）`,
     'unknown-unit': ({ id }) => `组织单元「${id}」不存在`,
     'unknown-employee': ({ id }) => `员工「${id}」不存在`,
+    'unknown-hold-target': ({ id }) => `「${id}」既不是本租户的离职交接，也不是证据包导出的审计记录`,
     'unknown-customer': ({ id }) => `客户「${id}」不存在`,
     'signal-in-future': () => '信号时间不能晚于当前时间',
     'order-in-future': () => '下单时间不能晚于当前时间',

@@ -7,7 +7,7 @@ import { toJson } from '../domain/json.js';
 import { NotFoundError, ValidationError, WorkflowRejectedError } from '../errors/guard-error.js';
 import { issueSummary, parseInput } from '../errors/validate.js';
 import type { Locale } from '../i18n/locale.js';
-import { type InputName, messages, validationMessage } from '../i18n/messages.js';
+import { type InputName, type MessageCatalog, messages, validationMessage } from '../i18n/messages.js';
 import {
   forbiddenOutsidePolicy,
   type GuardContext,
@@ -28,6 +28,7 @@ import { pagedItems } from '../store/pages.js';
 import { APPROVAL_MACHINE_ID, approvalMachine } from '../workflows/approval/index.js';
 import {
   type HandoverItem,
+  type HandoverItemKind,
   type NonCompetePayment,
   type NonCompeteTerms,
   type NonCompeteTermsInput,
@@ -364,7 +365,60 @@ async function pendingApproval(uow: Pick<UnitOfWork, 'tx' | 'session'>, tenantId
   return null;
 }
 
+/** The kinds of handover item whose title names their customer. */
+type NamingKind = 'customer' | 'communication' | 'confirmation' | 'visit';
+const NAMING_KINDS: ReadonlySet<HandoverItemKind> = new Set<NamingKind>([
+  'customer',
+  'communication',
+  'confirmation',
+  'visit',
+]);
+
+function customerTitle(text: MessageCatalog['checklist'], kind: NamingKind, customer: string): string {
+  switch (kind) {
+    case 'customer':
+      return customer;
+    case 'communication':
+      return text.communication({ customer });
+    case 'confirmation':
+      return text.confirmation({ customer });
+    default:
+      return text.visit({ customer });
+  }
+}
+
+/**
+ * The items as a view shows them: titles that name a customer rendered with
+ * its current name. A case (and the audit entries of its transitions) stores
+ * them with the customer's id, so that it never copies a customer's name — an
+ * erased customer's name is gone from everywhere, and shows as its id.
+ */
+async function shownItems(
+  ctx: GuardContext,
+  tx: StoreTransaction,
+  tenantId: string,
+  items: readonly HandoverItem[],
+): Promise<readonly HandoverItem[]> {
+  const named = (item: HandoverItem): item is HandoverItem & { kind: NamingKind; customerId: string } =>
+    NAMING_KINDS.has(item.kind) && item.customerId !== null;
+  const ids = [...new Set(items.filter(named).map((item) => item.customerId))];
+  if (ids.length === 0) return items;
+  const names = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += NAME_PAGE) {
+    for (const c of await tx.getCustomers(tenantId, ids.slice(i, i + NAME_PAGE))) names.set(c.id, c.name);
+  }
+  const text = messages(await tenantLocale(ctx, tx, tenantId)).checklist;
+  return items.map((item) =>
+    named(item)
+      ? { ...item, title: clip(customerTitle(text, item.kind, names.get(item.customerId) ?? item.customerId)) }
+      : item,
+  );
+}
+
+const NAME_PAGE = 500;
+
 async function viewOf(
+  ctx: GuardContext,
   uow: Pick<UnitOfWork, 'tx' | 'session'>,
   tenantId: string,
   record: WorkflowRecord,
@@ -379,7 +433,7 @@ async function viewOf(
     resignationDate: c.resignationDate,
     lastWorkingDay: c.lastWorkingDay,
     reason: c.reason,
-    items: c.items,
+    items: await shownItems(ctx, uow.tx, tenantId, c.items),
     escalateAt: c.escalateAt,
     escalated: c.escalated,
     hrIds: c.hrIds,
@@ -502,15 +556,16 @@ async function buildChecklist(
   const customers = pagedItems((page) => tx.listCustomers(tenantId, { ownerId: employeeId }, page));
   for await (const customer of customers) {
     if (!include(customer.id)) continue;
-    add('customer', customer.id, customer.id, customer.name);
-    add('communication', customer.id, customer.id, text.communication({ customer: customer.name }));
-    add('confirmation', customer.id, customer.id, text.confirmation({ customer: customer.name }));
+    // Titles that name the customer are stored with its id and shown with its name (see shownItems).
+    add('customer', customer.id, customer.id, customerTitle(text, 'customer', customer.id));
+    add('communication', customer.id, customer.id, customerTitle(text, 'communication', customer.id));
+    add('confirmation', customer.id, customer.id, customerTitle(text, 'confirmation', customer.id));
     const visits = await tx.listRecords(
       tenantId,
       { kind: FOLLOW_UP_KIND, ref: customer.id, status: 'visit' },
       { limit: 1 },
     );
-    if (visits.items.length > 0) add('visit', customer.id, customer.id, text.visit({ customer: customer.name }));
+    if (visits.items.length > 0) add('visit', customer.id, customer.id, customerTitle(text, 'visit', customer.id));
     const orders = pagedItems((page) => tx.listRecords(tenantId, { kind: ORDER_KIND, ref: customer.id }, page));
     for await (const order of orders) {
       const parsed = orderRecordSchema.safeParse(order.data, { reportInput: true });
@@ -901,7 +956,7 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
         const e = await event(uow, parsed, record);
         try {
           const updated = await uow.session.send(record.id, e, { actor, at: uow.now });
-          return viewOf(uow, tenantId, updated);
+          return viewOf(ctx, uow, tenantId, updated);
         } catch (error) {
           if (
             !(error instanceof WorkflowRejectedError) ||
@@ -931,7 +986,7 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
       );
     }
     await uow.session.send(approval.id, event, { actor: { type: 'employee', id: actorId }, at: uow.now });
-    return viewOf(uow, tenantId, await uow.session.get(record.id));
+    return viewOf(ctx, uow, tenantId, await uow.session.get(record.id));
   };
 
   return {
@@ -1033,13 +1088,13 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
             at: uow.now,
           },
         );
-        return viewOf(uow, tenantId, record);
+        return viewOf(ctx, uow, tenantId, record);
       });
     },
 
     get: async (caseId) => {
       const id = parseInput(caseIdSchema, caseId, { what: 'offboarding case id', locale });
-      return inUnitOfWork(ctx, tenantId, async (uow) => viewOf(uow, tenantId, await requireCase(uow, id)));
+      return inUnitOfWork(ctx, tenantId, async (uow) => viewOf(ctx, uow, tenantId, await requireCase(uow, id)));
     },
 
     forEmployee: async (employeeId) => {
@@ -1062,7 +1117,7 @@ export function offboardingApi(ctx: GuardContext, tenantId: string): Offboarding
           }
         }
         const chosen = open ?? latest;
-        return chosen ? viewOf(uow, tenantId, chosen) : null;
+        return chosen ? viewOf(ctx, uow, tenantId, chosen) : null;
       });
     },
 

@@ -1,1 +1,3 @@
+export type { ErasureReport } from './erasure.js';
+export type { LegalHold, LegalHoldTarget } from './legal-holds.js';
 export { type KeyRotationResult, type PrivacyApi, privacyApi } from './privacy-api.js';

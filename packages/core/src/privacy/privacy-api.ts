@@ -1,8 +1,21 @@
 import * as z from 'zod';
 import type { AuditDraft } from '../audit/index.js';
-import { type ActorRef, actorRefSchema } from '../domain/entities.js';
+import { type ActorRef, actorRefSchema, idSchema, type Json } from '../domain/entities.js';
+import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, HOST_ACTOR, withTenant } from '../kernel/context.js';
+import type { Page } from '../ports/store.js';
+import { type ErasureReport, eraseCustomer } from './erasure.js';
+import {
+  getLegalHold,
+  type LegalHold,
+  type LegalHoldTarget,
+  legalHoldOf,
+  legalHoldTargetSchema,
+  listLegalHolds,
+  releaseLegalHold,
+  setLegalHold,
+} from './legal-holds.js';
 
 /**
  * What {@link PrivacyApi.rotateKeys} did.
@@ -21,17 +34,55 @@ export interface KeyRotationResult {
 }
 
 /**
- * Personal data at rest: the per-subject data keys that encrypt customers'
- * field classes.
+ * Personal data under PIPL and GDPR: erasure, the legal holds that stop it,
+ * and the per-subject data keys that encrypt customers' field classes.
  *
  * @example
  * ```ts
- * // After making a new `data-key` key current (keeping the old one):
- * const { checked, rewrapped } = await guard.tenant('acme').privacy.rotateKeys();
- * // every data key is now wrapped with the new key: the old one may be retired
+ * const acme = guard.tenant('acme');
+ * const hold = await acme.privacy.hold({ on: { type: 'offboarding', caseId: 'wf-12' }, reason: '(2026)沪0115民初123号' });
+ * await acme.privacy.erase({ customerId: 'c-1', reason: 'PIPL request' }); // LegalHoldError while c-1 is covered
+ * await acme.privacy.release(hold.id, { reason: 'case closed' });
+ * const report = await acme.privacy.erase({ customerId: 'c-1', reason: 'PIPL request' });
+ * report.dataKeyDestroyed; // true: every copy of c-1's contact and commercial fields is unreadable
  * ```
  */
 export interface PrivacyApi {
+  /**
+   * Erases a customer's personal data (a PIPL or GDPR erasure request):
+   * destroys their data key — so their contact and commercial fields can no
+   * longer be read, wherever Guard copied them — and keeps only a record of
+   * them that others' records refer to (id, owner, unit, CRM ids; the name
+   * becomes the id, no fields). The audit chain is not touched and still
+   * verifies; the erasure is audited as `privacy.erase`. A backup taken
+   * before still holds the wrapped key: after restoring one, erase again the
+   * customers that `privacy.erase` audit entries name.
+   *
+   * Refused with `LegalHoldError` (naming each hold) while a legal hold
+   * covers the customer; then nothing is erased. A customer that does not
+   * exist is a `NotFoundError`. Erasing again is harmless.
+   */
+  erase(input: {
+    readonly customerId: string;
+    readonly reason: string;
+    readonly actor?: ActorRef;
+  }): Promise<ErasureReport>;
+  /**
+   * Sets a legal hold on an offboarding case or an evidence pack. It covers
+   * the case's or pack's employee and the customers they own now or that
+   * are named in their handovers — the customers the pack shows. Audited as
+   * `privacy.hold`. A case or pack that does not exist is a
+   * `ValidationError` at `on`.
+   */
+  hold(input: { readonly on: LegalHoldTarget; readonly reason: string; readonly actor?: ActorRef }): Promise<LegalHold>;
+  /** Releases a hold (audited as `privacy.release`); releasing a released hold changes nothing. */
+  release(holdId: string, input: { readonly reason: string; readonly actor?: ActorRef }): Promise<LegalHold>;
+  /** The tenant's holds, newest first; `status` narrows to active or released ones. `limit` 1–200, default 50. */
+  holds(query?: {
+    readonly status?: LegalHold['status'];
+    readonly cursor?: string;
+    readonly limit?: number;
+  }): Promise<Page<LegalHold>>;
   /**
    * Rewraps every data key of the tenant that an older `data-key` key
    * wrapped with the provider's current one, a page per transaction (each
@@ -44,14 +95,96 @@ export interface PrivacyApi {
   rotateKeys(options?: { readonly actor?: ActorRef; readonly pageSize?: number }): Promise<KeyRotationResult>;
 }
 
+const reasonSchema = z.string().trim().min(1).max(2000);
+const eraseSchema = z.strictObject({ customerId: idSchema, reason: reasonSchema, actor: actorRefSchema.optional() });
+const holdSchema = z.strictObject({
+  on: legalHoldTargetSchema,
+  reason: reasonSchema,
+  actor: actorRefSchema.optional(),
+});
+const releaseSchema = z.strictObject({ reason: reasonSchema, actor: actorRefSchema.optional() });
+const holdQuerySchema = z.strictObject({
+  status: z.enum(['active', 'released']).optional(),
+  cursor: z.string().max(2000).optional(),
+  limit: z.int().min(1).max(200).default(50),
+});
+
 const rotateOptionsSchema = z.strictObject({
   actor: actorRefSchema.optional(),
   pageSize: z.int().min(1).max(1000).optional(),
 });
 
+/** A hold as set or released, with its audit entry (subject: the employee it covers). */
+function holdChange(
+  hold: LegalHold,
+  actor: ActorRef,
+  action: 'privacy.hold' | 'privacy.release',
+  data: Record<string, Json>,
+): { result: LegalHold; audit: AuditDraft[] } {
+  const subject = { type: 'employee', id: hold.covers.employeeId } as const;
+  return { result: hold, audit: [{ actor, action, subject, data: { holdId: hold.id, ...data } }] };
+}
+
 /** The tenant's {@link PrivacyApi}. */
 export function privacyApi(ctx: GuardContext, tenantId: string): PrivacyApi {
+  const { locale } = ctx;
   return {
+    async erase(input) {
+      const {
+        customerId,
+        reason,
+        actor = HOST_ACTOR,
+      } = parseInput(eraseSchema, input, {
+        what: 'erasure request',
+        locale,
+      });
+      return withTenant(ctx, tenantId, async (tx) => {
+        const report = await eraseCustomer(ctx, tx, tenantId, customerId, ctx.clock.now().toISOString());
+        const { subject: _, ...done } = report;
+        return {
+          result: report,
+          audit: [
+            {
+              actor,
+              action: 'privacy.erase',
+              subject: { type: 'customer', id: customerId },
+              data: { reason, ...done },
+            },
+          ],
+        };
+      });
+    },
+    async hold(input) {
+      const { on, reason, actor = HOST_ACTOR } = parseInput(holdSchema, input, { what: 'legal hold', locale });
+      return withTenant(ctx, tenantId, async (tx) => {
+        const hold = await setLegalHold(
+          tx,
+          tenantId,
+          { id: ctx.ids.next('hold'), on, reason, actor },
+          ctx.clock.now().toISOString(),
+          locale,
+        );
+        return holdChange(hold, actor, 'privacy.hold', { on, reason, customers: hold.covers.customerIds.length });
+      });
+    },
+    async release(holdId, input) {
+      const id = parseInput(idSchema, holdId, { what: 'legal hold release', locale });
+      const { reason, actor = HOST_ACTOR } = parseInput(releaseSchema, input, { what: 'legal hold release', locale });
+      return withTenant(ctx, tenantId, async (tx) => {
+        const record = await getLegalHold(tx, tenantId, id);
+        if (record === null) throw new NotFoundError({ entity: 'legal hold', id, tenantId }, { locale });
+        if (record.data.released !== null) return { result: legalHoldOf(record), audit: [] };
+        const hold = await releaseLegalHold(tx, record, { by: actor, reason }, ctx.clock.now().toISOString());
+        return holdChange(hold, actor, 'privacy.release', { reason });
+      });
+    },
+    async holds(query = {}) {
+      const { status, cursor, limit } = parseInput(holdQuerySchema, query, { what: 'legal hold query', locale });
+      return withTenant(ctx, tenantId, async (tx) => ({
+        result: await listLegalHolds(tx, tenantId, status, { cursor, limit }),
+        audit: [],
+      }));
+    },
     async rotateKeys(options = {}) {
       const { actor = HOST_ACTOR, pageSize = 200 } = parseInput(rotateOptionsSchema, options, {
         what: 'key rotation options',

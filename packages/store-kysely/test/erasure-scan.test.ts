@@ -1,0 +1,96 @@
+/**
+ * Personal data at rest, checked where it lands (issue #22): customers'
+ * contact and commercial values never reach a table or a database file in
+ * clear, on any store; after an erasure none of them can be read back, no
+ * table holds the customer's name any more, and the audit chain and
+ * evidence packs still verify.
+ */
+import { createGuard, type TenantGuard, verifyEvidencePack } from '@guard/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  customer,
+  employees,
+  secretValues as encrypted,
+  secretCustomer as secret,
+  testKeys,
+  units,
+} from '../../core/test/fixtures.js';
+import { type Dump, type DumpTarget, everyStore } from '../test-support/store-dump.js';
+
+/** Forms a value may take in a dump or a file: as it is, JSON-escaped, and (a SQLite file) UTF-8 bytes. */
+const forms = (value: string) => [value, JSON.stringify(value).slice(1, -1)];
+
+const targets = await everyStore();
+
+function expectAbsent(text: string, values: readonly string[], where: string) {
+  for (const value of values) {
+    for (const form of forms(value)) expect(text.includes(form), `${value} found in ${where}`).toBe(false);
+  }
+}
+
+function expectNotInFiles(files: readonly Buffer[], values: readonly string[]) {
+  for (const value of values) {
+    const bytes = Buffer.from(value, 'utf8');
+    for (const file of files) expect(file.includes(bytes), `${value} found in a database file`).toBe(false);
+  }
+}
+
+describe.each(targets)('personal data on $name', (target) => {
+  let opened: Awaited<ReturnType<DumpTarget['open']>>;
+  let dump: Dump;
+  let t: TenantGuard;
+
+  beforeAll(async () => {
+    opened = await target.open();
+    dump = opened.dump;
+    const guard = createGuard({ store: opened.store, keys: testKeys });
+    await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
+    t = guard.tenant('acme');
+    await t.directory.sync({ units, employees });
+    await t.customers.upsert([customer('c-rep', 'rep', 'sh-1'), secret]);
+    // Every path that reads or copies a customer: reads, lists, an export, a claim's release, a handover.
+    await t.customers.read({ actor: 'rep', customerId: 'c-secret' });
+    await t.customers.list({ actor: 'mgr', scope: 'team' });
+    const exported = await t.customers.requestExport({
+      actor: 'rep',
+      customerIds: ['c-secret', 'c-rep'],
+      classes: ['public'],
+      reason: 'visit plan',
+    });
+    if (exported.status === 'ready') await t.customers.downloadExport({ actor: 'rep', exportId: exported.id });
+    await t.customers.upsert({ ...secret, fields: { ...secret.fields, public: { industry: '零售业' } } });
+    await t.offboarding.start({
+      employeeId: 'rep',
+      resignationDate: '2026-11-02',
+      lastWorkingDay: '2026-11-30',
+      reason: 'moving to a competitor',
+    });
+    await t.evidence.pack({ employeeId: 'rep' });
+  }, 120_000);
+
+  afterAll(() => opened.close());
+
+  it('never stores a contact or commercial value in clear, in a table or a database file', async () => {
+    expectAbsent(await dump(), encrypted, 'a table');
+    expectNotInFiles(opened.files(), encrypted);
+    const view = await t.customers.read({ actor: 'rep', customerId: 'c-secret' });
+    expect(view.fields.contact).toEqual(secret.fields?.contact);
+  });
+
+  it('after an erasure: nothing of theirs can be read, no table names them, the chain and packs verify', async () => {
+    const before = await t.evidence.pack({ employeeId: 'rep' });
+    await t.privacy.erase({ customerId: 'c-secret', reason: 'PIPL request' });
+
+    const text = await dump();
+    expectAbsent(text, encrypted, 'a table');
+    // The name is stored in clear (everyone who may read the customer sees it) and overwritten by the erasure;
+    // a database file may keep the old row until its space is reused — see docs/guides/privacy.md.
+    expectAbsent(text, [secret.name], 'a table');
+    expectNotInFiles(opened.files(), encrypted);
+    const view = await t.customers.read({ actor: 'rep', customerId: 'c-secret' });
+    expect(view).toMatchObject({ name: 'c-secret', fields: {} });
+    expect((await t.audit.verify()).ok).toBe(true);
+    expect((await verifyEvidencePack(before, testKeys)).ok).toBe(true);
+    expect((await verifyEvidencePack(await t.evidence.pack({ employeeId: 'rep' }), testKeys)).ok).toBe(true);
+  }, 120_000);
+});
