@@ -12,6 +12,7 @@ import {
 } from '@guard/core';
 import pg from 'pg';
 import { onPostgres, onSqlite, plainSqlite } from './databases.js';
+import { BENCH_SECRET } from './plain-crypto.js';
 import { type Figure, measure, rate } from './stats.js';
 
 /** How much work one run does. */
@@ -31,7 +32,7 @@ export interface AuditBenchRow {
   readonly baselineLabel: string;
 }
 
-const keys = hmacKeys({ current: 'bench', keys: { bench: 'benchmark-only-secret-benchmark-only!!' } });
+const keys = hmacKeys({ current: 'bench', keys: { bench: BENCH_SECRET } });
 const clock = manualClock('2026-11-02T02:00:00.000Z');
 
 /** A realistic entry: a guarded read of a customer. */

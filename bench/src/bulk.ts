@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type CustomerInput, createGuard, hmacKeys, MAX_CUSTOMER_BATCH, manualClock, type Store } from '@guard/core';
 import pg from 'pg';
 import { onPostgres, onSqlite, plainSqlite } from './databases.js';
+import { BENCH_SECRET, type Fields, plainSeal } from './plain-crypto.js';
 import { type Figure, measure, rate } from './stats.js';
 
 /** How much work one run does. */
@@ -19,7 +20,7 @@ export interface BulkBenchRow {
   readonly baselineLabel: string;
 }
 
-const keys = hmacKeys({ current: 'bench', keys: { bench: 'benchmark-only-secret-benchmark-only!!' } });
+const keys = hmacKeys({ current: 'bench', keys: { bench: BENCH_SECRET } });
 const REPS = 200;
 
 /** Customer `i` of a tenant: public, contact and commercial fields, owned by one of 200 reps. */
@@ -39,18 +40,27 @@ function customer(i: number): CustomerInput {
 }
 
 const COLUMNS = 'tenant_id, id, name, owner_id, unit_id, fields, external_refs, version, created_at, updated_at';
-const row = (tenantId: string, c: CustomerInput, at: string) => [
-  tenantId,
-  c.id,
-  c.name,
-  c.ownerId ?? null,
-  c.unitId,
-  JSON.stringify(c.fields ?? {}),
-  JSON.stringify(c.externalRefs ?? {}),
-  1,
-  at,
-  at,
-];
+const KEY_COLUMNS = 'tenant_id, id, ref, data, created_at';
+
+/** A customer's row and its data key's row, its fields encrypted as Guard encrypts them. */
+function encrypted(tenantId: string, c: CustomerInput, at: string): { customer: unknown[]; key: unknown[] } {
+  const sealed = plainSeal(tenantId, c.id, (c.fields ?? {}) as Fields);
+  return {
+    customer: [
+      tenantId,
+      c.id,
+      c.name,
+      c.ownerId ?? null,
+      c.unitId,
+      JSON.stringify(sealed.fields),
+      JSON.stringify(c.externalRefs ?? {}),
+      1,
+      at,
+      at,
+    ],
+    key: [tenantId, `customer:${c.id}`, c.id, JSON.stringify(sealed.key), at],
+  };
+}
 
 /** The plain driver's first sync: the same rows into a table of the same columns and keys, a transaction per batch. */
 interface Baseline {
@@ -64,13 +74,20 @@ function sqliteBaseline(file: string): Baseline {
   db.exec(`create table if not exists plain_customers (tenant_id text, id text, name text, owner_id text, unit_id text,
     fields text, external_refs text, version integer, created_at text, updated_at text, primary key (tenant_id, id));
     create index if not exists plain_customers_owner on plain_customers (tenant_id, owner_id, id);
-    create index if not exists plain_customers_unit on plain_customers (tenant_id, unit_id, id)`);
+    create index if not exists plain_customers_unit on plain_customers (tenant_id, unit_id, id);
+    create table if not exists plain_data_keys (tenant_id text, id text, ref text, data text, created_at text,
+      primary key (tenant_id, id))`);
   const insert = db.prepare(`insert into plain_customers (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const many = db.transaction((tenantId: string, rows: readonly CustomerInput[], at: string) => {
-    for (const c of rows) insert.run(...row(tenantId, c, at));
+  const insertKey = db.prepare(`insert into plain_data_keys (${KEY_COLUMNS}) values (?, ?, ?, ?, ?)`);
+  const many = db.transaction((tenantId: string, batch: readonly CustomerInput[], at: string) => {
+    for (const c of batch) {
+      const { customer, key } = encrypted(tenantId, c, at);
+      insert.run(...customer);
+      insertKey.run(...key);
+    }
   });
   return {
-    label: 'better-sqlite3 prepared insert, same columns and indexes',
+    label: 'better-sqlite3 prepared inserts, same columns and indexes, fields encrypted as Guard does',
     async load(tenantId, customers, batch) {
       const at = new Date().toISOString();
       for (let i = 0; i < customers.length; i += batch) many.immediate(tenantId, customers.slice(i, i + batch), at);
@@ -83,6 +100,17 @@ function sqliteBaseline(file: string): Baseline {
 
 function postgresBaseline(url: string, prefix: string): Baseline {
   const table = `${prefix}plain_customers`;
+  const keyTable = `${prefix}plain_data_keys`;
+  /** One multi-row insert of `tuples` into `into`. */
+  const insertAll = (client: pg.PoolClient, into: string, columns: string, tuples: readonly unknown[][]) => {
+    const params: unknown[] = [];
+    const values = tuples.map((values) => {
+      const base = params.length;
+      params.push(...values);
+      return `(${values.map((_, k) => `$${base + k + 1}`).join(', ')})`;
+    });
+    return client.query(`insert into ${into} (${columns}) values ${values.join(', ')}`, params);
+  };
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   let ready: Promise<unknown> | undefined;
   const init = () =>
@@ -90,9 +118,11 @@ function postgresBaseline(url: string, prefix: string): Baseline {
       owner_id varchar(128), unit_id varchar(128), fields jsonb, external_refs jsonb, version integer,
       created_at char(24), updated_at char(24), primary key (tenant_id, id));
       create index if not exists ${table}_owner on ${table} (tenant_id, owner_id, id);
-      create index if not exists ${table}_unit on ${table} (tenant_id, unit_id, id)`));
+      create index if not exists ${table}_unit on ${table} (tenant_id, unit_id, id);
+      create table if not exists ${keyTable} (tenant_id varchar(128), id varchar(128), ref varchar(128), data jsonb,
+        created_at char(24), primary key (tenant_id, id))`));
   return {
-    label: 'pg multi-row insert (6,000 rows a statement), same columns and indexes',
+    label: 'pg multi-row inserts (6,000 rows a statement), same columns and indexes, fields encrypted as Guard does',
     async load(tenantId, customers, batch) {
       await init();
       const at = new Date().toISOString();
@@ -101,15 +131,21 @@ function postgresBaseline(url: string, prefix: string): Baseline {
         try {
           await client.query('begin');
           const rows = customers.slice(i, i + batch);
+          const rowsOf = (c: CustomerInput) => encrypted(tenantId, c, at);
           for (let j = 0; j < rows.length; j += 6000) {
-            const params: unknown[] = [];
-            const tuples = rows.slice(j, j + 6000).map((c) => {
-              const values = row(tenantId, c, at);
-              const base = params.length;
-              params.push(...values);
-              return `(${values.map((_, k) => `$${base + k + 1}`).join(', ')})`;
-            });
-            await client.query(`insert into ${table} (${COLUMNS}) values ${tuples.join(', ')}`, params);
+            const sealed = rows.slice(j, j + 6000).map((c) => rowsOf(c));
+            await insertAll(
+              client,
+              table,
+              COLUMNS,
+              sealed.map((r) => r.customer),
+            );
+            await insertAll(
+              client,
+              keyTable,
+              KEY_COLUMNS,
+              sealed.map((r) => r.key),
+            );
           }
           await client.query('commit');
         } finally {

@@ -386,8 +386,10 @@ ${policyRows}
 
 \`customers.read\` on each store, next to a plain implementation of the same
 work on the same rows: in one transaction, read the employee, the customer
-and its unit; decide (the default policy as a hand-written closure); mask
-the contacts by hand; append a hash-chained audit entry and move the head.
+and its unit; decrypt the customer's contact and commercial fields (AES-256-GCM
+under its data key, read from its record and unwrapped once); decide (the
+default policy as a hand-written closure); mask the contacts by hand; append
+a hash-chained audit entry and move the head.
 Guard does that and more: it checks the tenant, loads its settings and
 policy, counts the read in the anomaly detector's windows and the risk
 ledger, checks whether the reader is blocked, and seals the entry with an

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -18,6 +18,7 @@ import {
 } from '@guard/core';
 import pg from 'pg';
 import { onPostgres, onSqlite, plainSqlite } from './databases.js';
+import { BENCH_SECRET, type Fields, gcm, plainDecrypter } from './plain-crypto.js';
 import { prng } from './random.js';
 import { type Figure, measure, rate } from './stats.js';
 
@@ -48,7 +49,7 @@ export interface ReadBenchResult {
   readonly decide: { readonly guard: Figure; readonly closure: Figure };
 }
 
-const keys = hmacKeys({ current: 'bench', keys: { bench: 'benchmark-only-secret-benchmark-only!!' } });
+const keys = hmacKeys({ current: 'bench', keys: { bench: BENCH_SECRET } });
 /** Monday 09:00 in Shanghai: every read of a run falls inside working hours. */
 const START = '2026-11-02T01:00:00.000Z';
 const TEAMS = 5;
@@ -198,7 +199,15 @@ interface Peer {
 }
 
 function memoryPeer(customers: readonly CustomerInput[]): Peer {
-  const byId = new Map(customers.map((c) => [c.id, c]));
+  // Held as Guard holds them: every class but public sealed under the customer's own key.
+  const byId = new Map(
+    customers.map((c) => {
+      const { public: shown, ...secret } = (c.fields ?? {}) as Fields;
+      const key = randomBytes(32);
+      const sealed = gcm.seal(key, c.id, Buffer.from(JSON.stringify(secret), 'utf8'));
+      return [c.id, { ...c, fields: shown === undefined ? {} : { public: shown }, key, sealed }] as const;
+    }),
+  );
   const staff = new Map(employees.map((e) => [e.id, { ...e, status: 'active' }]));
   const paths = new Map<string, string[]>([['hq', ['hq']]]);
   for (const u of units) if (u.parentId) paths.set(u.id, [...(paths.get(u.parentId) ?? []), u.id]);
@@ -208,7 +217,9 @@ function memoryPeer(customers: readonly CustomerInput[]): Peer {
     label: 'Maps + closure + hand masks + SHA-256 chain',
     async read(actor, customerId, at) {
       const e = staff.get(actor) as PlainEmployee;
-      const c = byId.get(customerId) as PlainCustomer;
+      const stored = byId.get(customerId) as typeof byId extends Map<string, infer V> ? V : never;
+      const secret = JSON.parse(gcm.open(stored.key, customerId, stored.sealed).toString('utf8')) as Fields;
+      const c = { ...stored, fields: { ...stored.fields, ...secret } } as PlainCustomer;
       const levels = closureDecide(e, c, paths.get(c.unitId) ?? []);
       if (!levels) throw new Error('denied');
       const view = handMask(c.fields, levels);
@@ -233,6 +244,8 @@ function sqlitePeer(file: string, prefix: string): Peer {
     `select id, owner_id, unit_id, fields from ${prefix}customers where tenant_id = ? and id = ?`,
   );
   const unit = db.prepare(`select path from ${prefix}units where tenant_id = ? and id = ?`);
+  const dataKey = db.prepare(`select data from ${prefix}records where tenant_id = ? and kind = 'data-key' and id = ?`);
+  const decrypt = plainDecrypter();
   const head = db.prepare('select seq, hash from plain_heads where tenant_id = ?');
   const insert = db.prepare('insert into plain_audit values (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const move = db.prepare(
@@ -243,7 +256,9 @@ function sqlitePeer(file: string, prefix: string): Peer {
     const cr = customerRow.get('acme', customerId) as { id: string; owner_id: string; unit_id: string; fields: string };
     const ur = unit.get('acme', cr.unit_id) as { path: string };
     const e = { id: er.id, unitId: er.unit_id, roles: JSON.parse(er.roles), status: er.status };
-    const c = { id: cr.id, ownerId: cr.owner_id, unitId: cr.unit_id, fields: JSON.parse(cr.fields) };
+    const kr = dataKey.get('acme', `customer:${customerId}`) as { data: string } | undefined;
+    const fields = decrypt(customerId, JSON.parse(cr.fields), kr === undefined ? undefined : JSON.parse(kr.data));
+    const c = { id: cr.id, ownerId: cr.owner_id, unitId: cr.unit_id, fields };
     const levels = closureDecide(e, c, JSON.parse(ur.path));
     if (!levels) throw new Error('denied');
     const view = handMask(c.fields, levels);
@@ -276,6 +291,7 @@ function postgresPeer(url: string, prefix: string): Peer {
       create table if not exists ${heads} (tenant_id varchar(128) primary key, seq bigint, hash char(64))`));
   const q = (client: pg.PoolClient, name: string, text: string, values: unknown[]) =>
     client.query({ name, text, values });
+  const decrypt = plainDecrypter();
   return {
     label: 'pg named prepared statements, one transaction',
     async read(actor, customerId, at) {
@@ -302,8 +318,21 @@ function postgresPeer(url: string, prefix: string): Peer {
         const [ur] = (
           await q(client, 'u', `select path from ${prefix}units where tenant_id = $1 and id = $2`, ['acme', cr.unit_id])
         ).rows;
+        const [kr] = (
+          await q(
+            client,
+            'k',
+            `select data from ${prefix}records where tenant_id = $1 and kind = 'data-key' and id = $2`,
+            ['acme', `customer:${customerId}`],
+          )
+        ).rows;
         const e = { id: er.id, unitId: er.unit_id, roles: er.roles, status: er.status };
-        const c = { id: cr.id, ownerId: cr.owner_id, unitId: cr.unit_id, fields: cr.fields };
+        const c = {
+          id: cr.id,
+          ownerId: cr.owner_id,
+          unitId: cr.unit_id,
+          fields: decrypt(customerId, cr.fields, kr?.data),
+        };
         const levels = closureDecide(e, c, ur.path);
         if (!levels) throw new Error('denied');
         const view = handMask(c.fields, levels);

@@ -11,6 +11,7 @@ import {
   type Store,
 } from '@guard/core';
 import { onPostgres, onSqlite } from './databases.js';
+import { BENCH_SECRET } from './plain-crypto.js';
 import { prng } from './random.js';
 
 /** How much work the section does. */
@@ -45,7 +46,7 @@ const TEAM = 10;
 const TEAMS_PER_BRANCH = 20;
 const BRANCHES_PER_REGION = 10;
 
-const keys = hmacKeys({ current: 'bench', keys: { bench: 'benchmark-only-secret-benchmark-only!!' } });
+const keys = hmacKeys({ current: 'bench', keys: { bench: BENCH_SECRET } });
 /** Monday 09:00 in Shanghai. */
 const START = '2026-11-02T01:00:00.000Z';
 

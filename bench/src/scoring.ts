@@ -15,6 +15,7 @@ import {
 } from '@guard/core';
 import { sqliteStore } from '@guard/store-sqlite';
 import { Engine } from 'json-rules-engine';
+import { BENCH_SECRET } from './plain-crypto.js';
 import { prng } from './random.js';
 import { plainRules, withoutMissing } from './rules.js';
 import { type Figure, measure, rate } from './stats.js';
@@ -51,7 +52,7 @@ export interface ScoringBenchResult {
   readonly compiled: ScoringBenchRow;
 }
 
-const keys = hmacKeys({ current: 'bench', keys: { bench: 'benchmark-only-secret-benchmark-only!!' } });
+const keys = hmacKeys({ current: 'bench', keys: { bench: BENCH_SECRET } });
 const DAY = 86_400_000;
 /** The scoring day: the scan runs at 02:00 UTC, after the last day of signals. */
 const SCORED_AT = Date.parse('2026-11-02T02:00:00.000Z');

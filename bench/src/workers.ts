@@ -16,6 +16,7 @@ import {
 import { postgresStore } from '@guard/store-postgres';
 import { freshTenant } from './bulk.js';
 import { onPostgres, onSqlite, plainSqlite } from './databases.js';
+import { BENCH_SECRET } from './plain-crypto.js';
 import { type Figure, measure } from './stats.js';
 
 /** How much work the section does. */
@@ -46,7 +47,7 @@ export interface WorkerBenchRow {
   readonly cpu?: { readonly process: number; readonly machine: number | null };
 }
 
-export const keys = hmacKeys({ current: 'bench', keys: { bench: 'benchmark-only-secret-benchmark-only!!' } });
+export const keys = hmacKeys({ current: 'bench', keys: { bench: BENCH_SECRET } });
 /** Monday 09:00 in Shanghai: the first sync. */
 export const SYNCED = '2026-11-02T01:00:00.000Z';
 /** Four days later: every customer's "remind the owner after 3 days" timer is due. */

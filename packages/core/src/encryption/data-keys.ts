@@ -58,6 +58,18 @@ const wrapContext = (tenantId: string, subject: DataSubject, id: string) =>
 const CACHE_SIZE = 10_000;
 const CACHE_MS = 5 * 60_000;
 
+type KeyCache = Map<string, { readonly key: Buffer; readonly until: number }>;
+
+/** Keeps `key` for {@link CACHE_MS}, dropping the oldest entry when the cache is full. */
+function remember(cache: KeyCache, cacheKey: string, key: Buffer): void {
+  cache.delete(cacheKey);
+  if (cache.size >= CACHE_SIZE) {
+    const oldest = cache.keys().next();
+    if (!oldest.done) cache.delete(oldest.value);
+  }
+  cache.set(cacheKey, { key, until: Date.now() + CACHE_MS });
+}
+
 /**
  * Per-subject data keys (envelope encryption): each customer or employee has
  * a random AES-256 data key, stored wrapped (AES-256-GCM) by the
@@ -76,7 +88,8 @@ const CACHE_MS = 5 * 60_000;
 export class DataKeys {
   readonly #keys: KeyProvider;
   readonly #locale: Locale;
-  readonly #unwrapped = new Map<string, { readonly key: Buffer; readonly until: number }>();
+  readonly #unwrapped: KeyCache = new Map();
+  readonly #byId: KeyCache = new Map();
   readonly #wrapping = new WeakMap<SecretKey, Buffer>();
 
   constructor(options: { readonly keys: KeyProvider; readonly locale: Locale }) {
@@ -88,6 +101,28 @@ export class DataKeys {
   async get(tx: StoreTransaction, tenantId: string, subject: DataSubject): Promise<DataKey | null> {
     const record = await dataKeys.get(tx, tenantId, recordId(subject));
     return record === null ? null : this.#unwrap(tenantId, subject, record.data);
+  }
+
+  /**
+   * The subject's data key to decrypt something sealed under the key `keyId`:
+   * {@link DataKeys.get}, but a key this process has already read is taken
+   * from memory without reading the store. Use it only for a record that is
+   * cleared in the transaction that destroys its key (as an erasure clears
+   * the customer's row): a copy elsewhere must be read with `get`, which sees
+   * an erasure at once.
+   */
+  async forSealed(
+    tx: StoreTransaction,
+    tenantId: string,
+    subject: DataSubject,
+    keyId: string,
+  ): Promise<DataKey | null> {
+    const cacheKey = `${tenantId}\n${subject.type}:${subject.id}\n${keyId}`;
+    const cached = this.#byId.get(cacheKey);
+    if (cached !== undefined && cached.until > Date.now()) return { id: keyId, key: cached.key };
+    const key = await this.get(tx, tenantId, subject);
+    if (key !== null && key.id === keyId) remember(this.#byId, cacheKey, key.key);
+    return key;
   }
 
   /** The subject's data key, created (and stored in `tx`) when it has none. */
@@ -118,6 +153,8 @@ export class DataKeys {
 
   /** Destroys the subject's data key; `false` when it had none. */
   destroy(tx: StoreTransaction, tenantId: string, subject: DataSubject): Promise<boolean> {
+    const prefix = `${tenantId}\n${subject.type}:${subject.id}\n`;
+    for (const cached of this.#byId.keys()) if (cached.startsWith(prefix)) this.#byId.delete(cached);
     return tx.deleteRecord(tenantId, DATA_KEY_KIND, recordId(subject));
   }
 
@@ -157,20 +194,14 @@ export class DataKeys {
   async #unwrap(tenantId: string, subject: DataSubject, data: DataKeyRecord['data']): Promise<DataKey> {
     const cacheKey = `${data.keyId}\n${data.wrapped}`;
     const cached = this.#unwrapped.get(cacheKey);
-    const now = Date.now();
-    if (cached !== undefined && cached.until > now) return { id: data.id, key: cached.key };
+    if (cached !== undefined && cached.until > Date.now()) return { id: data.id, key: cached.key };
     const wrapper = await this.#keys.keyById(tenantId, PURPOSE, data.keyId);
     if (wrapper === null || wrapper.algorithm === 'Ed25519') {
       throw this.#error(tenantId, subject, 'unknown-key', data.keyId);
     }
     const key = open(this.#wrappingKey(wrapper), wrapContext(tenantId, subject, data.id), data.wrapped);
     if (key === null || key.length !== 32) throw this.#error(tenantId, subject, 'tampered', data.keyId);
-    this.#unwrapped.delete(cacheKey);
-    if (this.#unwrapped.size >= CACHE_SIZE) {
-      const oldest = this.#unwrapped.keys().next();
-      if (!oldest.done) this.#unwrapped.delete(oldest.value);
-    }
-    this.#unwrapped.set(cacheKey, { key, until: now + CACHE_MS });
+    remember(this.#unwrapped, cacheKey, key);
     return { id: data.id, key };
   }
 

@@ -136,7 +136,8 @@ class CustomerCipher {
       new DataKeyError({ tenantId: record.tenantId, subject, problem: 'tampered' }, { locale: this.#locale });
     if (sealed === 'malformed') throw tampered();
     const { [SEALED_FIELDS]: _, ...clear } = record.fields;
-    const key = await this.#keys.get(tx, record.tenantId, subject);
+    // The row is cleared in the transaction that destroys its key: a key read before may be taken from memory.
+    const key = await this.#keys.forSealed(tx, record.tenantId, subject, sealed.key);
     // Erased: what was sealed is gone. (Erasure clears the row too; this is what a copy made before it reads as.)
     if (key === null) return { ...record, fields: clear };
     if (key.id !== sealed.key) throw tampered();
