@@ -5,11 +5,11 @@ import {
   defaultRulePacks,
   isGuardError,
   memoryNotifier,
+  type RiskScanProgress,
   type SignalInput,
   type SignalKind,
   signalKindSchema,
   type ValidationError,
-  type WorkerProgress,
 } from '../src/index.js';
 import { employees, rejection, seededGuard, units } from './fixtures.js';
 
@@ -380,8 +380,8 @@ describe('risk.scan and alerts', () => {
       reason: 'x',
     });
     await t.risk.schedule({ everyHours: 24 });
-    const updates: WorkerProgress[] = [];
-    const worker = guard.worker({ onProgress: (p) => updates.push(p) });
+    const updates: RiskScanProgress[] = [];
+    const worker = guard.worker({ onProgress: (p) => p.kind === 'risk-scan' && updates.push(p) });
     expect(await worker.runDue()).toMatchObject({ timersFired: 2, timerErrors: [] });
     // One committed page each, reported to onProgress: nobody has signals yet.
     expect(updates.map((u) => [u.kind, u.subject, u.scored, u.done])).toEqual([
@@ -419,8 +419,8 @@ describe('scheduled scans report progress', () => {
       ]);
     }
     await t.risk.schedule({ everyHours: 24 });
-    const updates: WorkerProgress[] = [];
-    await guard.worker({ onProgress: (p) => updates.push(p) }).runDue();
+    const updates: RiskScanProgress[] = [];
+    await guard.worker({ onProgress: (p) => p.kind === 'risk-scan' && updates.push(p) }).runDue();
     const employeesScan = updates.filter((u) => u.subject === 'employee');
     expect(employeesScan.map((u) => [u.pageScored, u.scored, u.done])).toEqual([
       [200, 200, false],

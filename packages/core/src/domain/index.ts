@@ -38,7 +38,13 @@ export {
   timeZoneSchema,
 } from './entities.js';
 export { type JsonShaped, toJson } from './json.js';
-export type { RiskScanProgress, WorkerProgress } from './progress.js';
+export type {
+  RetentionKind,
+  RetentionProgress,
+  RetentionReport,
+  RiskScanProgress,
+  WorkerProgress,
+} from './progress.js';
 export {
   type Action,
   actionSchema,

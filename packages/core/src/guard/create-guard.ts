@@ -61,7 +61,7 @@ import type {
   Store,
   TenantRecord,
 } from '../ports/store.js';
-import { type PrivacyApi, privacyApi } from '../privacy/index.js';
+import { type PrivacyApi, privacyApi, retentionModule, syncRetentionTimer } from '../privacy/index.js';
 import { type CustomerRequestsApi, customerRequestsApi, deleteDecided, exportDecided } from '../requests/requests.js';
 import { customSignalsInUse, type RiskApi, riskApi, riskModule, type SignalsApi, signalsApi } from '../risk/service.js';
 import type { TenantSettings } from '../settings/settings.js';
@@ -317,6 +317,7 @@ export function createGuard(options: GuardOptions): Guard {
       offboardingModule(),
       agreementsModule(),
       riskModule(),
+      retentionModule(),
     ),
   };
 
@@ -449,6 +450,7 @@ function tenantGuard(ctx: GuardContext, tenantId: string): TenantGuard {
           const checkPacks = await customSignalsInUse(uow, locale);
           const saved = await saveSettings(uow.tx, tenantId, input, { locale, now: uow.now, actor, expectedVersion });
           checkPacks(saved.settings.risk.customSignals);
+          await syncRetentionTimer(ctx, uow.tx, tenantId, saved.settings, uow.now);
           uow.session.record({
             actor,
             action: 'settings.update',

@@ -528,6 +528,7 @@ export type InputName =
   | 'legal hold'
   | 'legal hold release'
   | 'legal hold query'
+  | 'retention options'
   | 'erasure request'
   | 'risk scan'
   | 'risk history options'

@@ -365,6 +365,7 @@ export const en: MessageCatalog = {
     'legal hold': 'legal hold',
     'legal hold release': 'legal hold release',
     'legal hold query': 'legal hold query',
+    'retention options': 'retention options',
     'erasure request': 'erasure request',
     'settings options': 'settings options',
     signal: 'signal',

@@ -361,6 +361,7 @@ export const zhCN: MessageCatalog = {
     'legal hold': '诉讼保留',
     'legal hold release': '解除诉讼保留',
     'legal hold query': '诉讼保留查询',
+    'retention options': '数据保留选项',
     'erasure request': '删除请求',
     'settings options': '设置选项',
     signal: '信号',

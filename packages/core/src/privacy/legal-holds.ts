@@ -189,16 +189,19 @@ export async function listLegalHolds(
   return { items: result.items.map(legalHoldOf), nextCursor: result.nextCursor };
 }
 
+/** The tenant's active holds. */
+export async function activeLegalHolds(tx: StoreTransaction, tenantId: string): Promise<LegalHold[]> {
+  const active = await allRecords(tx, tenantId, { kind: LEGAL_HOLD_KIND, status: 'active' });
+  return active.items.map((r) => legalHoldOf(holds.read(r)));
+}
+
 /** The active holds that cover `subject`. */
 export async function holdsCovering(
   tx: StoreTransaction,
   tenantId: string,
   subject: DataSubject,
 ): Promise<LegalHold[]> {
-  const active = await allRecords(tx, tenantId, { kind: LEGAL_HOLD_KIND, status: 'active' });
-  return active.items
-    .map((r) => legalHoldOf(holds.read(r)))
-    .filter((h) =>
-      subject.type === 'employee' ? h.covers.employeeId === subject.id : h.covers.customerIds.includes(subject.id),
-    );
+  return (await activeLegalHolds(tx, tenantId)).filter((h) =>
+    subject.type === 'employee' ? h.covers.employeeId === subject.id : h.covers.customerIds.includes(subject.id),
+  );
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { AuditDraft } from '../audit/index.js';
 import { type ActorRef, actorRefSchema, idSchema, type Json } from '../domain/entities.js';
+import type { RetentionReport } from '../domain/progress.js';
 import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
 import { type GuardContext, HOST_ACTOR, withTenant } from '../kernel/context.js';
@@ -16,6 +17,7 @@ import {
   releaseLegalHold,
   setLegalHold,
 } from './legal-holds.js';
+import { retentionPass } from './retention.js';
 
 /**
  * What {@link PrivacyApi.rotateKeys} did.
@@ -75,6 +77,14 @@ export interface PrivacyApi {
    * `ValidationError` at `on`.
    */
   hold(input: { readonly on: LegalHoldTarget; readonly reason: string; readonly actor?: ActorRef }): Promise<LegalHold>;
+  /**
+   * Runs retention now, as the worker does once a day while
+   * `settings.retention` limits a kind: erases the records past their time,
+   * except those still in use and those a legal hold covers, a bounded pass
+   * per transaction until none is left. Each pass is audited as
+   * `privacy.retention` with its report; returns them all added up.
+   */
+  applyRetention(options?: { readonly actor?: ActorRef }): Promise<RetentionReport>;
   /** Releases a hold (audited as `privacy.release`); releasing a released hold changes nothing. */
   release(holdId: string, input: { readonly reason: string; readonly actor?: ActorRef }): Promise<LegalHold>;
   /** The tenant's holds, newest first; `status` narrows to active or released ones. `limit` 1–200, default 50. */
@@ -108,6 +118,18 @@ const holdQuerySchema = z.strictObject({
   cursor: z.string().max(2000).optional(),
   limit: z.int().min(1).max(200).default(50),
 });
+
+const actorOptionsSchema = z.strictObject({ actor: actorRefSchema.optional() });
+
+/** Two passes' reports as one: counts added, the later pass's instants. */
+function addReports(a: RetentionReport, b: RetentionReport): RetentionReport {
+  const kinds: Record<string, { before: string; erased: number; held: number }> = {};
+  for (const [kind, k] of Object.entries(b.kinds)) {
+    const earlier = a.kinds[kind as keyof RetentionReport['kinds']];
+    kinds[kind] = { before: k.before, erased: k.erased + (earlier?.erased ?? 0), held: k.held };
+  }
+  return { ranAt: b.ranAt, kinds, more: b.more };
+}
 
 const rotateOptionsSchema = z.strictObject({
   actor: actorRefSchema.optional(),
@@ -177,6 +199,18 @@ export function privacyApi(ctx: GuardContext, tenantId: string): PrivacyApi {
         const hold = await releaseLegalHold(tx, record, { by: actor, reason }, ctx.clock.now().toISOString());
         return holdChange(hold, actor, 'privacy.release', { reason });
       });
+    },
+    async applyRetention(options = {}) {
+      const { actor = HOST_ACTOR } = parseInput(actorOptionsSchema, options, { what: 'retention options', locale });
+      let total: RetentionReport | null = null;
+      for (;;) {
+        const { report } = await withTenant(ctx, tenantId, async (tx) => {
+          const pass = await retentionPass(tx, tenantId, ctx.clock.now().toISOString(), actor);
+          return { result: pass, audit: pass.audit };
+        });
+        total = total === null ? report : addReports(total, report);
+        if (!report.more) return total;
+      }
     },
     async holds(query = {}) {
       const { status, cursor, limit } = parseInput(holdQuerySchema, query, { what: 'legal hold query', locale });

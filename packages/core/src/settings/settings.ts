@@ -134,6 +134,20 @@ export const tenantSettingsSchema = z.strictObject({
       customSignals: customSignalsSchema.default([]),
     })
     .prefault({}),
+  /**
+   * How many days each kind of record is kept (`null`, the default: for
+   * ever). The worker erases what is past its time once a day, except
+   * records still in use and records a legal hold covers; each pass is
+   * audited as `privacy.retention` with its report. See `RetentionKind`.
+   */
+  retention: z
+    .strictObject({
+      followUps: days(36_500).nullable().default(null),
+      orders: days(36_500).nullable().default(null),
+      alerts: days(36_500).nullable().default(null),
+      exports: days(36_500).nullable().default(null),
+    })
+    .prefault({}),
   crm: z
     .strictObject({
       /**

@@ -144,7 +144,7 @@ export interface WorkerOptions {
   /** First retry delay; doubles per attempt up to one hour (default 30 s). */
   readonly retryBaseMs?: number;
   /**
-   * Told how long-running jobs (the scheduled risk scan) progress: one update
+   * Told how long-running jobs (the scheduled risk scan, retention) progress: one update
    * per committed page. An error it throws is reported in `timerErrors` and
    * changes nothing else.
    */
