@@ -20,31 +20,36 @@ const COMMANDS = {
   schema: schemaCommand,
 } as const;
 
+/**
+ * `guard <group> <verb>` for a group of one verb: runs it, prints the group's
+ * help for `--help` (or to stderr, a usage error, without a verb), and names
+ * the verb for any other.
+ */
+function verbOnly(
+  group: 'audit' | 'evidence',
+  verb: string,
+  command: (args: readonly string[], ctx: Context) => Promise<number>,
+) {
+  return async (args: readonly string[], ctx: Context): Promise<number> => {
+    const [sub, ...rest] = args;
+    if (sub === verb) return command(rest, ctx);
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      await write(sub === undefined ? ctx.stderr : ctx.stdout, commandHelp[group]);
+      return sub === undefined ? exitCodes.usage : exitCodes.ok;
+    }
+    throw usage(
+      `unknown command "guard ${group} ${sub}"; the command is guard ${group} ${verb} (see guard ${group} --help)`,
+    );
+  };
+}
+
 /** Commands outside `guard rules`. */
 const TOP_LEVEL = {
   simulate: simulateCommand,
   migrate: migrateCommand,
   worker: workerCommand,
-  audit: async (args: readonly string[], ctx: Context) => {
-    const [sub, ...rest] = args;
-    if (sub === 'verify') return auditVerifyCommand(rest, ctx);
-    if (sub === undefined || sub === '--help' || sub === '-h') {
-      await write(sub === undefined ? ctx.stderr : ctx.stdout, commandHelp.audit);
-      return sub === undefined ? exitCodes.usage : exitCodes.ok;
-    }
-    throw usage(`unknown command "guard audit ${sub}"; the command is guard audit verify (see guard audit --help)`);
-  },
-  evidence: async (args: readonly string[], ctx: Context) => {
-    const [sub, ...rest] = args;
-    if (sub === 'verify') return evidenceVerifyCommand(rest, ctx);
-    if (sub === undefined || sub === '--help' || sub === '-h') {
-      await write(sub === undefined ? ctx.stderr : ctx.stdout, commandHelp.evidence);
-      return sub === undefined ? exitCodes.usage : exitCodes.ok;
-    }
-    throw usage(
-      `unknown command "guard evidence ${sub}"; the command is guard evidence verify (see guard evidence --help)`,
-    );
-  },
+  audit: verbOnly('audit', 'verify', auditVerifyCommand),
+  evidence: verbOnly('evidence', 'verify', evidenceVerifyCommand),
 } as const;
 
 function version(): string {
