@@ -132,6 +132,7 @@ const validation: Samples<ValidationMessages> = {
   'unknown-employee': { id },
   'unknown-customer': { id },
   'unknown-hold-target': { id },
+  'erase-departed-only': { id, status: 'resigning' },
   'successor-not-active': { id, status: 'frozen' },
   'kind-not-requestable': { kind: 'customer-export', owner: 'customers.requestExport' },
   'allow-only': { key: 'mask' },

@@ -28,8 +28,7 @@ describe('privacy.erase', () => {
     expect(report).toMatchObject({
       subject: { type: 'customer', id: 'c-secret' },
       dataKeyDestroyed: true,
-      fieldClasses: ['commercial', 'contact', 'public'],
-      nameErased: true,
+      erased: ['name', 'fields.commercial', 'fields.contact', 'fields.public'],
       indexEntries: 2,
     });
     const text = rawText(store);
@@ -72,8 +71,7 @@ describe('privacy.erase', () => {
     await t.privacy.erase({ customerId: 'c-secret', reason: 'PIPL request' });
     expect(await t.privacy.erase({ customerId: 'c-secret', reason: 'PIPL request' })).toMatchObject({
       dataKeyDestroyed: false,
-      fieldClasses: [],
-      nameErased: false,
+      erased: [],
     });
     const missing = await t.privacy.erase({ customerId: 'c-nobody', reason: 'x' }).catch((e: unknown) => e);
     expect(isGuardError(missing, 'NOT_FOUND')).toBe(true);
@@ -82,11 +80,86 @@ describe('privacy.erase', () => {
   it('refuses bad input with a typed error and erases nothing', async () => {
     const { t, store } = await scenario();
     const before = rawText(store);
-    for (const input of [{ customerId: 'c-secret' }, { customerId: 'c-secret', reason: '  ' }, { customerId: 7 }]) {
+    for (const input of [
+      { customerId: 'c-secret' },
+      { customerId: 'c-secret', reason: '  ' },
+      { customerId: 7, reason: 'x' },
+      { reason: 'x' },
+      { customerId: 'c-secret', employeeId: 'rep', reason: 'x' },
+    ]) {
       const error = await t.privacy.erase(input as never).catch((e: unknown) => e);
       expect(isGuardError(error, 'VALIDATION_FAILED')).toBe(true);
     }
     expect(rawText(store)).toEqual(before);
+  });
+});
+
+describe('privacy.erase of an employee', () => {
+  const departed = async () => {
+    const env = await scenario();
+    await env.t.directory.sync({
+      units: [],
+      employees: [
+        {
+          id: 'ice',
+          name: '冰冰',
+          unitId: 'sh-1',
+          roles: ['sales'],
+          hireDate: '2020-01-01',
+          status: 'departed',
+          email: 'bing.bing@acme.cn',
+          mobile: '+86 139 0000 1111',
+          performanceBand: 'C',
+          externalRefs: { wecom: 'BingBing' },
+        },
+      ],
+    });
+    return env;
+  };
+
+  it('removes a departed employee’s name, contacts, CRM user ids and rating, and keeps the rest', async () => {
+    const { t, store } = await departed();
+    const report = await t.privacy.erase({ employeeId: 'ice', reason: 'PIPL request' });
+    expect(report).toMatchObject({
+      subject: { type: 'employee', id: 'ice' },
+      erased: ['name', 'email', 'mobile', 'externalRefs', 'performanceBand'],
+    });
+    expect(await t.directory.employee('ice')).toMatchObject({
+      name: 'ice',
+      email: null,
+      mobile: null,
+      externalRefs: {},
+      performanceBand: null,
+      unitId: 'sh-1',
+      status: 'departed',
+    });
+    const text = rawText(store);
+    for (const value of ['冰冰', 'bing.bing@acme.cn', '+8613900001111', 'BingBing']) expect(text).not.toContain(value);
+    expect((await t.audit.verify()).ok).toBe(true);
+  });
+
+  it('is refused while a hold on their evidence pack covers them', async () => {
+    const { t } = await departed();
+    const pack = await t.evidence.pack({ employeeId: 'ice' });
+    const hold = await t.privacy.hold({
+      on: { type: 'evidence-pack', exportSeq: pack.audit.exportSeq },
+      reason: '仲裁',
+    });
+    const refused = await t.privacy.erase({ employeeId: 'ice', reason: 'x' }).catch((e: unknown) => e);
+    expect(isGuardError(refused, 'LEGAL_HOLD') && refused.params.holds.map((h) => h.id)).toEqual([hold.id]);
+    expect((await t.directory.employee('ice')).name).toBe('冰冰');
+  });
+
+  it('refuses an employee who has not left, in the tenant language, and erases nothing', async () => {
+    const { t, store } = await scenario();
+    const before = rawText(store);
+    const error = await t.privacy.erase({ employeeId: 'rep', reason: 'x' }).catch((e: unknown) => e);
+    expect(isGuardError(error, 'VALIDATION_FAILED')).toBe(true);
+    expect((error as Error).message).toContain('departed');
+    expect(rawText(store)).toEqual(before);
+    const zh = createGuard({ store, keys: testKeys, locale: 'zh-CN' }).tenant('acme');
+    const inChinese = await zh.privacy.erase({ employeeId: 'rep', reason: 'x' }).catch((e: unknown) => e);
+    expect((inChinese as Error).message).toContain('已离职');
   });
 });
 

@@ -414,6 +414,9 @@ export const en: MessageCatalog = {
     'unknown-field-class': ({ name, classes }) => `"${name}" is not a field class of the policy (${classes})`,
     'unknown-unit': ({ id }) => `unit "${id}" does not exist`,
     'unknown-employee': ({ id }) => `employee "${id}" does not exist`,
+    'erase-departed-only': ({ id, status }) =>
+      `employee "${id}" is ${{ active: 'active', resigning: 'resigning', frozen: 'frozen', departed: 'departed' }[status]}: only a departed employee's personal data can be erased — finish their offboarding first`,
+    'customer-or-employee': () => 'give either customerId or employeeId, not both',
     'unknown-hold-target': ({ id }) =>
       `"${id}" is neither an offboarding case nor the audit entry of an evidence export in this tenant`,
     'unknown-customer': ({ id }) => `customer "${id}" does not exist`,

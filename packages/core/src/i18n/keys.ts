@@ -40,6 +40,8 @@ export interface ValidationMessages {
   readonly 'unknown-employee': (p: { id: string }) => string;
   readonly 'unknown-customer': (p: { id: string }) => string;
   readonly 'unknown-hold-target': (p: { id: string }) => string;
+  readonly 'erase-departed-only': (p: { id: string; status: 'active' | 'resigning' | 'frozen' | 'departed' }) => string;
+  readonly 'customer-or-employee': () => string;
   readonly 'signal-in-future': () => string;
   readonly 'order-in-future': () => string;
   readonly 'unstorable-text': () => string;

@@ -410,6 +410,9 @@ export const zhCN: MessageCatalog = {
     'unknown-field-class': ({ name, classes }) => `「${name}」不是访问策略中的字段类别（${classes}）`,
     'unknown-unit': ({ id }) => `组织单元「${id}」不存在`,
     'unknown-employee': ({ id }) => `员工「${id}」不存在`,
+    'erase-departed-only': ({ id, status }) =>
+      `员工「${id}」当前${{ active: '在职', resigning: '正在离职', frozen: '账号已冻结', departed: '已离职' }[status]}：只能删除已离职员工的个人数据，请先完成其离职交接`,
+    'customer-or-employee': () => '请只提供 `customerId` 或 `employeeId` 之一',
     'unknown-hold-target': ({ id }) => `「${id}」既不是本租户的离职交接，也不是证据包导出的审计记录`,
     'unknown-customer': ({ id }) => `客户「${id}」不存在`,
     'signal-in-future': () => '信号时间不能晚于当前时间',

@@ -1,9 +1,10 @@
 import type { DataKeys, DataSubject } from '../encryption/data-keys.js';
-import { LegalHoldError, NotFoundError } from '../errors/guard-error.js';
+import { LegalHoldError, NotFoundError, ValidationError } from '../errors/guard-error.js';
 import type { Locale } from '../i18n/locale.js';
+import { validationMessage } from '../i18n/messages.js';
 import { afterCustomerWrite, duplicateKeys } from '../ownership/customer-hooks.js';
 import type { IdGenerator } from '../ports/ids.js';
-import type { CustomerRecord, StoreTransaction } from '../ports/store.js';
+import type { CustomerRecord, EmployeeRecord, StoreTransaction } from '../ports/store.js';
 import { holdsCovering } from './legal-holds.js';
 
 /**
@@ -13,8 +14,7 @@ import { holdsCovering } from './legal-holds.js';
  * ```ts
  * import type { ErasureReport } from '@guard/core';
  * const show = (r: ErasureReport) =>
- *   `${r.subject.type} ${r.subject.id}: key ${r.dataKeyDestroyed ? 'destroyed' : 'already gone'}, ` +
- *   `classes ${r.fieldClasses.join(', ')} removed`;
+ *   `${r.subject.type} ${r.subject.id}: ${r.erased.join(', ') || 'nothing left'} erased`;
  * ```
  */
 export interface ErasureReport {
@@ -27,32 +27,36 @@ export interface ErasureReport {
    * before).
    */
   readonly dataKeyDestroyed: boolean;
-  /** The field classes removed from the customer, `public` included. */
-  readonly fieldClasses: readonly string[];
-  /** Whether the customer's name was replaced by its id. */
-  readonly nameErased: boolean;
-  /** Entries of the duplicate index (hashes of the name and phone numbers) removed. */
+  /**
+   * What was removed from the record, as paths: `name` (replaced by the id),
+   * a customer's field classes (`fields.contact`, …), an employee's `email`,
+   * `mobile`, `externalRefs` and `performanceBand`. Empty when nothing was
+   * left to erase.
+   */
+  readonly erased: readonly string[];
+  /** Entries of the duplicate index (hashes of a customer's name and phone numbers) removed. */
   readonly indexEntries: number;
 }
 
+type Deps = { readonly dataKeys: DataKeys; readonly ids: IdGenerator; readonly locale: Locale };
+
 /**
- * Erases a customer's personal data in `tx`: refuses (`LegalHoldError`)
- * while a legal hold covers them; otherwise destroys their data key, and
- * replaces the record with one that keeps only what others' records refer
- * to — id, owner, unit, CRM ids — with the name set to the id and no fields.
+ * Erases a customer's or a departed employee's personal data in `tx`:
+ * refuses (`LegalHoldError`) while a legal hold covers them; otherwise
+ * destroys their data key and replaces their record with one that keeps
+ * only what others' records refer to, the name set to the id.
  */
-export async function eraseCustomer(
-  deps: { readonly dataKeys: DataKeys; readonly ids: IdGenerator; readonly locale: Locale },
+export async function eraseSubject(
+  deps: Deps,
   tx: StoreTransaction,
   tenantId: string,
-  customerId: string,
+  subject: DataSubject,
   now: string,
 ): Promise<ErasureReport> {
-  const subject: DataSubject = { type: 'customer', id: customerId };
-  const current = await tx.getCustomer(tenantId, customerId);
-  if (current === null) {
-    throw new NotFoundError({ entity: 'customer', id: customerId, tenantId }, { locale: deps.locale });
-  }
+  const scrub =
+    subject.type === 'customer'
+      ? await customerScrub(deps, tx, tenantId, subject.id, now)
+      : await employeeScrub(deps, tx, tenantId, subject.id, now);
   const holds = await holdsCovering(tx, tenantId, subject);
   if (holds.length > 0) {
     throw new LegalHoldError(
@@ -61,22 +65,77 @@ export async function eraseCustomer(
     );
   }
   const dataKeyDestroyed = await deps.dataKeys.destroy(tx, tenantId, subject);
-  const erased: CustomerRecord = {
-    ...current,
-    name: current.id,
-    fields: {},
-    version: current.version + 1,
-    updatedAt: now,
+  const { erased, indexEntries } = await scrub();
+  return { subject, erasedAt: now, dataKeyDestroyed, erased, indexEntries };
+}
+
+/** What writes the scrubbed record, once the erasure may go ahead. */
+type Scrub = () => Promise<{ erased: string[]; indexEntries: number }>;
+
+async function customerScrub(deps: Deps, tx: StoreTransaction, tenantId: string, id: string, now: string) {
+  const current = await tx.getCustomer(tenantId, id);
+  if (current === null) throw new NotFoundError({ entity: 'customer', id, tenantId }, { locale: deps.locale });
+  const scrub: Scrub = async () => {
+    const erased: CustomerRecord = {
+      ...current,
+      name: current.id,
+      fields: {},
+      version: current.version + 1,
+      updatedAt: now,
+    };
+    await tx.putCustomer(erased, current.version);
+    await afterCustomerWrite(tx, deps, current, erased, now);
+    const after = new Set(duplicateKeys(erased));
+    return {
+      erased: [
+        ...(current.name === current.id ? [] : ['name']),
+        ...Object.keys(current.fields)
+          .sort()
+          .map((c) => `fields.${c}`),
+      ],
+      indexEntries: duplicateKeys(current).filter((k) => !after.has(k)).length,
+    };
   };
-  await tx.putCustomer(erased, current.version);
-  await afterCustomerWrite(tx, deps, current, erased, now);
-  const after = new Set(duplicateKeys(erased));
-  return {
-    subject,
-    erasedAt: now,
-    dataKeyDestroyed,
-    fieldClasses: Object.keys(current.fields).sort(),
-    nameErased: current.name !== current.id,
-    indexEntries: duplicateKeys(current).filter((k) => !after.has(k)).length,
+  return scrub;
+}
+
+async function employeeScrub(deps: Deps, tx: StoreTransaction, tenantId: string, id: string, now: string) {
+  const [current] = await tx.getEmployees(tenantId, [id]);
+  if (current === undefined) throw new NotFoundError({ entity: 'employee', id, tenantId }, { locale: deps.locale });
+  if (current.status !== 'departed') {
+    throw new ValidationError(
+      'erasure request',
+      [
+        {
+          path: ['employeeId'],
+          code: 'custom',
+          message: validationMessage('erase-departed-only', { id, status: current.status }),
+        },
+      ],
+      { locale: deps.locale },
+    );
+  }
+  const scrub: Scrub = async () => {
+    const erased: EmployeeRecord = {
+      ...current,
+      name: current.id,
+      email: null,
+      mobile: null,
+      externalRefs: {},
+      performanceBand: null,
+      updatedAt: now,
+    };
+    await tx.putEmployees([erased]);
+    return {
+      erased: [
+        ...(current.name === current.id ? [] : ['name']),
+        ...(current.email === null ? [] : ['email']),
+        ...(current.mobile === null ? [] : ['mobile']),
+        ...(Object.keys(current.externalRefs).length === 0 ? [] : ['externalRefs']),
+        ...(current.performanceBand === null ? [] : ['performanceBand']),
+      ],
+      indexEntries: 0,
+    };
   };
+  return scrub;
 }

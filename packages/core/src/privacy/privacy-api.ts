@@ -2,11 +2,13 @@ import * as z from 'zod';
 import type { AuditDraft } from '../audit/index.js';
 import { type ActorRef, actorRefSchema, idSchema, type Json } from '../domain/entities.js';
 import type { RetentionReport } from '../domain/progress.js';
+import type { DataSubject } from '../encryption/data-keys.js';
 import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
+import { validationMessage } from '../i18n/messages.js';
 import { type GuardContext, HOST_ACTOR, withTenant } from '../kernel/context.js';
 import type { Page } from '../ports/store.js';
-import { type ErasureReport, eraseCustomer } from './erasure.js';
+import { type ErasureReport, eraseSubject } from './erasure.js';
 import {
   getLegalHold,
   type LegalHold,
@@ -51,24 +53,32 @@ export interface KeyRotationResult {
  */
 export interface PrivacyApi {
   /**
-   * Erases a customer's personal data (a PIPL or GDPR erasure request):
-   * destroys their data key — so their contact and commercial fields can no
-   * longer be read, wherever Guard copied them — and keeps only a record of
-   * them that others' records refer to (id, owner, unit, CRM ids; the name
-   * becomes the id, no fields). The audit chain is not touched and still
-   * verifies; the erasure is audited as `privacy.erase`. A backup taken
-   * before still holds the wrapped key: after restoring one, erase again the
-   * customers that `privacy.erase` audit entries name.
+   * Erases the personal data of a customer or of a departed employee (a PIPL
+   * or GDPR erasure request), in one transaction:
+   *
+   * - a customer: destroys their data key — so their contact and commercial
+   *   fields can no longer be read, wherever Guard copied them — and keeps a
+   *   record with only what others' records refer to (id, owner, unit, CRM
+   *   ids; the name becomes the id, no fields);
+   * - an employee, once `departed` (else a `ValidationError`): replaces their
+   *   name with the id and removes their e-mail, mobile, CRM user ids and
+   *   performance band; unit, manager, roles, rank and hire date stay, for
+   *   the records that refer to them.
+   *
+   * The audit chain is not touched and still verifies; the erasure is
+   * audited as `privacy.erase`. A backup taken before still holds what was
+   * erased: after restoring one, erase again the subjects that
+   * `privacy.erase` audit entries name.
    *
    * Refused with `LegalHoldError` (naming each hold) while a legal hold
-   * covers the customer; then nothing is erased. A customer that does not
+   * covers the subject; then nothing is erased. A subject that does not
    * exist is a `NotFoundError`. Erasing again is harmless.
    */
-  erase(input: {
-    readonly customerId: string;
-    readonly reason: string;
-    readonly actor?: ActorRef;
-  }): Promise<ErasureReport>;
+  erase(
+    input:
+      | { readonly customerId: string; readonly reason: string; readonly actor?: ActorRef }
+      | { readonly employeeId: string; readonly reason: string; readonly actor?: ActorRef },
+  ): Promise<ErasureReport>;
   /**
    * Sets a legal hold on an offboarding case or an evidence pack. It covers
    * the case's or pack's employee and the customers they own now or that
@@ -106,7 +116,16 @@ export interface PrivacyApi {
 }
 
 const reasonSchema = z.string().trim().min(1).max(2000);
-const eraseSchema = z.strictObject({ customerId: idSchema, reason: reasonSchema, actor: actorRefSchema.optional() });
+const eraseSchema = z
+  .strictObject({
+    customerId: idSchema.optional(),
+    employeeId: idSchema.optional(),
+    reason: reasonSchema,
+    actor: actorRefSchema.optional(),
+  })
+  .refine((e) => (e.customerId === undefined) !== (e.employeeId === undefined), {
+    error: validationMessage('customer-or-employee'),
+  });
 const holdSchema = z.strictObject({
   on: legalHoldTargetSchema,
   reason: reasonSchema,
@@ -154,25 +173,23 @@ export function privacyApi(ctx: GuardContext, tenantId: string): PrivacyApi {
     async erase(input) {
       const {
         customerId,
+        employeeId,
         reason,
         actor = HOST_ACTOR,
       } = parseInput(eraseSchema, input, {
         what: 'erasure request',
         locale,
       });
+      const subject: DataSubject =
+        customerId === undefined
+          ? { type: 'employee', id: employeeId as string }
+          : { type: 'customer', id: customerId };
       return withTenant(ctx, tenantId, async (tx) => {
-        const report = await eraseCustomer(ctx, tx, tenantId, customerId, ctx.clock.now().toISOString());
+        const report = await eraseSubject(ctx, tx, tenantId, subject, ctx.clock.now().toISOString());
         const { subject: _, ...done } = report;
         return {
           result: report,
-          audit: [
-            {
-              actor,
-              action: 'privacy.erase',
-              subject: { type: 'customer', id: customerId },
-              data: { reason, ...done },
-            },
-          ],
+          audit: [{ actor, action: 'privacy.erase', subject, data: { reason, ...done } }],
         };
       });
     },
