@@ -432,12 +432,15 @@ the gap.
 A vendor's first sync pushes the whole customer base through Guard: here
 ${thousands(bulkSize.customers)} new customers through \`customers.upsert\` in batches of 10,000, into a
 fresh tenant of 200 reps each run. Guard validates every customer, checks
-its unit, owner and field classes, inserts the customers, their
-duplicate-index entries (name and phone) and a follow-up clock per owned
-customer in multi-row statements, and appends one audit entry per batch
-(the counts, every owner move and the batch's SHA-256); after each run the
-tenant's audit chain must verify. The plain driver inserts the same rows
-into a table with the same columns and indexes, one transaction per batch.
+its unit, owner and field classes, encrypts each customer's contact and
+commercial fields under a new data key of its own, inserts the customers,
+their data keys, their duplicate-index entries (name and phone) and a
+follow-up clock per owned customer in multi-row statements, and appends one
+audit entry per batch (the counts, every owner move and the batch's
+SHA-256); after each run the tenant's audit chain must verify. The plain
+driver encrypts the same way (a data key per customer, wrapped, the classes
+sealed) and inserts the same rows and keys into tables with the same
+columns and indexes, one transaction per batch.
 This section took ${bulkTook}.
 
 ${bulkRows}

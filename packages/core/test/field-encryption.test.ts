@@ -83,6 +83,20 @@ describe('customer fields at rest', () => {
     expect(view.fields.contact).toEqual({ phone: '13900001111' });
   });
 
+  it('gives each customer of a batch a key of its own, made together, and keeps a key already there', async () => {
+    const { store, t } = await seeded();
+    // A key left behind by a customer row removed outside Guard: a new customer with that id keeps it.
+    await t.customers.upsert({ ...secret, id: 'c-2' });
+    (store.raw.get('acme')?.customers as Map<string, unknown> | undefined)?.delete('c-2');
+    await t.customers.upsert([secret, { ...secret, id: 'c-2' }, { ...secret, id: 'c-3' }]);
+
+    expect(store.raw.get('acme')?.records.get('data-key')?.size).toBe(3);
+    for (const id of ['c-secret', 'c-2', 'c-3']) {
+      expect((await t.customers.read({ actor: 'rep', customerId: id })).fields).toEqual(secret.fields);
+    }
+    for (const value of plaintexts) expect(rawText(store)).not.toContain(value);
+  });
+
   it('refuses ciphertext moved to another customer: it is bound to its own', async () => {
     const { store, t } = await seeded();
     await t.customers.upsert(secret);

@@ -129,26 +129,60 @@ export class DataKeys {
   async getOrCreate(tx: StoreTransaction, tenantId: string, subject: DataSubject, now: string): Promise<DataKey> {
     const found = await this.get(tx, tenantId, subject);
     if (found !== null) return found;
+    const fresh = this.#fresh(tenantId, subject, await this.#current(tenantId, subject), now);
+    await dataKeys.insert(tx, fresh.draft, now);
+    return fresh.key;
+  }
+
+  /**
+   * The data keys of subjects that are new (a batch of new customers): all
+   * created in one statement; should one exist already, it is read and
+   * kept. By subject id.
+   */
+  async getOrCreateMany(
+    tx: StoreTransaction,
+    tenantId: string,
+    subjects: readonly DataSubject[],
+    now: string,
+  ): Promise<Map<string, DataKey>> {
+    const keys = new Map<string, DataKey>();
+    const [first] = subjects;
+    if (first === undefined) return keys;
+    const wrapper = await this.#current(tenantId, first);
+    const fresh = subjects.map((subject) => this.#fresh(tenantId, subject, wrapper, now));
+    const records = fresh.map(({ draft }) => ({
+      ...draft,
+      kind: DATA_KEY_KIND,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const inserted = await tx.insertRecords(records);
+    for (const [i, subject] of subjects.entries()) {
+      const made = (fresh[i] as (typeof fresh)[number]).key;
+      // Every one new (the usual case), or read what is stored: ours, or one that was there before.
+      keys.set(subject.id, inserted === records.length ? made : ((await this.get(tx, tenantId, subject)) ?? made));
+    }
+    return keys;
+  }
+
+  /** A new data key for `subject`, and the draft of its record, wrapped with `wrapper`. */
+  #fresh(tenantId: string, subject: DataSubject, wrapper: SecretKey, now: string) {
     const key: DataKey = { id: randomBytes(8).toString('hex'), key: newKey() };
-    const wrapper = await this.#current(tenantId, subject);
-    await dataKeys.insert(
-      tx,
-      {
-        tenantId,
-        id: recordId(subject),
-        ref: subject.id,
-        status: subject.type,
-        at: now,
-        data: {
-          subject: { type: subject.type, id: subject.id },
-          id: key.id,
-          keyId: wrapper.id,
-          wrapped: seal(this.#wrappingKey(wrapper), wrapContext(tenantId, subject, key.id), key.key),
-        },
+    const draft = {
+      tenantId,
+      id: recordId(subject),
+      ref: subject.id,
+      status: subject.type,
+      at: now,
+      data: {
+        subject: { type: subject.type, id: subject.id },
+        id: key.id,
+        keyId: wrapper.id,
+        wrapped: seal(this.#wrappingKey(wrapper), wrapContext(tenantId, subject, key.id), key.key),
       },
-      now,
-    );
-    return key;
+    };
+    return { key, draft };
   }
 
   /** Destroys the subject's data key; `false` when it had none. */

@@ -3,7 +3,7 @@ import { DataKeyError } from '../errors/guard-error.js';
 import type { Locale } from '../i18n/locale.js';
 import type { CustomerRecord, Store, StoreTransaction } from '../ports/store.js';
 import { open, seal } from './cipher.js';
-import type { DataKeys } from './data-keys.js';
+import type { DataKey, DataKeys } from './data-keys.js';
 
 /**
  * Where a customer's encrypted field classes are stored in its `fields`: a
@@ -64,6 +64,30 @@ export function protectedStore(store: Store, keys: DataKeys, locale: Locale): St
   };
 }
 
+type ClassValues = Record<string, Record<string, FieldValue>>;
+
+/** A record's classes in clear and to seal, or `null` when it has none to seal. */
+function split(record: CustomerRecord): { clear: ClassValues; secret: ClassValues } | null {
+  const clear: ClassValues = {};
+  const secret: ClassValues = {};
+  let secrets = false;
+  for (const [name, values] of Object.entries(record.fields)) {
+    if (PLAIN_CLASSES.has(name)) clear[name] = values;
+    else {
+      secret[name] = values;
+      secrets = true;
+    }
+  }
+  return secrets ? { clear, secret } : null;
+}
+
+function sealWith(record: CustomerRecord, parts: { clear: ClassValues; secret: ClassValues }, key: DataKey) {
+  const context = fieldsContext(record.tenantId, record.id, key.id);
+  const data = seal(key.key, context, Buffer.from(JSON.stringify(parts.secret), 'utf8'));
+  const sealed: SealedFields = { alg: 'A256GCM', key: key.id, data };
+  return { ...record, fields: { ...parts.clear, [SEALED_FIELDS]: sealed as unknown as Record<string, FieldValue> } };
+}
+
 class CustomerCipher {
   readonly #keys: DataKeys;
   readonly #locale: Locale;
@@ -90,11 +114,7 @@ class CustomerCipher {
         return record === null ? null : this.open(tx, record);
       },
       putCustomer: async (record, expectedVersion) => tx.putCustomer(await this.seal(tx, record), expectedVersion),
-      insertCustomers: async (records) => {
-        const sealed: CustomerRecord[] = [];
-        for (const record of records) sealed.push(await this.seal(tx, record));
-        return tx.insertCustomers(sealed);
-      },
+      insertCustomers: async (records) => tx.insertCustomers(await this.sealNew(tx, records)),
     };
     return new Proxy(tx, {
       get(target, property) {
@@ -105,27 +125,27 @@ class CustomerCipher {
     });
   }
 
+  /** The record as stored: its classes but `public` sealed under the customer's data key (created when needed). */
   async seal(tx: StoreTransaction, record: CustomerRecord): Promise<CustomerRecord> {
-    const clear: Record<string, Record<string, FieldValue>> = {};
-    const secret: Record<string, Record<string, FieldValue>> = {};
-    let secrets = false;
-    for (const [name, values] of Object.entries(record.fields)) {
-      if (PLAIN_CLASSES.has(name)) clear[name] = values;
-      else {
-        secret[name] = values;
-        secrets = true;
-      }
-    }
-    if (!secrets) return record;
+    const parts = split(record);
+    if (parts === null) return record;
     const subject = { type: 'customer', id: record.id } as const;
-    const key = await this.#keys.getOrCreate(tx, record.tenantId, subject, record.updatedAt);
-    const data = seal(
-      key.key,
-      fieldsContext(record.tenantId, record.id, key.id),
-      Buffer.from(JSON.stringify(secret), 'utf8'),
-    );
-    const sealed: SealedFields = { alg: 'A256GCM', key: key.id, data };
-    return { ...record, fields: { ...clear, [SEALED_FIELDS]: sealed as unknown as Record<string, FieldValue> } };
+    return sealWith(record, parts, await this.#keys.getOrCreate(tx, record.tenantId, subject, record.updatedAt));
+  }
+
+  /** {@link seal} for a batch of new customers: their data keys are created together. */
+  async sealNew(tx: StoreTransaction, records: readonly CustomerRecord[]): Promise<CustomerRecord[]> {
+    const parts = records.map(split);
+    const needKeys = records.filter((_, i) => parts[i] !== null);
+    const [first] = needKeys;
+    if (first === undefined) return [...records];
+    const subjects = needKeys.map((r) => ({ type: 'customer', id: r.id }) as const);
+    const keys = await this.#keys.getOrCreateMany(tx, first.tenantId, subjects, first.updatedAt);
+    return records.map((record, i) => {
+      const p = parts[i];
+      const key = keys.get(record.id);
+      return p === null || p === undefined || key === undefined ? record : sealWith(record, p, key);
+    });
   }
 
   async open(tx: StoreTransaction, record: CustomerRecord): Promise<CustomerRecord> {
