@@ -61,7 +61,7 @@ describe('acme.crm.sync pulls customers and owners from a CRM', () => {
     const first = await s.acme.crm.sync(s.crm.connector, { unitId: 'hq', pageSize: 2 });
     expect(first).toEqual({
       connector: 'crm',
-      customers: { created: 3, updated: 0, unchanged: 0, ownerConflicts: 0, ownersFollowed: 0, skipped: 0 },
+      customers: { created: 3, updated: 0, unchanged: 0, ownerConflicts: 0, ownersFollowed: 0, skipped: 0, erased: 0 },
       orders: { upserted: 0, skipped: 0 },
       activities: { recorded: 0, skipped: 0 },
       caughtUp: true,
@@ -90,8 +90,26 @@ describe('acme.crm.sync pulls customers and owners from a CRM', () => {
       ownerConflicts: 0,
       ownersFollowed: 0,
       skipped: 0,
+      erased: 0,
     });
     expect((await s.stored('crm:A-1')).name).toBe('华东机电集团');
+  });
+
+  it('does not write back a customer erased in Guard, and counts it so that it is erased in the CRM too', async () => {
+    const s = await setup();
+    await s.acme.customers.upsert({
+      id: 'c-1',
+      name: '赵丽工作室',
+      ownerId: 'rep',
+      unitId: 'sh-1',
+      externalRefs: { crm: 'A-1' },
+    });
+    await s.crm.seed({ customers: [{ externalId: 'A-1', name: '赵丽工作室', ownerUserId: 'U-REP' }] });
+    await s.acme.privacy.erase({ customerId: 'c-1', reason: 'PIPL request' });
+
+    const report = await s.acme.crm.sync(s.crm.connector, { unitId: 'hq' });
+    expect(report.customers).toMatchObject({ created: 0, updated: 0, erased: 1 });
+    expect((await s.stored('c-1')).name).toBe('c-1');
   });
 
   it('links to the customers Guard already has by externalRefs, never duplicating them', async () => {

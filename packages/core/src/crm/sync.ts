@@ -12,6 +12,7 @@ import { employeesWithRole } from '../kernel/roles.js';
 import { currencyDigits, type OrderInput } from '../orders/orders.js';
 import type { CrmActivity, CrmConnector, CrmCustomer, CrmListRequest, CrmOrder, CrmPage } from '../ports/crm.js';
 import type { CustomerRecord, StoreTransaction } from '../ports/store.js';
+import { isErased } from '../privacy/erased.js';
 import type { SignalInput } from '../risk/signals.js';
 import { loadSettings } from '../settings/tenant-settings.js';
 import { recordIdOf, recordKind } from '../store/records.js';
@@ -72,6 +73,11 @@ export interface CrmSyncReport {
     readonly ownersFollowed: number;
     /** New customers with no unit to go to (see `unitId`) or that Guard cannot store, or whose Guard customer was deleted. */
     readonly skipped: number;
+    /**
+     * Customers erased in Guard (`privacy.erase`) that the CRM still holds:
+     * not written back. Erase them in the CRM too.
+     */
+    readonly erased: number;
   };
   /** Orders upserted (`orders.upsert`), and those skipped: their customer is not in Guard, or Guard cannot store them. */
   readonly orders: { readonly upserted: number; readonly skipped: number };
@@ -202,7 +208,7 @@ export async function syncCrm(
     users ??= employeesByUser(ctx, tenantId, connector, options.signal);
     return users;
   };
-  const counts = { created: 0, updated: 0, unchanged: 0, ownerConflicts: 0, ownersFollowed: 0, skipped: 0 };
+  const counts = { created: 0, updated: 0, unchanged: 0, ownerConflicts: 0, ownersFollowed: 0, skipped: 0, erased: 0 };
   const orders = { upserted: 0, skipped: 0 };
   const activities = { recorded: 0, skipped: 0 };
 
@@ -354,9 +360,10 @@ async function applyPage(
     ownerConflicts: number;
     ownersFollowed: number;
     skipped: number;
+    erased: number;
   },
 ) {
-  const { linked, customers } = await ctx.store.transaction(async (tx) => {
+  const { linked, customers, erased } = await ctx.store.transaction(async (tx) => {
     const linked = await linkedCustomers(
       tx,
       tenantId,
@@ -364,7 +371,12 @@ async function applyPage(
       items.map((i) => i.externalId),
     );
     const customers = new Map((await tx.getCustomers(tenantId, [...new Set(linked.values())])).map((c) => [c.id, c]));
-    return { linked, customers };
+    // An erased customer keeps only its id as its name: only those can be erased.
+    const erased = new Set<string>();
+    for (const c of customers.values()) {
+      if (c.name === c.id && (await isErased(tx, tenantId, { type: 'customer', id: c.id }))) erased.add(c.id);
+    }
+    return { linked, customers, erased };
   });
   const batch: CustomerInput[] = [];
   const conflicts: { customer: CustomerRecord; crm: CrmCustomer; crmOwner: string | null }[] = [];
@@ -396,6 +408,10 @@ async function applyPage(
     const customer = customers.get(customerId);
     if (!customer) {
       counts.skipped++; // deleted in Guard: not brought back
+      continue;
+    }
+    if (erased.has(customerId)) {
+      counts.erased++; // erased in Guard: not written back
       continue;
     }
     const { tenantId: _t, version: _v, createdAt: _c, updatedAt: _u, ...current } = customer;

@@ -5,6 +5,7 @@ import { validationMessage } from '../i18n/messages.js';
 import { afterCustomerWrite, duplicateKeys } from '../ownership/customer-hooks.js';
 import type { IdGenerator } from '../ports/ids.js';
 import type { CustomerRecord, EmployeeRecord, StoreTransaction } from '../ports/store.js';
+import { markErased } from './erased.js';
 import { holdsCovering } from './legal-holds.js';
 
 /**
@@ -66,6 +67,7 @@ export async function eraseSubject(
   }
   const dataKeyDestroyed = await deps.dataKeys.destroy(tx, tenantId, subject);
   const { erased, indexEntries } = await scrub();
+  await markErased(tx, tenantId, subject, now);
   return { subject, erasedAt: now, dataKeyDestroyed, erased, indexEntries };
 }
 
