@@ -1,3 +1,4 @@
+import cliProgress from 'cli-progress';
 import type { CliOutput } from './io.js';
 import { num } from './labels.js';
 
@@ -10,11 +11,11 @@ export interface Progress {
 }
 
 const NONE: Progress = { tick: () => {}, done: () => {} };
-const BAR = 24;
 
 /**
- * A bar redrawn in place at most 10 times a second on a terminal; on
- * anything else (with `--progress`) one line per 10 %.
+ * On a terminal, a bar drawn by `cli-progress` (redrawn in place at most 10
+ * times a second, cleared when done); on anything else (with `--progress`)
+ * one line per 10 %, which a log file or CI keeps readable.
  */
 export function progress(
   out: CliOutput,
@@ -24,36 +25,50 @@ export function progress(
   noun: string,
 ): Progress {
   if (!enabled) return NONE;
-  const tty = out.isTTY === true;
-  let lastDraw = 0;
-  let lastDecile = -1;
-  let drawn = false;
-  const fraction = () => (size > 0 ? Math.min(1, bytesRead() / size) : 1);
+  const percent = () => (size > 0 ? Math.min(100, Math.floor((bytesRead() / size) * 100)) : 100);
+  return out.isTTY === true ? terminalBar(out, percent, noun) : decileLines(out, percent, noun);
+}
+
+function terminalBar(out: CliOutput, percent: () => number, noun: string): Progress {
+  const bar = new cliProgress.SingleBar({
+    // cli-progress needs only `write`, `isTTY` and `columns` of its stream.
+    stream: out as unknown as NodeJS.WritableStream,
+    format: `[{bar}] {percentage}%  {items} ${noun}`,
+    barsize: 24,
+    barCompleteChar: '█',
+    barIncompleteChar: '░',
+    hideCursor: null,
+    clearOnComplete: true,
+    fps: 10,
+  });
+  let started = false;
   return {
     tick(items) {
       if (items % 1000 !== 0) return;
-      const f = fraction();
-      if (tty) {
-        const now = Date.now();
-        if (now - lastDraw < 100) return;
-        lastDraw = now;
-        const filled = Math.round(f * BAR);
-        out.write(
-          `\r[${'█'.repeat(filled)}${'░'.repeat(BAR - filled)}] ${String(Math.floor(f * 100)).padStart(3)}%  ${num(items)} ${noun}`,
-        );
-        drawn = true;
-      } else {
-        const decile = Math.floor(f * 10);
-        if (decile > lastDecile && decile < 10) {
-          lastDecile = decile;
-          out.write(`progress: ${decile * 10}% (${num(items)} ${noun})\n`);
-        }
+      if (!started) {
+        bar.start(100, percent(), { items: num(items) });
+        started = true;
+      } else bar.update(percent(), { items: num(items) });
+    },
+    done() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+function decileLines(out: CliOutput, percent: () => number, noun: string): Progress {
+  let lastDecile = -1;
+  return {
+    tick(items) {
+      if (items % 1000 !== 0) return;
+      const decile = Math.floor(percent() / 10);
+      if (decile > lastDecile && decile < 10) {
+        lastDecile = decile;
+        out.write(`progress: ${decile * 10}% (${num(items)} ${noun})\n`);
       }
     },
     done(items) {
-      if (tty) {
-        if (drawn) out.write('\r\x1b[K');
-      } else out.write(`progress: 100% (${num(items)} ${noun})\n`);
+      out.write(`progress: 100% (${num(items)} ${noun})\n`);
     },
   };
 }

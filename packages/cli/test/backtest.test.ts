@@ -172,9 +172,12 @@ describe('guard rules backtest', () => {
       ttyStderr: true,
     });
     expect(tty.code).toBe(0);
-    expect(tty.stderr).toMatch(/^\r\[[█░]{24}\] +\d+% {2}1,000 snapshots/);
-    expect(tty.stderr.endsWith('\r\x1b[K')).toBe(true);
-    expect(tty.stdout).not.toContain('\r');
+    // Drawn in place (cursor to column 1) and the line cleared when done.
+    const ESC = '\x1b';
+    expect(tty.stderr).toContain(`${ESC}[1G[`);
+    expect(tty.stderr).toMatch(/\[[█░]{24}\] +\d+% {2}1,000 snapshots/);
+    expect(tty.stderr.endsWith(`${ESC}[1G${ESC}[2K`)).toBe(true);
+    expect(tty.stdout.includes('\r') || tty.stdout.includes(ESC)).toBe(false);
   });
 
   it('names the line of a bad history line, a contradicting label, and rejects an empty history', async () => {
