@@ -48,6 +48,14 @@ async function setup(store: Store = memoryStore()) {
   return { guard, acme, crm, clock, store, stored };
 }
 
+/** A Guard customer `c-1` of rep's, linked to the CRM's `A-1` of the same name and owner. */
+async function linkedCustomer(name: string) {
+  const s = await setup();
+  await s.acme.customers.upsert({ id: 'c-1', name, ownerId: 'rep', unitId: 'sh-1', externalRefs: { crm: 'A-1' } });
+  await s.crm.seed({ customers: [{ externalId: 'A-1', name, ownerUserId: 'U-REP' }] });
+  return s;
+}
+
 describe('acme.crm.sync pulls customers and owners from a CRM', () => {
   it('creates the customers the CRM has, in their owner’s unit, and resumes where it stopped', async () => {
     const s = await setup();
@@ -96,15 +104,7 @@ describe('acme.crm.sync pulls customers and owners from a CRM', () => {
   });
 
   it('does not write back a customer erased in Guard, and counts it so that it is erased in the CRM too', async () => {
-    const s = await setup();
-    await s.acme.customers.upsert({
-      id: 'c-1',
-      name: '赵丽工作室',
-      ownerId: 'rep',
-      unitId: 'sh-1',
-      externalRefs: { crm: 'A-1' },
-    });
-    await s.crm.seed({ customers: [{ externalId: 'A-1', name: '赵丽工作室', ownerUserId: 'U-REP' }] });
+    const s = await linkedCustomer('赵丽工作室');
     await s.acme.privacy.erase({ customerId: 'c-1', reason: 'PIPL request' });
 
     const report = await s.acme.crm.sync(s.crm.connector, { unitId: 'hq' });
@@ -113,15 +113,7 @@ describe('acme.crm.sync pulls customers and owners from a CRM', () => {
   });
 
   it('links to the customers Guard already has by externalRefs, never duplicating them', async () => {
-    const s = await setup();
-    await s.acme.customers.upsert({
-      id: 'c-1',
-      name: '华东机电',
-      ownerId: 'rep',
-      unitId: 'sh-1',
-      externalRefs: { crm: 'A-1' },
-    });
-    await s.crm.seed({ customers: [{ externalId: 'A-1', name: '华东机电', ownerUserId: 'U-REP' }] });
+    const s = await linkedCustomer('华东机电');
     const report = await s.acme.crm.sync(s.crm.connector, { unitId: 'hq' });
     expect(report.customers).toMatchObject({ created: 0, unchanged: 1, ownerConflicts: 0 });
     await expect(s.stored('crm:A-1')).rejects.toThrow(/does not exist/);
