@@ -12,6 +12,7 @@ export const SOAK_SUITES = [
   'packages/store-kysely/test/audit-tampering.test.ts',
   'packages/core/test/policy-properties.test.ts',
   'packages/core/test/masked-values.property.test.ts',
+  'packages/core/test/erasure.property.test.ts',
   'packages/store-kysely/test/bad-input.test.ts',
   'packages/cli/test/bad-input.test.ts',
   'packages/testkit/test/default-packs.test.ts',
