@@ -189,7 +189,10 @@ describe('legal holds', () => {
 
     // A customer the case does not cover can be erased meanwhile.
     await t.customers.upsert(customer('c-elsewhere', 'other', 'sh-2'));
-    await expect(t.privacy.erase({ customerId: 'c-elsewhere', reason: 'PIPL request' })).resolves.toBeTruthy();
+    await expect(t.privacy.erase({ customerId: 'c-elsewhere', reason: 'PIPL request' })).resolves.toMatchObject({
+      subject: { type: 'customer', id: 'c-elsewhere' },
+      dataKeyDestroyed: true,
+    });
 
     const released = await t.privacy.release(hold.id, { reason: 'case closed' });
     expect(released).toMatchObject({ status: 'released', released: { reason: 'case closed' } });

@@ -81,9 +81,10 @@ function remember(cache: KeyCache, cacheKey: string, key: Buffer): void {
  * with the current key, old ones are unwrapped with the key that wrapped
  * them (by id), and {@link DataKeys.rewrap} moves them to the current key.
  *
- * Every read looks the wrapped key up in the caller's transaction, so an
- * erasure or a rolled-back creation is seen at once; only the unwrapping is
- * cached, by the wrapped bytes.
+ * {@link DataKeys.get} looks the wrapped key up in the caller's
+ * transaction, so an erasure or a rolled-back creation is seen at once; only
+ * the unwrapping is cached, by the wrapped bytes. {@link DataKeys.forSealed}
+ * also keeps a key it has read, for rows cleared with their key.
  */
 export class DataKeys {
   readonly #keys: KeyProvider;
@@ -204,11 +205,12 @@ export class DataKeys {
     now: string,
   ): Promise<{ readonly checked: number; readonly rewrapped: number; readonly nextCursor: string | null }> {
     const result = await dataKeys.list(tx, tenantId, {}, page);
+    const [first] = result.items;
+    const wrapper = first === undefined ? null : await this.#current(tenantId, first.data.subject);
     let rewrapped = 0;
     for (const record of result.items) {
       const subject = record.data.subject;
-      const wrapper = await this.#current(tenantId, subject);
-      if (record.data.keyId === wrapper.id) continue;
+      if (wrapper === null || record.data.keyId === wrapper.id) continue;
       const key = await this.#unwrap(tenantId, subject, record.data);
       const wrapped = seal(this.#wrappingKey(wrapper), wrapContext(tenantId, subject, key.id), key.key);
       await dataKeys.update(tx, record, { data: { ...record.data, keyId: wrapper.id, wrapped } }, now);

@@ -54,10 +54,11 @@ export async function eraseSubject(
   subject: DataSubject,
   now: string,
 ): Promise<ErasureReport> {
-  const scrub =
+  // Read (and refuse what cannot be erased) before the holds are looked at.
+  const current: { readonly customer: CustomerRecord } | { readonly employee: EmployeeRecord } =
     subject.type === 'customer'
-      ? await customerScrub(deps, tx, tenantId, subject.id, now)
-      : await employeeScrub(deps, tx, tenantId, subject.id, now);
+      ? { customer: await requireCustomer(deps, tx, tenantId, subject.id) }
+      : { employee: await requireDeparted(deps, tx, tenantId, subject.id) };
   const holds = await holdsCovering(tx, tenantId, subject);
   if (holds.length > 0) {
     throw new LegalHoldError(
@@ -66,78 +67,75 @@ export async function eraseSubject(
     );
   }
   const dataKeyDestroyed = await deps.dataKeys.destroy(tx, tenantId, subject);
-  const { erased, indexEntries } = await scrub();
+  const { erased, indexEntries } =
+    'customer' in current
+      ? await scrubCustomer(deps, tx, current.customer, now)
+      : await scrubEmployee(tx, current.employee, now);
   await markErased(tx, tenantId, subject, now);
   return { subject, erasedAt: now, dataKeyDestroyed, erased, indexEntries };
 }
 
-/** What writes the scrubbed record, once the erasure may go ahead. */
-type Scrub = () => Promise<{ erased: string[]; indexEntries: number }>;
-
-async function customerScrub(deps: Deps, tx: StoreTransaction, tenantId: string, id: string, now: string) {
-  const current = await tx.getCustomer(tenantId, id);
-  if (current === null) throw new NotFoundError({ entity: 'customer', id, tenantId }, { locale: deps.locale });
-  const scrub: Scrub = async () => {
-    const erased: CustomerRecord = {
-      ...current,
-      name: current.id,
-      fields: {},
-      version: current.version + 1,
-      updatedAt: now,
-    };
-    await tx.putCustomer(erased, current.version);
-    await afterCustomerWrite(tx, deps, current, erased, now);
-    const after = new Set(duplicateKeys(erased));
-    return {
-      erased: [
-        ...(current.name === current.id ? [] : ['name']),
-        ...Object.keys(current.fields)
-          .sort()
-          .map((c) => `fields.${c}`),
-      ],
-      indexEntries: duplicateKeys(current).filter((k) => !after.has(k)).length,
-    };
-  };
-  return scrub;
+async function requireCustomer(deps: Deps, tx: StoreTransaction, tenantId: string, id: string) {
+  const customer = await tx.getCustomer(tenantId, id);
+  if (customer === null) throw new NotFoundError({ entity: 'customer', id, tenantId }, { locale: deps.locale });
+  return customer;
 }
 
-async function employeeScrub(deps: Deps, tx: StoreTransaction, tenantId: string, id: string, now: string) {
-  const [current] = await tx.getEmployees(tenantId, [id]);
-  if (current === undefined) throw new NotFoundError({ entity: 'employee', id, tenantId }, { locale: deps.locale });
-  if (current.status !== 'departed') {
-    throw new ValidationError(
-      'erasure request',
-      [
-        {
-          path: ['employeeId'],
-          code: 'custom',
-          message: validationMessage('erase-departed-only', { id, status: current.status }),
-        },
-      ],
-      { locale: deps.locale },
-    );
+async function requireDeparted(deps: Deps, tx: StoreTransaction, tenantId: string, id: string) {
+  const [employee] = await tx.getEmployees(tenantId, [id]);
+  if (employee === undefined) throw new NotFoundError({ entity: 'employee', id, tenantId }, { locale: deps.locale });
+  if (employee.status !== 'departed') {
+    const message = validationMessage('erase-departed-only', { id, status: employee.status });
+    throw new ValidationError('erasure request', [{ path: ['employeeId'], code: 'custom', message }], {
+      locale: deps.locale,
+    });
   }
-  const scrub: Scrub = async () => {
-    const erased: EmployeeRecord = {
-      ...current,
-      name: current.id,
-      email: null,
-      mobile: null,
-      externalRefs: {},
-      performanceBand: null,
-      updatedAt: now,
-    };
-    await tx.putEmployees([erased]);
-    return {
-      erased: [
-        ...(current.name === current.id ? [] : ['name']),
-        ...(current.email === null ? [] : ['email']),
-        ...(current.mobile === null ? [] : ['mobile']),
-        ...(Object.keys(current.externalRefs).length === 0 ? [] : ['externalRefs']),
-        ...(current.performanceBand === null ? [] : ['performanceBand']),
-      ],
-      indexEntries: 0,
-    };
+  return employee;
+}
+
+/** Replaces the customer with its id, owner, unit and CRM ids, and drops it from the duplicate index. */
+async function scrubCustomer(deps: Deps, tx: StoreTransaction, current: CustomerRecord, now: string) {
+  const erased: CustomerRecord = {
+    ...current,
+    name: current.id,
+    fields: {},
+    version: current.version + 1,
+    updatedAt: now,
   };
-  return scrub;
+  await tx.putCustomer(erased, current.version);
+  await afterCustomerWrite(tx, deps, current, erased, now);
+  const after = new Set(duplicateKeys(erased));
+  return {
+    erased: [
+      ...(current.name === current.id ? [] : ['name']),
+      ...Object.keys(current.fields)
+        .sort()
+        .map((c) => `fields.${c}`),
+    ],
+    indexEntries: duplicateKeys(current).filter((k) => !after.has(k)).length,
+  };
+}
+
+/** Replaces the employee's name with the id and removes their contacts, CRM user ids and rating. */
+async function scrubEmployee(tx: StoreTransaction, current: EmployeeRecord, now: string) {
+  const erased: EmployeeRecord = {
+    ...current,
+    name: current.id,
+    email: null,
+    mobile: null,
+    externalRefs: {},
+    performanceBand: null,
+    updatedAt: now,
+  };
+  await tx.putEmployees([erased]);
+  return {
+    erased: [
+      ...(current.name === current.id ? [] : ['name']),
+      ...(current.email === null ? [] : ['email']),
+      ...(current.mobile === null ? [] : ['mobile']),
+      ...(Object.keys(current.externalRefs).length === 0 ? [] : ['externalRefs']),
+      ...(current.performanceBand === null ? [] : ['performanceBand']),
+    ],
+    indexEntries: 0,
+  };
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ALERT_KIND } from '../alerts/alerts.js';
 import type { AuditDraft } from '../audit/index.js';
 import type { ActorRef } from '../domain/entities.js';
 import type { RetentionKind, RetentionReport } from '../domain/progress.js';
@@ -6,18 +7,19 @@ import type { GuardContext } from '../kernel/context.js';
 import { ORDER_KIND } from '../orders/orders.js';
 import { FOLLOW_UP_KIND } from '../ownership/ownership.js';
 import type { StoredRecord, StoreTransaction } from '../ports/store.js';
+import { EXPORT_KIND } from '../requests/requests.js';
 import type { TenantSettings } from '../settings/settings.js';
 import { loadSettings } from '../settings/tenant-settings.js';
 import type { WorkflowModule } from '../workflows/runtime/index.js';
 import { timerKind } from '../workflows/runtime/timer-kind.js';
-import { activeLegalHolds, type LegalHold } from './legal-holds.js';
+import { activeLegalHolds } from './legal-holds.js';
 
 /** The record kind in the store of each retention kind. */
 const STORED: Readonly<Record<RetentionKind, string>> = {
   followUps: FOLLOW_UP_KIND,
   orders: ORDER_KIND,
-  alerts: 'alert',
-  exports: 'export',
+  alerts: ALERT_KIND,
+  exports: EXPORT_KIND,
 };
 
 /** Whether a record past its time may be erased (records still in use are kept). */
@@ -66,6 +68,10 @@ export async function retentionPass(
 ): Promise<{ report: RetentionReport; audit: AuditDraft[] }> {
   const settings = await loadSettings(tx, tenantId);
   const holds = await activeLegalHolds(tx, tenantId);
+  const held = {
+    customer: new Set(holds.flatMap((h) => h.covers.customerIds)),
+    employee: new Set(holds.map((h) => h.covers.employeeId)),
+  };
   const kinds: Partial<Record<RetentionKind, { before: string; erased: number; held: number }>> = {};
   let more = false;
   for (const kind of Object.keys(STORED) as RetentionKind[]) {
@@ -83,7 +89,7 @@ export async function retentionPass(
       );
       for (const record of page.items) {
         if (!FINISHED[kind](record)) continue;
-        if (covered(holds, HELD_BY[kind], record.ref)) {
+        if (record.ref !== null && held[HELD_BY[kind]].has(record.ref)) {
           result.held++;
           continue;
         }
@@ -112,11 +118,6 @@ export async function retentionPass(
           },
         ];
   return { report, audit };
-}
-
-function covered(holds: readonly LegalHold[], type: 'customer' | 'employee', id: string | null): boolean {
-  if (id === null) return false;
-  return holds.some((h) => (type === 'employee' ? h.covers.employeeId === id : h.covers.customerIds.includes(id)));
 }
 
 const RETENTION_TIMER = 'privacy.retention';

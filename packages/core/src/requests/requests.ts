@@ -22,7 +22,8 @@ import { loadSettings, tenantPolicy } from '../settings/tenant-settings.js';
 import { recordKind, type TypedRecord } from '../store/records.js';
 
 /** Export requests are records of this kind; `ref` = the requester, `status` = {@link ExportRequestView.status}. */
-const EXPORT_KIND = 'export';
+/** The record kind of export requests. */
+export const EXPORT_KIND = 'export';
 
 /**
  * An export request as the host shows it.
