@@ -2,8 +2,9 @@
  * Personal data at rest, checked where it lands (issue #22): customers'
  * contact and commercial values never reach a table or a database file in
  * clear, on any store; after an erasure none of them can be read back, no
- * table holds the customer's name any more, and the audit chain and
- * evidence packs still verify.
+ * table holds the customer's name any more — not even in the texts that
+ * named them (an approval's title, its audit entries and notifications) —
+ * and the audit chain and evidence packs still verify.
  */
 import { createGuard, type TenantGuard, verifyEvidencePack } from '@guard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +40,7 @@ describe.each(targets)('personal data on $name', (target) => {
   let opened: Awaited<ReturnType<DumpTarget['open']>>;
   let dump: Dump;
   let t: TenantGuard;
+  let transfer: string;
 
   beforeAll(async () => {
     opened = await target.open();
@@ -59,6 +61,13 @@ describe.each(targets)('personal data on $name', (target) => {
     });
     if (exported.status === 'ready') await t.customers.downloadExport({ actor: 'rep', exportId: exported.id });
     await t.customers.upsert({ ...secret, fields: { ...secret.fields, public: { industry: '零售业' } } });
+    // An approval whose title names the customer: its context, audit entries and notification name it by id only.
+    ({ approvalId: transfer } = await t.ownership.requestTransfer({
+      actor: 'mgr',
+      customerId: 'c-secret',
+      to: 'mate',
+      reason: 'territory change',
+    }));
     await t.offboarding.start({
       employeeId: 'rep',
       resignationDate: '2026-11-02',
@@ -79,6 +88,7 @@ describe.each(targets)('personal data on $name', (target) => {
 
   it('after an erasure: nothing of theirs can be read, no table names them, the chain and packs verify', async () => {
     const before = await t.evidence.pack({ employeeId: 'rep' });
+    expect((await t.approvals.get(transfer)).title).toBe(`Transfer ${secret.name} to Mate`);
     await t.privacy.erase({ customerId: 'c-secret', reason: 'PIPL request' });
 
     const text = await dump();
@@ -89,6 +99,7 @@ describe.each(targets)('personal data on $name', (target) => {
     expectNotInFiles(opened.files(), encrypted);
     const view = await t.customers.read({ actor: 'rep', customerId: 'c-secret' });
     expect(view).toMatchObject({ name: 'c-secret', fields: {} });
+    expect((await t.approvals.get(transfer)).title).toBe('Transfer c-secret to Mate');
     expect((await t.audit.verify()).ok).toBe(true);
     expect((await verifyEvidencePack(before, testKeys)).ok).toBe(true);
     expect((await verifyEvidencePack(await t.evidence.pack({ employeeId: 'rep' }), testKeys)).ok).toBe(true);

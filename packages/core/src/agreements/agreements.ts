@@ -4,6 +4,7 @@ import { sha256Hex } from '../audit/hash.js';
 import { type ActorRef, actorRefSchema, idSchema } from '../domain/entities.js';
 import { ConflictError, NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
+import { deferredText, employeeName } from '../i18n/deferred-text.js';
 import { validationMessage } from '../i18n/keys.js';
 import { type GuardContext, HOST_ACTOR, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
 import { requireEmployee } from '../kernel/directory.js';
@@ -454,15 +455,14 @@ const overdueCommand: WorkflowCommandHandler<GuardContext> = async (_payload, c)
       kind: 'agreement-unsigned',
       severity: 'medium',
       employeeId: context.employeeId,
-      summary: (text) =>
-        text.agreementUnsigned({
-          employeeId: context.employeeId,
-          employeeName: employee?.name ?? null,
-          title: context.title,
-          templateId: context.templateId,
-          version: context.templateVersion,
-          reminders: context.reminders,
-        }),
+      summary: deferredText('summaries', 'agreementUnsigned', {
+        employeeId: context.employeeId,
+        employeeName: employeeName(context.employeeId),
+        title: context.title,
+        templateId: context.templateId,
+        version: context.templateVersion,
+        reminders: context.reminders,
+      }),
       evidence: {
         agreementId: c.workflow.id,
         templateId: context.templateId,

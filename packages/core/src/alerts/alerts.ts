@@ -4,10 +4,12 @@ import { idSchema, jsonSchema } from '../domain/entities.js';
 import { type Severity, severitySchema } from '../domain/vocabulary.js';
 import { NotFoundError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
+import type { DeferredText } from '../i18n/deferred-text.js';
 import type { Locale } from '../i18n/locale.js';
-import { type AlertSummaries, alertTitle, messages } from '../i18n/messages.js';
+import { alertTitle } from '../i18n/messages.js';
 import { forbiddenOutsidePolicy, type GuardContext, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
 import { managesEmployee, requireEmployee } from '../kernel/directory.js';
+import { readableNow } from '../kernel/names.js';
 import type { Page, StoreTransaction } from '../ports/store.js';
 import { tenantLocale } from '../settings/tenant-settings.js';
 import { recordIdOf, recordKind, type TypedRecord, upsertRecord } from '../store/records.js';
@@ -59,7 +61,8 @@ export interface AlertView {
 const alertDataSchema = z.object({
   kind: z.string(),
   severity: severitySchema,
-  summary: z.string(),
+  /** A catalog text rendered when read (`DeferredText`); alerts written before names were looked up at read time hold the text. */
+  summary: jsonSchema,
   evidence: z.record(z.string(), jsonSchema),
   blocking: z.boolean(),
   notify: z.array(z.string()),
@@ -78,7 +81,24 @@ type AlertData = z.output<typeof alertDataSchema>;
 /** Alerts, one record each, parsed on every read and write. */
 const alerts = recordKind(ALERT_KIND, alertDataSchema);
 
-function alertView(locale: Locale, record: TypedRecord<AlertData>): AlertView {
+/** Alert views of records, their summaries rendered now in the tenant's language with current names. */
+async function alertViews(
+  ctx: GuardContext,
+  tx: StoreTransaction,
+  tenantId: string,
+  records: readonly TypedRecord<AlertData>[],
+): Promise<AlertView[]> {
+  const locale = await tenantLocale(ctx, tx, tenantId);
+  const summaries = await readableNow(
+    tx,
+    tenantId,
+    locale,
+    records.map((r) => r.data.summary),
+  );
+  return records.map((r, i) => alertView(locale, r, String(summaries[i])));
+}
+
+function alertView(locale: Locale, record: TypedRecord<AlertData>, summary: string): AlertView {
   const d = record.data;
   return {
     id: record.id,
@@ -87,7 +107,7 @@ function alertView(locale: Locale, record: TypedRecord<AlertData>): AlertView {
     severity: d.severity,
     employeeId: record.ref,
     status: record.status as AlertView['status'],
-    summary: d.summary,
+    summary,
     evidence: d.evidence,
     blocking: d.blocking,
     raisedAt: record.at,
@@ -147,8 +167,12 @@ export async function raiseAlert(
     readonly kind: string;
     readonly severity: Severity;
     readonly employeeId: string | null;
-    /** Rendered in the tenant's language. */
-    readonly summary: (text: AlertSummaries) => string;
+    /**
+     * What happened, as a catalog text (`deferredText('summaries', …)`) that
+     * names people and customers by reference: it is rendered when read, in
+     * the tenant's language then, so an erasure or a rename reaches it.
+     */
+    readonly summary: DeferredText;
     readonly evidence: Record<string, Json>;
     readonly blocking?: boolean;
     readonly notify: readonly string[];
@@ -160,10 +184,9 @@ export async function raiseAlert(
   const key =
     alert.dedupeKey !== undefined ? alert.dedupeKey : alert.employeeId ? `${alert.kind}:${alert.employeeId}` : null;
   const dedupeKey = key === null ? null : recordIdOf(key);
-  const locale = await tenantLocale(ctx, tx, tenantId);
-  const summary = alert.summary(messages(locale).summaries);
+  const summary = alert.summary;
   if (dedupeKey !== null) {
-    const repeated = await repeatOpenAlert(uow, dedupeKey, { ...alert, summary });
+    const repeated = await repeatOpenAlert(uow, dedupeKey, alert);
     if (repeated) return repeated;
   }
   const id = ctx.ids.next('al');
@@ -206,7 +229,7 @@ export async function raiseAlert(
     key: `alert:${id}`,
     to: alert.notify,
     template: 'alert.raised',
-    data: { alertId: id, kind: alert.kind, title: alertTitle(alert.kind, locale), summary },
+    data: { alertId: id, kind: alert.kind, summary },
     now,
   });
   return id;
@@ -216,7 +239,7 @@ export async function raiseAlert(
 async function repeatOpenAlert(
   uow: Parameters<typeof raiseAlert>[1],
   dedupeKey: string,
-  alert: Omit<Parameters<typeof raiseAlert>[2], 'summary'> & { readonly summary: string },
+  alert: Parameters<typeof raiseAlert>[2],
 ): Promise<string | null> {
   const { tx, tenantId, now } = uow;
   const index = await tx.getRecord(tenantId, OPEN_ALERT_KIND, dedupeKey);
@@ -327,7 +350,7 @@ export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
         subject: record.ref ? { type: 'employee', id: record.ref } : null,
         data: { alertId, note: note ?? null },
       });
-      return alertView(await tenantLocale(ctx, uow.tx, tenantId), updated);
+      return (await alertViews(ctx, uow.tx, tenantId, [updated]))[0] as AlertView;
     });
   };
   return {
@@ -344,8 +367,7 @@ export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
           },
           { limit: q.limit, ...(q.cursor === undefined ? {} : { cursor: q.cursor }) },
         );
-        const shown = await tenantLocale(ctx, uow.tx, tenantId);
-        return { items: page.items.map((r) => alertView(shown, r)), nextCursor: page.nextCursor };
+        return { items: await alertViews(ctx, uow.tx, tenantId, page.items), nextCursor: page.nextCursor };
       });
     },
     get: async (alertId) => {
@@ -353,7 +375,7 @@ export function alertsApi(ctx: GuardContext, tenantId: string): AlertsApi {
       return inUnitOfWork(ctx, tenantId, async (uow) => {
         const record = await alerts.get(uow.tx, tenantId, id);
         if (!record) throw new NotFoundError({ entity: 'alert', id, tenantId }, { locale });
-        return alertView(await tenantLocale(ctx, uow.tx, tenantId), record);
+        return (await alertViews(ctx, uow.tx, tenantId, [record]))[0] as AlertView;
       });
     },
     acknowledge: change('acknowledged'),

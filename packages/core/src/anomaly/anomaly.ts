@@ -1,6 +1,7 @@
 import { activeBlock, raiseAlert } from '../alerts/alerts.js';
 import type { ActorRef, Json } from '../domain/entities.js';
 import { ActorBlockedError } from '../errors/guard-error.js';
+import { deferredText, employeeName } from '../i18n/deferred-text.js';
 import type { GuardContext, UnitOfWork } from '../kernel/context.js';
 import { DAY_MS, isoWeekday, zoneOffsetMs } from '../policy/local-time.js';
 import type { EmployeeRecord } from '../ports/store.js';
@@ -153,16 +154,15 @@ export async function observeActivity(
           kind: ALERT_KIND_OF[s],
           severity: employee.status === 'resigning' ? 'critical' : 'high',
           employeeId: employee.id,
-          summary: (text) =>
-            text.anomaly({
-              name: employee.name,
-              employeeId: employee.id,
-              activity: s,
-              count: result.inWindow,
-              windowMinutes: settings.anomaly[s].windowMinutes,
-              limit,
-              resigning: employee.status === 'resigning',
-            }),
+          summary: deferredText('summaries', 'anomaly', {
+            name: employeeName(employee.id),
+            employeeId: employee.id,
+            activity: s,
+            count: result.inWindow,
+            windowMinutes: settings.anomaly[s].windowMinutes,
+            limit,
+            resigning: employee.status === 'resigning',
+          }),
           evidence: {
             ...evidence,
             signal: s,

@@ -3,12 +3,14 @@ import type { ActorRef, Json, SubjectRef } from '../domain/entities.js';
 import { idSchema, subjectRefSchema } from '../domain/entities.js';
 import { NotFoundError, ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
-import { type ApprovalTitles, type InputName, messages, validationMessage } from '../i18n/messages.js';
+import type { DeferredText } from '../i18n/deferred-text.js';
+import { type InputName, validationMessage } from '../i18n/messages.js';
 import { type GuardContext, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
 import { requireActingEmployee, requireEmployee } from '../kernel/directory.js';
+import { readableNow } from '../kernel/names.js';
 import { employeesWithRole } from '../kernel/roles.js';
 import type { EmployeeRecord, Page, StoreTransaction, WorkflowRecord } from '../ports/store.js';
-import { loadSettings } from '../settings/tenant-settings.js';
+import { loadSettings, tenantLocale } from '../settings/tenant-settings.js';
 import {
   APPROVAL_MACHINE_ID,
   APPROVAL_MACHINE_VERSION,
@@ -66,31 +68,60 @@ export interface ApprovalView {
   readonly updatedAt: string;
 }
 
-/** The approval's view from its workflow record. */
-export function approvalView(record: WorkflowRecord): ApprovalView {
-  const c = WorkflowSession.contextFor(record, approvalMachine);
-  return {
-    id: record.id,
-    kind: c.kind,
-    title: c.title,
-    requester: c.requester,
-    subject: c.subject,
-    payload: c.payload,
-    state: record.state,
-    level: c.level,
-    levels: c.levels.length,
-    round: c.round,
-    approvers: c.groups,
-    satisfied: c.satisfied,
-    escalatedTo: c.escalatedTo,
-    decisions: c.decisions,
-    outcome: c.outcome,
-    reason: c.reason,
-    parentId: c.parentId,
-    version: record.version,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-  };
+/**
+ * Approval views of workflow records, their titles rendered now: a title
+ * Guard wrote is a catalog text, shown in the tenant's language with the
+ * current names of the people and customers it mentions.
+ */
+export async function approvalViews(
+  ctx: Pick<GuardContext, 'locale'>,
+  tx: StoreTransaction,
+  tenantId: string,
+  records: readonly WorkflowRecord[],
+): Promise<ApprovalView[]> {
+  const contexts = records.map((r) => WorkflowSession.contextFor(r, approvalMachine));
+  const locale = await tenantLocale(ctx, tx, tenantId);
+  const titles = await readableNow(
+    tx,
+    tenantId,
+    locale,
+    contexts.map((c) => c.title),
+  );
+  return records.map((record, i) => {
+    const c = contexts[i] as ApprovalContext;
+    return {
+      id: record.id,
+      kind: c.kind,
+      title: String(titles[i]),
+      requester: c.requester,
+      subject: c.subject,
+      payload: c.payload,
+      state: record.state,
+      level: c.level,
+      levels: c.levels.length,
+      round: c.round,
+      approvers: c.groups,
+      satisfied: c.satisfied,
+      escalatedTo: c.escalatedTo,
+      decisions: c.decisions,
+      outcome: c.outcome,
+      reason: c.reason,
+      parentId: c.parentId,
+      version: record.version,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+    };
+  });
+}
+
+/** One approval's view (see {@link approvalViews}). */
+async function approvalView(
+  ctx: Pick<GuardContext, 'locale'>,
+  tx: StoreTransaction,
+  tenantId: string,
+  record: WorkflowRecord,
+): Promise<ApprovalView> {
+  return (await approvalViews(ctx, tx, tenantId, [record]))[0] as ApprovalView;
 }
 
 const requestSchema = z.strictObject({
@@ -329,7 +360,7 @@ export function approvalsModule(
       'approval.resolve': resolveCommand,
       'approval.escalate': escalateCommand,
       'approval.done': async (_payload, c) => {
-        const view = approvalView(c.workflow);
+        const view = await approvalView(c.env, c.tx, c.tenantId, c.workflow);
         await onDone[view.kind]?.(view, c);
         return [];
       },
@@ -347,8 +378,8 @@ export async function startApproval(
   input: {
     readonly requester: string;
     readonly kind: ApprovalKind;
-    /** The title as given (a host's request), or rendered from the catalog in the tenant's language. */
-    readonly title: string | ((titles: ApprovalTitles) => string);
+    /** The title as given (a host's request), or a catalog text rendered when the approval is read. */
+    readonly title: string | DeferredText;
     readonly subject: SubjectRef | null;
     readonly payload: Readonly<Record<string, Json>>;
     readonly levels?: readonly ApprovalLevel[] | undefined;
@@ -366,10 +397,7 @@ export async function startApproval(
       kind: input.kind,
       requester: input.requester,
       subject: input.subject,
-      title:
-        typeof input.title === 'string'
-          ? input.title
-          : input.title(messages(settings.locale ?? ctx.locale).approvalTitles),
+      title: input.title,
       payload: input.payload,
       levels,
       parentId: input.parentId ?? null,
@@ -407,7 +435,7 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
         actor: employee(parsed.actor),
         at: uow.now,
       });
-      return approvalView(updated);
+      return approvalView(ctx, uow.tx, tenantId, updated);
     });
   };
   return {
@@ -438,7 +466,7 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
           levels: parsed.levels,
           actor: employee(parsed.actor),
         });
-        return approvalView(record);
+        return approvalView(ctx, uow.tx, tenantId, record);
       });
     },
     approve: (input) =>
@@ -470,7 +498,9 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
     withdraw: (input) => act('approval withdrawal', withdrawSchema, input, async () => ({ type: 'WITHDRAW' })),
     get: async (approvalId) => {
       const id = parseInput(idSchema, approvalId, { what: 'approval id', locale });
-      return inUnitOfWork(ctx, tenantId, async (uow) => approvalView(await requireApproval(uow, id, locale)));
+      return inUnitOfWork(ctx, tenantId, async (uow) =>
+        approvalView(ctx, uow.tx, tenantId, await requireApproval(uow, id, locale)),
+      );
     },
     inbox: async (input) => {
       const { actor, cursor, limit } = parseInput(inboxSchema, input, { what: 'approval inbox', locale });
@@ -483,7 +513,10 @@ export function approvalsApi(ctx: GuardContext, tenantId: string): ApprovalsApi 
         const delegators = await delegatorsOf(uow.tx, tenantId, actor, uow.now);
         const mayDecide = (record: WorkflowRecord) =>
           waitingFor(WorkflowSession.contextFor(record, approvalMachine)).some((p) => p === actor || delegators.has(p));
-        return { items: page.items.filter(mayDecide).map(approvalView), nextCursor: page.nextCursor };
+        return {
+          items: await approvalViews(ctx, uow.tx, tenantId, page.items.filter(mayDecide)),
+          nextCursor: page.nextCursor,
+        };
       });
     },
     delegate: async (input) => {

@@ -6,6 +6,7 @@ import { checkConnector } from '../connectors/check.js';
 import { type ActorRef, type CustomerInput, customerSchema, idSchema, orderSchema } from '../domain/entities.js';
 import { parseInput } from '../errors/validate.js';
 import type { CrmFeature } from '../i18n/catalog.js';
+import { customerName, deferredText } from '../i18n/deferred-text.js';
 import { validationMessage } from '../i18n/keys.js';
 import { type GuardContext, inTheFuture, withTenant } from '../kernel/context.js';
 import { employeesWithRole } from '../kernel/roles.js';
@@ -454,15 +455,14 @@ async function applyPage(
           kind: 'crm-owner-differs',
           severity: 'medium',
           employeeId: customer.ownerId,
-          summary: (text) =>
-            text.crmOwnerDiffers({
-              connector,
-              customerId: customer.id,
-              customerName: customer.name,
-              guardOwner: customer.ownerId,
-              crmOwner: unknownUser ? (crm.ownerUserId as string) : crmOwner,
-              knownInGuard: !unknownUser,
-            }),
+          summary: deferredText('summaries', 'crmOwnerDiffers', {
+            connector,
+            customerId: customer.id,
+            customerName: customerName(customer.id),
+            guardOwner: customer.ownerId,
+            crmOwner: unknownUser ? (crm.ownerUserId as string) : crmOwner,
+            knownInGuard: !unknownUser,
+          }),
           evidence: {
             connector,
             customerId: customer.id,

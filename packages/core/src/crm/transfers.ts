@@ -5,6 +5,7 @@ import type { AuditDraft } from '../audit/index.js';
 import { checkConnector } from '../connectors/check.js';
 import { nameSchema } from '../domain/entities.js';
 import { ValidationError } from '../errors/guard-error.js';
+import { customerName, deferredText } from '../i18n/deferred-text.js';
 import { validationMessage } from '../i18n/keys.js';
 import type { GuardContext } from '../kernel/context.js';
 import { employeesWithRole } from '../kernel/roles.js';
@@ -127,7 +128,6 @@ interface Plan {
   action: 'send' | 'ask' | 'write' | 'none';
   /** The customer's id in the CRM. */
   externalId: string | null;
-  customerName: string;
 }
 
 /** The connectors of a tenant, checked; throws what a resolver throws. */
@@ -352,7 +352,6 @@ function planTransfers(
         next: current as TransferState,
         action: 'none',
         externalId,
-        customerName: customer?.name ?? customerId,
       };
       plans.push(plan);
       const unfinished = current !== null && (current.status === 'sending' || current.status === 'retrying');
@@ -586,7 +585,7 @@ async function alertRefusal(
   ctx: GuardContext,
   tx: StoreTransaction,
   tenantId: string,
-  plan: Pick<Plan, 'next' | 'customerName'>,
+  plan: Pick<Plan, 'next'>,
   now: string,
   audit: AuditDraft[],
 ) {
@@ -599,14 +598,13 @@ async function alertRefusal(
       kind: 'crm-transfer-failed',
       severity: 'high',
       employeeId: state.from ?? state.to,
-      summary: (text) =>
-        text.crmTransferFailed({
-          connector: state.connector,
-          customerId: state.customerId,
-          customerName: plan.customerName,
-          to: state.to,
-          code,
-        }),
+      summary: deferredText('summaries', 'crmTransferFailed', {
+        connector: state.connector,
+        customerId: state.customerId,
+        customerName: customerName(state.customerId),
+        to: state.to,
+        code,
+      }),
       evidence: {
         connector: state.connector,
         customerId: state.customerId,
@@ -680,14 +678,6 @@ async function settleChecks(
 ) {
   const now = ctx.clock.now().toISOString();
   await ctx.store.transaction(async (tx) => {
-    const customers = new Map(
-      (
-        await tx.getCustomers(
-          tenantId,
-          states.map((s) => s.record.data.customerId),
-        )
-      ).map((c) => [c.id, c]),
-    );
     const audit: AuditDraft[] = [];
     for (const [i, { record }] of states.entries()) {
       const result = results[i];
@@ -713,8 +703,7 @@ async function settleChecks(
       await transferStates.update(tx, record, { status: next.status, at: now, data: next }, now);
       audit.push(auditOf(next));
       if (next.status === 'failed') {
-        const customerName = customers.get(next.customerId)?.name ?? next.customerId;
-        await alertRefusal(ctx, tx, tenantId, { next, customerName }, now, audit);
+        await alertRefusal(ctx, tx, tenantId, { next }, now, audit);
       }
     }
     if (audit.length > 0) await ctx.audit.append(tx, tenantId, audit);

@@ -6,7 +6,7 @@ import {
   type SignatureEvidence,
   signatureRecords,
 } from '../agreements/agreements.js';
-import { type ApprovalView, approvalView } from '../approvals/approvals.js';
+import { type ApprovalView, approvalViews } from '../approvals/approvals.js';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { type VerifyFailureReason, verifyEntries } from '../audit/chain.js';
 import { auditCheckpointSchema, verifyCheckpointSignature } from '../audit/checkpoint.js';
@@ -443,12 +443,15 @@ export function evidenceApi(ctx: GuardContext, tenantId: string): EvidenceApi {
           context: WorkflowSession.contextOf(r) as { readonly [key: string]: Json },
         }));
 
-        const approvals = (await allWorkflows(tx, tenantId, { machine: APPROVAL_MACHINE_ID }))
-          .filter((r) => {
+        const approvals = await approvalViews(
+          ctx,
+          tx,
+          tenantId,
+          (await allWorkflows(tx, tenantId, { machine: APPROVAL_MACHINE_ID })).filter((r) => {
             const c = WorkflowSession.contextFor(r, approvalMachine);
             return c.requester === id || (c.decisions ?? []).some((d) => d.approver === id || d.by === id);
-          })
-          .map(approvalView);
+          }),
+        );
 
         const access = await accessHistory(tx, tenantId, id);
 

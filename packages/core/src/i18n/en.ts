@@ -1,9 +1,12 @@
 import type { Action, VerifyFailureReason } from '../domain/vocabulary.js';
 import type { AnomalyActivity, MessageCatalog } from './catalog.js';
-import { joined, kindName, list, money, refusal, s } from './format.js';
+import { alertKindName, joined, kindName, list, money, refusal, s } from './format.js';
 
 /** A person as texts name them: `孙丽 (e-0025)`, or the id alone when the directory has no name. */
-const named = (name: string | null, id: string): string => (name === null ? id : `${name} (${id})`);
+/** A name with its id; the id alone when there is no name, or the name is the id (an erased person or customer). */
+const named = (name: string | null, id: string): string => (name === null || name === id ? id : `${name} (${id})`);
+/** The same, the name in quotes. */
+const quoted = (name: string | null, id: string): string => (name === null || name === id ? id : `"${name}" (${id})`);
 
 /**
  * Every text Guard shows, in English.
@@ -222,7 +225,7 @@ export const en: MessageCatalog = {
   },
   summaries: {
     anomaly: ({ name, employeeId, activity, count, windowMinutes, limit, resigning }) =>
-      `${name} (${employeeId}): ${count} ${en.activities[activity]} events in ${windowMinutes} min (limit ${limit}${resigning ? ', lowered while resigning' : ''}).`,
+      `${named(name, employeeId)}: ${count} ${en.activities[activity]} events in ${windowMinutes} min (limit ${limit}${resigning ? ', lowered while resigning' : ''}).`,
     followUpOverdue: ({ ownerId, ownerName, count, customers, days }) =>
       `${count} customer(s) of ${named(ownerName, ownerId)} have had no follow-up for ${days} days or more: ${customers.join(', ')}.`,
     successorUnavailable: ({ count, unplanned, employeeId, employeeName, to }) =>
@@ -234,13 +237,13 @@ export const en: MessageCatalog = {
     agreementUnsigned: ({ employeeId, employeeName, title, templateId, version, reminders }) =>
       `${named(employeeName, employeeId)} has not signed "${title}" (${templateId} v${version}) after ${reminders} reminders.`,
     riskThreshold: ({ pack, subject, subjectId, subjectName, score, threshold, reasons }) =>
-      `${pack}: ${subject} ${subjectName === null ? subjectId : `"${subjectName}" (${subjectId})`} scored ${score} (alert at ${threshold})${reasons.length > 0 ? ` — ${reasons.join('; ')}` : ''}`,
+      `${pack}: ${subject} ${quoted(subjectName, subjectId)} scored ${score} (alert at ${threshold})${reasons.length > 0 ? ` — ${reasons.join('; ')}` : ''}`,
     effectDead: ({ effect, key, attempts, lastError }) =>
       `The ${effect === 'crm.transfer' ? 'CRM transfer' : effect === 'notify' ? 'notification' : 'outbox'} effect ${key} failed ${attempts} times and was given up: ${lastError}`,
     crmTransferFailed: ({ connector, customerId, customerName, to, code }) =>
-      `${connector} did not move ${customerName} (${customerId}) to ${to ?? 'the public pool'}: ${refusal(en.crmRefusals, code, (c) => `refused with code ${c}; see the alert's evidence`)}`,
+      `${connector} did not move ${named(customerName, customerId)} to ${to ?? 'the public pool'}: ${refusal(en.crmRefusals, code, (c) => `refused with code ${c}; see the alert's evidence`)}`,
     crmOwnerDiffers: ({ connector, customerId, customerName, guardOwner, crmOwner, knownInGuard }) =>
-      `${customerName} (${customerId}) belongs to ${guardOwner ?? 'the public pool'} in Guard but to ${crmOwner === null ? 'the pool' : knownInGuard ? crmOwner : `CRM user ${crmOwner}, who is no Guard employee`} in ${connector}: decide who owns it, then transfer it in Guard (Guard moves the CRM along) or correct it in the CRM.`,
+      `${named(customerName, customerId)} belongs to ${guardOwner ?? 'the public pool'} in Guard but to ${crmOwner === null ? 'the pool' : knownInGuard ? crmOwner : `CRM user ${crmOwner}, who is no Guard employee`} in ${connector}: decide who owns it, then transfer it in Guard (Guard moves the CRM along) or correct it in the CRM.`,
   },
   crmRefusals: {
     NOT_FOUND: "the customer is not in the CRM: check the customer's id there (externalRefs)",
@@ -610,6 +613,6 @@ export const en: MessageCatalog = {
     }),
     'agreement.reminder': (d) => ({ title: `Reminder: sign ${s(d.title)}`, body: 'This agreement is still unsigned.' }),
     'training.assigned': (d) => ({ title: `Training: ${s(d.title)}`, body: `Please complete it by ${s(d.dueAt)}.` }),
-    'alert.raised': (d) => ({ title: `Alert: ${s(d.title, kindName(en, d.kind))}`, body: s(d.summary) }),
+    'alert.raised': (d) => ({ title: `Alert: ${s(d.title, alertKindName(en, d.kind))}`, body: s(d.summary) }),
   },
 };

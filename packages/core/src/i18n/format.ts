@@ -24,6 +24,13 @@ export function kindName(catalog: MessageCatalog, kind: Json | undefined): strin
   return Object.hasOwn(names, k) ? (names[k] as string) : k;
 }
 
+/** An alert kind's title in the catalog's language; a kind the host raises itself as it is. */
+export function alertKindName(catalog: MessageCatalog, kind: Json | undefined): string {
+  const names: Readonly<Record<string, string>> = catalog.alerts;
+  const k = s(kind);
+  return Object.hasOwn(names, k) ? (names[k] as string) : k;
+}
+
 /** Why a CRM refused a move, by its code, in the catalog's language; a code it does not know through `unknown`. */
 export function refusal(
   refusals: MessageCatalog['crmRefusals'],

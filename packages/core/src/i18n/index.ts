@@ -1,3 +1,18 @@
+export {
+  customerName,
+  type DeferredParams,
+  type DeferredSection,
+  type DeferredText,
+  deferredText,
+  employeeName,
+  type InLocales,
+  inLocales,
+  isNameRef,
+  type NameRef,
+  namesIn,
+  type ResolvedNames,
+  renderDeferred,
+} from './deferred-text.js';
 export { isLocale, type Locale, locales } from './locale.js';
 export {
   type AlertSummaries,

@@ -1,5 +1,6 @@
 import type { MessageCatalog } from './catalog.js';
 import { en } from './en.js';
+import { alertKindName } from './format.js';
 import { MARK } from './keys.js';
 import type { Locale } from './locale.js';
 import { zhCN } from './zh-CN.js';
@@ -53,8 +54,7 @@ export function messages(locale: Locale): MessageCatalog {
  * ```
  */
 export function alertTitle(kind: string, locale: Locale): string {
-  const alerts: Readonly<Record<string, string>> = catalogs[locale].alerts;
-  return Object.hasOwn(alerts, kind) ? (alerts[kind] as string) : kind;
+  return alertKindName(catalogs[locale], kind);
 }
 
 /**

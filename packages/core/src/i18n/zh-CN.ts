@@ -1,9 +1,14 @@
 import type { Action, VerifyFailureReason } from '../domain/vocabulary.js';
 import type { AnomalyActivity, ApprovalKindName, MessageCatalog } from './catalog.js';
-import { joined, kindName, list, money, refusal, s } from './format.js';
+import { alertKindName, joined, kindName, list, money, refusal, s } from './format.js';
 
 /** 文本中的人名：`孙丽（e-0025）`；通讯录中没有姓名时只写编号（后接空格）。 */
-const named = (name: string | null, id: string): string => (name === null ? `${id} ` : `${name}（${id}）`);
+/** A name with its id; the id alone when there is no name, or the name is the id (an erased person or customer). */
+const named = (name: string | null, id: string): string =>
+  name === null || name === id ? `${id} ` : `${name}（${id}）`;
+/** The same, the name in corner brackets. */
+const quoted = (name: string | null, id: string): string =>
+  name === null || name === id ? ` ${id} ` : `「${name}」（${id}）`;
 
 /**
  * Every text Guard shows, in Simplified Chinese (zh-CN).
@@ -220,7 +225,7 @@ export const zhCN: MessageCatalog = {
   },
   summaries: {
     anomaly: ({ name, employeeId, activity, count, windowMinutes, limit, resigning }) =>
-      `${name}（${employeeId}）在 ${windowMinutes} 分钟内${zhCN.activities[activity]} ${count} 次（上限 ${limit}${resigning ? '，离职期间已调低' : ''}）。`,
+      `${named(name, employeeId)}在 ${windowMinutes} 分钟内${zhCN.activities[activity]} ${count} 次（上限 ${limit}${resigning ? '，离职期间已调低' : ''}）。`,
     followUpOverdue: ({ ownerId, ownerName, count, customers, days }) =>
       `${named(ownerName, ownerId)}名下 ${count} 个客户已 ${days} 天以上没有跟进记录：${customers.join('、')}。`,
     successorUnavailable: ({ count, unplanned, employeeId, employeeName, to }) =>
@@ -232,13 +237,13 @@ export const zhCN: MessageCatalog = {
     agreementUnsigned: ({ employeeId, employeeName, title, templateId, version, reminders }) =>
       `${named(employeeName, employeeId)}经 ${reminders} 次提醒仍未签署「${title}」（${templateId} 第 ${version} 版）。`,
     riskThreshold: ({ pack, subject, subjectId, subjectName, score, threshold, reasons }) =>
-      `${pack}：${subject === 'employee' ? '员工' : '客户'}${subjectName === null ? ` ${subjectId} ` : `「${subjectName}」（${subjectId}）`}风险评分 ${score}（预警阈值 ${threshold}）${reasons.length > 0 ? `——${reasons.join('；')}` : ''}`,
+      `${pack}：${subject === 'employee' ? '员工' : '客户'}${quoted(subjectName, subjectId)}风险评分 ${score}（预警阈值 ${threshold}）${reasons.length > 0 ? `——${reasons.join('；')}` : ''}`,
     effectDead: ({ effect, key, attempts, lastError }) =>
       `${effect === 'crm.transfer' ? '客户转移' : effect === 'notify' ? '通知' : '外发任务'} ${key} 已失败 ${attempts} 次并放弃：${lastError}`,
     crmTransferFailed: ({ connector, customerId, customerName, to, code }) =>
-      `连接器「${connector}」未能把客户「${customerName}」（${customerId}）转给${to === null ? '公海' : ` ${to} `}：${refusal(zhCN.crmRefusals, code, (c) => `被拒绝，代码 \`${c}\`；详见预警证据`)}`,
+      `连接器「${connector}」未能把客户${quoted(customerName, customerId)}转给${to === null ? '公海' : ` ${to} `}：${refusal(zhCN.crmRefusals, code, (c) => `被拒绝，代码 \`${c}\`；详见预警证据`)}`,
     crmOwnerDiffers: ({ connector, customerId, customerName, guardOwner, crmOwner, knownInGuard }) =>
-      `客户「${customerName}」（${customerId}）在本系统中归 ${guardOwner ?? '公海'}，在连接器「${connector}」中却归${crmOwner === null ? '公海' : knownInGuard ? ` ${crmOwner} ` : `客户管理系统账号 ${crmOwner}（不是本系统员工）`}：请确定负责人，在本系统中转移（客户管理系统随之变更），或在客户管理系统中更正。`,
+      `客户${quoted(customerName, customerId)}在本系统中归 ${guardOwner ?? '公海'}，在连接器「${connector}」中却归${crmOwner === null ? '公海' : knownInGuard ? ` ${crmOwner} ` : `客户管理系统账号 ${crmOwner}（不是本系统员工）`}：请确定负责人，在本系统中转移（客户管理系统随之变更），或在客户管理系统中更正。`,
   },
   crmRefusals: {
     NOT_FOUND: '客户管理系统中没有该客户：请核对该客户在系统中的编号（`externalRefs`）',
@@ -592,6 +597,6 @@ export const zhCN: MessageCatalog = {
     'agreement.assigned': (d) => ({ title: `请签署：${s(d.title)}`, body: '有一份新协议等待您签署。' }),
     'agreement.reminder': (d) => ({ title: `提醒：请签署 ${s(d.title)}`, body: '该协议尚未签署。' }),
     'training.assigned': (d) => ({ title: `培训：${s(d.title)}`, body: `请在 ${s(d.dueAt)} 前完成。` }),
-    'alert.raised': (d) => ({ title: `预警：${s(d.title, kindName(zhCN, d.kind))}`, body: s(d.summary) }),
+    'alert.raised': (d) => ({ title: `预警：${s(d.title, alertKindName(zhCN, d.kind))}`, body: s(d.summary) }),
   },
 };

@@ -6,6 +6,7 @@ import { idSchema, isoDateSchema, isoDateTimeSchema } from '../domain/entities.j
 import { toJson } from '../domain/json.js';
 import { NotFoundError, ValidationError, WorkflowRejectedError } from '../errors/guard-error.js';
 import { issueSummary, parseInput } from '../errors/validate.js';
+import { deferredText, employeeName } from '../i18n/deferred-text.js';
 import type { Locale } from '../i18n/locale.js';
 import { type InputName, type MessageCatalog, messages, validationMessage } from '../i18n/messages.js';
 import {
@@ -649,12 +650,12 @@ const signOffCommand: WorkflowCommandHandler<GuardContext> = async (_payload, c)
   const context = WorkflowSession.contextFor(c.workflow, offboardingMachine);
   const uow = await unitOf(c);
   if (!uow) return [];
-  const [employee] = await c.tx.getEmployees(c.tenantId, [context.employeeId]);
+  const [_employee] = await c.tx.getEmployees(c.tenantId, [context.employeeId]);
   const { receivables, openOrders } = money(context.items);
   await startApproval(c.env, uow, {
     requester: context.employeeId,
     kind: 'offboarding-signoff',
-    title: (t) => t.offboardingSignoff({ employee: employee?.name ?? context.employeeId }),
+    title: deferredText('approvalTitles', 'offboardingSignoff', { employee: employeeName(context.employeeId) }),
     subject: { type: 'employee', id: context.employeeId },
     payload: {
       caseId: c.workflow.id,
@@ -751,14 +752,13 @@ const completeCommand: WorkflowCommandHandler<GuardContext> = async (payload, c)
       kind: 'handover-successor-unavailable',
       severity: 'high',
       employeeId: context.employeeId,
-      summary: (text) =>
-        text.successorUnavailable({
-          count: fallbacks.length,
-          unplanned: fallbacks.filter((f) => f.successorId === null).length,
-          employeeId: context.employeeId,
-          employeeName: employee?.name ?? null,
-          to: fallbacks[0]?.to ?? null,
-        }),
+      summary: deferredText('summaries', 'successorUnavailable', {
+        count: fallbacks.length,
+        unplanned: fallbacks.filter((f) => f.successorId === null).length,
+        employeeId: context.employeeId,
+        employeeName: employeeName(context.employeeId),
+        to: fallbacks[0]?.to ?? null,
+      }),
       evidence: { offboardingId: c.workflow.id, customers: toJson(fallbacks) },
       notify: [...new Set([...(context.managerId ? [context.managerId] : []), ...context.hrIds])].filter(
         (id) => id !== context.employeeId,
@@ -779,27 +779,19 @@ async function fallbackOwner(c: CommandContext, context: OffboardingContext): Pr
   return { to: manager?.status === 'active' ? manager.id : null };
 }
 
-/** An employee's name for alert texts, or `null` when the directory no longer has them. */
-async function nameOf(c: CommandContext, employeeId: string): Promise<string | null> {
-  const [employee] = await c.tx.getEmployees(c.tenantId, [employeeId]);
-  return employee?.name ?? null;
-}
-
 const escalateCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) => {
   const context = WorkflowSession.contextFor(c.workflow, offboardingMachine);
   const openItems = Number(payload.openItems ?? 0);
-  const employeeName = await nameOf(c, context.employeeId);
   await raiseAlert(c.env, recorderOf(c), {
     kind: 'offboarding-escalated',
     severity: 'high',
     employeeId: context.employeeId,
-    summary: (text) =>
-      text.offboardingEscalated({
-        employeeId: context.employeeId,
-        employeeName,
-        openItems,
-        lastWorkingDay: context.lastWorkingDay,
-      }),
+    summary: deferredText('summaries', 'offboardingEscalated', {
+      employeeId: context.employeeId,
+      employeeName: employeeName(context.employeeId),
+      openItems,
+      lastWorkingDay: context.lastWorkingDay,
+    }),
     evidence: { offboardingId: c.workflow.id, lastWorkingDay: context.lastWorkingDay, openItems },
     notify: [...new Set([...(context.managerId ? [context.managerId] : []), ...context.hrIds])].filter(
       (id) => id !== context.employeeId,
@@ -814,12 +806,15 @@ const overdueCommand: WorkflowCommandHandler<GuardContext> = async (payload, c) 
   const context = WorkflowSession.contextFor(c.workflow, offboardingMachine);
   const month = Number(payload.month);
   const terms = context.nonCompete;
-  const employeeName = await nameOf(c, context.employeeId);
   await raiseAlert(c.env, recorderOf(c), {
     kind: 'non-compete-compensation-overdue',
     severity: 'high',
     employeeId: context.employeeId,
-    summary: (text) => text.compensationOverdue({ employeeId: context.employeeId, employeeName, month }),
+    summary: deferredText('summaries', 'compensationOverdue', {
+      employeeId: context.employeeId,
+      employeeName: employeeName(context.employeeId),
+      month,
+    }),
     evidence: {
       offboardingId: c.workflow.id,
       month,

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { enqueueNotification, raiseAlert } from '../alerts/alerts.js';
 import type { ActorRef } from '../domain/entities.js';
+import { customerName, deferredText, employeeName } from '../i18n/deferred-text.js';
 import type { GuardContext } from '../kernel/context.js';
 import { DAY_MS, zoneOffsetMs } from '../policy/local-time.js';
 import type { StoreTransaction, TenantRecord } from '../ports/store.js';
@@ -23,7 +24,8 @@ const NAMED = 20;
 
 const digestEntrySchema = z.strictObject({
   customerId: z.string(),
-  customerName: z.string(),
+  /** Kept by entries written before names were looked up when the digest goes out; not read. */
+  customerName: z.string().optional(),
   days: z.int(),
   /** The follow-up clock's start when the customer went overdue: a later start means a follow-up since. */
   since: z.string(),
@@ -50,7 +52,6 @@ export interface OverdueFollowUp {
   readonly ownerId: string;
   readonly since: string;
   readonly customerId: string;
-  readonly customerName: string;
   readonly days: number;
 }
 
@@ -80,7 +81,6 @@ export async function addToFollowUpDigest(
   if (current?.data.customers?.some((c) => c.customerId === overdue.customerId)) return;
   const entry = {
     customerId: overdue.customerId,
-    customerName: overdue.customerName,
     days: overdue.days,
     since: overdue.since,
   };
@@ -132,25 +132,32 @@ export const followUpDigestHandler = digestTimer.handler<GuardContext>(async (ev
       .filter((x) => x.ownerId === event.ownerId)
       .map((x) => x.id),
   );
-  const customers: typeof listed = [];
-  for (const x of listed) {
-    if (!owned.has(x.customerId)) continue; // reassigned or returned to the pool since
-    const clock = await c.tx.getTimer(c.tenantId, followUpTimerKey(x.customerId));
-    if (clock && followUpTimer.read(clock.event).since !== x.since) continue; // followed up since
-    customers.push(x);
+  const customers: { customerId: string; days: number; since: string }[] = [];
+  for (const { customerId, days, since } of listed) {
+    if (!owned.has(customerId)) continue; // reassigned or returned to the pool since
+    const clock = await c.tx.getTimer(c.tenantId, followUpTimerKey(customerId));
+    if (clock && followUpTimer.read(clock.event).since !== since) continue; // followed up since
+    customers.push({ customerId, days, since });
   }
   if (customers.length === 0) return;
   const [owner] = await c.tx.getEmployees(c.tenantId, [event.ownerId]);
   const managerId = owner?.managerId ?? null;
   const days = Math.min(...customers.map((x) => x.days));
-  const names = customers.slice(0, NAMED).map((x) => `${x.customerName} (${x.customerId})`);
+  // Names are looked up when the texts are read: an erased customer shows as its id.
+  const names = customers.slice(0, NAMED).map((x) => customerName(x.customerId, { withId: true }));
   const system: ActorRef = { type: 'system', id: 'follow-up-rules' };
   const evidence = { day: event.day, customers, count: customers.length };
   await enqueueNotification(ctx, c.tx, c.tenantId, {
     key: `follow-up-digest:${id}`,
     to: [event.ownerId, ...(managerId ? [managerId] : [])],
     template: 'follow-up.digest',
-    data: { ownerId: event.ownerId, ownerName: owner?.name ?? null, count: customers.length, days, customers: names },
+    data: {
+      ownerId: event.ownerId,
+      ownerName: employeeName(event.ownerId),
+      count: customers.length,
+      days,
+      customers: names,
+    },
     now: c.at,
   });
   await raiseAlert(
@@ -160,14 +167,13 @@ export const followUpDigestHandler = digestTimer.handler<GuardContext>(async (ev
       kind: 'follow-up-overdue',
       severity: 'medium',
       employeeId: event.ownerId,
-      summary: (text) =>
-        text.followUpOverdue({
-          ownerId: event.ownerId,
-          ownerName: owner?.name ?? null,
-          count: customers.length,
-          customers: names,
-          days,
-        }),
+      summary: deferredText('summaries', 'followUpOverdue', {
+        ownerId: event.ownerId,
+        ownerName: employeeName(event.ownerId),
+        count: customers.length,
+        customers: names,
+        days,
+      }),
       evidence,
       notify: [],
       actor: system,

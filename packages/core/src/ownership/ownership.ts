@@ -8,6 +8,7 @@ import { toJson } from '../domain/json.js';
 import { type FollowUpChannel, followUpChannelSchema } from '../domain/vocabulary.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
+import { customerName, deferredText, employeeName } from '../i18n/deferred-text.js';
 import { validationMessage } from '../i18n/keys.js';
 import {
   type GuardContext,
@@ -363,7 +364,9 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
     const managerId = owner?.managerId ?? null;
     const sinceMs = Date.parse(due.since);
     const days = Math.floor((Date.parse(c.at) - sinceMs) / DAY_MS);
-    const data = { customerId: customer.id, customerName: customer.name, ownerId: due.ownerId, days };
+    const data = { customerId: customer.id, ownerId: due.ownerId, days };
+    // The name is looked up when the notification goes out, so an erasure before then reaches it.
+    const told = { ...data, customerName: customerName(customer.id) };
     const schedule = async (stage: FollowUpDue['stage'], afterDays: number) => {
       const next: FollowUpDue = { ...due, stage };
       await c.tx.scheduleTimer({
@@ -383,7 +386,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
         key,
         to: [due.ownerId],
         template: 'follow-up.reminder',
-        data,
+        data: told,
         now: c.at,
       });
       c.session.record({
@@ -400,7 +403,6 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
         ownerId: due.ownerId,
         since: due.since,
         customerId: customer.id,
-        customerName: customer.name,
         days,
       });
       if (settings.followUp.returnToPoolAfterDays !== null) {
@@ -421,7 +423,7 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
         key,
         to: [due.ownerId, ...(managerId ? [managerId] : [])],
         template: 'follow-up.returned-to-pool',
-        data,
+        data: told,
         now: c.at,
       });
     }
@@ -434,14 +436,13 @@ export function ownershipModule(): WorkflowModule<GuardContext> {
         const context = WorkflowSession.contextFor(c.workflow, claimMachine);
         const tenant = await c.tx.getTenant(c.tenantId);
         if (!tenant) return [];
-        const customer = await c.tx.getCustomer(c.tenantId, context.customerId);
         const approval = await startApproval(
           c.env,
           { tx: c.tx, tenant, session: c.session, now: c.at },
           {
             requester: context.claimantId,
             kind: 'ownership-claim',
-            title: (t) => t.claim({ customer: customer?.name ?? context.customerId }),
+            title: deferredText('approvalTitles', 'claim', { customer: customerName(context.customerId) }),
             subject: { type: 'customer', id: context.customerId },
             payload: {
               claimId: c.workflow.id,
@@ -708,7 +709,10 @@ export function ownershipApi(ctx: GuardContext, tenantId: string): OwnershipApi 
         const approval = await startApproval(ctx, uow, {
           requester: actor.id,
           kind: 'ownership-transfer',
-          title: (t) => t.transfer({ customer: customer.name, to: target.name }),
+          title: deferredText('approvalTitles', 'transfer', {
+            customer: customerName(customer.id),
+            to: employeeName(target.id),
+          }),
           subject: { type: 'customer', id: customer.id },
           payload: { customerId: customer.id, from: customer.ownerId, to: target.id, reason: p.reason },
           actor: employee(actor.id),

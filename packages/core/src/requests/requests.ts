@@ -1,11 +1,12 @@
 import * as z from 'zod';
 import { assertNotBlocked, observeActivity } from '../anomaly/anomaly.js';
-import { type ApprovalOutcomeHandler, type ApprovalView, approvalView, startApproval } from '../approvals/approvals.js';
+import { type ApprovalOutcomeHandler, type ApprovalView, startApproval } from '../approvals/approvals.js';
 import type { Decision } from '../domain/decision.js';
 import type { ActorRef, FieldValue, Json, SubjectRef } from '../domain/entities.js';
 import { idSchema } from '../domain/entities.js';
 import { ForbiddenError, NotFoundError, ValidationError, WorkflowRejectedError } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
+import { deferredText } from '../i18n/deferred-text.js';
 import { validationMessage } from '../i18n/keys.js';
 import {
   forbiddenOutsidePolicy,
@@ -460,7 +461,7 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
           const approval = await startApproval(ctx, uow, {
             requester: employee.id,
             kind: 'customer-export',
-            title: (t) => t.export({ count }),
+            title: deferredText('approvalTitles', 'export', { count }),
             subject: subjectFor(p.customerIds),
             payload: { exportId: id, count, classes, reason: p.reason },
             actor: employeeRef(employee.id),
@@ -594,7 +595,7 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
         const approval = await startApproval(ctx, uow, {
           requester: employee.id,
           kind: 'customer-delete',
-          title: (t) => t.delete({ count }),
+          title: deferredText('approvalTitles', 'delete', { count }),
           subject: subjectFor(p.customerIds),
           payload: { customerIds: [...p.customerIds], reason: p.reason },
           actor: employeeRef(employee.id),
@@ -605,7 +606,7 @@ export function customerRequestsApi(ctx: GuardContext, tenantId: string): Custom
           subject: subjectFor(p.customerIds),
           data: { approvalId: approval.id, customerIds: [...p.customerIds], reason: p.reason },
         });
-        const state = approvalView(approval).state;
+        const state = approval.state;
         return {
           approvalId: approval.id,
           customerIds: [...p.customerIds],

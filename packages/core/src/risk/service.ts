@@ -7,6 +7,7 @@ import { actorRefSchema, idSchema } from '../domain/entities.js';
 import { toJson } from '../domain/json.js';
 import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '../errors/guard-error.js';
 import { parseInput } from '../errors/validate.js';
+import { customerName, deferredText, employeeName, inLocales } from '../i18n/deferred-text.js';
 import { validationMessage } from '../i18n/keys.js';
 import type { Locale } from '../i18n/locale.js';
 import { type GuardContext, HOST_ACTOR, inTheFuture, inUnitOfWork, type UnitOfWork } from '../kernel/context.js';
@@ -14,7 +15,7 @@ import { existingIds } from '../kernel/directory.js';
 import { employeesWithRole } from '../kernel/roles.js';
 import { restartFollowUpClock } from '../ownership/customer-hooks.js';
 import type { Page, StoredRecord, StoreTransaction } from '../ports/store.js';
-import { loadSettings, tenantLocale } from '../settings/tenant-settings.js';
+import { loadSettings } from '../settings/tenant-settings.js';
 import { pagedItems } from '../store/pages.js';
 import { recordKind } from '../store/records.js';
 import { OFFBOARDING_MACHINE_ID, offboardingMachine } from '../workflows/offboarding/index.js';
@@ -419,11 +420,6 @@ async function settleAlert(
     const isOpen = open !== null && open.status !== 'resolved';
     if (crossing || isOpen) {
       const { employeeId, notify } = await alertTargets(uow.tx, tenantId, subject);
-      const locale = await tenantLocale(ctx, uow.tx, tenantId);
-      const subjectName =
-        subject.type === 'employee'
-          ? ((await uow.tx.getEmployees(tenantId, [subject.id]))[0]?.name ?? null)
-          : ((await uow.tx.getCustomer(tenantId, subject.id))?.name ?? null);
       alertId = await raiseAlert(
         ctx,
         { tx: uow.tx, now: uow.now, tenantId, record: (d) => uow.session.record(d) },
@@ -431,16 +427,15 @@ async function settleAlert(
           kind: 'risk-threshold',
           severity: pack.severity ?? 'high',
           employeeId,
-          summary: (text) =>
-            text.riskThreshold({
-              pack: pack.title[locale],
-              subject: subject.type,
-              subjectId: subject.id,
-              subjectName,
-              score: result.score,
-              threshold: pack.thresholds.alert,
-              reasons: result.fired.slice(0, 3).map((f) => f.explanation[locale]),
-            }),
+          summary: deferredText('summaries', 'riskThreshold', {
+            pack: inLocales(pack.title),
+            subject: subject.type,
+            subjectId: subject.id,
+            subjectName: subject.type === 'employee' ? employeeName(subject.id) : customerName(subject.id),
+            score: result.score,
+            threshold: pack.thresholds.alert,
+            reasons: result.fired.slice(0, 3).map((f) => inLocales(f.explanation)),
+          }),
           evidence: {
             pack: { id: pack.id, version: pack.version },
             subject: { type: subject.type, id: subject.id },

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { raiseAlert } from '../alerts/alerts.js';
 import { type Json, jsonSchema } from '../domain/entities.js';
 import { parseInput } from '../errors/validate.js';
+import { deferredText } from '../i18n/deferred-text.js';
 import { type GuardContext, inUnitOfWork, sessionFor } from '../kernel/context.js';
 import { employeesWithRole } from '../kernel/roles.js';
 import type { OutboxEffect, Page, StoreTransaction, WorkBacklog } from '../ports/store.js';
@@ -99,13 +100,12 @@ export async function recordDeadEffect(
       kind: 'outbox-effect-dead',
       severity: effect.kind === 'notify' ? 'medium' : 'high',
       employeeId: null,
-      summary: (text) =>
-        text.effectDead({
-          effect: effect.kind === 'crm.transfer' || effect.kind === 'notify' ? effect.kind : 'other',
-          key: effect.idempotencyKey,
-          attempts: effect.attempts,
-          lastError: data.lastError,
-        }),
+      summary: deferredText('summaries', 'effectDead', {
+        effect: effect.kind === 'crm.transfer' || effect.kind === 'notify' ? effect.kind : 'other',
+        key: effect.idempotencyKey,
+        attempts: effect.attempts,
+        lastError: data.lastError,
+      }),
       evidence: { effectId: effect.id, ...data },
       notify: await employeesWithRole(tx, effect.tenantId, 'hr-admin'),
       actor: { type: 'system', id: 'worker' },

@@ -8,10 +8,12 @@ import {
 import type { Json } from '../domain/entities.js';
 import type { WorkerProgress } from '../domain/progress.js';
 import { parseInput } from '../errors/validate.js';
+import { namesIn, renderDeferred } from '../i18n/deferred-text.js';
 import { validationMessage } from '../i18n/keys.js';
 import type { Locale } from '../i18n/locale.js';
 import { renderNotification } from '../i18n/notifications.js';
 import { type GuardContext, sessionFor } from '../kernel/context.js';
+import { lookUpNames } from '../kernel/names.js';
 import { CRM_TRANSFER_EFFECT } from '../ownership/ownership.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { OutboxEffect } from '../ports/store.js';
@@ -324,6 +326,20 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
     return { fired, dropped };
   }
 
+  /** A notification's data as its reader sees it: names looked up (one read, only when it names someone), texts rendered. */
+  async function readableData(
+    tenantId: string,
+    locale: Locale,
+    data: { [key: string]: Json },
+  ): Promise<{ [key: string]: Json }> {
+    const { customers, employees } = namesIn([data]);
+    const names =
+      customers.size + employees.size === 0
+        ? { customers: new Map<string, string>(), employees: new Map<string, string>() }
+        : await ctx.store.transaction((tx) => lookUpNames(tx, tenantId, [data]));
+    return renderDeferred(locale, data, names) as { [key: string]: Json };
+  }
+
   async function deliver(
     effect: OutboxEffect,
     signal: AbortSignal,
@@ -332,9 +348,11 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
     if (effect.kind === 'notify') {
       if (!o.notifier) throw new Error('no notifier configured: pass worker({ notifier })');
       const p = effect.payload as { template: string; to: string[]; data: { [key: string]: Json } };
-      // In the tenant's language as it is now: a notification is read when it arrives.
+      // In the tenant's language as it is now, with the names as they are now: a notification is read when it
+      // arrives, and an erasure before then reaches it.
       const locale = await localeOf(effect.tenantId);
-      const { title, body } = renderNotification(locale, p.template, p.data);
+      const data = await readableData(effect.tenantId, locale, p.data);
+      const { title, body } = renderNotification(locale, p.template, data);
       await o.notifier.send({
         id: `${effect.tenantId}:${effect.idempotencyKey}`,
         tenantId: effect.tenantId,
@@ -343,7 +361,7 @@ export function createWorker(ctx: GuardContext, options: WorkerOptions = {}): Wo
         title,
         body,
         locale,
-        data: p.data,
+        data,
       });
       return;
     }

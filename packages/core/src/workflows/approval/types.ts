@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { idSchema, type Json, nameSchema, type SubjectRef } from '../../domain/entities.js';
+import type { DeferredText } from '../../i18n/deferred-text.js';
 import { validationMessage } from '../../i18n/keys.js';
 import type { WorkflowEventBase } from '../protocol.js';
 
@@ -198,7 +199,8 @@ export interface ApprovalInput {
   /** Employee id of the person asking; they can never approve their own request. */
   requester: string;
   subject: SubjectRef | null;
-  title: string;
+  /** The host's title, or a catalog text Guard renders when the approval is read (names looked up then). */
+  title: string | DeferredText;
   payload: { [key: string]: Json };
   /** At least one. */
   levels: ApprovalLevel[];
@@ -274,7 +276,7 @@ export interface ApprovalContext {
   readonly kind: ApprovalKind;
   readonly requester: string;
   readonly subject: SubjectRef | null;
-  readonly title: string;
+  readonly title: string | DeferredText;
   readonly payload: { readonly [key: string]: Json };
   readonly levels: readonly ApprovalLevel[];
   readonly parentId: string | null;
