@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { type AuditBenchRow, auditBench } from './audit.js';
 import { type BulkBenchRow, type BulkBenchSize, bulkBench } from './bulk.js';
+import { type DirectoryBenchRow, type DirectoryBenchSize, directoryBench } from './directory.js';
 import { machine } from './machine.js';
 import { type PolicyBenchResult, type PolicyBenchSize, policyBench } from './policies.js';
 import { type ReadBenchResult, type ReadBenchSize, readBench } from './reads.js';
@@ -49,6 +50,9 @@ const readSize: ReadBenchSize = quick
 // A first sync: new customers in batches of 10,000, a fresh tenant each run.
 const bulkSize: BulkBenchSize = quick ? { customers: 2_000, runs: 1 } : { customers: 50_000, runs: size.runs };
 
+// A directory sync with and without employees' e-mail and mobile (encrypted at rest).
+const directorySize: DirectoryBenchSize = quick ? { employees: 300, runs: 1 } : { employees: 5_000, runs: size.runs };
+
 // Pages at scale: the company grows from 10,000 to 1,000,000 customers (200 to
 // 20,000 staff) in place; seeding 1M on each database takes a few minutes.
 const scaleSize: ScaleBenchSize = quick
@@ -75,6 +79,16 @@ function auditTable(rows: readonly AuditBenchRow[]): string {
     ),
   ];
   return lines.join('\n');
+}
+
+function directoryTable(rows: readonly DirectoryBenchRow[]): string {
+  const [plain, sealed] = rows as [DirectoryBenchRow, DirectoryBenchRow];
+  return [
+    '| sync | without contacts | with e-mail and mobile, encrypted | with ÷ without |',
+    '|---|---|---|---|',
+    `| first (new employees, new data keys) | ${formatRate(plain.first)} | ${formatRate(sealed.first)} | ${ratio(sealed.first, plain.first)} |`,
+    `| again (the same directory) | ${formatRate(plain.again)} | ${formatRate(sealed.again)} | ${ratio(sealed.again, plain.again)} |`,
+  ].join('\n');
 }
 
 /** Microseconds per item of a figure given per second. */
@@ -319,6 +333,13 @@ const bulkTook = seconds(bulkStarted);
 const bulkRows = bulkTable(bulk);
 console.log(`\n${bulkRows}\n\nfirst sync took ${bulkTook}`);
 
+console.log(`\nDirectory sync: ${thousands(directorySize.employees)} employees on SQLite, ${directorySize.runs} runs`);
+const directoryStarted = process.hrtime.bigint();
+const directory = await directoryBench(directorySize);
+const directoryTook = seconds(directoryStarted);
+const directoryRows = directoryTable(directory);
+console.log(`\n${directoryRows}\n\ndirectory sync took ${directoryTook}`);
+
 console.log(
   `\nPages at scale: ${scaleSize.points.map(thousands).join(' → ')} customers, ${scaleSize.pages} pages of each kind per point, SQLite then Postgres`,
 );
@@ -457,6 +478,20 @@ about 10.5 s; the rest is JavaScript, chiefly validating each customer with
 zod and hashing the entries. Reaching the target needs the duplicate index
 in a narrow table of its own with one index, and fewer rows per customer;
 that is the next step, not done here.
+
+## Directory sync
+
+What encrypting employees' e-mail and mobile costs: the same directory of
+${thousands(directorySize.employees)} employees synced through \`directory.sync\` in batches of 1,000 into a
+fresh SQLite file, once with no contacts and once with an e-mail and a
+mobile each, which Guard seals under a data key per employee. Each run syncs
+it twice: first (every employee new, every data key made) and again
+(unchanged, the keys read back). Reading an employee does not decrypt:
+their contacts are opened only when looked at. This section took ${directoryTook}.
+
+${directoryRows}
+
+\`pnpm run build && pnpm bench:directory\` runs this section alone (\`EMPLOYEES\`, \`RUNS\` to resize).
 
 ## Pages at scale
 

@@ -82,6 +82,9 @@ const employees: EmployeeInput[] = [
     managerId: `m-${Math.floor(i / REPS_PER_TEAM)}`,
     roles: ['sales'],
     hireDate: '2022-01-01',
+    // As a directory sync gives them: Guard stores them encrypted and opens them only when read.
+    email: `rep${i}@example.cn`,
+    mobile: `+86139${String(10_000_000 + i).slice(-8)}`,
   })),
 ];
 

@@ -10,10 +10,15 @@ export interface Figure {
 export async function measure(runs: number, once: (run: number) => Promise<number>): Promise<Figure> {
   const rates: number[] = [];
   for (let run = 0; run < runs; run++) rates.push(await once(run));
-  rates.sort((a, b) => a - b);
+  return summarize(rates);
+}
+
+/** The median and spread of rates measured one per run. */
+export function summarize(measured: readonly number[]): Figure {
+  const rates = [...measured].sort((a, b) => a - b);
   const mid = Math.floor(rates.length / 2);
   const median = rates.length % 2 ? (rates[mid] as number) : ((rates[mid - 1] as number) + (rates[mid] as number)) / 2;
-  return { median, min: rates[0] as number, max: rates.at(-1) as number, runs };
+  return { median, min: rates[0] as number, max: rates.at(-1) as number, runs: rates.length };
 }
 
 /** Items per second for `count` items done in `work`. */

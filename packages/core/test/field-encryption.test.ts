@@ -198,3 +198,73 @@ describe('the key that wraps data keys', () => {
     });
   });
 });
+
+describe("employees' e-mail and mobile at rest", () => {
+  const lilei = {
+    id: 'lilei',
+    name: '李雷',
+    unitId: 'sh-1',
+    managerId: 'mgr',
+    roles: ['sales'],
+    hireDate: '2023-04-01',
+    email: 'li.lei@private-mail.cn',
+    mobile: '+8613912345678',
+  };
+  const contacts = ['li.lei@private-mail.cn', '8613912345678'];
+  const storedEmployee = (store: MemoryStore, id: string) =>
+    store.raw.get('acme')?.employees.get(id) as { email: string | null; mobile: string | null };
+
+  it('are stored encrypted, and read back in clear', async () => {
+    const { store, t } = await seeded();
+    await t.directory.sync({ employees: [lilei] });
+    const text = rawText(store);
+    for (const value of contacts) expect(text).not.toContain(value);
+    expect(storedEmployee(store, 'lilei').email).toMatch(/^~A256GCM\.[0-9a-f]{16}\./);
+    expect(await t.directory.employee('lilei')).toMatchObject({ email: lilei.email, mobile: lilei.mobile });
+    // A status change rewrites the row: still sealed, still the same values.
+    await t.directory.sync({ employees: [{ ...lilei, status: 'resigning' }] });
+    for (const value of contacts) expect(rawText(store)).not.toContain(value);
+    expect(await t.directory.employee('lilei')).toMatchObject({ status: 'resigning', email: lilei.email });
+  });
+
+  it('refuses a contact moved to another employee, or changed: each is bound to its own', async () => {
+    const { store, t } = await seeded();
+    await t.directory.sync({ employees: [lilei, { ...lilei, id: 'hanmeimei', name: '韩梅梅', email: 'h@m.cn' }] });
+    storedEmployee(store, 'hanmeimei').email = storedEmployee(store, 'lilei').email;
+    const moved = await t.directory
+      .employee('hanmeimei')
+      .then((e) => e.email)
+      .catch((e: unknown) => e);
+    expect(isGuardError(moved, 'DATA_KEY_UNAVAILABLE') && moved.params).toMatchObject({
+      problem: 'tampered',
+      subject: { type: 'employee', id: 'hanmeimei' },
+    });
+    const row = storedEmployee(store, 'lilei');
+    row.mobile = `${(row.mobile as string).slice(0, -1)}${(row.mobile as string).endsWith('A') ? 'B' : 'A'}`;
+    const changed = await t.directory
+      .employee('lilei')
+      .then((e) => e.mobile)
+      .catch((e: unknown) => e);
+    expect(isGuardError(changed, 'DATA_KEY_UNAVAILABLE') && changed.params.problem).toBe('tampered');
+  });
+
+  it('reads contacts written before encryption as they are, and encrypts them on the next write', async () => {
+    const { store, t } = await seeded();
+    await t.directory.sync({ employees: [{ ...lilei, email: null, mobile: null }] });
+    Object.assign(storedEmployee(store, 'lilei'), { email: lilei.email, mobile: lilei.mobile });
+    expect(await t.directory.employee('lilei')).toMatchObject({ email: lilei.email, mobile: lilei.mobile });
+    await t.directory.sync({ employees: [lilei] });
+    for (const value of contacts) expect(rawText(store)).not.toContain(value);
+  });
+
+  it('are gone with the departed employee’s key: a copy of the row made before the erasure reads without them', async () => {
+    const { store, t } = await seeded();
+    await t.directory.sync({ employees: [{ ...lilei, status: 'departed' }] });
+    const copy = { ...storedEmployee(store, 'lilei') };
+    const report = await t.privacy.erase({ employeeId: 'lilei', reason: 'PIPL request' });
+    expect(report).toMatchObject({ dataKeyDestroyed: true, erased: expect.arrayContaining(['email', 'mobile']) });
+    // A backup's row, restored after the erasure: its sealed values can no longer be opened.
+    Object.assign(storedEmployee(store, 'lilei'), copy);
+    expect(await t.directory.employee('lilei')).toMatchObject({ email: null, mobile: null });
+  });
+});

@@ -6,7 +6,7 @@
  * named them (an approval's title, its audit entries and notifications) —
  * and the audit chain and evidence packs still verify.
  */
-import { createGuard, type TenantGuard, verifyEvidencePack } from '@guard/core';
+import { createGuard, type EmployeeInput, type TenantGuard, verifyEvidencePack } from '@guard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   customer,
@@ -22,6 +22,10 @@ import { type Dump, type DumpTarget, everyStore } from '../test-support/store-du
 const forms = (value: string) => [value, JSON.stringify(value).slice(1, -1)];
 
 const targets = await everyStore();
+
+/** An employee's e-mail and mobile, found nowhere else. */
+const employeeContact = { email: 'li.lei@private-mail.cn', mobile: '+8613912345678' };
+const employeeValues = ['li.lei@private-mail.cn', '8613912345678'];
 
 function expectAbsent(text: string, values: readonly string[], where: string) {
   for (const value of values) {
@@ -48,7 +52,10 @@ describe.each(targets)('personal data on $name', (target) => {
     const guard = createGuard({ store: opened.store, keys: testKeys });
     await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
     t = guard.tenant('acme');
-    await t.directory.sync({ units, employees });
+    await t.directory.sync({
+      units,
+      employees: [...employees, { ...employees[2], id: 'lilei', name: '李雷', ...employeeContact } as EmployeeInput],
+    });
     await t.customers.upsert([customer('c-rep', 'rep', 'sh-1'), secret]);
     // Every path that reads or copies a customer: reads, lists, an export, a claim's release, a handover.
     await t.customers.read({ actor: 'rep', customerId: 'c-secret' });
@@ -79,9 +86,10 @@ describe.each(targets)('personal data on $name', (target) => {
 
   afterAll(() => opened.close());
 
-  it('never stores a contact or commercial value in clear, in a table or a database file', async () => {
-    expectAbsent(await dump(), encrypted, 'a table');
-    expectNotInFiles(opened.files(), encrypted);
+  it('never stores a contact or commercial value, or an employee’s contacts, in clear, in a table or a file', async () => {
+    expectAbsent(await dump(), [...encrypted, ...employeeValues], 'a table');
+    expectNotInFiles(opened.files(), [...encrypted, ...employeeValues]);
+    expect(await t.directory.employee('lilei')).toMatchObject(employeeContact);
     const view = await t.customers.read({ actor: 'rep', customerId: 'c-secret' });
     expect(view.fields.contact).toEqual(secret.fields?.contact);
   });

@@ -85,9 +85,9 @@ async function beforeEmployeeIdentities(raw: Kysely<unknown>, prefix: string): P
   for (const column of ['email', 'mobile', 'external_refs']) {
     await sql`alter table ${sql.table(`${prefix}employees`)} drop column ${sql.id(column)}`.execute(raw);
   }
-  await sql`delete from ${sql.table(`${prefix}migrations`)} where name = ${'0005-employee-crm-identities'}`.execute(
-    raw,
-  );
+  for (const name of ['0005-employee-crm-identities', '0006-employee-contact-sealed']) {
+    await sql`delete from ${sql.table(`${prefix}migrations`)} where name = ${name}`.execute(raw);
+  }
 }
 
 const guardTables = (prefix: string) => GUARD_TABLE_NAMES.map((name) => `${prefix}${name}`).sort();
@@ -117,11 +117,12 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
         '0003-audit-salts',
         '0004-customer-unit-paths',
         '0005-employee-crm-identities',
+        '0006-employee-contact-sealed',
       ],
-      schemaVersion: 5,
+      schemaVersion: 6,
     });
-    expect(await store.migrate()).toEqual({ applied: [], schemaVersion: 5 });
-    expect(await store.schemaVersion()).toBe(5);
+    expect(await store.migrate()).toEqual({ applied: [], schemaVersion: 6 });
+    expect(await store.schemaVersion()).toBe(6);
     expect(await tablesWithPrefix(db as unknown as Kysely<unknown>, prefix)).toEqual(guardTables(prefix));
     await store.close();
   });
@@ -160,8 +161,8 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
     await sql`delete from ${sql.table(`${prefix}migrations`)} where name = ${'0004-customer-unit-paths'}`.execute(raw);
 
     expect(await store.migrate()).toEqual({
-      applied: ['0004-customer-unit-paths', '0005-employee-crm-identities'],
-      schemaVersion: 5,
+      applied: ['0004-customer-unit-paths', '0005-employee-crm-identities', '0006-employee-contact-sealed'],
+      schemaVersion: 6,
     });
     const team = await store.transaction((tx) => tx.listCustomers('acme', { unitId: 'hq' }, { limit: 10 }));
     expect(team.items.map((c) => c.id)).toEqual(['c-2', 'c-1']);
@@ -190,7 +191,10 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
     };
     await (raw as Kysely<Record<string, typeof old>>).insertInto(`${prefix}employees`).values(old).execute();
 
-    expect(await store.migrate()).toEqual({ applied: ['0005-employee-crm-identities'], schemaVersion: 5 });
+    expect(await store.migrate()).toEqual({
+      applied: ['0005-employee-crm-identities', '0006-employee-contact-sealed'],
+      schemaVersion: 6,
+    });
     const [before] = await store.transaction((tx) => tx.getEmployees('acme', ['e-1']));
     expect(before).toMatchObject({ id: 'e-1', roles: ['sales'], email: null, mobile: null, externalRefs: {} });
     if (!before) throw new Error('e-1 is gone');
@@ -205,6 +209,54 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
     await store.close();
   });
 
+  it('0006 keeps the contacts written before it and takes them at any length: Guard stores them encrypted', async () => {
+    const prefix = randomPrefix();
+    const db = setup(prefix);
+    const raw = db as unknown as Kysely<unknown>;
+    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
+    await store.migrate();
+    // Back to schema 5: the columns as 0005 made them.
+    const employees = sql.table(`${prefix}employees`);
+    for (const [column, type] of [
+      ['email', 'varchar(254)'],
+      ['mobile', 'varchar(32)'],
+    ] as const) {
+      const name = sql.id(column);
+      if (target.dialect === 'postgres') {
+        await sql`alter table ${employees} alter column ${name} type ${sql.raw(type)}`.execute(raw);
+      }
+      if (target.dialect === 'mysql')
+        await sql`alter table ${employees} modify column ${name} ${sql.raw(type)} null`.execute(raw);
+    }
+    const migrations = sql.table(`${prefix}migrations`);
+    await sql`delete from ${migrations} where name = ${'0006-employee-contact-sealed'}`.execute(raw);
+    const employee = {
+      tenantId: 'acme',
+      id: 'e-1',
+      name: '李雷',
+      unitId: 'hq',
+      managerId: null,
+      roles: ['sales'],
+      rank: 2,
+      hireDate: '2023-04-01',
+      performanceBand: null,
+      status: 'active' as const,
+      email: 'li.lei@acme.cn',
+      mobile: '+8613812345678',
+      externalRefs: {},
+      updatedAt: at,
+    };
+    await store.transaction((tx) => tx.putEmployees([employee]));
+
+    expect(await store.migrate()).toEqual({ applied: ['0006-employee-contact-sealed'], schemaVersion: 6 });
+    expect(await store.transaction((tx) => tx.getEmployees('acme', ['e-1']))).toEqual([employee]);
+    // An e-mail of 254 characters, sealed, is about 400; the longest the columns held before were 254 and 32.
+    const sealed = { ...employee, email: `~A256GCM.${'e'.repeat(1_500)}`, mobile: `~A256GCM.${'m'.repeat(200)}` };
+    await store.transaction((tx) => tx.putEmployees([sealed]));
+    expect(await store.transaction((tx) => tx.getEmployees('acme', ['e-1']))).toEqual([sealed]);
+    await store.close();
+  });
+
   it('refuses a database whose schema is newer than the code, and changes nothing', async () => {
     const prefix = randomPrefix();
     const db = setup(prefix);
@@ -212,7 +264,7 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
     const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
     await store.migrate();
     const migrations = sql.table(`${prefix}migrations`);
-    await sql`insert into ${migrations} (name, timestamp) values (${'0006-from-the-future'}, ${new Date().toISOString()})`.execute(
+    await sql`insert into ${migrations} (name, timestamp) values (${'0007-from-the-future'}, ${new Date().toISOString()})`.execute(
       raw,
     );
     const before = {
@@ -225,13 +277,13 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
       (e: unknown) => e,
     );
     expect(isGuardError(error, 'STORE_FAILURE'), String(error)).toBe(true);
-    expect((error as Error).message).toMatch(/version 6 .*"0006-from-the-future".*newer than this code knows/);
+    expect((error as Error).message).toMatch(/version 7 .*"0007-from-the-future".*newer than this code knows/);
     expect((error as Error).message).toMatch(/Nothing was changed/);
     expect({
       tables: await tablesWithPrefix(raw, prefix),
       recorded: (await sql`select name, timestamp from ${migrations} order by name`.execute(raw)).rows,
     }).toEqual(before);
-    expect(await store.schemaVersion()).toBe(6);
+    expect(await store.schemaVersion()).toBe(7);
     await store.close();
   });
 

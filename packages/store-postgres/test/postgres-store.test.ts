@@ -42,7 +42,7 @@ await describeWithDatabase('postgres', 'postgresStore on a server', (url) => {
     });
     try {
       expect(failures).toBe(1);
-      expect(await harness.store.schemaVersion()).toBe(5);
+      expect(await harness.store.schemaVersion()).toBe(6);
     } finally {
       await harness.cleanup();
       await pool.end();

@@ -43,8 +43,9 @@ describe('sqliteStore', () => {
         '0003-audit-salts',
         '0004-customer-unit-paths',
         '0005-employee-crm-identities',
+        '0006-employee-contact-sealed',
       ],
-      schemaVersion: 5,
+      schemaVersion: 6,
     });
     await first.guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
     await first.acme.directory.sync({
@@ -64,7 +65,7 @@ describe('sqliteStore', () => {
     await first.store.close();
 
     const second = await start(filename);
-    expect(second.migration).toEqual({ applied: [], schemaVersion: 5 });
+    expect(second.migration).toEqual({ applied: [], schemaVersion: 6 });
     const view = await second.acme.customers.read({ actor: 'e-1', customerId: 'c-1' });
     expect(view.fields.contact?.phone).toBe('13812345678');
     const after = await second.acme.audit.verify();
@@ -103,7 +104,7 @@ describe('sqliteStore', () => {
     }
     expect(existsSync(filename)).toBe(false);
     const store = sqliteStore({ filename, cacheSizeMiB: 1 });
-    expect(await store.migrate()).toMatchObject({ schemaVersion: 5 });
+    expect(await store.migrate()).toMatchObject({ schemaVersion: 6 });
     await store.close();
   });
 

@@ -60,6 +60,10 @@ const CACHE_MS = 5 * 60_000;
 
 type KeyCache = Map<string, { readonly key: Buffer; readonly until: number }>;
 
+/** Where {@link DataKeys.forSealed} keeps a key it has read: by tenant, subject and key id. */
+const byIdKey = (tenantId: string, subject: DataSubject, keyId: string) =>
+  `${tenantId}\n${subject.type}:${subject.id}\n${keyId}`;
+
 /** Keeps `key` for {@link CACHE_MS}, dropping the oldest entry when the cache is full. */
 function remember(cache: KeyCache, cacheKey: string, key: Buffer): void {
   cache.delete(cacheKey);
@@ -118,7 +122,7 @@ export class DataKeys {
     subject: DataSubject,
     keyId: string,
   ): Promise<DataKey | null> {
-    const cacheKey = `${tenantId}\n${subject.type}:${subject.id}\n${keyId}`;
+    const cacheKey = byIdKey(tenantId, subject, keyId);
     const cached = this.#byId.get(cacheKey);
     if (cached !== undefined && cached.until > Date.now()) return { id: keyId, key: cached.key };
     const key = await this.get(tx, tenantId, subject);
@@ -132,6 +136,7 @@ export class DataKeys {
     if (found !== null) return found;
     const fresh = this.#fresh(tenantId, subject, await this.#current(tenantId, subject), now);
     await dataKeys.insert(tx, fresh.draft, now);
+    this.#madeHere(tenantId, subject, fresh.key);
     return fresh.key;
   }
 
@@ -162,9 +167,19 @@ export class DataKeys {
     for (const [i, subject] of subjects.entries()) {
       const made = (fresh[i] as (typeof fresh)[number]).key;
       // Every one new (the usual case), or read what is stored: ours, or one that was there before.
-      keys.set(subject.id, inserted === records.length ? made : ((await this.get(tx, tenantId, subject)) ?? made));
+      const key = inserted === records.length ? made : ((await this.get(tx, tenantId, subject)) ?? made);
+      if (key === made) this.#madeHere(tenantId, subject, made);
+      keys.set(subject.id, key);
     }
     return keys;
+  }
+
+  /**
+   * Keeps a key this process has just made for {@link DataKeys.forSealed}: the rows sealed with it are read
+   * next. Should its transaction roll back, so do those rows, and no row names the key.
+   */
+  #madeHere(tenantId: string, subject: DataSubject, key: DataKey): void {
+    remember(this.#byId, byIdKey(tenantId, subject, key.id), key.key);
   }
 
   /** A new data key for `subject`, and the draft of its record, wrapped with `wrapper`. */

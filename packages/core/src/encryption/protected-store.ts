@@ -4,6 +4,7 @@ import type { Locale } from '../i18n/locale.js';
 import type { CustomerRecord, Store, StoreTransaction } from '../ports/store.js';
 import { open, seal } from './cipher.js';
 import type { DataKey, DataKeys } from './data-keys.js';
+import { EmployeeContactCipher } from './employee-contact.js';
 
 /**
  * Where a customer's encrypted field classes are stored in its `fields`: a
@@ -43,9 +44,10 @@ function sealedOf(fields: Fields): SealedFields | null | 'malformed' {
 
 /**
  * The store as Guard's features see it: customers' field classes other than
- * `public` (by default `contact` and `commercial`) are encrypted before they
- * reach the host's store, and decrypted when read, with the customer's own
- * data key ({@link DataKeys}). Everything else passes through unchanged.
+ * `public` (by default `contact` and `commercial`) and employees' `email`
+ * and `mobile` are encrypted before they reach the host's store, and
+ * decrypted when read, with the customer's or employee's own data key
+ * ({@link DataKeys}). Everything else passes through unchanged.
  *
  * - A customer whose data key was destroyed (erased) reads with only its
  *   clear classes: what was encrypted is gone.
@@ -56,10 +58,11 @@ function sealedOf(fields: Fields): SealedFields | null | 'malformed' {
  */
 export function protectedStore(store: Store, keys: DataKeys, locale: Locale): Store {
   const customers = new CustomerCipher(keys, locale);
+  const employees = new EmployeeContactCipher(keys, locale);
   return {
     name: store.name,
     capabilities: store.capabilities,
-    transaction: (work) => store.transaction((tx) => work(customers.wrap(tx))),
+    transaction: (work) => store.transaction((tx) => work(customers.wrap(tx, employees))),
     close: () => store.close(),
   };
 }
@@ -97,9 +100,15 @@ class CustomerCipher {
     this.#locale = locale;
   }
 
-  /** `tx` with its customer operations encrypting and decrypting. */
-  wrap(tx: StoreTransaction): StoreTransaction {
+  /** `tx` with its customer and employee operations encrypting and decrypting. */
+  wrap(tx: StoreTransaction, employees: EmployeeContactCipher): StoreTransaction {
     const overrides: Partial<StoreTransaction> = {
+      getEmployees: async (tenantId, ids) => employees.openAll(tx, await tx.getEmployees(tenantId, ids)),
+      listEmployees: async (tenantId, page) => {
+        const result = await tx.listEmployees(tenantId, page);
+        return { items: await employees.openAll(tx, result.items), nextCursor: result.nextCursor };
+      },
+      putEmployees: async (records) => tx.putEmployees(await employees.sealAll(tx, records)),
       getCustomer: async (tenantId, id) => {
         const record = await tx.getCustomer(tenantId, id);
         return record === null ? null : this.open(tx, record);

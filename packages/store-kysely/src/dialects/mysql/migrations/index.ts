@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { auditSalts } from '../../../schema/audit-salts.js';
 import { auditSeals } from '../../../schema/audit-seals.js';
 import { customerUnitPaths } from '../../../schema/customer-unit-paths.js';
+import { employeeContactSealed } from '../../../schema/employee-contact-sealed.js';
 import { employeeCrmIdentities } from '../../../schema/employee-crm-identities.js';
 import { initial, MYSQL_TYPES } from './0001-initial.js';
 
@@ -17,5 +18,6 @@ export function mysqlMigrations(prefix: string): Readonly<Record<string, Migrati
       indexColumns: ['tenant_id', 'unit_path'],
     }),
     '0005-employee-crm-identities': employeeCrmIdentities(prefix, async () => MYSQL_TYPES.json),
+    '0006-employee-contact-sealed': employeeContactSealed(prefix, 'modify-column'),
   };
 }

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { auditSalts } from '../../../schema/audit-salts.js';
 import { auditSeals } from '../../../schema/audit-seals.js';
 import { customerUnitPaths } from '../../../schema/customer-unit-paths.js';
+import { employeeContactSealed } from '../../../schema/employee-contact-sealed.js';
 import { employeeCrmIdentities } from '../../../schema/employee-crm-identities.js';
 import { initial, postgresColumnTypes } from './0001-initial.js';
 
@@ -16,5 +17,6 @@ export function postgresMigrations(prefix: string): Readonly<Record<string, Migr
       indexColumns: ['tenant_id', 'unit_path', 'id'],
     }),
     '0005-employee-crm-identities': employeeCrmIdentities(prefix, async (db) => (await postgresColumnTypes(db)).json),
+    '0006-employee-contact-sealed': employeeContactSealed(prefix, 'alter-type'),
   };
 }
