@@ -104,6 +104,14 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
     cleanups.push(() => cleanup(prefixes));
     return db;
   };
+  /** A store on a fresh prefix, migrated to the current schema, and its database as Kysely sees it. */
+  const migrated = async () => {
+    const prefix = randomPrefix();
+    const db = setup(prefix);
+    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
+    await store.migrate();
+    return { prefix, db, raw: db as unknown as Kysely<unknown>, store };
+  };
 
   it('migrate() creates the schema once, then does nothing', async () => {
     const prefix = randomPrefix();
@@ -128,11 +136,7 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
   });
 
   it("0004 gives the customers of a database written before it their unit's path: team lists see them", async () => {
-    const prefix = randomPrefix();
-    const db = setup(prefix);
-    const raw = db as unknown as Kysely<unknown>;
-    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
-    await store.migrate();
+    const { prefix, raw, store } = await migrated();
     const unit = (id: string, path: string[]) => ({
       tenantId: 'acme',
       id,
@@ -170,11 +174,7 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
   });
 
   it('0005 keeps the employees of a database written before it, with no CRM identity until a sync gives one', async () => {
-    const prefix = randomPrefix();
-    const db = setup(prefix);
-    const raw = db as unknown as Kysely<unknown>;
-    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
-    await store.migrate();
+    const { prefix, raw, store } = await migrated();
     await beforeEmployeeIdentities(raw, prefix);
     const old = {
       tenant_id: 'acme',
@@ -210,11 +210,7 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
   });
 
   it('0006 keeps the contacts written before it and takes them at any length: Guard stores them encrypted', async () => {
-    const prefix = randomPrefix();
-    const db = setup(prefix);
-    const raw = db as unknown as Kysely<unknown>;
-    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
-    await store.migrate();
+    const { prefix, raw, store } = await migrated();
     // Back to schema 5: the columns as 0005 made them.
     const employees = sql.table(`${prefix}employees`);
     for (const [column, type] of [
@@ -258,11 +254,7 @@ describe.each(targets)('kyselyStore on $dialect', (target) => {
   });
 
   it('refuses a database whose schema is newer than the code, and changes nothing', async () => {
-    const prefix = randomPrefix();
-    const db = setup(prefix);
-    const raw = db as unknown as Kysely<unknown>;
-    const store = kyselyStore({ db, dialect: target.dialect, tablePrefix: prefix });
-    await store.migrate();
+    const { prefix, raw, store } = await migrated();
     const migrations = sql.table(`${prefix}migrations`);
     await sql`insert into ${migrations} (name, timestamp) values (${'0007-from-the-future'}, ${new Date().toISOString()})`.execute(
       raw,
