@@ -61,6 +61,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.constant({ kind: 'evidence' as const }),
 );
 
+/** The customer's name, found nowhere else. */
+const NAME = 'Secret Buyer 秘密买家';
+
 /** Steps run and refused, for the soak figures. */
 const tally = { sequences: 0, steps: 0, refused: 0, scans: 0 };
 
@@ -95,7 +98,8 @@ async function run(t: TenantGuard, step: Step, customer: () => CustomerInput, ne
     case 'follow-up':
       return tolerate(t.ownership.recordFollowUp({ actor: 'rep', customerId: 'c-secret', channel: 'call' }));
     case 'transfer':
-      return tolerate(t.ownership.requestTransfer({ actor: 'rep', customerId: 'c-secret', to: 'mate', reason: 'x' }));
+      // The manager's request starts an approval whose title, audit entries and notification name the customer.
+      return tolerate(t.ownership.requestTransfer({ actor: 'mgr', customerId: 'c-secret', to: 'mate', reason: 'x' }));
     case 'offboarding':
       return tolerate(
         t.offboarding.start({
@@ -112,7 +116,7 @@ async function run(t: TenantGuard, step: Step, customer: () => CustomerInput, ne
 
 describe('a customer’s personal data', () => {
   it(
-    'is never stored in clear, whatever happens to the customer, and cannot be read back after an erasure',
+    'is never stored in clear, whatever happens to the customer; after an erasure none of it, nor the name, is left',
     async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(stepArb, { maxLength: 8 }), async (steps) => {
@@ -128,7 +132,7 @@ describe('a customer’s personal data', () => {
             used.push(...textsOf(secrets));
             current = {
               id: 'c-secret',
-              name: 'Secret Buyer',
+              name: NAME,
               ownerId: 'rep',
               unitId: 'sh-1',
               fields: { public: { city: '上海' }, ...secrets },
@@ -148,6 +152,10 @@ describe('a customer’s personal data', () => {
           expect(view.fields).toEqual({});
           const text = raw();
           for (const value of used) expect(text.includes(value)).toBe(false);
+          // Nor the name: texts that named the customer hold its id and look the name up when read.
+          expect(text.includes(NAME), `the name is still stored after ${steps.map((s) => s.kind).join(', ')}`).toBe(
+            false,
+          );
           expect((await t.audit.verify()).ok).toBe(true);
         }),
         { numRuns: RUNS },
