@@ -3,6 +3,7 @@ import type { Locale } from '../i18n/locale.js';
 import type { EmployeeRecord, StoreTransaction } from '../ports/store.js';
 import { open, seal } from './cipher.js';
 import type { DataKey, DataKeys, DataSubject } from './data-keys.js';
+import { defineLazy } from './lazy.js';
 
 /**
  * How an employee's encrypted `email` or `mobile` starts in the store. No
@@ -103,21 +104,11 @@ export class EmployeeContactCipher {
     for (const field of CONTACT_FIELDS) {
       const s = parts[field];
       if (s === null) continue;
-      let value: string | null | undefined;
-      Object.defineProperty(opened, field, {
-        enumerable: true,
-        configurable: true,
-        get: () => {
-          if (value !== undefined) return value;
-          if (key === null) {
-            value = null; // erased: what was sealed is gone
-          } else {
-            const plain = open(key.key, contactContext(record.tenantId, record.id, field, key.id), s.data);
-            if (plain === null) throw tampered();
-            value = plain.toString('utf8');
-          }
-          return value;
-        },
+      defineLazy(opened, field, () => {
+        if (key === null) return null; // erased: what was sealed is gone
+        const plain = open(key.key, contactContext(record.tenantId, record.id, field, key.id), s.data);
+        if (plain === null) throw tampered();
+        return plain.toString('utf8');
       });
     }
     return opened;

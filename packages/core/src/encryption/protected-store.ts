@@ -5,6 +5,7 @@ import type { CustomerRecord, Store, StoreTransaction } from '../ports/store.js'
 import { open, seal } from './cipher.js';
 import type { DataKey, DataKeys } from './data-keys.js';
 import { EmployeeContactCipher } from './employee-contact.js';
+import { defineLazy } from './lazy.js';
 
 /**
  * Where a customer's encrypted field classes are stored in its `fields`: a
@@ -54,7 +55,8 @@ function sealedOf(fields: Fields): SealedFields | null | 'malformed' {
  * - Rows written before encryption (clear classes, no `~sealed`) read as
  *   they are and are encrypted by their next write.
  * - Ciphertext that fails authentication is a `DataKeyError` (`tampered`),
- *   never a silently wrong value.
+ *   never a silently wrong value, thrown where the fields are first looked
+ *   at: they are decrypted then, not when the row is read.
  */
 export function protectedStore(store: Store, keys: DataKeys, locale: Locale): Store {
   const customers = new CustomerCipher(keys, locale);
@@ -170,9 +172,15 @@ class CustomerCipher {
     // Erased: what was sealed is gone. (Erasure clears the row too; this is what a copy made before it reads as.)
     if (key === null) return { ...record, fields: clear };
     if (key.id !== sealed.key) throw tampered();
-    const plain = open(key.key, fieldsContext(record.tenantId, record.id, key.id), sealed.data);
-    if (plain === null) throw tampered();
-    return { ...record, fields: { ...clear, ...(JSON.parse(plain.toString('utf8')) as Fields) } };
+    // Opened when looked at: a read that needs only the name, owner or unit (a name shown in a text, an
+    // ownership check) decrypts nothing.
+    const opened: CustomerRecord = { ...record };
+    defineLazy(opened, 'fields', () => {
+      const plain = open(key.key, fieldsContext(record.tenantId, record.id, key.id), sealed.data);
+      if (plain === null) throw tampered();
+      return { ...clear, ...(JSON.parse(plain.toString('utf8')) as Fields) };
+    });
+    return opened;
   }
 
   openAll(tx: StoreTransaction, records: readonly CustomerRecord[]): Promise<CustomerRecord[]> {
