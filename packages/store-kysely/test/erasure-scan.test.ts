@@ -6,7 +6,7 @@
  * named them (an approval's title, its audit entries and notifications) —
  * and the audit chain and evidence packs still verify.
  */
-import { createGuard, type EmployeeInput, type TenantGuard, verifyEvidencePack } from '@guard/core';
+import { createGuard, type EmployeeInput, manualClock, type TenantGuard, verifyEvidencePack } from '@guard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   customer,
@@ -15,6 +15,7 @@ import {
   secretCustomer as secret,
   testKeys,
   units,
+  workingHours,
 } from '../../core/test/fixtures.js';
 import { type Dump, type DumpTarget, everyStore } from '../test-support/store-dump.js';
 
@@ -49,7 +50,8 @@ describe.each(targets)('personal data on $name', (target) => {
   beforeAll(async () => {
     opened = await target.open();
     dump = opened.dump;
-    const guard = createGuard({ store: opened.store, keys: testKeys });
+    // Working hours: the default policy denies exports after hours, and the test must not depend on when it runs.
+    const guard = createGuard({ store: opened.store, keys: testKeys, clock: manualClock(workingHours) });
     await guard.tenants.upsert({ id: 'acme', name: 'ACME', timeZone: 'Asia/Shanghai' });
     t = guard.tenant('acme');
     await t.directory.sync({
